@@ -1,0 +1,131 @@
+/**
+ * The one error class of crewstream. Every failure that reaches a user (a `run.end` error, an
+ * HTTP error body, a CLI message) is a {@link CrewError} with a code from {@link ErrorCode}.
+ */
+import type { ErrorInfo } from "./protocol.js";
+
+/** Error codes, with the HTTP status an edge answers them with. */
+export const ErrorCode = {
+  /** Input that does not validate: a body, a flag, an inputs object. */
+  BAD_REQUEST: "bad_request",
+  /** A crew definition (YAML or code) is wrong; the message names file, key and line. */
+  INVALID_CREW: "invalid_crew",
+  /** A `{placeholder}` has no value in the run's inputs. */
+  MISSING_INPUT: "missing_input",
+  /** No crew with that name in the crews folder. */
+  CREW_NOT_FOUND: "crew_not_found",
+  /** No run with that id. */
+  RUN_NOT_FOUND: "run_not_found",
+  /** A cursor that is not a non-negative integer or is past the run's last seq. */
+  BAD_CURSOR: "bad_cursor",
+  /** The request needs a token and has none or a wrong one. */
+  UNAUTHORIZED: "unauthorized",
+  /** Body over the size limit. */
+  PAYLOAD_TOO_LARGE: "payload_too_large",
+  /** Body is not application/json. */
+  UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
+  /** Too many streams or runs for this client. */
+  TOO_MANY_REQUESTS: "too_many_requests",
+  /** The action does not fit the run's state (e.g. input for a finished run). */
+  CONFLICT: "conflict",
+  /** "provider/model" names no known provider. */
+  UNKNOWN_PROVIDER: "unknown_provider",
+  /** A provider was named but its API key is not set. */
+  MISSING_API_KEY: "missing_api_key",
+  /** The provider rejected the key (401/403). */
+  PROVIDER_AUTH: "provider_auth",
+  /** The provider kept answering 429 after every retry. */
+  RATE_LIMITED: "rate_limited",
+  /** The provider failed (5xx, network, malformed stream) after every retry. */
+  PROVIDER_ERROR: "provider_error",
+  /** The model produced something unusable (empty answer, bad tool call after max_iter). */
+  MODEL_OUTPUT: "model_output",
+  /** A tool threw. The model sees it; the run fails only if the tool error is fatal. */
+  TOOL_ERROR: "tool_error",
+  /** The run was cancelled (abort, Ctrl-C, cancel request). */
+  CANCELLED: "cancelled",
+  /** The process running the run died; written on recovery. */
+  INTERRUPTED: "interrupted",
+  /** A process crew exited non-zero or hung. */
+  PROCESS_FAILED: "process_failed",
+  /** A run, a task or a process took longer than allowed. */
+  TIMEOUT: "timeout",
+  /** A bug or an unexpected failure. The message sent to clients is generic. */
+  INTERNAL: "internal",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** HTTP status for each code, used by the server's error handler. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  invalid_crew: 400,
+  missing_input: 400,
+  crew_not_found: 404,
+  run_not_found: 404,
+  bad_cursor: 400,
+  unauthorized: 401,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  too_many_requests: 429,
+  conflict: 409,
+  unknown_provider: 400,
+  missing_api_key: 400,
+  provider_auth: 502,
+  rate_limited: 503,
+  provider_error: 502,
+  model_output: 502,
+  tool_error: 500,
+  cancelled: 409,
+  interrupted: 500,
+  process_failed: 500,
+  timeout: 504,
+  internal: 500,
+};
+
+/** Options of {@link CrewError}. */
+export interface CrewErrorOptions {
+  /** The underlying error, logged but never sent to clients. */
+  cause?: unknown;
+  /** Whether trying again may succeed (rate limits, transient provider errors). */
+  retryable?: boolean;
+}
+
+/** A crewstream failure with a stable `code` and a message safe to show to a user. */
+export class CrewError extends Error {
+  override readonly name = "CrewError";
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: CrewErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+  }
+
+  /** The `{ code, message }` pair sent to clients. */
+  toInfo(): ErrorInfo {
+    return { code: this.code, message: this.message };
+  }
+
+  /** True for any CrewError, also across module copies. */
+  static is(value: unknown): value is CrewError {
+    return value instanceof CrewError || (value instanceof Error && value.name === "CrewError" && "code" in value);
+  }
+}
+
+/** True when `error` is an abort (AbortSignal, DOMException "AbortError", AI SDK abort). */
+export function isAbortError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === "AbortError" || error.name === "ResponseAborted") return true;
+  return CrewError.is(error) && error.code === ErrorCode.CANCELLED;
+}
+
+/**
+ * Normalises anything thrown into a {@link CrewError}. Unknown errors become `internal`
+ * with a generic message; the original is kept as `cause` for the log.
+ */
+export function toCrewError(error: unknown): CrewError {
+  if (CrewError.is(error)) return error;
+  if (isAbortError(error)) return new CrewError(ErrorCode.CANCELLED, "The run was cancelled.", { cause: error });
+  return new CrewError(ErrorCode.INTERNAL, "An internal error occurred.", { cause: error });
+}

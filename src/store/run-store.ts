@@ -1,0 +1,82 @@
+/**
+ * Where runs live: an append-only event log plus a status row per run. Memory, SQLite and
+ * (later) Redis implement this interface and pass the same contract suite
+ * (`run-store.contract.ts`).
+ */
+import type { CrewEvent, ErrorInfo, Inputs } from "../events/protocol.js";
+
+/** Status of a run. `queued` runs wait for a free slot under the concurrency cap. */
+export type RunStatus = "queued" | "running" | "completed" | "failed" | "cancelled";
+
+/** The status row of a run. */
+export interface RunRecord {
+  id: string;
+  /** The crew's name. */
+  crew: string;
+  status: RunStatus;
+  inputs: Inputs;
+  /** ISO-8601 timestamps. */
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  /** `seq` of the last durable event (0 when none). */
+  lastSeq: number;
+  /** Final output, when completed. */
+  result?: string;
+  /** Why it failed or was cancelled. */
+  error?: ErrorInfo;
+  /** Where the run was started from: "cli", "http", "ws", "chat", "web". */
+  source?: string;
+}
+
+/** What is needed to create a run. */
+export interface NewRun {
+  id: string;
+  crew: string;
+  inputs: Inputs;
+  status: "queued" | "running";
+  source?: string;
+}
+
+/** A page of runs, newest first. */
+export interface RunPage {
+  runs: RunRecord[];
+  /** Pass as `before` to get the next (older) page; absent on the last page. */
+  nextCursor?: string;
+}
+
+/** Options of {@link RunStore.listRuns}. */
+export interface ListRunsOptions {
+  /** At most this many runs (default 50). */
+  limit?: number;
+  /** A `nextCursor` from the previous page. */
+  before?: string;
+  status?: RunStatus;
+}
+
+/**
+ * Persistence of runs.
+ *
+ * Contract:
+ * - `appendEvents` takes events whose `seq` continues the run's log without gap (the first
+ *   event of a run has seq 1); anything else is rejected with an error and nothing is written.
+ * - When `appendEvents` resolves, the events are durable and visible to `readEvents`.
+ * - A `run.start` event sets the status to `running` (and `startedAt`); a `run.end` event sets
+ *   status, `endedAt`, `result` and `error` from its payload, in the same write.
+ * - `readEvents` returns events with `seq > after`, in order, at most `limit` of them.
+ */
+export interface RunStore {
+  createRun(run: NewRun): Promise<RunRecord>;
+  getRun(id: string): Promise<RunRecord | undefined>;
+  listRuns(options?: ListRunsOptions): Promise<RunPage>;
+  /** Changes status fields that are not carried by events (e.g. queued -> running). */
+  updateRun(id: string, patch: Partial<Pick<RunRecord, "status" | "startedAt">>): Promise<void>;
+  appendEvents(runId: string, events: readonly CrewEvent[]): Promise<void>;
+  readEvents(runId: string, after: number, limit?: number): Promise<CrewEvent[]>;
+  /**
+   * Runs left `queued` or `running` by a process that died. The caller ends each with a
+   * `run.end` status failed, code `interrupted`.
+   */
+  listUnfinished(): Promise<RunRecord[]>;
+  close(): Promise<void>;
+}
