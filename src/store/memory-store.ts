@@ -1,0 +1,129 @@
+/**
+ * A {@link RunStore} in process memory: for tests and `--no-persist`. Everything is lost when
+ * the process exits.
+ */
+import { CrewError, ErrorCode } from "../events/crew-error.js";
+import type { CrewEvent } from "../events/protocol.js";
+import {
+  checkAppend,
+  isFinished,
+  pageLimit,
+  parsePageCursor,
+  statusPatch,
+} from "./append-check.js";
+import type { ListRunsOptions, NewRun, RunPage, RunRecord, RunStore } from "./run-store.js";
+
+interface StoredRun {
+  /** Insertion order: the page cursor. */
+  ord: number;
+  record: RunRecord;
+  events: CrewEvent[];
+}
+
+/** In-memory {@link RunStore}; records handed out are copies, so callers cannot change it. */
+export class MemoryRunStore implements RunStore {
+  readonly #runs = new Map<string, StoredRun>();
+  #nextOrd = 1;
+  #closed = false;
+
+  async createRun(run: NewRun): Promise<RunRecord> {
+    this.#assertOpen();
+    if (this.#runs.has(run.id))
+      throw new CrewError(ErrorCode.CONFLICT, `A run with id "${run.id}" already exists.`);
+    const record: RunRecord = {
+      id: run.id,
+      crew: run.crew,
+      status: run.status,
+      inputs: { ...run.inputs },
+      createdAt: new Date().toISOString(),
+      lastSeq: 0,
+      ...(run.source === undefined ? {} : { source: run.source }),
+    };
+    this.#runs.set(run.id, { ord: this.#nextOrd++, record, events: [] });
+    return copy(record);
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    this.#assertOpen();
+    const run = this.#runs.get(id);
+    return run && copy(run.record);
+  }
+
+  async listRuns(options: ListRunsOptions = {}): Promise<RunPage> {
+    this.#assertOpen();
+    const limit = pageLimit(options.limit);
+    const before = parsePageCursor(options.before);
+    const matching = [...this.#runs.values()]
+      .filter(
+        (run) =>
+          run.ord < before &&
+          (options.status === undefined || run.record.status === options.status),
+      )
+      .sort((a, b) => b.ord - a.ord);
+    const page = matching.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      runs: page.map((run) => copy(run.record)),
+      ...(matching.length > limit && last ? { nextCursor: String(last.ord) } : {}),
+    };
+  }
+
+  async updateRun(
+    id: string,
+    patch: Partial<Pick<RunRecord, "status" | "startedAt">>,
+  ): Promise<void> {
+    this.#assertOpen();
+    const run = this.#require(id);
+    Object.assign(run.record, patch);
+  }
+
+  async appendEvents(runId: string, events: readonly CrewEvent[]): Promise<void> {
+    this.#assertOpen();
+    const run = this.#require(runId);
+    const ended = run.events.at(-1)?.type === "run.end";
+    checkAppend({ id: runId, lastSeq: run.record.lastSeq, ended }, events);
+    if (events.length === 0) return;
+    run.events.push(...events.map((event) => structuredClone(event)));
+    Object.assign(run.record, statusPatch(run.record, events), {
+      lastSeq: run.record.lastSeq + events.length,
+    });
+  }
+
+  async readEvents(
+    runId: string,
+    after: number,
+    limit = Number.MAX_SAFE_INTEGER,
+  ): Promise<CrewEvent[]> {
+    this.#assertOpen();
+    const run = this.#require(runId);
+    // seq n sits at index n - 1 because the log is gapless from 1.
+    const start = Math.max(0, Math.floor(after));
+    return run.events.slice(start, start + limit).map((event) => structuredClone(event));
+  }
+
+  async listUnfinished(): Promise<RunRecord[]> {
+    this.#assertOpen();
+    return [...this.#runs.values()]
+      .filter((run) => !isFinished(run.record.status))
+      .sort((a, b) => a.ord - b.ord)
+      .map((run) => copy(run.record));
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  #require(id: string): StoredRun {
+    const run = this.#runs.get(id);
+    if (!run) throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${id}".`);
+    return run;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new CrewError(ErrorCode.CONFLICT, "The run store is closed.");
+  }
+}
+
+function copy(record: RunRecord): RunRecord {
+  return structuredClone(record);
+}

@@ -1,0 +1,53 @@
+/**
+ * The SQLite store's schema and its migrations. `PRAGMA user_version` holds the number of
+ * migrations applied; opening a file runs the missing ones in one transaction, so a file
+ * written by an older version is upgraded in place and a newer one is refused.
+ */
+import type { Database } from "better-sqlite3";
+import { CrewError, ErrorCode } from "../events/crew-error.js";
+
+/** Migrations in order; never edit one that has shipped, add a new one. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE runs (
+     ord        INTEGER PRIMARY KEY AUTOINCREMENT,
+     id         TEXT NOT NULL UNIQUE,
+     crew       TEXT NOT NULL,
+     status     TEXT NOT NULL,
+     inputs     TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     started_at TEXT,
+     ended_at   TEXT,
+     last_seq   INTEGER NOT NULL DEFAULT 0,
+     ended      INTEGER NOT NULL DEFAULT 0,
+     result     TEXT,
+     error      TEXT,
+     source     TEXT
+   );
+   CREATE INDEX runs_by_status ON runs (status, ord);
+   CREATE TABLE events (
+     run_id TEXT NOT NULL,
+     seq    INTEGER NOT NULL,
+     type   TEXT NOT NULL,
+     data   TEXT NOT NULL,
+     PRIMARY KEY (run_id, seq)
+   ) WITHOUT ROWID;`,
+];
+
+/** Number of migrations this version knows. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the database's schema up to {@link SCHEMA_VERSION}. */
+export function migrate(db: Database): void {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new CrewError(
+      ErrorCode.CONFLICT,
+      `The database has schema version ${current}, newer than this crewstream (${SCHEMA_VERSION}); upgrade crewstream.`,
+    );
+  }
+  if (current === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    for (const sql of MIGRATIONS.slice(current)) db.exec(sql);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}

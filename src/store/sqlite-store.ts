@@ -1,0 +1,215 @@
+/**
+ * The embedded default {@link RunStore}: one SQLite file (WAL, `synchronous=NORMAL`).
+ *
+ * Appends are group-committed: every `appendEvents` call made within `flushMs` of the first
+ * pending one is written in a single transaction, and each call's promise resolves only after
+ * that transaction commits. Each append is checked (gapless seq, right run, nothing after
+ * `run.end`) inside the transaction and in its own savepoint, so one bad append is rejected
+ * without taking the others of its batch down.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { CrewError, ErrorCode, toCrewError } from "../events/crew-error.js";
+import type { CrewEvent } from "../events/protocol.js";
+import { checkAppend, pageLimit, parsePageCursor, statusPatch } from "./append-check.js";
+import type { ListRunsOptions, NewRun, RunPage, RunRecord, RunStore } from "./run-store.js";
+import { migrate } from "./sqlite-schema.js";
+import {
+  prepareStatements,
+  rowToRecord,
+  type RunRow,
+  type Statements,
+} from "./sqlite-statements.js";
+
+/** Where the database lives when no path is given. */
+export const DEFAULT_DB_PATH = ".crewstream/crewstream.db";
+
+/** Options of {@link SqliteRunStore}. */
+export interface SqliteRunStoreOptions {
+  /** Database file (created with its folder); `":memory:"` for a private in-memory database. */
+  path?: string;
+  /** How long appends are collected before one transaction writes them all (default 5 ms). */
+  flushMs?: number;
+}
+
+interface PendingAppend {
+  runId: string;
+  events: readonly CrewEvent[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** {@link RunStore} on a SQLite file through better-sqlite3. */
+export class SqliteRunStore implements RunStore {
+  /** Absolute path of the database file (or `":memory:"`). */
+  readonly path: string;
+  readonly #db: Database.Database;
+  readonly #sql: Statements;
+  readonly #flushMs: number;
+  #pending: PendingAppend[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(options: SqliteRunStoreOptions = {}) {
+    const path = options.path ?? DEFAULT_DB_PATH;
+    this.path = path === ":memory:" ? path : resolve(path);
+    if (this.path !== ":memory:") mkdirSync(dirname(this.path), { recursive: true });
+    this.#flushMs = options.flushMs ?? 5;
+    this.#db = new Database(this.path);
+    this.#db.pragma("journal_mode = WAL");
+    this.#db.pragma("synchronous = NORMAL");
+    this.#db.pragma("busy_timeout = 5000");
+    migrate(this.#db);
+    this.#sql = prepareStatements(this.#db);
+  }
+
+  async createRun(run: NewRun): Promise<RunRecord> {
+    this.#assertOpen();
+    const createdAt = new Date().toISOString();
+    const info = this.#sql.insertRun.run({
+      id: run.id,
+      crew: run.crew,
+      status: run.status,
+      inputs: JSON.stringify(run.inputs),
+      created_at: createdAt,
+      source: run.source ?? null,
+    });
+    if (info.changes === 0)
+      throw new CrewError(ErrorCode.CONFLICT, `A run with id "${run.id}" already exists.`);
+    return this.#get(run.id) as RunRecord;
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    this.#assertOpen();
+    return this.#get(id);
+  }
+
+  async listRuns(options: ListRunsOptions = {}): Promise<RunPage> {
+    this.#assertOpen();
+    const limit = pageLimit(options.limit);
+    const before = parsePageCursor(options.before);
+    const params = { before, limit: limit + 1, status: options.status ?? null };
+    const rows = this.#sql.listRuns.all(params) as RunRow[];
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      runs: page.map(rowToRecord),
+      ...(rows.length > limit && last ? { nextCursor: String(last.ord) } : {}),
+    };
+  }
+
+  async updateRun(
+    id: string,
+    patch: Partial<Pick<RunRecord, "status" | "startedAt">>,
+  ): Promise<void> {
+    this.#assertOpen();
+    const info = this.#sql.updateRun.run({
+      id,
+      status: patch.status ?? null,
+      started_at: patch.startedAt ?? null,
+    });
+    if (info.changes === 0) throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${id}".`);
+  }
+
+  appendEvents(runId: string, events: readonly CrewEvent[]): Promise<void> {
+    if (this.#closed)
+      return Promise.reject(new CrewError(ErrorCode.CONFLICT, "The run store is closed."));
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ runId, events, resolve, reject });
+      this.#timer ??= setTimeout(() => this.#flush(), this.#flushMs);
+    });
+  }
+
+  async readEvents(runId: string, after: number, limit = -1): Promise<CrewEvent[]> {
+    this.#assertOpen();
+    if (!this.#sql.runExists.get(runId))
+      throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${runId}".`);
+    const rows = this.#sql.readEvents.all({ run_id: runId, after, limit }) as { data: string }[];
+    return rows.map((row) => JSON.parse(row.data) as CrewEvent);
+  }
+
+  async listUnfinished(): Promise<RunRecord[]> {
+    this.#assertOpen();
+    return (this.#sql.listUnfinished.all() as RunRow[]).map(rowToRecord);
+  }
+
+  /** Writes pending appends, then closes the file. Later calls reject. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#flush();
+    this.#closed = true;
+    this.#db.close();
+  }
+
+  #get(id: string): RunRecord | undefined {
+    const row = this.#sql.getRun.get(id) as RunRow | undefined;
+    return row && rowToRecord(row);
+  }
+
+  /** Writes every pending append in one transaction; settles their promises after commit. */
+  #flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length === 0) return;
+    const outcomes: unknown[] = [];
+    try {
+      this.#db
+        .transaction(() => {
+          for (const append of batch) {
+            try {
+              this.#db.transaction(() => this.#write(append.runId, append.events))();
+              outcomes.push(null);
+            } catch (error) {
+              outcomes.push(error);
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      const failure = toCrewError(error);
+      for (const append of batch) append.reject(failure);
+      return;
+    }
+    batch.forEach((append, i) => {
+      const error = outcomes[i];
+      if (error === null || error === undefined) append.resolve();
+      else append.reject(error);
+    });
+  }
+
+  #write(runId: string, events: readonly CrewEvent[]): void {
+    const row = this.#sql.getRun.get(runId) as RunRow | undefined;
+    if (!row) throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${runId}".`);
+    checkAppend({ id: runId, lastSeq: row.last_seq, ended: row.ended === 1 }, events);
+    if (events.length === 0) return;
+    for (const event of events) {
+      this.#sql.insertEvent.run({
+        run_id: runId,
+        seq: event.seq,
+        type: event.type,
+        data: JSON.stringify(event),
+      });
+    }
+    const patch = statusPatch(
+      { ...(row.started_at === null ? {} : { startedAt: row.started_at }) },
+      events,
+    );
+    this.#sql.afterAppend.run({
+      id: runId,
+      last_seq: row.last_seq + events.length,
+      ended: events.some((event) => event.type === "run.end") ? 1 : 0,
+      status: patch.status ?? null,
+      started_at: patch.startedAt ?? null,
+      ended_at: patch.endedAt ?? null,
+      result: patch.result ?? null,
+      error: patch.error === undefined ? null : JSON.stringify(patch.error),
+    });
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new CrewError(ErrorCode.CONFLICT, "The run store is closed.");
+  }
+}
