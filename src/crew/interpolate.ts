@@ -1,0 +1,106 @@
+/**
+ * `{placeholder}` filling with CrewAI's semantics: only `{identifier}` (letters, digits, `_`
+ * and `-`, not starting with a digit) is a placeholder, and doubled braces (`{{x}}`) are left
+ * alone, so JSON examples in a task description survive. Values are strings, numbers and
+ * booleans, written as text.
+ */
+import { CrewError, ErrorCode } from "../events/crew-error.js";
+import type { Inputs } from "../events/protocol.js";
+import type { CrewDefinition } from "./types.js";
+
+/** CrewAI's `interpolate_only` pattern. */
+const PLACEHOLDER = /(?<!\{)\{([A-Za-z_][A-Za-z0-9_-]*)\}(?!\})/g;
+
+/** The placeholder names in `text`, each once, in order of first use. */
+export function placeholdersOf(text: string): string[] {
+  return [...new Set(Array.from(text.matchAll(PLACEHOLDER), (match) => match[1] ?? ""))];
+}
+
+function asText(name: string, value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  throw new CrewError(
+    ErrorCode.BAD_REQUEST,
+    `Input "${name}" must be a string, a number or a boolean.`,
+  );
+}
+
+function missing(names: Map<string, string[]>): CrewError {
+  const parts = [...names].map(([name, places]) => {
+    const where = places.length === 0 ? "" : ` (used in ${places.join(", ")})`;
+    return `"${name}"${where}`;
+  });
+  const one = parts.length === 1;
+  return new CrewError(
+    ErrorCode.MISSING_INPUT,
+    `Missing input${one ? "" : "s"} ${parts.join(", ")}; give ${one ? "it a value" : "them values"} in the run's inputs.`,
+  );
+}
+
+/**
+ * Fills every `{name}` in `text` from `inputs`. Throws CrewError `missing_input` naming each
+ * placeholder without a value, and `where` (e.g. "task research_task's description") if given.
+ */
+export function interpolate(text: string, inputs: Inputs, where?: string): string {
+  const absent = placeholdersOf(text).filter((name) => !Object.hasOwn(inputs, name));
+  if (absent.length > 0)
+    throw missing(new Map(absent.map((name) => [name, where === undefined ? [] : [where]])));
+  return text.replace(PLACEHOLDER, (_match, name: string) => asText(name, inputs[name]));
+}
+
+/** Each text field of a definition that may hold placeholders, with where it is. */
+function textFields(def: CrewDefinition): { where: string; text: string }[] {
+  return [
+    ...def.agents.flatMap((agent) =>
+      (["role", "goal", "backstory"] as const).map((field) => ({
+        where: `agent ${agent.key}'s ${field}`,
+        text: agent[field],
+      })),
+    ),
+    ...def.tasks.flatMap((task) => [
+      { where: `task ${task.key}'s description`, text: task.description },
+      { where: `task ${task.key}'s expected_output`, text: task.expectedOutput },
+    ]),
+  ];
+}
+
+/**
+ * Names of the inputs a run of `def` must give: every placeholder of its agents and tasks
+ * that has no default in `defaultInputs`, sorted and each once.
+ */
+export function requiredInputs(def: CrewDefinition): string[] {
+  const names = new Set(textFields(def).flatMap(({ text }) => placeholdersOf(text)));
+  for (const name of Object.keys(def.defaultInputs)) names.delete(name);
+  return [...names].sort();
+}
+
+/**
+ * A copy of `def` with every placeholder filled from `inputs` over the crew's defaults.
+ * Throws one `missing_input` error naming every missing placeholder and where each is used.
+ */
+export function interpolateCrew<T extends CrewDefinition>(def: T, inputs: Inputs): T {
+  const values: Inputs = { ...def.defaultInputs, ...inputs };
+  const absent = new Map<string, string[]>();
+  for (const { where, text } of textFields(def)) {
+    for (const name of placeholdersOf(text)) {
+      if (Object.hasOwn(values, name)) continue;
+      absent.set(name, [...(absent.get(name) ?? []), where]);
+    }
+  }
+  if (absent.size > 0) throw missing(absent);
+  const fill = (text: string): string => interpolate(text, values);
+  return {
+    ...def,
+    agents: def.agents.map((agent) => ({
+      ...agent,
+      role: fill(agent.role),
+      goal: fill(agent.goal),
+      backstory: fill(agent.backstory),
+    })),
+    tasks: def.tasks.map((task) => ({
+      ...task,
+      description: fill(task.description),
+      expectedOutput: fill(task.expectedOutput),
+    })),
+  };
+}

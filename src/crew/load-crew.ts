@@ -1,0 +1,218 @@
+/**
+ * Loads a crew folder in CrewAI's layout: `agents.yaml`, `tasks.yaml` and crewstream's
+ * optional `crew.yaml`, either in the folder itself or in its `config/` subfolder (as in
+ * `src/<pkg>/config/agents.yaml`). Every problem in every file is collected first and reported
+ * in one `invalid_crew` error whose lines name the file, the key path and the line.
+ */
+import { stat } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
+import { CrewError, ErrorCode } from "../events/crew-error.js";
+import { InvalidCrewError } from "./crew-problems.js";
+import type { CrewWarning } from "./crew-problems.js";
+import {
+  agentYamlSchema,
+  BUILTIN_TOOLS,
+  crewYamlSchema,
+  IGNORED_AGENT_KEYS,
+  IGNORED_CREW_KEYS,
+  IGNORED_TASK_KEYS,
+  TASK_KEY_NOTES,
+  taskYamlSchema,
+} from "./crew-schema.js";
+import type { CrewYaml } from "./crew-schema.js";
+import { placeholdersOf } from "./interpolate.js";
+import { toDefinition } from "./to-definition.js";
+import type { CrewDefinition } from "./types.js";
+import { located, validateEntries, validateMapping } from "./validate-entries.js";
+import type { Findings } from "./validate-entries.js";
+import { validateReferences } from "./validate-references.js";
+import { readYamlFile } from "./yaml-file.js";
+import type { YamlFile } from "./yaml-file.js";
+
+/** Options of {@link loadCrew}. */
+export interface LoadCrewOptions {
+  /** Tools registered on the crew in code, allowed in `tools:` besides the built-ins. */
+  knownTools?: Iterable<string>;
+}
+
+/**
+ * A crew loaded from a folder: a {@link CrewDefinition} plus what only files carry. A folder
+ * whose crew.yaml has `command:` is a process crew: the bridge runs that program, and its
+ * agents.yaml / tasks.yaml (if any) only describe it.
+ */
+export interface LoadedCrew extends CrewDefinition {
+  dir: string;
+  /** `crew` runs on the engine; `process` runs `command` through the bridge. */
+  kind: "crew" | "process";
+  /** Program and arguments of a process crew (crew.yaml `command:`). */
+  command?: string[];
+  /** Longest a process crew may run (crew.yaml `timeout_ms:`). */
+  timeoutMs?: number;
+  /** Keys that were accepted but have no effect, each located like a problem. */
+  warnings: CrewWarning[];
+  /** The files read, relative to `dir`. */
+  files: string[];
+}
+
+/** Where crew files may be, in order of preference. */
+const LOCATIONS = ["", "config/"];
+const EXTENSIONS = [".yaml", ".yml"];
+
+/**
+ * Reads the crew in `dir`. Throws CrewError `crew_not_found` if `dir` is not a folder, and
+ * `invalid_crew` (an {@link InvalidCrewError}) listing every problem found otherwise.
+ */
+export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Promise<LoadedCrew> {
+  const root = resolve(dir);
+  const info = await stat(root).catch(() => undefined);
+  if (info?.isDirectory() !== true) {
+    throw new CrewError(
+      ErrorCode.CREW_NOT_FOUND,
+      `No crew folder at ${dir}; give a folder with agents.yaml and tasks.yaml.`,
+    );
+  }
+  const crewName = basename(root);
+  const findings: Findings = { problems: [], warnings: [] };
+  const [crewFile, agentsFile, tasksFile] = await Promise.all(
+    ["crew", "agents", "tasks"].map((base) => readCrewFile(root, base, findings)),
+  );
+
+  const settings = crewFile === undefined ? {} : validateSettings(crewFile, findings);
+  const kind = settings.command === undefined ? "crew" : "process";
+  const process = settings.process ?? "sequential";
+  if (kind === "crew") {
+    for (const [file, base] of [
+      [agentsFile, "agents"],
+      [tasksFile, "tasks"],
+    ] as const) {
+      if (file === undefined) {
+        findings.problems.push({
+          file: `${base}.yaml`,
+          message: `not found in "${crewName}/" or "${crewName}/config/"; a crew needs agents.yaml and tasks.yaml (or a crew.yaml with "command:")`,
+        });
+      }
+    }
+  }
+  const agents =
+    agentsFile === undefined
+      ? []
+      : validateEntries(
+          agentsFile,
+          { noun: "agent", schema: agentYamlSchema, ignored: IGNORED_AGENT_KEYS },
+          findings,
+        );
+  const tasks =
+    tasksFile === undefined
+      ? []
+      : validateEntries(
+          tasksFile,
+          {
+            noun: "task",
+            schema: taskYamlSchema,
+            ignored: IGNORED_TASK_KEYS,
+            notes: TASK_KEY_NOTES,
+          },
+          findings,
+        );
+  if (agentsFile !== undefined && tasksFile !== undefined) {
+    const tools =
+      kind === "process" ? undefined : new Set([...BUILTIN_TOOLS, ...(options.knownTools ?? [])]);
+    validateReferences({ agentsFile, tasksFile, agents, tasks, process, tools }, findings);
+  }
+  if (crewFile !== undefined)
+    warnAboutSettings(crewFile, settings, [...agents, ...tasks], findings);
+  if (findings.problems.length > 0)
+    throw new InvalidCrewError(settings.name ?? crewName, findings.problems);
+
+  const definition = toDefinition({
+    name: settings.name ?? crewName,
+    dir: root,
+    settings,
+    agents,
+    tasks,
+  });
+  return {
+    ...definition,
+    dir: root,
+    kind,
+    ...(settings.command === undefined ? {} : { command: settings.command }),
+    ...(settings.timeout_ms === undefined ? {} : { timeoutMs: settings.timeout_ms }),
+    warnings: findings.warnings,
+    files: [crewFile, agentsFile, tasksFile].flatMap((file) =>
+      file === undefined ? [] : [file.file],
+    ),
+  };
+}
+
+/** Finds `<base>.yaml` in the folder or its config/ subfolder and parses it. */
+async function readCrewFile(
+  root: string,
+  base: string,
+  findings: Findings,
+): Promise<YamlFile | undefined> {
+  const candidates = LOCATIONS.flatMap((location) =>
+    EXTENSIONS.map((extension) => `${location}${base}${extension}`),
+  );
+  const present: string[] = [];
+  for (const candidate of candidates) {
+    const info = await stat(join(root, candidate)).catch(() => undefined);
+    if (info?.isFile() === true) present.push(candidate);
+  }
+  const [chosen, ...others] = present;
+  if (chosen === undefined) return undefined;
+  if (others.length > 0) {
+    findings.problems.push({
+      file: chosen,
+      message: `${[chosen, ...others].join(" and ")} both exist; keep only one`,
+    });
+  }
+  const file = await readYamlFile(join(root, chosen), chosen);
+  findings.problems.push(...file.problems);
+  return file;
+}
+
+/** Validates crew.yaml; an invalid one yields the settings that can still be trusted. */
+function validateSettings(file: YamlFile, findings: Findings): CrewYaml {
+  if (file.value === undefined) return {};
+  const rules = { noun: "crew", schema: crewYamlSchema, ignored: IGNORED_CREW_KEYS };
+  const settings = validateMapping(file, [], file.value, rules, findings);
+  if (settings !== undefined) return settings;
+  const raw = file.value as { process?: unknown };
+  return raw.process === "hierarchical" ? { process: "hierarchical" } : {};
+}
+
+function warnAboutSettings(
+  file: YamlFile,
+  settings: CrewYaml,
+  entries: { value: object }[],
+  findings: Findings,
+): void {
+  if (settings.manager_llm !== undefined && settings.process !== "hierarchical") {
+    findings.warnings.push(
+      located(
+        file,
+        ["manager_llm"],
+        'ignored: only a crew with "process: hierarchical" has a manager',
+      ),
+    );
+  }
+  if (settings.timeout_ms !== undefined && settings.command === undefined) {
+    findings.warnings.push(
+      located(file, ["timeout_ms"], 'ignored: only a process crew (with "command:") has a timeout'),
+    );
+  }
+  const used = new Set(
+    entries.flatMap(({ value }) =>
+      Object.values(value).flatMap((text) =>
+        typeof text === "string" ? placeholdersOf(text) : [],
+      ),
+    ),
+  );
+  for (const name of Object.keys(settings.inputs ?? {})) {
+    if (!used.has(name) && settings.command === undefined) {
+      findings.warnings.push(
+        located(file, ["inputs", name], `default for "${name}", which no {placeholder} uses`),
+      );
+    }
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * Validates the entries of one crew file (each agent of agents.yaml, each task of tasks.yaml,
+ * the settings of crew.yaml) against {@link crewYamlSchema} and friends, turning every zod
+ * issue and every unknown key into a {@link CrewProblem} that names file, key path and line.
+ */
+import type { z } from "zod";
+import { describeType, didYouMean } from "./crew-problems.js";
+import type { CrewProblem, CrewWarning } from "./crew-problems.js";
+import { ENTRY_KEY_PATTERN } from "./crew-schema.js";
+import type { YamlFile } from "./yaml-file.js";
+
+/** Where problems and warnings of one load are collected. */
+export interface Findings {
+  problems: CrewProblem[];
+  warnings: CrewWarning[];
+}
+
+/** How to validate one kind of mapping. */
+export interface EntryRules<T> {
+  /** "agent", "task" or "setting", for messages. */
+  noun: string;
+  schema: z.ZodType<T>;
+  /** CrewAI keys accepted with a warning, each with its reason. */
+  ignored: Record<string, string>;
+  /** Keys that are read but behave differently from CrewAI, each with its note. */
+  notes?: Record<string, string>;
+}
+
+type Segment = string | number;
+
+/** Adds a problem at `path` of `file`, located by the path's line. */
+export function report(
+  findings: Findings,
+  file: YamlFile,
+  path: readonly Segment[],
+  message: string,
+): void {
+  findings.problems.push(located(file, path, message));
+}
+
+/** A problem or warning located at `path` of `file`. */
+export function located(file: YamlFile, path: readonly Segment[], message: string): CrewProblem {
+  const line = file.lineOf(path);
+  return {
+    file: file.file,
+    ...(line === undefined ? {} : { line }),
+    ...(path.length === 0 ? {} : { path: path.join(".") }),
+    message,
+  };
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks one mapping (`value` at `path`): unknown keys are problems with a suggestion, ignored
+ * CrewAI keys are warnings, and the known keys are parsed by the schema. Returns the parsed
+ * value, or `undefined` if it has problems.
+ */
+export function validateMapping<T>(
+  file: YamlFile,
+  path: readonly Segment[],
+  value: unknown,
+  rules: EntryRules<T>,
+  findings: Findings,
+): T | undefined {
+  if (!isMapping(value)) {
+    report(
+      findings,
+      file,
+      path,
+      `must be a mapping of ${rules.noun} settings, got ${describeType(value)}`,
+    );
+    return undefined;
+  }
+  const known = Object.keys(shapeOf(rules.schema));
+  const knownSet = new Set(known);
+  const checked: Record<string, unknown> = {};
+  let ok = true;
+  for (const [key, entry] of Object.entries(value)) {
+    if (knownSet.has(key)) {
+      checked[key] = entry;
+      const note = rules.notes?.[key];
+      if (note !== undefined) findings.warnings.push(located(file, [...path, key], note));
+    } else if (key in rules.ignored) {
+      findings.warnings.push(located(file, [...path, key], `ignored: ${rules.ignored[key]}`));
+    } else {
+      ok = false;
+      const hint = didYouMean(key, [...known, ...Object.keys(rules.ignored)]);
+      report(
+        findings,
+        file,
+        [...path, key],
+        `unknown ${rules.noun} key "${key}"${hint || `; known keys: ${known.join(", ")}`}`,
+      );
+    }
+  }
+  const parsed = rules.schema.safeParse(checked);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      report(
+        findings,
+        file,
+        [...path, ...(issue.path as Segment[])],
+        describeIssue(issue, checked),
+      );
+    }
+    return undefined;
+  }
+  return ok ? parsed.data : undefined;
+}
+
+/**
+ * Checks a file whose top level maps entry keys to entries (agents.yaml, tasks.yaml).
+ * Returns the valid entries in file order.
+ */
+export function validateEntries<T>(
+  file: YamlFile,
+  rules: EntryRules<T>,
+  findings: Findings,
+): { key: string; value: T }[] {
+  if (file.value === undefined) {
+    if (file.problems.length === 0)
+      report(findings, file, [], `is empty; define at least one ${rules.noun}`);
+    return [];
+  }
+  if (!isMapping(file.value)) {
+    report(
+      findings,
+      file,
+      [],
+      `must map each ${rules.noun}'s key to its settings, got ${describeType(file.value)}`,
+    );
+    return [];
+  }
+  const entries: { key: string; value: T }[] = [];
+  for (const [key, raw] of Object.entries(file.value)) {
+    if (!ENTRY_KEY_PATTERN.test(key)) {
+      report(
+        findings,
+        file,
+        [key],
+        `${rules.noun} key "${key}" must start with a letter or "_" and use only letters, digits, "_" and "-"`,
+      );
+      continue;
+    }
+    const value = validateMapping(file, [key], raw, rules, findings);
+    if (value !== undefined) entries.push({ key, value });
+  }
+  if (Object.keys(file.value).length === 0)
+    report(findings, file, [], `defines no ${rules.noun}s; define at least one`);
+  return entries;
+}
+
+function shapeOf(schema: z.ZodType): Record<string, unknown> {
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape ?? {};
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const segment of path) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return value;
+}
+
+const EXPECTED: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+  array: "a list",
+  object: "a mapping",
+  record: "a mapping",
+};
+
+function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
+  const value = valueAt(root, issue.path);
+  switch (issue.code) {
+    case "invalid_type":
+      if (value === undefined) return "is required";
+      if (value === null) return `is empty; give it ${EXPECTED[issue.expected] ?? issue.expected}`;
+      return `must be ${EXPECTED[issue.expected] ?? issue.expected}, got ${describeType(value)}`;
+    case "invalid_union":
+      return `must be a string, a number or true/false, got ${describeType(value)}`;
+    case "invalid_value": {
+      const allowed = issue.values.map(String);
+      return `must be one of ${allowed.join(", ")}, got ${JSON.stringify(value)}${didYouMean(String(value), allowed)}`;
+    }
+    default:
+      return issue.message;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Checks what one entry says about another: a task's agent must exist, its context must name
+ * earlier tasks without cycles, and every tool must be one the crew can use.
+ */
+import type { CrewProcess } from "../events/protocol.js";
+import { didYouMean } from "./crew-problems.js";
+import type { AgentYaml, TaskYaml } from "./crew-schema.js";
+import { report } from "./validate-entries.js";
+import type { Findings } from "./validate-entries.js";
+import type { YamlFile } from "./yaml-file.js";
+
+/** The validated entries of a crew and where they came from. */
+export interface CrewEntries {
+  agentsFile: YamlFile;
+  tasksFile: YamlFile;
+  agents: { key: string; value: AgentYaml }[];
+  tasks: { key: string; value: TaskYaml }[];
+  process: CrewProcess;
+  /** Tools that may be named; `undefined` skips the check (process crews run their own tools). */
+  tools: ReadonlySet<string> | undefined;
+}
+
+/** Adds a problem for every broken reference between entries. */
+export function validateReferences(crew: CrewEntries, findings: Findings): void {
+  const agentKeys = crew.agents.map((agent) => agent.key);
+  const knownAgents = agentKeys.length === 0 ? "none" : agentKeys.join(", ");
+  for (const { key, value } of crew.agents)
+    checkTools(crew, crew.agentsFile, key, value.tools, findings);
+  for (const { key, value } of crew.tasks) {
+    if (value.agent !== undefined && !agentKeys.includes(value.agent)) {
+      const hint = didYouMean(value.agent, agentKeys);
+      report(
+        findings,
+        crew.tasksFile,
+        [key, "agent"],
+        `unknown agent "${value.agent}"${hint}; known agents: ${knownAgents}`,
+      );
+    }
+    if (value.agent === undefined && crew.process === "sequential") {
+      report(
+        findings,
+        crew.tasksFile,
+        [key],
+        `has no agent; in a sequential crew every task needs "agent:" (known agents: ${knownAgents}), or set "process: hierarchical" in crew.yaml`,
+      );
+    }
+    checkTools(crew, crew.tasksFile, key, value.tools, findings);
+  }
+  checkContext(crew, findings);
+}
+
+function checkTools(
+  crew: CrewEntries,
+  file: YamlFile,
+  key: string,
+  tools: string[] | undefined,
+  findings: Findings,
+): void {
+  if (crew.tools === undefined || tools === undefined) return;
+  tools.forEach((tool, index) => {
+    if (crew.tools?.has(tool) === true) return;
+    const available = [...(crew.tools ?? [])];
+    report(
+      findings,
+      file,
+      [key, "tools", index],
+      `unknown tool "${tool}"${didYouMean(tool, available)}; available tools: ${available.join(", ")} (register others on the crew)`,
+    );
+  });
+}
+
+function checkContext(crew: CrewEntries, findings: Findings): void {
+  const order = new Map(crew.tasks.map((task, index) => [task.key, index]));
+  const graph = new Map(
+    crew.tasks.map((task) => [
+      task.key,
+      (task.value.context ?? []).filter((ref) => order.has(ref)),
+    ]),
+  );
+  const taskKeys = [...order.keys()];
+  for (const { key, value } of crew.tasks) {
+    const seen = new Set<string>();
+    (value.context ?? []).forEach((ref, index) => {
+      const path = [key, "context", index];
+      const position = order.get(ref);
+      if (seen.has(ref)) report(findings, crew.tasksFile, path, `lists "${ref}" more than once`);
+      seen.add(ref);
+      if (ref === key) {
+        report(findings, crew.tasksFile, path, `a task cannot be its own context; remove "${ref}"`);
+      } else if (position === undefined) {
+        const hint = didYouMean(ref, taskKeys);
+        report(
+          findings,
+          crew.tasksFile,
+          path,
+          `unknown task "${ref}" in context${hint}; known tasks: ${taskKeys.join(", ")}`,
+        );
+      } else if (position > (order.get(key) ?? 0)) {
+        const cycle = findPath(graph, ref, key);
+        report(
+          findings,
+          crew.tasksFile,
+          path,
+          cycle === undefined
+            ? `"${ref}" comes after "${key}"; context may only name earlier tasks (move "${ref}" above "${key}" in tasks.yaml)`
+            : `context cycle: ${[key, ...cycle].join(" -> ")}; a task's context must name earlier tasks only`,
+        );
+      }
+    });
+  }
+}
+
+/** A path of context references from `from` to `to`, if there is one. */
+function findPath(
+  graph: ReadonlyMap<string, string[]>,
+  from: string,
+  to: string,
+): string[] | undefined {
+  const visited = new Set<string>();
+  const walk = (node: string): string[] | undefined => {
+    if (node === to) return [node];
+    if (visited.has(node)) return undefined;
+    visited.add(node);
+    for (const next of graph.get(node) ?? []) {
+      const rest = walk(next);
+      if (rest !== undefined) return [node, ...rest];
+    }
+    return undefined;
+  };
+  return walk(from);
+}
