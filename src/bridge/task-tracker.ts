@@ -1,0 +1,150 @@
+/**
+ * Turns a process crew's progress lines into task and step events. A process crew does not
+ * announce its tasks: they are discovered as their first lines appear, and a new task line
+ * ends the task before it.
+ */
+import { ZERO_USAGE, parseEvent } from "../events/index.js";
+import type { EventDraft, Inputs } from "../events/index.js";
+import { fillPlaceholders, firstLine, normalize, slugKey } from "./names.js";
+import type { ProgressLine } from "./stderr-line.js";
+
+/** An agent the crew declares (agents.yaml): its key and role. */
+export interface KnownAgent {
+  key: string;
+  role: string;
+}
+
+/** A task the crew declares (tasks.yaml): its key, description and agent. */
+export interface KnownTask {
+  key: string;
+  description?: string;
+  agent?: string;
+}
+
+interface CurrentTask {
+  key: string;
+  line: string;
+  agent: string | undefined;
+  startedAt: number;
+  steps: number;
+  deltas: string;
+  lastStepText: string;
+}
+
+/** Follows one run's progress; answers the drafts to stamp, in order. */
+export class TaskTracker {
+  readonly #agents: KnownAgent[];
+  readonly #tasks: readonly KnownTask[];
+  readonly #inputs: Inputs;
+  readonly #usedTasks = new Set<string>();
+  readonly #taskKeys = new Set<string>();
+  #current: CurrentTask | undefined;
+  #nextIndex = 0;
+
+  constructor(agents: readonly KnownAgent[], tasks: readonly KnownTask[], inputs: Inputs, private readonly now: () => number = Date.now) {
+    this.#agents = [...agents];
+    this.#tasks = tasks;
+    this.#inputs = inputs;
+    for (const task of tasks) this.#taskKeys.add(task.key);
+  }
+
+  /** The task in progress, if any. */
+  get currentTask(): string | undefined {
+    return this.#current?.key;
+  }
+
+  /** A progress line: maybe ends the task before and starts a new one, then one `agent.step`. */
+  progress(line: ProgressLine): EventDraft[] {
+    const drafts: EventDraft[] = [];
+    if (this.#current === undefined || this.#current.line !== normalize(line.task)) {
+      drafts.push(...this.finish());
+      drafts.push(this.#start(line));
+    }
+    const current = this.#current as CurrentTask;
+    const agent = this.#agentKey(line.agent) ?? current.agent;
+    current.steps += 1;
+    const text = line.text ?? line.task;
+    current.lastStepText = text;
+    drafts.push({ type: "agent.step", agent, task: current.key, step: current.steps, kind: line.stepKind, text } as EventDraft);
+    return drafts;
+  }
+
+  /**
+   * An event the process wrote itself: fills in `agent`, `task` and (for `agent.step`) `step`
+   * from the task in progress. Answers undefined when the fields do not make a valid event.
+   */
+  passthrough(fields: Record<string, unknown> & { type: string }): EventDraft | undefined {
+    const current = this.#current;
+    const draft: Record<string, unknown> = { ...fields };
+    if (draft.task === undefined && current !== undefined) draft.task = current.key;
+    if (draft.agent === undefined && current?.agent !== undefined) draft.agent = current.agent;
+    if (draft.type === "agent.step" && current !== undefined) {
+      current.steps = typeof draft.step === "number" ? Math.max(current.steps, draft.step) : current.steps + 1;
+      draft.step ??= current.steps;
+    }
+    const checked = parseEvent({ ...draft, v: 1, runId: "check", seq: 1, ts: new Date(0).toISOString() });
+    if (!checked.ok || checked.event === null) return undefined;
+    if (current !== undefined && draft.task === current.key) {
+      if (checked.event.type === "text.delta") current.deltas += checked.event.delta;
+      if (checked.event.type === "agent.step") current.lastStepText = checked.event.text;
+    }
+    return draft as EventDraft;
+  }
+
+  /**
+   * Ends the task in progress, if any: its output is `output` when given, else the text it
+   * streamed, else its last step's text.
+   */
+  finish(output?: string): EventDraft[] {
+    const current = this.#current;
+    if (current === undefined) return [];
+    this.#current = undefined;
+    const text = output ?? (current.deltas !== "" ? current.deltas : current.lastStepText);
+    const draft = { type: "task.end", task: current.key, output: text, usage: { ...ZERO_USAGE }, durationMs: Math.max(0, this.now() - current.startedAt) };
+    return [(current.agent === undefined ? draft : { ...draft, agent: current.agent }) as EventDraft];
+  }
+
+  #start(line: ProgressLine): EventDraft {
+    const known = this.#matchTask(line.task);
+    const key = known?.key ?? slugKey(line.task, "task", this.#taskKeys);
+    this.#taskKeys.add(key);
+    this.#usedTasks.add(key);
+    const agent = this.#agentKey(line.agent) ?? known?.agent;
+    const index = this.#nextIndex++;
+    this.#current = { key, line: normalize(line.task), agent, startedAt: this.now(), steps: 0, deltas: "", lastStepText: "" };
+    const description = known?.description === undefined ? line.task : fillPlaceholders(known.description, this.#inputs).trim();
+    const total = Math.max(this.#tasks.length, index + 1);
+    const draft = { type: "task.start", task: key, index, total, description };
+    return (agent === undefined ? draft : { ...draft, agent }) as EventDraft;
+  }
+
+  /**
+   * The declared task a line belongs to: same first line, else one line starting with the
+   * other (CrewAI may cut long lines), else the next unused task in order (the line was
+   * printed differently, e.g. from a template the crew changed at runtime).
+   */
+  #matchTask(line: string): KnownTask | undefined {
+    const unused = this.#tasks.filter((task) => !this.#usedTasks.has(task.key));
+    const wanted = normalize(line);
+    const firstOf = (task: KnownTask): string => normalize(firstLine(fillPlaceholders(task.description ?? "", this.#inputs)));
+    return (
+      unused.find((task) => firstOf(task) === wanted) ??
+      unused.find((task) => {
+        const first = firstOf(task);
+        return first !== "" && wanted !== "" && (first.startsWith(wanted) || wanted.startsWith(first));
+      }) ??
+      unused[0]
+    );
+  }
+
+  /** The key of the agent with this role; an unknown role becomes a new agent keyed by its slug. */
+  #agentKey(role: string): string | undefined {
+    const wanted = normalize(role);
+    if (wanted === "") return undefined;
+    const known = this.#agents.find((agent) => normalize(fillPlaceholders(agent.role, this.#inputs)) === wanted);
+    if (known !== undefined) return known.key;
+    const key = slugKey(role, "agent", new Set(this.#agents.map((agent) => agent.key)));
+    this.#agents.push({ key, role: role.trim() });
+    return key;
+  }
+}
