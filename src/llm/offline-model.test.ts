@@ -1,0 +1,238 @@
+import { generateText, jsonSchema, stepCountIs, streamText, tool } from "ai";
+import { describe, expect, it } from "vitest";
+import { CrewError } from "../events/index.js";
+import { OFFLINE_LABEL } from "./offline-answers.js";
+import { createOfflineModel } from "./offline-model.js";
+
+const researcherSystem =
+  "You are Senior Research Analyst. You find the facts others miss.\nYour personal goal is: Uncover the latest developments in quantum computing";
+const researchTask = [
+  "Current Task: Conduct a thorough research about quantum computing. Make sure you find any interesting and relevant information.",
+  "",
+  "This is the expected criteria for your final answer: A list with 6 bullet points of the most relevant information about quantum computing",
+  "You MUST return the actual complete content as the final answer, not a summary.",
+  "",
+  "Begin! This is VERY important to you, use the tools available and give your best Final Answer.",
+].join("\n");
+
+async function run(system: string, prompt: string, tokenMs = 0) {
+  const result = streamText({ model: createOfflineModel({ tokenMs }), system, prompt });
+  const deltas: string[] = [];
+  for await (const delta of result.textStream) deltas.push(delta);
+  return { deltas, text: deltas.join(""), usage: await result.usage };
+}
+
+describe("offline model", () => {
+  it("streams a labelled research answer about the task's topic, token by token, with usage", async () => {
+    const { deltas, text, usage } = await run(researcherSystem, researchTask);
+    expect(text.startsWith(OFFLINE_LABEL)).toBe(true);
+    expect(text).toContain("quantum computing");
+    expect(text.match(/^- \*\*/gm)?.length).toBeGreaterThanOrEqual(5);
+    expect(deltas.length).toBeGreaterThan(150);
+    expect(deltas.length).toBeLessThan(600);
+    expect(usage.outputTokens).toBe(deltas.length);
+    const promptChars = researcherSystem.length + researchTask.length;
+    expect(usage.inputTokens).toBeGreaterThanOrEqual(Math.floor(promptChars / 4));
+    expect(usage.inputTokens).toBeLessThan(promptChars);
+  });
+
+  it("is deterministic: the same prompt gives the same answer", async () => {
+    const a = await run(researcherSystem, researchTask);
+    const b = await run(researcherSystem, researchTask);
+    expect(a.text).toBe(b.text);
+  });
+
+  it("writes an article from the context's bullet points", async () => {
+    const system =
+      "You are Reporting Analyst. You turn research into clear reports.\nYour personal goal is: Write reports about solar power";
+    const prompt = [
+      "Current Task: Review the context you got and expand each topic into a full section for a report about solar power.",
+      "",
+      "This is the expected criteria for your final answer: A fully fledged report about solar power, formatted as markdown.",
+      "",
+      "This is the context you're working with:",
+      "research_task:",
+      "- **Panel prices:** prices fell sharply over ten years.",
+      "- **Storage:** batteries make solar useful at night.",
+    ].join("\n");
+    const { text } = await run(system, prompt);
+    expect(text.startsWith(OFFLINE_LABEL)).toBe(true);
+    expect(text).toContain("# Solar power");
+    expect(text).toContain("### Panel prices");
+    expect(text).toContain("### Storage");
+    expect(text).not.toContain("Begin!");
+  });
+
+  it("reviews with a verdict", async () => {
+    const system =
+      "Role: Content Reviewer\nGoal: Make sure every article is accurate\nBackstory: A meticulous editor.";
+    const prompt =
+      "Task: Review the article about electric cars.\nExpected output: A review with a verdict.\nContext:\n" +
+      "Electric cars are popular. ".repeat(40);
+    const { text } = await run(system, prompt);
+    expect(text).toContain("## Review: Electric cars");
+    expect(text).toMatch(/\*\*Verdict:\*\* approved/);
+  });
+
+  it("calls one suitable tool with plausible arguments, then answers using its result", async () => {
+    const calls: unknown[] = [];
+    const result = streamText({
+      model: createOfflineModel(),
+      system: researcherSystem,
+      prompt: researchTask,
+      stopWhen: stepCountIs(5),
+      tools: {
+        read_file: tool({
+          description: "Read a file from the crew folder",
+          inputSchema: jsonSchema<{ path: string }>({
+            type: "object",
+            properties: { path: { type: "string" } },
+            required: ["path"],
+          }),
+          execute: async () => "file text",
+        }),
+        web_search: tool({
+          description: "Search the web for research on a query",
+          inputSchema: jsonSchema<{ query: string; limit?: number }>({
+            type: "object",
+            properties: { query: { type: "string" }, limit: { type: "integer", minimum: 1 } },
+            required: ["query"],
+          }),
+          execute: async (input) => {
+            calls.push(input);
+            return "Quantum computers reached 1000 qubits.";
+          },
+        }),
+      },
+    });
+    const text = await result.text;
+    const steps = await result.steps;
+    expect(calls).toEqual([{ query: "quantum computing" }]);
+    expect(steps).toHaveLength(2);
+    expect(steps[0]?.finishReason).toBe("tool-calls");
+    expect(text).toContain("Quantum computers reached 1000 qubits.");
+    expect(text).toContain("`web_search`");
+  });
+
+  it("delegates once to each coworker in enum order, then summarises their results", async () => {
+    const delegated: Array<{ coworker: string; task: string; context: string }> = [];
+    const result = streamText({
+      model: createOfflineModel(),
+      system:
+        "You are Crew Manager. You coordinate the team.\nYour personal goal is: Deliver the crew's work",
+      prompt:
+        "Current Task: Write a short report about coral reefs.\n\nThis is the expected criteria for your final answer: A short report.",
+      stopWhen: stepCountIs(6),
+      tools: {
+        delegate_work: tool({
+          description: "Delegate work to a coworker",
+          inputSchema: jsonSchema<{ coworker: string; task: string; context: string }>({
+            type: "object",
+            properties: {
+              coworker: { type: "string", enum: ["researcher", "writer"] },
+              task: { type: "string" },
+              context: { type: "string" },
+            },
+            required: ["coworker", "task", "context"],
+          }),
+          execute: async (input) => {
+            delegated.push(input);
+            return `Result of ${input.coworker}: work on coral reefs done.`;
+          },
+        }),
+      },
+    });
+    const text = await result.text;
+    expect(delegated.map((d) => d.coworker)).toEqual(["researcher", "writer"]);
+    expect(delegated[0]?.task).toContain("coral reefs");
+    expect(delegated[1]?.context).toContain("Result of researcher");
+    expect((await result.steps).length).toBe(3);
+    expect(text.startsWith(OFFLINE_LABEL)).toBe(true);
+    expect(text).toContain("Result of researcher");
+    expect(text).toContain("Result of writer");
+  });
+
+  it("answers without tools when the tool choice is none, and supports generateText", async () => {
+    const result = await generateText({
+      model: createOfflineModel(),
+      system: researcherSystem,
+      prompt: researchTask,
+      toolChoice: "none",
+      tools: {
+        web_search: tool({
+          inputSchema: jsonSchema<{ q: string }>({
+            type: "object",
+            properties: { q: { type: "string" } },
+          }),
+          execute: async () => "x",
+        }),
+      },
+    });
+    expect(result.toolCalls).toHaveLength(0);
+    expect(result.text.startsWith(OFFLINE_LABEL)).toBe(true);
+    expect(result.usage.outputTokens).toBeGreaterThan(100);
+  });
+
+  it("revises its answer when a human gave feedback", async () => {
+    const result = await generateText({
+      model: createOfflineModel(),
+      system: researcherSystem,
+      messages: [
+        { role: "user", content: researchTask },
+        { role: "assistant", content: "draft" },
+        {
+          role: "user",
+          content:
+            "A human reviewed your final answer and gave this feedback:\nMention error correction.\n\nRevise your final answer.",
+        },
+      ],
+    });
+    expect(result.text).toContain('Revised after feedback: "Mention error correction."');
+  });
+
+  it("stops promptly with an AbortError when the call is aborted mid-stream", async () => {
+    const controller = new AbortController();
+    const model = createOfflineModel({ tokenMs: 5 });
+    const { stream } = await model.doStream({
+      prompt: [{ role: "user", content: [{ type: "text", text: researchTask }] }],
+      abortSignal: controller.signal,
+    });
+    const reader = stream.getReader();
+    const seen: string[] = [];
+    let error: unknown;
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen.push(value.type);
+        if (value.type === "text-delta" && seen.filter((t) => t === "text-delta").length === 3)
+          controller.abort();
+      }
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as Error).name).toBe("AbortError");
+    expect(seen.filter((t) => t === "text-delta")).toHaveLength(3);
+    expect(seen).not.toContain("finish");
+  });
+
+  it("rejects at once when the signal is already aborted", async () => {
+    const model = createOfflineModel();
+    const abortSignal = AbortSignal.abort();
+    await expect(model.doStream({ prompt: [], abortSignal })).rejects.toMatchObject({
+      name: "AbortError",
+    });
+  });
+
+  it("reads its pace from CREWSTREAM_OFFLINE_TOKEN_MS and rejects a bad value clearly", () => {
+    expect(() => createOfflineModel({ env: { CREWSTREAM_OFFLINE_TOKEN_MS: "fast" } })).toThrow(
+      CrewError,
+    );
+    expect(() => createOfflineModel({ env: { CREWSTREAM_OFFLINE_TOKEN_MS: "fast" } })).toThrow(
+      /CREWSTREAM_OFFLINE_TOKEN_MS/,
+    );
+    expect(createOfflineModel({ env: { CREWSTREAM_OFFLINE_TOKEN_MS: "0" } }).provider).toBe(
+      "offline",
+    );
+  });
+});
