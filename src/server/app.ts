@@ -1,0 +1,125 @@
+/**
+ * The crewstream HTTP app: a Hono app whose `fetch` is a Web-standard handler, so the same
+ * routes run under `crewstream serve` on Node and inside a Next.js route file.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { CrewError, ErrorCode } from "../events/index.js";
+import { DEFAULT_PING_MS } from "../transport/index.js";
+import { requireToken } from "./auth.js";
+import type { RouteDeps } from "./deps.js";
+import { createErrorHandler, notFoundHandler } from "./errors.js";
+import { DEFAULT_MAX_STREAMS_PER_CLIENT, StreamLimiter } from "./limits.js";
+import type { Logger } from "./logger.js";
+import { unmatchedRoute } from "./method-check.js";
+import { crewStreamRoutes } from "./routes/crew-stream.js";
+import { crewsRoutes } from "./routes/crews.js";
+import { healthRoutes } from "./routes/health.js";
+import { runEventsRoutes } from "./routes/run-events.js";
+import { runsRoutes } from "./routes/runs.js";
+import { webUiRoutes } from "./routes/web-ui.js";
+import type { CrewSource, RunService } from "./types.js";
+
+/** Default limit of a request body: 1 MB. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** The built web UI shipped in the package. */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL("../../web/dist", import.meta.url));
+
+/** Options of {@link createApp}. */
+export interface AppOptions {
+  /** Starts, lists, streams, cancels and answers runs. */
+  runs: RunService;
+  /** The crews that can run. */
+  catalog: CrewSource;
+  /** With a token, every `/api` request needs `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Largest accepted request body (default 1 MB); larger ones are answered 413. */
+  maxBodyBytes?: number;
+  /** Concurrent event streams one client may hold (default 16); more are answered 429. */
+  maxStreamsPerClient?: number;
+  /** Origins allowed by CORS; none by default (same-origin only). */
+  corsOrigins?: readonly string[];
+  /** Where internal errors are logged (default `console`). */
+  logger?: Logger;
+  /** Reported by `GET /api/health` (default: the package's version). */
+  version?: string;
+  /** Folder of the built web UI served at `/` (default `<package>/web/dist`); `false` serves none. */
+  webRoot?: string | false;
+  /** Interval of SSE `: ping` comments (default 15 s). */
+  pingMs?: number;
+  /** Identifies a client for the streams cap (default: the remote address, under Node). */
+  clientKey?: (c: Context) => string;
+  /** Shares stream slots with other endpoints (the WebSocket server); one is made otherwise. */
+  limiter?: StreamLimiter;
+}
+
+let packageVersion: string | undefined;
+/** The version in the package's package.json. */
+export function crewstreamVersion(): string {
+  packageVersion ??= (
+    JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8")) as { version: string }
+  ).version;
+  return packageVersion;
+}
+
+/** The remote address under @hono/node-server, or one shared key elsewhere. */
+export function remoteAddressKey(c: Context): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? "unknown";
+}
+
+/** Builds the app. Its `fetch` is a Web-standard `(Request) => Promise<Response>` handler. */
+export function createApp(options: AppOptions): Hono {
+  const logger = options.logger ?? console;
+  const deps: RouteDeps = {
+    runs: options.runs,
+    catalog: options.catalog,
+    limiter: options.limiter ?? new StreamLimiter(options.maxStreamsPerClient ?? DEFAULT_MAX_STREAMS_PER_CLIENT),
+    clientKey: options.clientKey ?? remoteAddressKey,
+    logger,
+    version: options.version ?? crewstreamVersion(),
+    pingMs: options.pingMs ?? DEFAULT_PING_MS,
+  };
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
+  const app = new Hono();
+  app.onError(createErrorHandler(logger));
+  app.notFound(notFoundHandler);
+
+  if (options.corsOrigins && options.corsOrigins.length > 0) {
+    app.use(
+      "/api/*",
+      cors({
+        origin: [...options.corsOrigins],
+        allowMethods: ["GET", "POST", "OPTIONS"],
+        allowHeaders: ["authorization", "content-type", "last-event-id", "accept"],
+        exposeHeaders: ["x-run-id"],
+        maxAge: 600,
+      }),
+    );
+  }
+  if (options.token) app.use("/api/*", requireToken(options.token));
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new CrewError(ErrorCode.PAYLOAD_TOO_LARGE, `The body is larger than ${maxBodyBytes} bytes; send less.`);
+      },
+    }),
+  );
+
+  for (const routes of [healthRoutes, crewsRoutes, crewStreamRoutes, runsRoutes, runEventsRoutes]) {
+    app.route("/api", routes(deps));
+  }
+  app.all("/api/*", unmatchedRoute(app, "/api/"));
+
+  const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
+  if (webRoot !== false) app.route("/", webUiRoutes(webRoot));
+  return app;
+}

@@ -1,0 +1,18 @@
+/** What every route gets from `createApp`: the run manager, the catalog, limits and the log. */
+import type { Context } from "hono";
+import type { StreamLimiter } from "./limits.js";
+import type { Logger } from "./logger.js";
+import type { CrewSource, RunService } from "./types.js";
+
+/** Shared dependencies of the routes. */
+export interface RouteDeps {
+  runs: RunService;
+  catalog: CrewSource;
+  limiter: StreamLimiter;
+  /** Identifies the client for the streams-per-client cap. */
+  clientKey: (c: Context) => string;
+  logger: Logger;
+  version: string;
+  /** Interval of SSE `: ping` comments. */
+  pingMs: number;
+}

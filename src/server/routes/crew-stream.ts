@@ -1,0 +1,38 @@
+/**
+ * `POST /api/crew/stream`: starts a run and answers with its event stream (SSE, or JSONL on
+ * `Accept: application/x-ndjson`), naming the run in `X-Run-Id`. Closing the stream detaches
+ * this watcher; the run goes on unless the body asked for `onDisconnect: "cancel"`.
+ */
+import { Hono } from "hono";
+import type { RouteDeps } from "../deps.js";
+import { eventStreamResponse, streamFormat } from "../event-response.js";
+import { readJson } from "../read-json.js";
+import { startRunBodySchema } from "../schemas.js";
+import { watchRun } from "../watch-run.js";
+
+/** Routes of the streaming start. */
+export function crewStreamRoutes(deps: RouteDeps): Hono {
+  return new Hono().post("/crew/stream", async (c) => {
+    const body = await readJson(c, startRunBodySchema);
+    // Take the stream slot first, so a client over its cap never starts a run it cannot watch.
+    const release = deps.limiter.acquire(deps.clientKey(c));
+    try {
+      const onDisconnect = body.onDisconnect ?? "continue";
+      const run = await deps.runs.start({
+        inputs: body.inputs,
+        source: "http",
+        onDisconnect,
+        ...(body.crew === undefined ? {} : { crew: body.crew }),
+      });
+      return eventStreamResponse(deps, {
+        runId: run.id,
+        format: streamFormat(c),
+        source: (signal) => watchRun(deps, run.id, { after: 0, signal, onDisconnect }),
+        release,
+      });
+    } catch (error) {
+      release();
+      throw error;
+    }
+  });
+}

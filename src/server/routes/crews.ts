@@ -1,0 +1,21 @@
+/** `GET /api/crews`: the crews that can run, with their agents, tasks and required inputs. */
+import { Hono } from "hono";
+import type { RouteDeps } from "../deps.js";
+
+/** Routes of the crews resource. */
+export function crewsRoutes(deps: RouteDeps): Hono {
+  return new Hono().get("/crews", async (c) => {
+    const crews = await deps.catalog.list();
+    // Folder paths stay on the server: clients get names, structure and inputs only.
+    return c.json({
+      crews: crews.map((crew) => ({
+        name: crew.name,
+        default: crew.default ?? false,
+        process: crew.process,
+        agents: crew.agents.map((agent) => ({ key: agent.key, role: agent.role })),
+        tasks: crew.tasks.map((task) => ({ key: task.key, ...(task.agent === undefined ? {} : { agent: task.agent }) })),
+        inputs: crew.inputs,
+      })),
+    });
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * The runs resource: start in the background, list, read one with its summary, cancel, and
+ * answer human input. Streaming a run's events lives in `run-events.ts`.
+ */
+import { Hono } from "hono";
+import { CrewError, ErrorCode } from "../../events/index.js";
+import type { RouteDeps } from "../deps.js";
+import { readJson, validate } from "../read-json.js";
+import { inputBodySchema, listRunsQuerySchema, runIdSchema, startRunBodySchema } from "../schemas.js";
+
+/** Routes of the runs resource. */
+export function runsRoutes(deps: RouteDeps): Hono {
+  const { runs } = deps;
+  return new Hono()
+    .post("/runs", async (c) => {
+      const body = await readJson(c, startRunBodySchema);
+      const run = await runs.start({
+        inputs: body.inputs,
+        source: "http",
+        ...(body.crew === undefined ? {} : { crew: body.crew }),
+      });
+      return c.json({ runId: run.id, status: run.status }, 202, { "x-run-id": run.id, location: `/api/runs/${run.id}` });
+    })
+    .get("/runs", async (c) => {
+      const query = validate(listRunsQuerySchema, c.req.query(), "query");
+      const page = await runs.list({
+        ...(query.limit === undefined ? {} : { limit: query.limit }),
+        ...(query.before === undefined ? {} : { before: query.before }),
+        ...(query.status === undefined ? {} : { status: query.status }),
+      });
+      return c.json(page);
+    })
+    .get("/runs/:id", async (c) => {
+      const id = validate(runIdSchema, c.req.param("id"), "run id");
+      const run = await runs.get(id);
+      if (!run) throw runNotFound(id);
+      return c.json(run);
+    })
+    .post("/runs/:id/cancel", async (c) => {
+      const id = validate(runIdSchema, c.req.param("id"), "run id");
+      const run = await runs.cancel(id);
+      return c.json(run);
+    })
+    .post("/runs/:id/input", async (c) => {
+      const id = validate(runIdSchema, c.req.param("id"), "run id");
+      const body = await readJson(c, inputBodySchema);
+      await runs.answer(id, body.requestId, body.text);
+      return c.json({ ok: true, runId: id, requestId: body.requestId });
+    });
+}
+
+/** The error for an unknown run id. */
+export function runNotFound(id: string): CrewError {
+  return new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id ${JSON.stringify(id.slice(0, 80))}; list runs with GET /api/runs.`);
+}

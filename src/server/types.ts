@@ -1,0 +1,36 @@
+/**
+ * What the server needs from the parts below it. The real implementations are `RunManager`
+ * (src/runs) and `CrewCatalog` (src/crew); these structural types keep the routes honest about
+ * which of their methods they use.
+ */
+import type { CrewEvent, Inputs } from "../events/index.js";
+import type { ListRunsOptions, RunPage, RunRecord } from "../store/index.js";
+
+/** What happens to a run when the stream that started it closes. */
+export type OnDisconnect = "continue" | "cancel";
+
+/** The run manager's surface used by the HTTP and WebSocket routes. */
+export interface RunService {
+  start(request: { crew?: string; inputs: Inputs; source?: string; onDisconnect?: OnDisconnect }): Promise<RunRecord>;
+  get(id: string): Promise<(RunRecord & { summary: unknown }) | undefined>;
+  list(options: ListRunsOptions): Promise<RunPage>;
+  cancel(id: string): Promise<RunRecord>;
+  answer(id: string, requestId: string, text: string): Promise<void>;
+  events(id: string, options?: { after?: number; signal?: AbortSignal }): AsyncIterable<CrewEvent>;
+  close(): Promise<void>;
+}
+
+/** One crew as `GET /api/crews` lists it. */
+export interface CrewListing {
+  name: string;
+  default?: boolean;
+  process: string;
+  agents: Array<{ key: string; role: string }>;
+  tasks: Array<{ key: string; agent?: string }>;
+  inputs: string[];
+}
+
+/** The crew catalog's surface used by `GET /api/crews`. */
+export interface CrewSource {
+  list(): Promise<CrewListing[]>;
+}
