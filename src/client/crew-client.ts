@@ -1,0 +1,84 @@
+/**
+ * One object holding the server's address and token, with every client call as a method.
+ *
+ * ```ts
+ * const client = new CrewClient({ baseUrl: "http://127.0.0.1:3000" });
+ * const run = await client.streamRun({ inputs: { topic: "solar sails" } });
+ * for await (const event of run) console.log(event.type);
+ * ```
+ */
+import type { CrewEvent, Inputs } from "../events/index.js";
+import type { CrewInfo, ListRunsOptions, RunDetails, RunPage } from "./api-types.js";
+import { CrewSocket } from "./crew-socket.js";
+import type { CrewSocketOptions } from "./crew-socket.js";
+import type { ConnectionOptions } from "./http.js";
+import * as api from "./runs-api.js";
+import { streamRun } from "./stream-run.js";
+import type { RunStream, StreamRunOptions } from "./stream-run.js";
+import { subscribe } from "./subscribe.js";
+import type { SubscribeOptions } from "./subscribe.js";
+
+/** Per-call options: an abort signal. */
+export interface CallSignal {
+  signal?: AbortSignal;
+}
+
+/** A crewstream server client (browser and Node). */
+export class CrewClient {
+  readonly #connection: ConnectionOptions;
+
+  constructor(connection: ConnectionOptions = {}) {
+    this.#connection = { ...connection };
+  }
+
+  /** The server's base URL ("" for same origin). */
+  get baseUrl(): string {
+    return this.#connection.baseUrl ?? "";
+  }
+
+  /** Starts a run and streams its events, resuming after network errors. */
+  streamRun(options: Omit<StreamRunOptions, keyof ConnectionOptions>): Promise<RunStream> {
+    return streamRun({ ...this.#connection, ...options });
+  }
+
+  /** A run's events after `options.after`, live until `run.end`, resuming after network errors. */
+  subscribe(runId: string, options: Omit<SubscribeOptions, keyof ConnectionOptions> = {}): AsyncGenerator<CrewEvent> {
+    return subscribe(runId, { ...this.#connection, ...options });
+  }
+
+  /** Starts a run in the background; answers its id. */
+  startRun(request: { crew?: string; inputs: Inputs }, options: CallSignal = {}): Promise<{ runId: string }> {
+    return api.startRun(request, { ...this.#connection, ...options });
+  }
+
+  /** Cancels a run on the server (it ends with `run.end` status cancelled). */
+  cancel(runId: string, options: CallSignal = {}): Promise<void> {
+    return api.cancel(runId, { ...this.#connection, ...options });
+  }
+
+  /** Answers a run's `input.request`. */
+  answer(runId: string, requestId: string, text: string, options: CallSignal = {}): Promise<void> {
+    return api.answer(runId, requestId, text, { ...this.#connection, ...options });
+  }
+
+  /** A run's status, result and summary. */
+  getRun(runId: string, options: CallSignal = {}): Promise<RunDetails> {
+    return api.getRun(runId, { ...this.#connection, ...options });
+  }
+
+  /** Recent runs, newest first. */
+  listRuns(query: ListRunsOptions = {}, options: CallSignal = {}): Promise<RunPage> {
+    return api.listRuns(query, { ...this.#connection, ...options });
+  }
+
+  /** The crews the server can run. */
+  listCrews(options: CallSignal = {}): Promise<CrewInfo[]> {
+    return api.listCrews({ ...this.#connection, ...options });
+  }
+
+  /** Opens a WebSocket to the server. */
+  socket(options: Omit<CrewSocketOptions, keyof ConnectionOptions> = {}): Promise<CrewSocket> {
+    const { fetch: _fetch, ...connection } = this.#connection;
+    return CrewSocket.connect({ ...connection, ...options });
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * One function per HTTP API call that is not a stream: crews, runs, cancel, human input.
+ * Every failure is a CrewError with the server's code and message.
+ */
+import type { Inputs } from "../events/index.js";
+import type { CrewInfo, ListRunsOptions, RunDetails, RunPage } from "./api-types.js";
+import { apiFetch, apiJson } from "./http.js";
+import type { ConnectionOptions } from "./http.js";
+
+/** Options with an optional abort signal. */
+export type CallOptions = ConnectionOptions & { signal?: AbortSignal };
+
+const runPath = (runId: string): string => `/api/runs/${encodeURIComponent(runId)}`;
+
+/** The crews the server can run (`GET /api/crews`). */
+export async function listCrews(options: CallOptions = {}): Promise<CrewInfo[]> {
+  const body = await apiJson<{ crews: CrewInfo[] }>(options, "/api/crews", { signal: options.signal });
+  return body.crews;
+}
+
+/** Recent runs, newest first (`GET /api/runs`). */
+export async function listRuns(query: ListRunsOptions = {}, options: CallOptions = {}): Promise<RunPage> {
+  const params = new URLSearchParams();
+  if (query.limit !== undefined) params.set("limit", String(query.limit));
+  if (query.before !== undefined) params.set("before", query.before);
+  if (query.status !== undefined) params.set("status", query.status);
+  const search = params.size > 0 ? `?${params.toString()}` : "";
+  return apiJson<RunPage>(options, `/api/runs${search}`, { signal: options.signal });
+}
+
+/** A run's status, result and summary (`GET /api/runs/:id`); throws `run_not_found`. */
+export async function getRun(runId: string, options: CallOptions = {}): Promise<RunDetails> {
+  return apiJson<RunDetails>(options, runPath(runId), { signal: options.signal });
+}
+
+/** Starts a run in the background (`POST /api/runs`) and answers its id. */
+export async function startRun(
+  request: { crew?: string | undefined; inputs: Inputs },
+  options: CallOptions = {},
+): Promise<{ runId: string }> {
+  const body = request.crew === undefined ? { inputs: request.inputs } : { crew: request.crew, inputs: request.inputs };
+  return apiJson<{ runId: string }>(options, "/api/runs", { method: "POST", body, signal: options.signal });
+}
+
+/**
+ * Cancels a run (`POST /api/runs/:id/cancel`): its model calls stop and it ends with
+ * `run.end` status cancelled. Cancelling a run that already ended is answered by the server
+ * (409 `conflict`), which this throws.
+ */
+export async function cancel(runId: string, options: CallOptions = {}): Promise<void> {
+  const response = await apiFetch(options, `${runPath(runId)}/cancel`, { method: "POST", body: {}, signal: options.signal });
+  await response.body?.cancel();
+}
+
+/** Answers an `input.request` of a waiting run (`POST /api/runs/:id/input`). Empty text accepts as is. */
+export async function answer(runId: string, requestId: string, text: string, options: CallOptions = {}): Promise<void> {
+  const response = await apiFetch(options, `${runPath(runId)}/input`, {
+    method: "POST",
+    body: { requestId, text },
+    signal: options.signal,
+  });
+  await response.body?.cancel();
+}
