@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import { EventLog, SlowConsumerError } from "./event-log.js";
+import { EventStamper, type CrewEvent } from "./protocol.js";
+
+function makeEvents(runId: string, deltas: number): CrewEvent[] {
+  const stamper = new EventStamper(runId);
+  return [
+    stamper.stamp({
+      type: "run.start",
+      crew: "c",
+      process: "sequential",
+      inputs: {},
+      agents: [],
+      tasks: [],
+    }),
+    ...Array.from({ length: deltas }, (_, i) =>
+      stamper.stamp({ type: "text.delta", delta: `d${i}` }),
+    ),
+    stamper.stamp({
+      type: "run.end",
+      status: "completed",
+      usage: { inputTokens: 0, outputTokens: 0 },
+      durationMs: 0,
+    }),
+  ];
+}
+
+async function collect(iterable: AsyncIterable<CrewEvent>): Promise<number[]> {
+  const seqs: number[] = [];
+  for await (const event of iterable) seqs.push(event.seq);
+  return seqs;
+}
+
+const range = (from: number, to: number): number[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe("EventLog", () => {
+  it("replays what it holds, then continues live, and ends after run.end", async () => {
+    const events = makeEvents("r", 10);
+    const log = new EventLog({ runId: "r" });
+    log.append(events.slice(0, 4));
+    const all = collect(log.subscribe(0));
+    const fromMiddle = collect(log.subscribe(2));
+    await tick();
+    log.append(events.slice(4, 9));
+    await tick();
+    log.append(events.slice(9));
+    expect(await all).toEqual(range(1, 12));
+    expect(await fromMiddle).toEqual(range(3, 12));
+    expect(await collect(log.subscribe(12))).toEqual([]);
+    expect(await collect(log.subscribe(5))).toEqual(range(6, 12));
+    expect(log.subscriberCount).toBe(0);
+  });
+
+  it("rejects gaps, duplicates, other runs' events, events after run.end and bad cursors", () => {
+    const events = makeEvents("r", 2);
+    const log = new EventLog({ runId: "r" });
+    expect(() => log.append(events.slice(1, 2))).toThrow(/Expected seq 1/);
+    log.append(events.slice(0, 1));
+    expect(() => log.append(events.slice(0, 1))).toThrow(/Expected seq 2/);
+    expect(() => log.append(makeEvents("other", 2).slice(1, 2))).toThrow(/run "other"/);
+    log.append(events.slice(1));
+    expect(() => log.append(makeEvents("r", 5).slice(4, 5))).toThrow(/cannot follow run.end/);
+    expect(() => log.subscribe(-1)).toThrow(expect.objectContaining({ code: "bad_cursor" }));
+    expect(() => log.subscribe(1.5)).toThrow(expect.objectContaining({ code: "bad_cursor" }));
+    expect(log.lastSeq).toBe(4);
+    expect(log.ended).toBe(true);
+  });
+
+  it("delivers every event exactly once in order to subscribers joining at random points of concurrent publishing", async () => {
+    const events = makeEvents("r", 1500);
+    const durable: CrewEvent[] = [];
+    // A store that answers after a random delay, like a real one.
+    const read = async (after: number, limit: number): Promise<CrewEvent[]> => {
+      for (let i = Math.floor(Math.random() * 3); i > 0; i--) await tick();
+      return durable.slice(after, after + limit);
+    };
+    const log = new EventLog({ runId: "r", read, pageSize: 37 });
+    const subscriptions: { after: number; seqs: Promise<number[]> }[] = [];
+    let next = 0;
+    while (next < events.length) {
+      const batch = events.slice(next, next + 1 + Math.floor(Math.random() * 8));
+      next += batch.length;
+      durable.push(...batch);
+      // Sometimes a reader sees the store before the batch is published.
+      if (Math.random() < 0.3) {
+        const after = Math.floor(Math.random() * (durable.length + 1));
+        subscriptions.push({ after, seqs: collect(log.subscribe(after)) });
+      }
+      log.publish(batch);
+      if (Math.random() < 0.2) {
+        const after = Math.floor(Math.random() * (log.lastSeq + 1));
+        subscriptions.push({ after, seqs: collect(log.subscribe(after)) });
+      }
+      if (Math.random() < 0.5) await tick();
+    }
+    expect(subscriptions.length).toBeGreaterThan(20);
+    for (const { after, seqs } of subscriptions)
+      expect(await seqs).toEqual(range(after + 1, events.length));
+  });
+
+  it("drops a slow subscriber without holding back a fast one, and the slow one resumes from its cursor", async () => {
+    const events = makeEvents("r", 200);
+    const log = new EventLog({ runId: "r" });
+    log.append(events.slice(0, 1));
+    const fast = collect(log.subscribe(0));
+    const slow = log.subscribe(0, { highWaterMark: 10 });
+    expect((await slow.next()).value).toMatchObject({ seq: 1 });
+    // The slow subscriber has caught up and waits live when the burst comes, then stops pulling.
+    const second = slow.next();
+    await tick();
+    for (let i = 1; i < events.length; i += 5) {
+      log.append(events.slice(i, i + 5));
+      await tick();
+    }
+    expect(await fast).toEqual(range(1, 202));
+    expect((await second).value).toMatchObject({ seq: 2 });
+    const error = await slow.next().then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(SlowConsumerError);
+    expect(error).toMatchObject({ code: "too_many_requests", cursor: 2 });
+    expect(await collect(log.subscribe((error as SlowConsumerError).cursor))).toEqual(
+      range(3, 202),
+    );
+  });
+
+  it("ends a subscription quietly when its signal aborts, and fails every subscription with the log's error", async () => {
+    const log = new EventLog({ runId: "r" });
+    const events = makeEvents("r", 3);
+    log.append(events.slice(0, 2));
+    const controller = new AbortController();
+    const aborted = collect(log.subscribe(0, { signal: controller.signal }));
+    const failing = collect(log.subscribe(0));
+    await tick();
+    controller.abort();
+    expect(await aborted).toEqual([1, 2]);
+    log.fail(new SlowConsumerError(0));
+    await expect(failing).rejects.toMatchObject({ code: "too_many_requests" });
+  });
+});

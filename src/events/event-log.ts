@@ -1,0 +1,263 @@
+/**
+ * Live fan-out of one run's events to any number of subscribers, each reading from its own
+ * cursor.
+ *
+ * A subscriber first replays what is already durable (through `read`, usually the run store),
+ * then switches to live delivery without a gap or a duplicate. Live events wait in a bounded
+ * per-subscriber buffer; a subscriber whose buffer overflows is dropped (its iterator throws
+ * {@link SlowConsumerError} carrying its cursor, so it can subscribe again from there).
+ * `publish` never waits for a subscriber, so a slow one never slows the run or the others. A
+ * subscriber still replaying reads the store at its own pace and buffers nothing.
+ *
+ * Without `read`, the log keeps the events itself (`append`), for tests and in-memory use.
+ */
+import { CrewError, ErrorCode } from "./crew-error.js";
+import type { CrewEvent } from "./protocol.js";
+
+/** Reads durable events with `seq > after`, in order, at most `limit`. */
+export type ReadEvents = (after: number, limit: number) => Promise<CrewEvent[]>;
+
+/** Options of {@link EventLog}. */
+export interface EventLogOptions {
+  /** The run whose events this log carries; checked on every event when set. */
+  runId?: string;
+  /** Where replays read from; absent for a log that holds its own events. */
+  read?: ReadEvents;
+  /** `seq` of the last event already durable when the log is created (default 0). */
+  lastSeq?: number;
+  /** Default most live events buffered per subscriber before it is dropped (default 1024). */
+  highWaterMark?: number;
+  /** Events per replay read (default 500). */
+  pageSize?: number;
+}
+
+/** Options of {@link EventLog.subscribe}. */
+export interface SubscribeOptions {
+  /** Aborting ends the iteration quietly. */
+  signal?: AbortSignal;
+  /** Most live events buffered for this subscriber before it is dropped. */
+  highWaterMark?: number;
+}
+
+/** Thrown by a subscription that fell too far behind. Resume with `subscribe(error.cursor)`. */
+export class SlowConsumerError extends CrewError {
+  constructor(readonly cursor: number) {
+    super(
+      ErrorCode.TOO_MANY_REQUESTS,
+      `Slow consumer: fell too far behind the live run and was dropped; resume after seq ${cursor}.`,
+    );
+  }
+}
+
+class Subscriber {
+  live = false;
+  dropped = false;
+  buffer: CrewEvent[] = [];
+  #wake: (() => void) | undefined;
+
+  constructor(readonly highWaterMark: number) {}
+
+  offer(events: readonly CrewEvent[]): void {
+    if (this.live && !this.dropped) {
+      if (this.buffer.length + events.length > this.highWaterMark) {
+        this.dropped = true;
+        this.buffer = [];
+      } else {
+        this.buffer.push(...events);
+      }
+    }
+    this.notify();
+  }
+
+  notify(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  wait(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        signal?.removeEventListener("abort", done);
+        this.#wake = undefined;
+        resolve();
+      };
+      this.#wake = done;
+      signal?.addEventListener("abort", done, { once: true });
+    });
+  }
+}
+
+/** One run's live event fan-out; see the file comment for the delivery contract. */
+export class EventLog {
+  readonly #runId: string | undefined;
+  readonly #read: ReadEvents;
+  readonly #own: CrewEvent[] | undefined;
+  readonly #highWaterMark: number;
+  readonly #pageSize: number;
+  readonly #subscribers = new Set<Subscriber>();
+  #lastSeq: number;
+  #ended = false;
+  #failure: CrewError | undefined;
+
+  constructor(options: EventLogOptions = {}) {
+    this.#runId = options.runId;
+    this.#lastSeq = options.lastSeq ?? 0;
+    this.#highWaterMark = options.highWaterMark ?? 1024;
+    this.#pageSize = options.pageSize ?? 500;
+    if (options.read) {
+      this.#read = options.read;
+    } else {
+      if (this.#lastSeq !== 0)
+        throw new CrewError(
+          ErrorCode.BAD_REQUEST,
+          "A log without `read` starts empty (lastSeq 0).",
+        );
+      const own: CrewEvent[] = [];
+      this.#own = own;
+      this.#read = async (after, limit) => own.slice(after, after + limit);
+    }
+  }
+
+  /** `seq` of the last published event. */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  /** True once `run.end` was published. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Number of active subscriptions. */
+  get subscriberCount(): number {
+    return this.#subscribers.size;
+  }
+
+  /**
+   * Stores events in the log itself and publishes them (only for a log created without
+   * `read`). Throws `conflict` unless they continue the log gaplessly.
+   */
+  append(events: readonly CrewEvent[]): void {
+    if (!this.#own)
+      throw new CrewError(
+        ErrorCode.CONFLICT,
+        "This log reads from a store; append to the store, then publish.",
+      );
+    this.#check(events);
+    this.#own.push(...events);
+    this.#deliver(events);
+  }
+
+  /**
+   * Hands durable events to live subscribers. Must be called in `seq` order, once the events
+   * can be read back through `read`; throws `conflict` on a gap, a duplicate or after `run.end`.
+   */
+  publish(events: readonly CrewEvent[]): void {
+    if (this.#own)
+      throw new CrewError(ErrorCode.CONFLICT, "This log holds its own events; use append().");
+    this.#check(events);
+    this.#deliver(events);
+  }
+
+  /** Ends every subscription with `error` (e.g. the store failed); later ones throw it too. */
+  fail(error: CrewError): void {
+    this.#failure = error;
+    for (const subscriber of this.#subscribers) subscriber.notify();
+  }
+
+  /**
+   * Events with `seq > after`: replayed, then live; ends after `run.end` or when `signal`
+   * aborts. Throws {@link SlowConsumerError} if this subscriber overflows its buffer.
+   */
+  subscribe(after = 0, options: SubscribeOptions = {}): AsyncGenerator<CrewEvent, void, undefined> {
+    if (!Number.isInteger(after) || after < 0) {
+      throw new CrewError(ErrorCode.BAD_CURSOR, `Cursor ${after} is not a non-negative integer.`);
+    }
+    return this.#iterate(
+      after,
+      options.signal,
+      new Subscriber(options.highWaterMark ?? this.#highWaterMark),
+    );
+  }
+
+  async *#iterate(
+    after: number,
+    signal: AbortSignal | undefined,
+    sub: Subscriber,
+  ): AsyncGenerator<CrewEvent, void, undefined> {
+    let cursor = after;
+    this.#subscribers.add(sub);
+    try {
+      for (;;) {
+        if (signal?.aborted) return;
+        if (this.#failure) throw this.#failure;
+        if (sub.dropped) throw new SlowConsumerError(cursor);
+        if (sub.live) {
+          const next = sub.buffer.shift();
+          if (next === undefined) {
+            if (this.#ended && cursor >= this.#lastSeq) return;
+            await sub.wait(signal);
+            continue;
+          }
+          if (next.seq <= cursor) continue;
+          cursor = next.seq;
+          yield next;
+          if (next.type === "run.end") return;
+          continue;
+        }
+        if (cursor >= this.#lastSeq) {
+          if (this.#ended) return;
+          // Nothing published since the check above can be missed: going live is synchronous.
+          sub.live = true;
+          continue;
+        }
+        const page = await this.#read(cursor, this.#pageSize);
+        const fresh = page.filter((event) => event.seq > cursor);
+        if (fresh.length === 0 || fresh[0]?.seq !== cursor + 1) {
+          throw new CrewError(
+            ErrorCode.INTERNAL,
+            `Replay after seq ${cursor} found no next event though seq ${this.#lastSeq} was published.`,
+          );
+        }
+        for (const event of fresh) {
+          if (signal?.aborted) return;
+          cursor = event.seq;
+          yield event;
+          if (event.type === "run.end") return;
+        }
+      }
+    } finally {
+      this.#subscribers.delete(sub);
+    }
+  }
+
+  #check(events: readonly CrewEvent[]): void {
+    let expected = this.#lastSeq + 1;
+    let ended = this.#ended;
+    for (const event of events) {
+      if (ended)
+        throw new CrewError(ErrorCode.CONFLICT, `Event seq ${event.seq} cannot follow run.end.`);
+      if (this.#runId !== undefined && event.runId !== this.#runId) {
+        throw new CrewError(
+          ErrorCode.CONFLICT,
+          `Event of run "${event.runId}" published to the log of run "${this.#runId}".`,
+        );
+      }
+      if (event.seq !== expected)
+        throw new CrewError(
+          ErrorCode.CONFLICT,
+          `Expected seq ${expected} next but got ${event.seq}.`,
+        );
+      expected += 1;
+      if (event.type === "run.end") ended = true;
+    }
+  }
+
+  #deliver(events: readonly CrewEvent[]): void {
+    if (events.length === 0) return;
+    this.#lastSeq = events[events.length - 1]!.seq;
+    if (events.some((event) => event.type === "run.end")) this.#ended = true;
+    for (const subscriber of this.#subscribers) subscriber.offer(events);
+  }
+}
