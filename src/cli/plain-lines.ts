@@ -1,0 +1,64 @@
+/**
+ * The run as plain text lines, for output that is not a terminal (CI logs, pipes, files): one
+ * line per run start and end, task start and end, agent step, tool call or failure,
+ * delegation, retry and human input request. Streamed text is not printed (the task's end and
+ * the final result carry it), so logs stay readable.
+ */
+import type { CrewEvent } from "../events/index.js";
+import { formatArgs, formatDuration, oneLine, truncate } from "./format.js";
+import type { RunViewState } from "./run-view-state.js";
+
+/** Longest excerpt of a step's text or a tool's arguments on one line. */
+const EXCERPT = 160;
+
+function who(state: RunViewState, agentKey: string | undefined): string {
+  if (agentKey === undefined) return "crew";
+  return state.agents.find((agent) => agent.key === agentKey)?.role ?? agentKey;
+}
+
+function taskLabel(state: RunViewState, taskKey: string | undefined): string {
+  const task = state.tasks.find((candidate) => candidate.key === taskKey);
+  return task === undefined
+    ? (taskKey ?? "?")
+    : `[${task.index + 1}/${state.tasks.length}] ${task.key}`;
+}
+
+/**
+ * The line for one event, or undefined for events that get none (text deltas, successful tool
+ * results, input responses). `state` is the view after the event was applied, for roles and
+ * task positions.
+ */
+export function plainLine(event: CrewEvent, state: RunViewState): string | undefined {
+  switch (event.type) {
+    case "run.start":
+      return `run ${event.runId} started: ${event.crew} (${event.process}, ${event.tasks.length} tasks)`;
+    case "task.start":
+      return `${taskLabel(state, event.task)} started by ${who(state, event.agent)}: ${truncate(oneLine(event.description), EXCERPT)}`;
+    case "agent.step":
+      return `  ${who(state, event.agent)} step ${event.step} (${event.kind}): ${truncate(oneLine(event.text), EXCERPT)}`;
+    case "tool.call":
+      return `  ${who(state, event.agent)} calls ${event.tool} ${truncate(oneLine(formatArgs(event.args)), EXCERPT)}`;
+    case "tool.result":
+      return event.error === undefined
+        ? undefined
+        : `  tool ${event.tool} failed: ${event.error.message}`;
+    case "task.delegate":
+      return `  ${who(state, event.from)} delegates to ${who(state, event.to)}: ${truncate(oneLine(event.reason), EXCERPT)}`;
+    case "llm.retry":
+      return `  retry ${event.attempt} in ${formatDuration(event.delayMs)}: ${event.reason}`;
+    case "input.request":
+      return `  ${taskLabel(state, event.task)} waits for human input: ${truncate(oneLine(event.prompt), EXCERPT)}`;
+    case "task.end": {
+      const tokens = event.usage.inputTokens + event.usage.outputTokens;
+      return `${taskLabel(state, event.task)} done in ${formatDuration(event.durationMs)} (${tokens} tokens)`;
+    }
+    case "run.end": {
+      const tokens = event.usage.inputTokens + event.usage.outputTokens;
+      const error =
+        event.error === undefined ? "" : ` [${event.error.code}] ${event.error.message}`;
+      return `run ${event.status} in ${formatDuration(event.durationMs)} (${tokens} tokens)${error}`;
+    }
+    default:
+      return undefined;
+  }
+}

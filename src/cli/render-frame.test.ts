@@ -1,0 +1,90 @@
+import pc from "picocolors";
+import { describe, expect, it } from "vitest";
+import { renderFrame } from "./render-frame.js";
+import { applyEvent, createRunViewState } from "./run-view-state.js";
+import { sampleRun, sampleRunEnd } from "./testing/sample-run.js";
+
+const plain = pc.createColors(false);
+
+function frameAfter(events: ReturnType<typeof sampleRun>): string {
+  const state = createRunViewState();
+  for (const event of events) applyEvent(state, event);
+  return renderFrame(state, { now: state.lastEventAt ?? 0, width: 100, colors: plain });
+}
+
+describe("renderFrame", () => {
+  it("shows a waiting line before run.start", () => {
+    expect(renderFrame(createRunViewState(), { now: 0, width: 80, colors: plain })).toContain(
+      "starting",
+    );
+  });
+
+  it("shows every agent and task with status, time, tokens and the running task's details", () => {
+    const frame = frameAfter(sampleRun());
+    const lines = frame.split("\n");
+    expect(lines[0]).toContain("◆ research-crew");
+    expect(lines[0]).toContain("sequential");
+
+    const researcher = lines.find((line) => line.includes("Senior Research Analyst (researcher)"));
+    expect(researcher).toMatch(/✔/);
+    expect(researcher).toContain("40 tok");
+    const writer = lines.find((line) => line.includes("Report Writer (writer)"));
+    expect(writer).toContain("report_task");
+    expect(writer).toContain("~2 tok");
+
+    const done = lines.find((line) => line.includes("1/2") && line.includes("research_task"));
+    expect(done).toMatch(/^ {2}✔ 1\/2 {2}research_task/);
+    expect(done).toContain("3.5s");
+    expect(done).toContain("140 tok");
+
+    const running = lines.find((line) => line.includes("2/2") && line.includes("report_task"));
+    expect(running).toMatch(/^ {2}⠋ 2\/2/);
+    expect(running).toContain("1.0s");
+    expect(running).toContain("~2 tok");
+    // The streaming tail of the running task, without blank lines.
+    expect(frame).toContain("│ # Solar batteries");
+    expect(frame).toContain("│ The market is growing fast.");
+    expect(frame).toContain("│ Write a report on solar batteries.");
+    // Finished tasks' details are folded away.
+    expect(frame).not.toContain("read_file");
+  });
+
+  it("shows tool calls, the current step and retries of a running task", () => {
+    const events = sampleRun().slice(0, 7);
+    const frame = frameAfter(events);
+    expect(frame).toContain('⚙ read_file {"path":"notes.md"} …');
+    expect(frame).toContain("researcher · step 1 thought: I should read the notes first.");
+  });
+
+  it("shows a retry until the model answers again", () => {
+    const events = sampleRun();
+    expect(frameAfter(events.slice(0, 3))).toContain("↻ retry 1 in 2.0s: rate limited (429)");
+    expect(frameAfter(events.slice(0, 4))).not.toContain("retry");
+  });
+
+  it("marks the run completed with exact totals at run.end", () => {
+    const events = sampleRun();
+    const frame = frameAfter([...events, ...sampleRunEnd(events)]);
+    const [header] = frame.split("\n");
+    expect(header).toContain("completed");
+    expect(header).toContain("7.0s · 400 tok");
+    expect(frame).not.toContain("~");
+    expect(frame).not.toContain("│");
+    const writer = frame.split("\n").find((line) => line.includes("(writer)"));
+    expect(writer).toContain("60 tok");
+  });
+
+  it("cuts long lines to the terminal width", () => {
+    const state = createRunViewState();
+    for (const event of sampleRun()) applyEvent(state, event);
+    const task = state.tasks[1];
+    if (task === undefined) throw new Error("sample run has two tasks");
+    task.tail = "word ".repeat(100);
+    const frame = renderFrame(state, { now: 0, width: 40, colors: plain, tailLines: 2 });
+    const tail = frame.split("\n").filter((line) => line.includes("word"));
+    expect(tail).toHaveLength(2);
+    for (const line of frame.split("\n").filter((l) => l.includes("│"))) {
+      expect(Array.from(line).length).toBeLessThanOrEqual(40);
+    }
+  });
+});
