@@ -72,10 +72,10 @@ export function closestMatch(word: string, candidates: Iterable<string>): string
   return bestDistance <= allowed ? best : undefined;
 }
 
-/** `; did you mean "role"?` or nothing, to append to a message. */
+/** ` (did you mean "role"?)` or nothing, to append to a message. */
 export function didYouMean(word: string, candidates: Iterable<string>): string {
   const match = closestMatch(word, candidates);
-  return match === undefined ? "" : `; did you mean "${match}"?`;
+  return match === undefined ? "" : ` (did you mean "${match}"?)`;
 }
 
 /** Human wording of a JSON value's type, for "must be a string, got a list" messages. */

@@ -54,6 +54,14 @@ export interface LoadedCrew extends CrewDefinition {
   files: string[];
 }
 
+const AGENT_RULES = { noun: "agent", schema: agentYamlSchema, ignored: IGNORED_AGENT_KEYS };
+const TASK_RULES = {
+  noun: "task",
+  schema: taskYamlSchema,
+  ignored: IGNORED_TASK_KEYS,
+  notes: TASK_KEY_NOTES,
+};
+
 /** Where crew files may be, in order of preference. */
 const LOCATIONS = ["", "config/"];
 const EXTENSIONS = [".yaml", ".yml"];
@@ -78,7 +86,9 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
   );
 
   const settings = crewFile === undefined ? {} : validateSettings(crewFile, findings);
-  const kind = settings.command === undefined ? "crew" : "process";
+  // A crew.yaml that names a command is a process crew even when the command is malformed,
+  // so its problem is reported alone rather than with "agents.yaml not found".
+  const kind = settings.command !== undefined || namesCommand(crewFile) ? "process" : "crew";
   const process = settings.process ?? "sequential";
   if (kind === "crew") {
     for (const [file, base] of [
@@ -93,43 +103,40 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
       }
     }
   }
+  const none = { entries: [], declared: undefined };
   const agents =
-    agentsFile === undefined
-      ? []
-      : validateEntries(
-          agentsFile,
-          { noun: "agent", schema: agentYamlSchema, ignored: IGNORED_AGENT_KEYS },
-          findings,
-        );
-  const tasks =
-    tasksFile === undefined
-      ? []
-      : validateEntries(
-          tasksFile,
-          {
-            noun: "task",
-            schema: taskYamlSchema,
-            ignored: IGNORED_TASK_KEYS,
-            notes: TASK_KEY_NOTES,
-          },
-          findings,
-        );
+    agentsFile === undefined ? none : validateEntries(agentsFile, AGENT_RULES, findings);
+  const tasks = tasksFile === undefined ? none : validateEntries(tasksFile, TASK_RULES, findings);
   if (agentsFile !== undefined && tasksFile !== undefined) {
     const tools =
       kind === "process" ? undefined : new Set([...BUILTIN_TOOLS, ...(options.knownTools ?? [])]);
-    validateReferences({ agentsFile, tasksFile, agents, tasks, process, tools }, findings);
+    validateReferences(
+      {
+        agentsFile,
+        tasksFile,
+        agents: agents.entries,
+        tasks: tasks.entries,
+        declaredAgents: agents.declared,
+        declaredTasks: tasks.declared ?? [],
+        process,
+        tools,
+      },
+      findings,
+    );
   }
-  if (crewFile !== undefined)
-    warnAboutSettings(crewFile, settings, [...agents, ...tasks], findings);
-  if (findings.problems.length > 0)
+  if (crewFile !== undefined) {
+    warnAboutSettings(crewFile, settings, [...agents.entries, ...tasks.entries], findings);
+  }
+  if (findings.problems.length > 0) {
     throw new InvalidCrewError(settings.name ?? crewName, findings.problems);
+  }
 
   const definition = toDefinition({
     name: settings.name ?? crewName,
     dir: root,
     settings,
-    agents,
-    tasks,
+    agents: agents.entries,
+    tasks: tasks.entries,
   });
   return {
     ...definition,
@@ -169,6 +176,11 @@ async function readCrewFile(
   const file = await readYamlFile(join(root, chosen), chosen);
   findings.problems.push(...file.problems);
   return file;
+}
+
+function namesCommand(file: YamlFile | undefined): boolean {
+  const raw = file?.value;
+  return typeof raw === "object" && raw !== null && "command" in raw;
 }
 
 /** Validates crew.yaml; an invalid one yields the settings that can still be trusted. */

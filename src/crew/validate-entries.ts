@@ -88,12 +88,8 @@ export function validateMapping<T>(
     } else {
       ok = false;
       const hint = didYouMean(key, [...known, ...Object.keys(rules.ignored)]);
-      report(
-        findings,
-        file,
-        [...path, key],
-        `unknown ${rules.noun} key "${key}"${hint || `; known keys: ${known.join(", ")}`}`,
-      );
+      const fix = hint === "" ? `; known keys: ${known.join(", ")}` : hint;
+      report(findings, file, [...path, key], `unknown ${rules.noun} key "${key}"${fix}`);
     }
   }
   const parsed = rules.schema.safeParse(checked);
@@ -111,19 +107,28 @@ export function validateMapping<T>(
   return ok ? parsed.data : undefined;
 }
 
-/**
- * Checks a file whose top level maps entry keys to entries (agents.yaml, tasks.yaml).
- * Returns the valid entries in file order.
- */
+/** The entries of agents.yaml or tasks.yaml that passed validation. */
+export interface ValidatedEntries<T> {
+  /** Valid entries, in file order. */
+  entries: { key: string; value: T }[];
+  /**
+   * Every key the file declares, valid or not, or `undefined` when the file could not be
+   * read as a mapping. References are checked against these, so that one broken entry does
+   * not also make every reference to it a problem.
+   */
+  declared: string[] | undefined;
+}
+
+/** Checks a file whose top level maps entry keys to entries (agents.yaml, tasks.yaml). */
 export function validateEntries<T>(
   file: YamlFile,
   rules: EntryRules<T>,
   findings: Findings,
-): { key: string; value: T }[] {
+): ValidatedEntries<T> {
   if (file.value === undefined) {
     if (file.problems.length === 0)
       report(findings, file, [], `is empty; define at least one ${rules.noun}`);
-    return [];
+    return { entries: [], declared: undefined };
   }
   if (!isMapping(file.value)) {
     report(
@@ -132,7 +137,7 @@ export function validateEntries<T>(
       [],
       `must map each ${rules.noun}'s key to its settings, got ${describeType(file.value)}`,
     );
-    return [];
+    return { entries: [], declared: undefined };
   }
   const entries: { key: string; value: T }[] = [];
   for (const [key, raw] of Object.entries(file.value)) {
@@ -148,9 +153,10 @@ export function validateEntries<T>(
     const value = validateMapping(file, [key], raw, rules, findings);
     if (value !== undefined) entries.push({ key, value });
   }
-  if (Object.keys(file.value).length === 0)
+  const declared = Object.keys(file.value);
+  if (declared.length === 0)
     report(findings, file, [], `defines no ${rules.noun}s; define at least one`);
-  return entries;
+  return { entries, declared };
 }
 
 function shapeOf(schema: z.ZodType): Record<string, unknown> {

@@ -15,6 +15,10 @@ export interface CrewEntries {
   tasksFile: YamlFile;
   agents: { key: string; value: AgentYaml }[];
   tasks: { key: string; value: TaskYaml }[];
+  /** Every agent key agents.yaml declares; `undefined` if it could not be read. */
+  declaredAgents: string[] | undefined;
+  /** Every task key tasks.yaml declares, in order. */
+  declaredTasks: string[];
   process: CrewProcess;
   /** Tools that may be named; `undefined` skips the check (process crews run their own tools). */
   tools: ReadonlySet<string> | undefined;
@@ -22,12 +26,13 @@ export interface CrewEntries {
 
 /** Adds a problem for every broken reference between entries. */
 export function validateReferences(crew: CrewEntries, findings: Findings): void {
-  const agentKeys = crew.agents.map((agent) => agent.key);
+  const agentKeys = crew.declaredAgents ?? [];
   const knownAgents = agentKeys.length === 0 ? "none" : agentKeys.join(", ");
   for (const { key, value } of crew.agents)
     checkTools(crew, crew.agentsFile, key, value.tools, findings);
   for (const { key, value } of crew.tasks) {
-    if (value.agent !== undefined && !agentKeys.includes(value.agent)) {
+    const unreadable = crew.declaredAgents === undefined;
+    if (value.agent !== undefined && !unreadable && !agentKeys.includes(value.agent)) {
       const hint = didYouMean(value.agent, agentKeys);
       report(
         findings,
@@ -70,7 +75,7 @@ function checkTools(
 }
 
 function checkContext(crew: CrewEntries, findings: Findings): void {
-  const order = new Map(crew.tasks.map((task, index) => [task.key, index]));
+  const order = new Map(crew.declaredTasks.map((key, index) => [key, index]));
   const graph = new Map(
     crew.tasks.map((task) => [
       task.key,
