@@ -1,0 +1,182 @@
+import { APICallError, JSONParseError, RetryError } from "ai";
+import { describe, expect, it } from "vitest";
+import { CrewError, ErrorCode } from "../events/index.js";
+import {
+  backoffDelay,
+  callWithRetry,
+  classifyModelError,
+  retryAfterMs,
+  type RetryInfo,
+} from "./retry.js";
+
+function apiError(
+  statusCode: number | undefined,
+  headers: Record<string, string> = {},
+  isRetryable?: boolean,
+) {
+  return new APICallError({
+    message: `status ${statusCode}`,
+    url: "http://127.0.0.1/v1/chat/completions",
+    requestBodyValues: {},
+    ...(statusCode === undefined ? {} : { statusCode }),
+    responseHeaders: headers,
+    ...(isRetryable === undefined ? {} : { isRetryable }),
+  });
+}
+
+describe("classifyModelError", () => {
+  it("does not retry rejected credentials", () => {
+    expect(classifyModelError(apiError(401))).toMatchObject({
+      retryable: false,
+      code: ErrorCode.PROVIDER_AUTH,
+    });
+    expect(classifyModelError(apiError(403))).toMatchObject({
+      retryable: false,
+      code: ErrorCode.PROVIDER_AUTH,
+    });
+  });
+
+  it("retries 429 and honours Retry-After in seconds, ms, or as a date", () => {
+    expect(classifyModelError(apiError(429, { "retry-after": "3" }))).toEqual({
+      retryable: true,
+      delayMs: 3000,
+      reason: "rate limited (429)",
+      code: ErrorCode.RATE_LIMITED,
+    });
+    expect(classifyModelError(apiError(429, { "Retry-After-Ms": "250" })).delayMs).toBe(250);
+    expect(classifyModelError(apiError(429)).delayMs).toBeUndefined();
+    expect(retryAfterMs({ "retry-after": new Date(10_000).toUTCString() }, 4_000)).toBe(6_000);
+    expect(retryAfterMs({ "retry-after": "soon" })).toBeUndefined();
+  });
+
+  it("retries server errors, network errors and malformed streams", () => {
+    expect(classifyModelError(apiError(503))).toMatchObject({
+      retryable: true,
+      code: ErrorCode.PROVIDER_ERROR,
+      reason: "server error (503)",
+    });
+    expect(classifyModelError(apiError(undefined, {}, true))).toMatchObject({
+      retryable: true,
+      reason: "network error",
+    });
+    expect(
+      classifyModelError(new JSONParseError({ text: "{oops", cause: new Error("bad") })),
+    ).toMatchObject({
+      retryable: true,
+      code: ErrorCode.PROVIDER_ERROR,
+    });
+    const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    expect(classifyModelError(new TypeError("terminated", { cause: reset }))).toMatchObject({
+      retryable: true,
+      reason: "network error",
+    });
+  });
+
+  it("does not retry other 4xx answers, aborts or unknown errors", () => {
+    expect(classifyModelError(apiError(400))).toMatchObject({
+      retryable: false,
+      code: ErrorCode.PROVIDER_ERROR,
+    });
+    expect(classifyModelError(new DOMException("aborted", "AbortError"))).toMatchObject({
+      retryable: false,
+      code: ErrorCode.CANCELLED,
+    });
+    expect(classifyModelError(new Error("boom"))).toMatchObject({
+      retryable: false,
+      code: ErrorCode.INTERNAL,
+    });
+  });
+
+  it("looks inside the AI SDK's RetryError and other wrappers", () => {
+    const wrapped = new RetryError({
+      message: "failed",
+      reason: "maxRetriesExceeded",
+      errors: [apiError(500), apiError(429)],
+    });
+    expect(classifyModelError(wrapped).code).toBe(ErrorCode.RATE_LIMITED);
+    expect(classifyModelError(new Error("no output", { cause: apiError(401) })).code).toBe(
+      ErrorCode.PROVIDER_AUTH,
+    );
+  });
+});
+
+describe("callWithRetry", () => {
+  const fixedJitter = () => 0.5;
+
+  it("retries with exponential backoff and reports every wait", async () => {
+    const retries: RetryInfo[] = [];
+    const result = await callWithRetry(
+      async (n) => {
+        if (n < 4) throw apiError(500);
+        return `ok on ${n}`;
+      },
+      {
+        baseDelayMs: 2,
+        maxDelayMs: 6,
+        random: fixedJitter,
+        onRetry: (info) => void retries.push(info),
+      },
+    );
+    expect(result).toBe("ok on 4");
+    expect(retries.map((r) => r.attempt)).toEqual([1, 2, 3]);
+    expect(retries.map((r) => r.delayMs)).toEqual([
+      backoffDelay(1, 2, 6, fixedJitter),
+      backoffDelay(2, 2, 6, fixedJitter),
+      backoffDelay(3, 2, 6, fixedJitter),
+    ]);
+    expect(retries[0]).toMatchObject({
+      reason: "server error (500)",
+      code: ErrorCode.PROVIDER_ERROR,
+    });
+  });
+
+  it("waits as long as Retry-After says", async () => {
+    const retries: RetryInfo[] = [];
+    await callWithRetry(
+      async (n) => {
+        if (n === 1) throw apiError(429, { "retry-after-ms": "5" });
+        return "ok";
+      },
+      { onRetry: (info) => void retries.push(info) },
+    );
+    expect(retries).toEqual([
+      { attempt: 1, delayMs: 5, reason: "rate limited (429)", code: ErrorCode.RATE_LIMITED },
+    ]);
+  });
+
+  it("gives up after maxRetries with the classified code and the cause", async () => {
+    const last = apiError(429, { "retry-after-ms": "1" });
+    const error = await callWithRetry(async () => Promise.reject(last), { maxRetries: 2 }).catch(
+      (e: unknown) => e,
+    );
+    expect(CrewError.is(error)).toBe(true);
+    expect(error).toMatchObject({ code: ErrorCode.RATE_LIMITED, retryable: true, cause: last });
+    expect((error as Error).message).toMatch(/after 3 attempts/);
+  });
+
+  it("fails at once on rejected credentials", async () => {
+    let calls = 0;
+    const error = await callWithRetry(async () => {
+      calls++;
+      throw apiError(401);
+    }).catch((e: unknown) => e);
+    expect(calls).toBe(1);
+    expect(error).toMatchObject({ code: ErrorCode.PROVIDER_AUTH, retryable: false });
+  });
+
+  it("ends a wait at once when the signal aborts, as cancelled", async () => {
+    const controller = new AbortController();
+    const error = await callWithRetry(async () => Promise.reject(apiError(503)), {
+      signal: controller.signal,
+      baseDelayMs: 60_000,
+      onRetry: () => controller.abort(),
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: ErrorCode.CANCELLED });
+  });
+
+  it("keeps backoff within its bounds", () => {
+    expect(backoffDelay(1, 500, 20_000, () => 0)).toBe(250);
+    expect(backoffDelay(1, 500, 20_000, () => 0.999999)).toBe(500);
+    expect(backoffDelay(10, 500, 20_000, () => 0.999999)).toBe(20_000);
+  });
+});
