@@ -1,0 +1,118 @@
+/**
+ * An assistant-ui `ChatModelAdapter` that runs a crew for each user message and streams the
+ * run into the assistant message (see `crew-message.ts` for the message's shape).
+ *
+ * - A message sent with `runConfig.custom.runId` attaches to that run instead of starting one
+ *   (re-attaching after a reload, replaying a finished run from history).
+ * - `runConfig.custom.crew` / `.inputs` override the adapter's crew and inputs for one message.
+ * - Stopping (assistant-ui's stop button aborts `abortSignal`) cancels the run on the server.
+ * - Updates are batched to one per animation frame.
+ */
+import type { ChatModelAdapter, ChatModelRunOptions, ChatModelRunResult, ThreadMessage } from "@assistant-ui/react";
+import { emptyProgress, isFinished, reduceProgress } from "../client/index.js";
+import type { CrewClient, RunProgress } from "../client/index.js";
+import type { CrewEvent, Inputs } from "../events/index.js";
+import { toRunResult } from "./crew-message.js";
+import type { ConnectionState } from "./crew-message.js";
+import { ChangeSignal, nextFrame } from "./frame-batcher.js";
+
+/** Options of {@link createCrewAdapter}. */
+export interface CrewAdapterOptions {
+  /** The server client. */
+  client: CrewClient;
+  /** The crew to run (a name, or a function read at each message); the server's default when absent. */
+  crew?: string | (() => string | undefined);
+  /** The run's inputs from the conversation; default `{ topic: <last user message's text> }`. */
+  inputsFrom?: (messages: readonly ThreadMessage[]) => Inputs;
+  /** Called once the run's id is known (e.g. to remember it across reloads). */
+  onRunStart?: (runId: string) => void;
+  /** Called when the run's events end (with the final progress), or when watching stops. */
+  onRunEnd?: (progress: RunProgress) => void;
+}
+
+/** The text of the last user message. */
+export function lastUserText(messages: readonly ThreadMessage[]): string {
+  const user = [...messages].reverse().find((m) => m.role === "user");
+  if (!user) return "";
+  return user.content.map((part) => (part.type === "text" ? part.text : "")).join("").trim();
+}
+
+/** Creates the adapter; pass it to `useLocalRuntime` (or use `useCrewRuntime`). */
+export function createCrewAdapter(options: CrewAdapterOptions): ChatModelAdapter {
+  return {
+    run: (runOptions: ChatModelRunOptions) => streamCrewMessage(options, runOptions),
+  };
+}
+
+async function* streamCrewMessage(options: CrewAdapterOptions, run: ChatModelRunOptions): AsyncGenerator<ChatModelRunResult, void> {
+  const { client } = options;
+  const custom = run.runConfig.custom ?? {};
+  const watch = new AbortController();
+  const stopWatching = (): void => watch.abort();
+  run.abortSignal.addEventListener("abort", stopWatching, { once: true });
+  let connection: ConnectionState = "live";
+  const onReconnect = (): void => {
+    connection = "reconnecting";
+    changes.notify();
+  };
+  const changes = new ChangeSignal();
+  let events: AsyncIterable<CrewEvent>;
+  let runId: string;
+  try {
+    if (typeof custom.runId === "string") {
+      runId = custom.runId;
+      events = client.subscribe(runId, { signal: watch.signal, onReconnect });
+    } else {
+      const crew = typeof custom.crew === "string" ? custom.crew : typeof options.crew === "function" ? options.crew() : options.crew;
+      const inputs = { ...(options.inputsFrom ?? defaultInputs)(run.messages), ...(custom.inputs as Inputs | undefined) };
+      const stream = await client.streamRun({ crew, inputs, signal: watch.signal, onReconnect });
+      runId = stream.runId;
+      events = stream;
+    }
+  } catch (error) {
+    run.abortSignal.removeEventListener("abort", stopWatching);
+    throw error;
+  }
+  options.onRunStart?.(runId);
+
+  let progress = emptyProgress(runId);
+  let failure: unknown;
+  let done = false;
+  const cancelOnServer = (): void => {
+    if (isFinished(progress.status === "starting" ? "running" : progress.status)) return;
+    client.cancel(runId).catch((error: unknown) => console.error(`Could not cancel run ${runId}:`, error));
+  };
+  run.abortSignal.addEventListener("abort", cancelOnServer, { once: true });
+  const pump = (async () => {
+    for await (const event of events) {
+      progress = reduceProgress(progress, event);
+      connection = "live";
+      changes.notify();
+    }
+  })()
+    .catch((error: unknown) => (failure = error))
+    .finally(() => {
+      done = true;
+      changes.notify();
+    });
+
+  try {
+    yield toRunResult(progress, connection);
+    while (!done) {
+      await changes.changed();
+      if (!done) await nextFrame();
+      yield toRunResult(progress, done ? "closed" : connection);
+    }
+    await pump;
+    if (failure !== undefined && !run.abortSignal.aborted) throw failure;
+  } finally {
+    watch.abort();
+    run.abortSignal.removeEventListener("abort", stopWatching);
+    run.abortSignal.removeEventListener("abort", cancelOnServer);
+    options.onRunEnd?.(progress);
+  }
+}
+
+function defaultInputs(messages: readonly ThreadMessage[]): Inputs {
+  return { topic: lastUserText(messages) };
+}
