@@ -1,0 +1,190 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadCrew } from "./load-crew.js";
+import type { LoadedCrew } from "./load-crew.js";
+import type { CrewDefinition } from "./types.js";
+
+const fixtures = join(import.meta.dirname, "fixtures", "good-crews");
+const example = resolve(import.meta.dirname, "..", "..", "examples", "research-crew");
+
+/** The definition part of a loaded crew, as a crew built in code would have it. */
+function definitionOf(crew: LoadedCrew): CrewDefinition {
+  const { kind: _kind, warnings: _warnings, files: _files, ...definition } = crew;
+  return definition;
+}
+
+describe("loadCrew: the research-crew example", () => {
+  it("loads three agents and three chained tasks with CrewAI's defaults", async () => {
+    const crew = await loadCrew(example);
+    expect(crew).toMatchObject({
+      name: "research-crew",
+      process: "sequential",
+      kind: "crew",
+      dir: example,
+    });
+    expect(crew.agents.map((agent) => agent.key)).toEqual(["researcher", "writer", "reviewer"]);
+    expect(crew.tasks.map((task) => [task.key, task.agent, task.context])).toEqual([
+      ["research_task", "researcher", []],
+      ["writing_task", "writer", ["research_task"]],
+      ["review_task", "reviewer", ["writing_task"]],
+    ]);
+    for (const agent of crew.agents) {
+      expect(agent).toMatchObject({ tools: [], allowDelegation: false, maxIter: 20 });
+      expect(agent.llm).toBeUndefined();
+      expect(agent.goal).toContain("{topic}");
+    }
+    expect(crew.defaultInputs).toEqual({ topic: "AI agents in production" });
+    expect(crew.warnings).toEqual([]);
+    expect(crew.files).toEqual(["crew.yaml", "agents.yaml", "tasks.yaml"]);
+  });
+
+  it("trims the folded text of `>` blocks", async () => {
+    const crew = await loadCrew(example);
+    const task = crew.tasks[0];
+    expect(task?.description.startsWith("Research {topic}. Collect")).toBe(true);
+    expect(task?.description.endsWith("\n")).toBe(false);
+  });
+});
+
+describe("loadCrew: layouts and settings", () => {
+  it("reads agents and tasks from config/, .yml included, with crew.yaml beside it", async () => {
+    const crew = await loadCrew(join(fixtures, "config-layout"));
+    expect(crew.files).toEqual(["crew.yaml", "config/agents.yaml", "config/tasks.yml"]);
+    expect(crew.name).toBe("config-layout");
+    expect(crew.defaultInputs).toEqual({ region: "Europe" });
+    expect(crew.tasks[0]?.agent).toBe("analyst");
+  });
+
+  it("equals the same crew built in code", async () => {
+    const crew = await loadCrew(join(fixtures, "hierarchical"), { knownTools: ["search_notes"] });
+    const shared = {
+      backstory: "Works well with others.",
+      llm: "openai/gpt-4o-mini",
+      allowDelegation: false,
+      maxIter: 5,
+      maxRpm: 30,
+    };
+    const inCode: CrewDefinition = {
+      name: "managed-crew",
+      process: "hierarchical",
+      managerLlm: "offline",
+      agents: [
+        {
+          key: "researcher",
+          role: "Researcher",
+          goal: "Find facts about {topic}",
+          tools: ["fetch_url", "search_notes"],
+          ...shared,
+        },
+        { key: "writer", role: "Writer", goal: "Write about {topic}", tools: [], ...shared },
+      ],
+      tasks: [
+        {
+          key: "research_task",
+          description: "Research {topic}.",
+          expectedOutput: "Notes.",
+          context: [],
+          humanInput: false,
+          tools: ["read_file"],
+        },
+        {
+          key: "report_task",
+          description: "Report on {topic} for {audience}.",
+          expectedOutput: "A report.",
+          context: ["research_task"],
+          humanInput: true,
+        },
+      ],
+      defaultInputs: { topic: "robots", depth: 3, draft: false },
+      dir: join(fixtures, "hierarchical"),
+      allowPrivateUrls: true,
+    };
+    expect(definitionOf(crew)).toStrictEqual(inCode);
+  });
+
+  it("rejects a tool that is neither built in nor registered", async () => {
+    await expect(loadCrew(join(fixtures, "hierarchical"))).rejects.toThrow(
+      /agents\.yaml:6 \(researcher\.tools\.1\): unknown tool "search_notes"/,
+    );
+  });
+
+  it("loads a process crew from a crew.yaml with command", async () => {
+    const crew = await loadCrew(join(fixtures, "process-crew"));
+    expect(crew).toMatchObject({
+      name: "python-crew",
+      kind: "process",
+      command: ["python3", "run.py", "--json"],
+      timeoutMs: 120000,
+      agents: [],
+      tasks: [],
+      defaultInputs: { topic: "AI agents" },
+    });
+  });
+
+  it("accepts CrewAI keys it does not use, with located warnings", async () => {
+    const crew = await loadCrew(join(fixtures, "crewai-extras"));
+    const warnings = crew.warnings.map(
+      (warning) => `${warning.file}:${warning.line ?? "?"} ${warning.path ?? ""}`,
+    );
+    expect(warnings.sort()).toEqual(
+      [
+        "agents.yaml:5 researcher.memory",
+        "agents.yaml:6 researcher.cache",
+        "crew.yaml:1 manager_llm",
+        "crew.yaml:2 memory",
+        "crew.yaml:5 inputs.unused",
+        "tasks.yaml:5 research_task.output_file",
+        "tasks.yaml:6 research_task.async_execution",
+        "tasks.yaml:7 research_task.markdown",
+      ].sort(),
+    );
+    expect(crew.tasks[0]).toStrictEqual({
+      key: "research_task",
+      description: "Research {topic}.",
+      expectedOutput: "Findings.",
+      agent: "researcher",
+      context: [],
+      humanInput: false,
+    });
+  });
+});
+
+describe("loadCrew: folders that are not crews", () => {
+  let dir: string | undefined;
+  afterEach(async () => {
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  it("answers crew_not_found for a missing folder", async () => {
+    await expect(loadCrew(join(fixtures, "no-such-crew"))).rejects.toMatchObject({
+      code: "crew_not_found",
+    });
+  });
+
+  it("answers crew_not_found for a file instead of a folder", async () => {
+    await expect(loadCrew(join(example, "agents.yaml"))).rejects.toMatchObject({
+      code: "crew_not_found",
+    });
+  });
+
+  it("reports both missing files of an empty folder", async () => {
+    dir = await mkdtemp(join(tmpdir(), "crewstream-empty-"));
+    const error = await loadCrew(dir).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ code: "invalid_crew" });
+    expect(String((error as Error).message)).toMatch(
+      /agents\.yaml: not found[\s\S]*tasks\.yaml: not found/,
+    );
+  });
+
+  it("refuses a file over the size limit", async () => {
+    dir = await mkdtemp(join(tmpdir(), "crewstream-big-"));
+    await writeFile(join(dir, "agents.yaml"), `# ${"x".repeat(1024 * 1024)}\n`);
+    await writeFile(join(dir, "tasks.yaml"), "t:\n  description: d\n  expected_output: e\n");
+    await expect(loadCrew(dir)).rejects.toThrow(
+      /agents\.yaml: is \d+ bytes; crew files must be under/,
+    );
+  });
+});
