@@ -145,7 +145,7 @@ export interface RetryOptions {
   /** Longest backoff delay, and longest Retry-After honoured is 6 times this. Default 20 000 ms. */
   maxDelayMs?: number;
   /** Called before each wait; the engine turns it into an `llm.retry` event. */
-  onRetry?(info: RetryInfo): void | Promise<void>;
+  onRetry?: (info: RetryInfo) => void | Promise<void>;
   /** Random number in [0, 1) for jitter; injectable for tests. */
   random?: () => number;
 }
