@@ -1,0 +1,154 @@
+/**
+ * One streamed model turn of an agent (an AI SDK `streamText` call, possibly several model
+ * steps with tool calls), turned into protocol events.
+ */
+import { stepCountIs, streamText, type ModelMessage, type ToolSet } from "ai";
+import { CrewError, ErrorCode } from "../events/index.js";
+import { instrumentTools } from "./instrument-tools.js";
+import { firstLine } from "./prompts.js";
+import type { RunContext, StepCounter, TurnScope, UsageMeter } from "./run-context.js";
+import type { AgentDefinition } from "./types.js";
+
+/** What one `streamText` call needs. */
+export interface StreamTurnOptions {
+  agent: AgentDefinition;
+  scope: TurnScope;
+  system: string;
+  messages: ModelMessage[];
+  tools: ToolSet;
+  maxSteps: number;
+  steps: StepCounter;
+  usage: UsageMeter;
+  toolChoice?: "auto" | "none";
+}
+
+/** What a turn produced. */
+export interface StreamTurnResult {
+  /** Text of the last model step: the answer. */
+  text: string;
+  /** Why the last step ended ("stop", "tool-calls", "length", ...). */
+  finishReason: string;
+  /** The assistant and tool messages of the turn, to continue the conversation. */
+  responseMessages: ModelMessage[];
+}
+
+function deferredMap(): { ready: (id: string) => Promise<void>; reached: (id: string) => void } {
+  const waiting = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  const entry = (id: string): { promise: Promise<void>; resolve: () => void } => {
+    let found = waiting.get(id);
+    if (found === undefined) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      found = { promise, resolve };
+      waiting.set(id, found);
+    }
+    return found;
+  };
+  return { ready: (id) => entry(id).promise, reached: (id) => entry(id).resolve() };
+}
+
+function stepSummary(
+  text: string,
+  reasoning: string,
+  toolCalls: Array<{ name: string; input: unknown }>,
+) {
+  if (toolCalls.length > 0 && toolCalls.every((c) => c.name === "delegate_work")) {
+    const to = toolCalls.map(
+      (c) => (c.input as { coworker?: string } | undefined)?.coworker ?? "?",
+    );
+    return { kind: "delegate" as const, text: `Delegating to ${to.join(", ")}` };
+  }
+  if (toolCalls.length > 0)
+    return {
+      kind: "tool" as const,
+      text: `Using tool: ${toolCalls.map((c) => c.name).join(", ")}`,
+    };
+  if (text.trim() !== "") return { kind: "answer" as const, text: firstLine(text) };
+  return { kind: "thought" as const, text: firstLine(reasoning) || "(no output)" };
+}
+
+/**
+ * Runs one `streamText` call and emits its events: `text.delta` per chunk, `tool.call` and
+ * `tool.result` around each tool, `agent.step` after each model step. Throws the provider's
+ * error (already retried by the model guard) or an abort error.
+ */
+export async function streamTurn(
+  ctx: RunContext,
+  options: StreamTurnOptions,
+): Promise<StreamTurnResult> {
+  const { scope } = options;
+  const gate = deferredMap();
+  const result = streamText({
+    model: ctx.modelFor(options.agent, scope),
+    system: options.system,
+    messages: options.messages,
+    tools: instrumentTools(options.tools, scope, (draft) => ctx.emit(draft), gate.ready),
+    ...(options.toolChoice ? { toolChoice: options.toolChoice } : {}),
+    stopWhen: stepCountIs(options.maxSteps),
+    // Retries happen per model request in the model guard, where they are visible as llm.retry.
+    maxRetries: 0,
+    abortSignal: ctx.signal,
+  });
+  let text = "";
+  let reasoning = "";
+  let toolCalls: Array<{ name: string; input: unknown }> = [];
+  const invalidCalls = new Set<string>();
+  let last = { text: "", finishReason: "unknown" };
+  for await (const part of result.fullStream) {
+    switch (part.type) {
+      case "text-delta":
+        if (part.text === "") break;
+        text += part.text;
+        await ctx.emit({ type: "text.delta", ...scope, delta: part.text });
+        break;
+      case "reasoning-delta":
+        reasoning += part.text;
+        break;
+      case "tool-call":
+        toolCalls.push({ name: part.toolName, input: part.input });
+        // An invalid call (unknown tool, bad arguments) never reaches execute: report it here.
+        if (part.invalid === true) {
+          invalidCalls.add(part.toolCallId);
+          await ctx.emit({
+            type: "tool.call",
+            ...scope,
+            callId: part.toolCallId,
+            tool: part.toolName,
+            args: part.input,
+          });
+        }
+        gate.reached(part.toolCallId);
+        break;
+      case "tool-error":
+        if (invalidCalls.has(part.toolCallId)) {
+          const message = part.error instanceof Error ? part.error.message : String(part.error);
+          await ctx.emit({
+            type: "tool.result",
+            ...scope,
+            callId: part.toolCallId,
+            tool: part.toolName,
+            error: { code: ErrorCode.TOOL_ERROR, message },
+          });
+        }
+        break;
+      case "finish-step": {
+        options.usage.add(part.usage);
+        const summary = stepSummary(text, reasoning, toolCalls);
+        await ctx.emit({ type: "agent.step", ...scope, step: options.steps.next(), ...summary });
+        last = { text, finishReason: part.finishReason };
+        text = "";
+        reasoning = "";
+        toolCalls = [];
+        break;
+      }
+      case "error":
+        throw part.error;
+      case "abort":
+        throw new CrewError(ErrorCode.CANCELLED, "The run was cancelled.");
+      default:
+        break;
+    }
+  }
+  const response = await result.response;
+  return { text: last.text, finishReason: last.finishReason, responseMessages: response.messages };
+}

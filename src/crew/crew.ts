@@ -1,0 +1,172 @@
+/**
+ * `Crew`: a crew definition ready to run, streaming every run as protocol events.
+ */
+import type { LanguageModel, Tool } from "ai";
+import {
+  CrewError,
+  ErrorCode,
+  EventStamper,
+  inputsSchema,
+  type CrewEvent,
+  type ErrorInfo,
+  type Inputs,
+  type RunEndStatus,
+  type Usage,
+} from "../events/index.js";
+import { dispatchEvent, type EventCallback } from "./callbacks.js";
+import { normalizeCrew, type CrewConfig } from "./crew-config.js";
+import { managerAgent, MANAGER_KEY, MANAGER_ROLE } from "./hierarchical.js";
+import { requiredInputs, interpolateCrew } from "./interpolate.js";
+import { executeRun } from "./run-crew.js";
+import type { CrewDefinition, RunOptions } from "./types.js";
+
+/** What `crew.info()` answers: enough for a UI to show and start the crew. */
+export interface CrewInfo {
+  name: string;
+  process: CrewDefinition["process"];
+  agents: Array<{ key: string; role: string }>;
+  tasks: Array<{ key: string; agent?: string }>;
+  /** Names of the inputs a run must give (placeholders without a default). */
+  inputs: string[];
+}
+
+/** Options of `crew.kickoff`. */
+export interface KickoffOptions extends RunOptions {
+  /** Called with every event: a function or a listener object. */
+  onEvent?: EventCallback;
+  /** Also return every event of the run in the result. */
+  collectEvents?: boolean;
+}
+
+/** How a run ended, as `crew.kickoff` resolves it. */
+export interface KickoffResult {
+  runId: string;
+  status: RunEndStatus;
+  /** The last task's output, when completed. */
+  result?: string;
+  error?: ErrorInfo;
+  usage: Usage;
+  durationMs: number;
+  /** Every event, with `collectEvents`. */
+  events?: CrewEvent[];
+}
+
+/** Tools and default model of a crew, when not given in the definition itself. */
+export interface CrewOptions {
+  tools?: Record<string, Tool>;
+  model?: LanguageModel;
+}
+
+/**
+ * A crew: agents with roles, goals and backstories working through tasks, sequentially or
+ * under a manager. Build it from a loaded {@link CrewDefinition} or in code:
+ *
+ * ```ts
+ * const crew = new Crew({ agents: { writer: { role, goal, backstory } }, tasks: { draft: { description, expectedOutput, agent: "writer" } } });
+ * for await (const event of crew.stream({ topic: "AI" })) console.log(event.type);
+ * ```
+ */
+export class Crew {
+  /** The validated definition, with defaults filled in. */
+  readonly definition: CrewDefinition;
+  readonly #tools: Record<string, Tool>;
+  readonly #model: LanguageModel | undefined;
+
+  /** Throws CrewError invalid_crew naming the agent or task at fault. */
+  constructor(config: CrewConfig | CrewDefinition, options: CrewOptions = {}) {
+    const loose = config as CrewConfig;
+    this.definition = normalizeCrew(config);
+    this.#tools = { ...loose.tools, ...options.tools };
+    this.#model = options.model ?? loose.model;
+  }
+
+  /** Name, process, agents, tasks and required inputs. */
+  info(): CrewInfo {
+    const def = this.definition;
+    return {
+      name: def.name,
+      process: def.process,
+      agents: def.agents.map((a) => ({ key: a.key, role: a.role })),
+      tasks: def.tasks.map((t) => ({ key: t.key, ...(t.agent === undefined ? {} : { agent: t.agent }) })),
+      inputs: requiredInputs(this.definition),
+    };
+  }
+
+  /**
+   * Checks a run's inputs before starting it: a flat object of strings, numbers and booleans
+   * (else bad_request) giving every required placeholder (else missing_input). Returns the
+   * inputs merged over the crew's defaults.
+   */
+  validateInputs(inputs: unknown = {}): Inputs {
+    const parsed = inputsSchema.safeParse(inputs);
+    if (!parsed.success) {
+      throw new CrewError(ErrorCode.BAD_REQUEST, "Inputs must be a flat object of strings, numbers and booleans.");
+    }
+    const merged = { ...this.definition.defaultInputs, ...parsed.data };
+    interpolateCrew(this.definition, merged);
+    return merged;
+  }
+
+  /**
+   * Runs the crew, yielding every event as it happens. Pull-based: the run advances as events
+   * are consumed; `return()` or aborting `options.signal` ends its model and tool calls.
+   * Never throws for run failures: the last event is always one `run.end` (unless the
+   * consumer stopped pulling first).
+   */
+  async *stream(inputs: Inputs = {}, options: RunOptions = {}): AsyncGenerator<CrewEvent, void, undefined> {
+    const stamper = new EventStamper(options.runId ?? crypto.randomUUID());
+    const runStart = {
+      type: "run.start" as const,
+      crew: this.definition.name,
+      process: this.definition.process,
+      inputs: safeInputs(this.definition.defaultInputs, inputs),
+      agents: [
+        ...(this.definition.process === "hierarchical" ? [{ key: MANAGER_KEY, role: MANAGER_ROLE }] : []),
+        ...this.definition.agents.map((a) => ({ key: a.key, role: a.role })),
+      ],
+      tasks: this.definition.tasks.map((t) => ({ key: t.key, ...(t.agent === undefined ? {} : { agent: t.agent }) })),
+    };
+    yield* executeRun({
+      stamper,
+      runStart,
+      options,
+      prepare: () => {
+        const merged = this.validateInputs(inputs);
+        return {
+          crew: interpolateCrew(this.definition, merged),
+          tools: { ...this.#tools, ...options.tools },
+          model: options.model ?? this.#model,
+          manager: managerAgent(this.definition.agents),
+        };
+      },
+    });
+  }
+
+  /** Runs the crew to the end, calling `onEvent` for each event; resolves with how it ended. */
+  async kickoff(inputs: Inputs = {}, options: KickoffOptions = {}): Promise<KickoffResult> {
+    const { onEvent, collectEvents, ...runOptions } = options;
+    const events: CrewEvent[] = [];
+    for await (const event of this.stream(inputs, runOptions)) {
+      if (collectEvents) events.push(event);
+      if (onEvent) await dispatchEvent(onEvent, event);
+      if (event.type === "run.end") {
+        return {
+          runId: event.runId,
+          status: event.status,
+          ...(event.result === undefined ? {} : { result: event.result }),
+          ...(event.error === undefined ? {} : { error: event.error }),
+          usage: event.usage,
+          durationMs: event.durationMs,
+          ...(collectEvents ? { events } : {}),
+        };
+      }
+    }
+    throw new CrewError(ErrorCode.INTERNAL, "The run ended without run.end.");
+  }
+}
+
+/** The inputs shown in `run.start`: the valid flat values over the crew's defaults. */
+function safeInputs(defaults: Inputs, inputs: unknown): Inputs {
+  const parsed = inputsSchema.safeParse(inputs);
+  return { ...defaults, ...(parsed.success ? parsed.data : {}) };
+}

@@ -1,0 +1,76 @@
+/**
+ * A bounded single-consumer queue between a run's producer (model turns, tools, delegation) and
+ * the pull-based `crew.stream()` generator.
+ */
+
+/** Thrown into a producer's `push` once the consumer has gone away. */
+export class ChannelClosedError extends Error {
+  override readonly name = "ChannelClosedError";
+}
+
+/**
+ * A bounded async queue with backpressure: `push` resolves once the item fits in the buffer,
+ * so a consumer that stops pulling stops the producer. `close()` ends iteration after the
+ * buffered items; `cancel()` drops them and makes every pending and later `push` reject.
+ */
+export class EventChannel<T> {
+  readonly #buffer: T[] = [];
+  readonly #capacity: number;
+  #closed = false;
+  #cancelled = false;
+  #wakeConsumer: (() => void) | undefined;
+  readonly #waitingProducers: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+
+  constructor(capacity = 256) {
+    this.#capacity = capacity;
+  }
+
+  /** Adds an item; waits while the buffer is full. Rejects with ChannelClosedError after cancel(). */
+  async push(item: T): Promise<void> {
+    while (this.#buffer.length >= this.#capacity && !this.#cancelled) {
+      await new Promise<void>((resolve, reject) =>
+        this.#waitingProducers.push({ resolve, reject }),
+      );
+    }
+    if (this.#cancelled || this.#closed)
+      throw new ChannelClosedError("The event consumer has gone away.");
+    this.#buffer.push(item);
+    this.#wake();
+  }
+
+  /** No more items will be pushed: iteration ends once the buffer is drained. */
+  close(): void {
+    this.#closed = true;
+    this.#wake();
+  }
+
+  /** The consumer has gone away: pending and later pushes reject, buffered items are dropped. */
+  cancel(): void {
+    this.#cancelled = true;
+    this.#closed = true;
+    this.#buffer.length = 0;
+    for (const producer of this.#waitingProducers.splice(0)) {
+      producer.reject(new ChannelClosedError("The event consumer has gone away."));
+    }
+    this.#wake();
+  }
+
+  /** Next item, or `undefined` once closed and drained. */
+  async next(): Promise<{ value: T } | undefined> {
+    for (;;) {
+      if (this.#buffer.length > 0) {
+        const value = this.#buffer.shift() as T;
+        this.#waitingProducers.shift()?.resolve();
+        return { value };
+      }
+      if (this.#closed) return undefined;
+      await new Promise<void>((resolve) => (this.#wakeConsumer = resolve));
+    }
+  }
+
+  #wake(): void {
+    const wake = this.#wakeConsumer;
+    this.#wakeConsumer = undefined;
+    wake?.();
+  }
+}

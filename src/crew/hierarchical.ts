@@ -1,0 +1,122 @@
+/**
+ * The hierarchical process: a manager agent works through each task by delegating to the
+ * crew's agents with the `delegate_work` tool, then writes the task's output itself.
+ */
+import { tool, type Tool } from "ai";
+import { z } from "zod";
+import { runAgent } from "./agent.js";
+import { DELEGATED_EXPECTED_OUTPUT, delegateToolDescription, taskPrompt } from "./prompts.js";
+import type { RunContext, StepCounter, UsageMeter } from "./run-context.js";
+import { contextFor } from "./sequential.js";
+import { runTask } from "./task.js";
+import type { AgentDefinition } from "./types.js";
+
+/** Key of the manager agent in events (`agent`, `task.delegate`'s `from`). */
+export const MANAGER_KEY = "manager";
+/** Role of the manager agent. */
+export const MANAGER_ROLE = "Crew Manager";
+/** Name of the manager's delegation tool (the offline model drives it by this name). */
+export const DELEGATE_TOOL = "delegate_work";
+
+/** The manager agent of a crew: its goal is the crew's tasks done well by the right people. */
+export function managerAgent(crewAgents: readonly AgentDefinition[]): AgentDefinition {
+  return {
+    key: MANAGER_KEY,
+    role: MANAGER_ROLE,
+    goal: "Manage the team to complete each task with the best possible result, delegating work to the right coworker.",
+    backstory:
+      "You are a seasoned manager who knows the strengths of each team member. You delegate clearly, share all the context they need, check their work and write the final answer yourself.",
+    tools: [],
+    allowDelegation: true,
+    maxIter: Math.max(20, crewAgents.length * 2 + 2),
+  };
+}
+
+/**
+ * The `delegate_work` tool for one task: runs the chosen coworker's agent turn (its events
+ * carry the coworker's key and the task's key) and returns the coworker's answer.
+ */
+export function delegateTool(
+  ctx: RunContext,
+  taskKey: string,
+  coworkers: readonly AgentDefinition[],
+  steps: StepCounter,
+  usage: UsageMeter,
+): Tool<{ coworker: string; task: string; context: string }, string> {
+  const keys = coworkers.map((c) => c.key) as [string, ...string[]];
+  return tool({
+    description: delegateToolDescription(coworkers),
+    inputSchema: z.object({
+      coworker: z.enum(keys).describe("Key of the coworker to delegate to"),
+      task: z.string().describe("The task to delegate, stated completely"),
+      context: z.string().describe("Everything the coworker needs to know to do it"),
+    }),
+    execute: async ({ coworker, task, context }) => {
+      const agent = coworkers.find((c) => c.key === coworker) as AgentDefinition;
+      await ctx.emit({
+        type: "task.delegate",
+        agent: MANAGER_KEY,
+        task: taskKey,
+        from: MANAGER_KEY,
+        to: coworker,
+        reason: task,
+      });
+      const answer = await runAgent(ctx, {
+        agent,
+        scope: { agent: coworker, task: taskKey },
+        messages: [
+          {
+            role: "user",
+            content: taskPrompt(
+              { description: task, expectedOutput: DELEGATED_EXPECTED_OUTPUT },
+              context,
+            ),
+          },
+        ],
+        tools: ctx.toolsFor(agent),
+        steps,
+        usage,
+      });
+      return answer.output;
+    },
+  });
+}
+
+/** Runs every task through the manager; resolves with the last task's output. */
+export async function runHierarchical(ctx: RunContext, manager: AgentDefinition): Promise<string> {
+  const { tasks, agents } = ctx.crew;
+  const done: Array<{ key: string; output: string }> = [];
+  for (const [index, task] of tasks.entries()) {
+    const scope = { agent: MANAGER_KEY, task: task.key };
+    const toolsFor = (steps: StepCounter, usage: UsageMeter) => ({
+      ...ctx.toolsFor(manager, task.tools),
+      [DELEGATE_TOOL]: delegateTool(ctx, task.key, agents, steps, usage),
+    });
+    const output = await runTask(
+      ctx,
+      { task, agent: MANAGER_KEY, index, total: tasks.length },
+      {
+        answer: (steps, usage) =>
+          runAgent(ctx, {
+            agent: manager,
+            scope,
+            messages: [{ role: "user", content: taskPrompt(task, contextFor(task, done)) }],
+            tools: toolsFor(steps, usage),
+            steps,
+            usage,
+          }),
+        revise: (messages, steps, usage) =>
+          runAgent(ctx, {
+            agent: manager,
+            scope,
+            messages,
+            tools: toolsFor(steps, usage),
+            steps,
+            usage,
+          }),
+      },
+    );
+    done.push({ key: task.key, output });
+  }
+  return done.at(-1)?.output ?? "";
+}

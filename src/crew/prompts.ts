@@ -1,0 +1,94 @@
+/**
+ * Prompt text of agents, tasks, delegation and human feedback, laid out as CrewAI lays it out
+ * (so crews ported from CrewAI behave alike, and the offline model can read the sections).
+ */
+import type { AgentDefinition, TaskDefinition } from "./types.js";
+
+/** An earlier task's output handed to a later task as context. */
+export interface ContextOutput {
+  /** The earlier task's key. */
+  task: string;
+  /** Its final output. */
+  output: string;
+}
+
+/** The system prompt of an agent: who it is and what it wants. */
+export function agentSystemPrompt(
+  agent: Pick<AgentDefinition, "role" | "goal" | "backstory">,
+): string {
+  return [
+    `You are ${agent.role}. ${agent.backstory}`.trim(),
+    `Your personal goal is: ${agent.goal}`,
+  ].join("\n");
+}
+
+/** The user prompt of a task: what to do, what the answer must look like, and context. */
+export function taskPrompt(
+  task: Pick<TaskDefinition, "description" | "expectedOutput">,
+  context: readonly ContextOutput[] | string,
+): string {
+  const contextText =
+    typeof context === "string"
+      ? context
+      : context.map((item) => `${item.task}:\n${item.output}`).join("\n\n");
+  const parts = [
+    `Current Task: ${task.description}`,
+    "",
+    `This is the expected criteria for your final answer: ${task.expectedOutput}`,
+    "You MUST return the actual complete content as the final answer, not a summary.",
+  ];
+  if (contextText.trim() !== "") {
+    parts.push("", `This is the context you're working with:\n${contextText}`);
+  }
+  parts.push(
+    "",
+    "Begin! This is VERY important to you, use the tools available and give your best Final Answer.",
+  );
+  return parts.join("\n");
+}
+
+/** The expected output of work the manager delegated (CrewAI's wording). */
+export const DELEGATED_EXPECTED_OUTPUT =
+  "Your best answer to your coworker asking you this, accounting for the context shared.";
+
+/** Description of the manager's `delegate_work` tool, listing the coworkers. */
+export function delegateToolDescription(
+  coworkers: ReadonlyArray<{ key: string; role: string }>,
+): string {
+  const list = coworkers.map((c) => `${c.key} (${c.role})`).join(", ");
+  return [
+    `Delegate a specific task to one of the following coworkers: ${list}.`,
+    "The input must name the coworker, the task you want them to do, and ALL necessary context to execute the task:",
+    "they know nothing about the task, so share absolutely everything you know; don't reference things, explain them.",
+  ].join("\n");
+}
+
+/** The message that asks an agent to revise its answer after human feedback. */
+export function feedbackPrompt(feedback: string): string {
+  return [
+    `A human reviewed your final answer and gave this feedback:\n${feedback}`,
+    "",
+    "Revise your final answer to take the feedback into account. Return the complete revised answer.",
+  ].join("\n");
+}
+
+/** What a human is asked when a task has `human_input: true`. */
+export function humanReviewPrompt(taskKey: string, draft: string): string {
+  return [
+    `Task "${taskKey}" produced this draft:`,
+    "",
+    draft,
+    "",
+    "Reply with feedback to improve it, or send an empty answer to accept it as is.",
+  ].join("\n");
+}
+
+/** Asks for a final answer once an agent has used all its iterations. */
+export const FINAL_ANSWER_NUDGE =
+  "You have used all your tool calls. Give your best complete final answer now, using what you have gathered.";
+
+/** The first line of a text, shortened for step summaries. */
+export function firstLine(text: string, max = 120): string {
+  const line = text.trim().split(/\r?\n/, 1)[0] ?? "";
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

@@ -1,0 +1,66 @@
+/**
+ * What the processes (sequential, hierarchical) get from the crew for one run.
+ */
+import type { LanguageModel, ToolSet } from "ai";
+import type { EventDraft, Usage } from "../events/index.js";
+import type { AgentDefinition, CrewDefinition, InputHandler } from "./types.js";
+
+/** The agent and task every event inside a task is stamped with. */
+export interface TurnScope {
+  agent: string;
+  task: string;
+}
+
+/** Per-run services handed to a process. */
+export interface RunContext {
+  /** The crew with the run's inputs filled in. */
+  readonly crew: CrewDefinition;
+  /** Aborted when the run is cancelled or its consumer goes away. */
+  readonly signal: AbortSignal;
+  /** Answers `human_input` tasks, when the run has a handler. */
+  readonly onInputRequest: InputHandler | undefined;
+  /** Tokens used by the whole run; every task's meter feeds it. */
+  readonly usage: UsageMeter;
+  /**
+   * Queues an event for the consumer. Resolves once it is buffered (backpressure); rejects
+   * once the consumer has gone away.
+   */
+  emit(draft: EventDraft): Promise<void>;
+  /** The model an agent uses for a turn, with rate limiting and retries reported in `scope`. */
+  modelFor(agent: AgentDefinition, scope: TurnScope): LanguageModel;
+  /** The tools of an agent, plus a task's extra tools. */
+  toolsFor(agent: AgentDefinition, taskTools?: readonly string[]): ToolSet;
+}
+
+/** Counts `agent.step` numbers within one task (1-based, shared by every agent in the task). */
+export class StepCounter {
+  #step = 0;
+
+  /** The next step number. */
+  next(): number {
+    this.#step += 1;
+    return this.#step;
+  }
+}
+
+/** Sums the token usage of a task's model calls. */
+export class UsageMeter {
+  #usage: Usage = { inputTokens: 0, outputTokens: 0 };
+
+  /** A meter whose additions also count toward `parent` (a task's meter feeds the run's). */
+  constructor(private readonly parent?: UsageMeter) {}
+
+  /** Adds one model step's usage (providers may leave counts undefined). */
+  add(usage: { inputTokens?: number | undefined; outputTokens?: number | undefined }): void {
+    this.#usage = {
+      inputTokens: this.#usage.inputTokens + (usage.inputTokens ?? 0),
+      outputTokens: this.#usage.outputTokens + (usage.outputTokens ?? 0),
+    };
+    this.parent?.add(usage);
+  }
+
+  /** The total so far. */
+  get total(): Usage {
+    return { ...this.#usage };
+  }
+}

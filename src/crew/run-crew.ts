@@ -1,0 +1,146 @@
+/**
+ * Drives one run: a producer (the process, its model and tool calls) writes events into a
+ * bounded channel; the consumer's generator pulls them. The generator owns the run's
+ * lifetime: when the consumer stops pulling or the signal aborts, the producer is aborted and
+ * awaited, so every `finally` runs and no model request outlives the stream.
+ */
+import type { LanguageModel, Tool } from "ai";
+import {
+  CrewError,
+  ErrorCode,
+  isAbortError,
+  type CrewEvent,
+  type EventDraft,
+  type EventOf,
+  type EventStamper,
+} from "../events/index.js";
+import { ChannelClosedError, EventChannel } from "./event-channel.js";
+import { runHierarchical } from "./hierarchical.js";
+import { guardModel, resolveAgentModel, toRunError } from "./model-guard.js";
+import { UsageMeter, type RunContext } from "./run-context.js";
+import { runSequential } from "./sequential.js";
+import { ToolRegistry } from "./tools/index.js";
+import type { AgentDefinition, CrewDefinition, RunOptions } from "./types.js";
+
+/** What a run needs once its inputs are known to be good. */
+export interface PreparedRun {
+  /** The crew with inputs filled in. */
+  crew: CrewDefinition;
+  tools: Record<string, Tool>;
+  /** Overrides or defaults agents' models. */
+  model: LanguageModel | undefined;
+  manager: AgentDefinition;
+}
+
+/** Arguments of {@link executeRun}. */
+export interface ExecuteRunArgs {
+  stamper: EventStamper;
+  runStart: Omit<EventOf<"run.start">, "v" | "runId" | "seq" | "ts">;
+  options: RunOptions;
+  /** Validates inputs and builds the run; throwing fails the run after `run.start`. */
+  prepare: () => PreparedRun;
+}
+
+/** Builds the context the processes use: models, tools, events. */
+function createContext(
+  prepared: PreparedRun,
+  options: RunOptions,
+  signal: AbortSignal,
+  emit: (draft: EventDraft) => Promise<void>,
+  usage: UsageMeter,
+): RunContext {
+  const { crew } = prepared;
+  const registry = new ToolRegistry({
+    tools: prepared.tools,
+    ...(crew.dir === undefined ? {} : { dir: crew.dir }),
+    ...(crew.allowPrivateUrls === undefined ? {} : { allowPrivateUrls: crew.allowPrivateUrls }),
+  });
+  const models = new Map<string, LanguageModel>();
+  const modelOf = (agent: AgentDefinition): LanguageModel => {
+    let model = models.get(agent.key);
+    if (model === undefined) {
+      // --model overrides every agent; otherwise the agent's llm, then the crew's model.
+      const spec = options.model ?? agent.llm ?? (agent.key === prepared.manager.key ? crew.managerLlm : undefined) ?? prepared.model;
+      model = resolveAgentModel(spec);
+      models.set(agent.key, model);
+    }
+    return model;
+  };
+  const everyAgent = crew.process === "hierarchical" ? [prepared.manager, ...crew.agents] : crew.agents;
+  // Resolve every model and tool up front: a missing key or unknown tool fails before task 1.
+  for (const agent of everyAgent) {
+    modelOf(agent);
+    registry.resolve(agent.tools, `agent "${agent.key}"`);
+  }
+  for (const task of crew.tasks) registry.resolve(task.tools ?? [], `task "${task.key}"`);
+  return {
+    crew,
+    signal,
+    onInputRequest: options.onInputRequest,
+    usage,
+    emit,
+    modelFor: (agent, scope) =>
+      guardModel(modelOf(agent), { scope, signal, emit, limiterKey: `${crew.name}/${agent.key}`, ...(agent.maxRpm === undefined ? {} : { maxRpm: agent.maxRpm }) }),
+    toolsFor: (agent, taskTools = []) =>
+      registry.resolve([...new Set([...agent.tools, ...taskTools])], `agent "${agent.key}"`),
+  };
+}
+
+/** Runs the crew, yielding stamped events; the last is one `run.end`. */
+export async function* executeRun(args: ExecuteRunArgs): AsyncGenerator<CrewEvent, void, undefined> {
+  const { stamper, options } = args;
+  const started = performance.now();
+  const controller = new AbortController();
+  const external = options.signal;
+  const onAbort = (): void => controller.abort(new CrewError(ErrorCode.CANCELLED, "The run was cancelled."));
+  if (external?.aborted) onAbort();
+  external?.addEventListener("abort", onAbort, { once: true });
+  const channel = new EventChannel<CrewEvent>();
+  const usage = new UsageMeter();
+  const emit = (draft: EventDraft): Promise<void> => channel.push(stamper.stamp(draft));
+
+  const produce = async (): Promise<void> => {
+    await emit(args.runStart);
+    let end: Pick<EventOf<"run.end">, "status" | "result" | "error">;
+    try {
+      const prepared = args.prepare();
+      const ctx = createContext(prepared, options, controller.signal, emit, usage);
+      const result =
+        prepared.crew.process === "hierarchical"
+          ? await runHierarchical(ctx, prepared.manager)
+          : await runSequential(ctx, (task) => prepared.crew.agents.find((a) => a.key === task.agent) as AgentDefinition);
+      end = { status: "completed", result };
+    } catch (error) {
+      if (error instanceof ChannelClosedError) return;
+      if (controller.signal.aborted || (isAbortError(error) && !CrewError.is(error))) {
+        end = { status: "cancelled", error: { code: ErrorCode.CANCELLED, message: "The run was cancelled." } };
+      } else {
+        end = { status: "failed", error: toRunError(error).toInfo() };
+      }
+    }
+    await emit({ type: "run.end", ...end, usage: usage.total, durationMs: Math.round(performance.now() - started) });
+  };
+
+  const producer = produce()
+    .catch((error: unknown) => {
+      // Only a push after the consumer left can fail here; the run.end then has no reader.
+      if (!(error instanceof ChannelClosedError)) throw error;
+    })
+    .finally(() => channel.close());
+  let ended = false;
+  try {
+    for (;;) {
+      const next = await channel.next();
+      if (next === undefined) break;
+      if (next.value.type === "run.end") ended = true;
+      yield next.value;
+    }
+  } finally {
+    external?.removeEventListener("abort", onAbort);
+    if (!ended) {
+      controller.abort(new CrewError(ErrorCode.CANCELLED, "The consumer stopped reading the run."));
+      channel.cancel();
+    }
+    await producer;
+  }
+}
