@@ -195,11 +195,11 @@ describe("summarize", () => {
     const byKey = Object.fromEntries(summary.agents.map((a) => [a.key, a]));
     expect(byKey.manager).toMatchObject({
       delegations: 1,
-      usage: { inputTokens: 3, outputTokens: 3 },
+      usage: { inputTokens: 2, outputTokens: 2 },
     });
     expect(byKey.researcher).toMatchObject({
       delegations: 0,
-      usage: { inputTokens: 7, outputTokens: 6 },
+      usage: { inputTokens: 8, outputTokens: 7 },
     });
   });
 
