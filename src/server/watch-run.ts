@@ -15,21 +15,40 @@ export interface WatchRunOptions {
   onDisconnect?: OnDisconnect;
 }
 
+/** True for the error a live subscription throws when its consumer fell too far behind. */
+function isSlowConsumer(error: unknown): boolean {
+  return CrewError.is(error) && error.code === ErrorCode.TOO_MANY_REQUESTS && "cursor" in error;
+}
+
 /**
- * Yields the run's events with `seq > after` until `run.end`. If the consumer stops early (the
- * client went away) and the policy is "cancel", the run is cancelled; "continue" only detaches.
+ * Yields the run's events with `seq > after` until `run.end`.
+ *
+ * A watcher dropped for falling behind the live run resumes from its own cursor (replaying
+ * from the store at its own pace), so it sees every event exactly once. If the consumer stops
+ * early (the client went away) and the policy is "cancel", the run is cancelled; "continue"
+ * only detaches.
  */
 export async function* watchRun(
   deps: Pick<RouteDeps, "runs" | "logger">,
   runId: string,
   options: WatchRunOptions,
 ): AsyncGenerator<CrewEvent> {
+  let cursor = options.after;
   let ended = false;
   try {
-    for await (const event of deps.runs.events(runId, { after: options.after, signal: options.signal })) {
-      if (event.type === "run.end") ended = true;
-      yield event;
-      if (ended) return;
+    for (;;) {
+      try {
+        for await (const event of deps.runs.events(runId, { after: cursor, signal: options.signal })) {
+          if (event.seq <= cursor) continue;
+          cursor = event.seq;
+          if (event.type === "run.end") ended = true;
+          yield event;
+          if (ended) return;
+        }
+        return;
+      } catch (error) {
+        if (!isSlowConsumer(error) || options.signal.aborted) throw error;
+      }
     }
   } finally {
     if (!ended && options.onDisconnect === "cancel") {

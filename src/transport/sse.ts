@@ -102,6 +102,7 @@ export function encodeEventStream(source: EventSource, options: EncodeEventStrea
             controller.close();
           }
         } catch (error) {
+          pending = undefined;
           if (finished) return;
           stop();
           options.onError?.(error);

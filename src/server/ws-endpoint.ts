@@ -1,0 +1,104 @@
+/**
+ * The WebSocket endpoint `/api/ws` on a Node HTTP server: upgrades authenticated requests
+ * (token from `Authorization: Bearer` or `?token=`), refuses frames over 1 MB, and hands each
+ * socket to a {@link WsSession}.
+ */
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer } from "ws";
+import type { WebSocket } from "ws";
+import { CrewError, ErrorCode, HTTP_STATUS } from "../events/index.js";
+import { MAX_WS_FRAME_BYTES } from "../transport/index.js";
+import { bearerToken, tokenMatches } from "./auth.js";
+import type { StreamLimiter } from "./limits.js";
+import type { Logger } from "./logger.js";
+import type { RunService } from "./types.js";
+import { WsSession } from "./ws-session.js";
+import type { WsSessionOptions } from "./ws-session.js";
+
+/** Path of the WebSocket endpoint. */
+export const WS_PATH = "/api/ws";
+
+/** Options of {@link attachWebSocket}. */
+export interface WebSocketEndpointOptions extends WsSessionOptions {
+  runs: RunService;
+  logger: Logger;
+  limiter: StreamLimiter;
+  token?: string;
+  /** Largest accepted frame (default 1 MB). */
+  maxPayload?: number;
+}
+
+/** The running endpoint. */
+export interface WebSocketEndpoint {
+  /** Closes every socket (code 1001) and stops accepting upgrades. */
+  close(): Promise<void>;
+}
+
+function refuse(socket: Duplex, error: CrewError): void {
+  const body = JSON.stringify({ error: error.toInfo() });
+  const status = HTTP_STATUS[error.code];
+  socket.end(
+    `HTTP/1.1 ${status} ${error.code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** Serves `/api/ws` on `server`'s `upgrade` event. */
+export function attachWebSocket(server: Server, options: WebSocketEndpointOptions): WebSocketEndpoint {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? MAX_WS_FRAME_BYTES });
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    if (url.pathname !== WS_PATH) {
+      refuse(socket, new CrewError(ErrorCode.BAD_REQUEST, `WebSocket connections go to ${WS_PATH}.`));
+      return;
+    }
+    if (options.token !== undefined) {
+      const provided = bearerToken(request.headers.authorization) ?? url.searchParams.get("token");
+      if (!tokenMatches(options.token, provided)) {
+        refuse(socket, new CrewError(ErrorCode.UNAUTHORIZED, "This server needs a token: send Authorization: Bearer <token> or ?token=."));
+        return;
+      }
+    }
+    let release: () => void;
+    try {
+      release = options.limiter.acquire(request.socket.remoteAddress ?? "unknown");
+    } catch (error) {
+      refuse(socket, error as CrewError);
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      serveSocket(ws, options, release);
+    });
+  };
+
+  server.on("upgrade", onUpgrade);
+  return {
+    close: async () => {
+      server.off("upgrade", onUpgrade);
+      for (const client of wss.clients) client.close(1001, "server shutting down");
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      for (const client of wss.clients) client.terminate();
+    },
+  };
+}
+
+function serveSocket(ws: WebSocket, options: WebSocketEndpointOptions, release: () => void): void {
+  const session = new WsSession(ws, { runs: options.runs, logger: options.logger }, options);
+  ws.on("message", (data, isBinary) => {
+    if (isBinary) {
+      ws.send(JSON.stringify({ type: "error", code: ErrorCode.BAD_REQUEST, message: "Send text frames of JSON, not binary." }));
+      return;
+    }
+    const text = Array.isArray(data) ? Buffer.concat(data).toString("utf8") : Buffer.from(data as ArrayBuffer).toString("utf8");
+    void session.handle(text);
+  });
+  ws.on("error", (error) => {
+    // Oversized frames and protocol violations land here; ws closes the socket itself.
+    options.logger.warn(`WebSocket error: ${error.message}`);
+  });
+  ws.on("close", () => {
+    session.close();
+    release();
+  });
+}

@@ -1,0 +1,187 @@
+/**
+ * One WebSocket connection: parses client messages, starts, watches, cancels and answers runs,
+ * and sends their events with backpressure. A socket watches several runs at once.
+ */
+import type { CrewEvent } from "../events/index.js";
+import { CrewError, ErrorCode, toCrewError } from "../events/index.js";
+import { encodeServerMessage, errorMessage, parseClientMessage } from "../transport/index.js";
+import type { ClientMessage, ServerMessage } from "../transport/index.js";
+import type { RouteDeps } from "./deps.js";
+import { runNotFound } from "./routes/runs.js";
+import type { OnDisconnect } from "./types.js";
+import { watchRun } from "./watch-run.js";
+
+/** The part of a `ws` WebSocket a session uses. */
+export interface SessionSocket {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** Backpressure settings of a session. */
+export interface WsSessionOptions {
+  /** Stop pulling events while this many bytes wait in the socket's buffer (default 256 KB). */
+  highWaterBytes?: number;
+  /** Close a socket (code 1013) whose buffer stays above the mark this long (default 30 s). */
+  maxStallMs?: number;
+}
+
+const OPEN = 1;
+/** "Try again later": the client was too slow and should reconnect from its cursor. */
+export const CLOSE_TOO_SLOW = 1013;
+
+interface Watch {
+  abort: AbortController;
+}
+
+/** Serves one socket. Call {@link handle} for each text frame and {@link close} when it closes. */
+export class WsSession {
+  readonly #socket: SessionSocket;
+  readonly #deps: Pick<RouteDeps, "runs" | "logger">;
+  readonly #highWater: number;
+  readonly #maxStallMs: number;
+  readonly #watches = new Map<string, Watch>();
+  #closed = false;
+
+  constructor(socket: SessionSocket, deps: Pick<RouteDeps, "runs" | "logger">, options: WsSessionOptions = {}) {
+    this.#socket = socket;
+    this.#deps = deps;
+    this.#highWater = options.highWaterBytes ?? 256 * 1024;
+    this.#maxStallMs = options.maxStallMs ?? 30_000;
+  }
+
+  /** Runs this socket watches now. */
+  get watching(): string[] {
+    return [...this.#watches.keys()];
+  }
+
+  /** Handles one text frame. Never throws: failures are sent as `error` messages. */
+  async handle(data: string): Promise<void> {
+    const parsed = parseClientMessage(data);
+    if (!parsed.ok) return this.#send(parsed.error);
+    const message = parsed.message;
+    try {
+      await this.#dispatch(message);
+    } catch (error) {
+      const crewError = toCrewError(error);
+      if (crewError.code === ErrorCode.INTERNAL) this.#deps.logger.error(`WebSocket ${message.type} failed`, error);
+      const runId = "runId" in message ? message.runId : undefined;
+      this.#send(errorMessage(crewError.code, crewError.message, message.id, runId));
+    }
+  }
+
+  /** The socket closed: every watch is released, each run's onDisconnect policy applies. */
+  close(): void {
+    this.#closed = true;
+    for (const watch of this.#watches.values()) watch.abort.abort();
+    this.#watches.clear();
+  }
+
+  async #dispatch(message: ClientMessage): Promise<void> {
+    const { runs } = this.#deps;
+    switch (message.type) {
+      case "start": {
+        const onDisconnect = message.onDisconnect ?? "continue";
+        const run = await runs.start({
+          inputs: message.inputs,
+          source: "ws",
+          onDisconnect,
+          ...(message.crew === undefined ? {} : { crew: message.crew }),
+        });
+        this.#send({ type: "ack", id: message.id, runId: run.id });
+        this.#watch(run.id, 0, onDisconnect);
+        return;
+      }
+      case "subscribe": {
+        if (this.#watches.has(message.runId)) {
+          throw new CrewError(ErrorCode.CONFLICT, `This socket already watches run ${message.runId}; unsubscribe first.`);
+        }
+        const after = message.after ?? 0;
+        const run = await runs.get(message.runId);
+        if (!run) throw runNotFound(message.runId);
+        if (after > run.lastSeq) {
+          throw new CrewError(ErrorCode.BAD_CURSOR, `Cursor ${after} is past the run's last event (seq ${run.lastSeq}).`);
+        }
+        this.#ack(message.id, message.runId);
+        this.#watch(message.runId, after, "continue");
+        return;
+      }
+      case "cancel":
+        await runs.cancel(message.runId);
+        this.#ack(message.id, message.runId);
+        return;
+      case "input":
+        await runs.answer(message.runId, message.requestId, message.text);
+        this.#ack(message.id, message.runId);
+        return;
+      case "unsubscribe": {
+        const watch = this.#watches.get(message.runId);
+        this.#watches.delete(message.runId);
+        watch?.abort.abort();
+        this.#ack(message.id, message.runId);
+        return;
+      }
+    }
+  }
+
+  #ack(id: string | undefined, runId: string): void {
+    this.#send({ type: "ack", ...(id === undefined ? {} : { id }), runId });
+  }
+
+  #watch(runId: string, after: number, onDisconnect: OnDisconnect): void {
+    const watch: Watch = { abort: new AbortController() };
+    this.#watches.set(runId, watch);
+    const signal = watch.abort.signal;
+    this.#pump(watchRun(this.#deps, runId, { after, signal, onDisconnect }), signal)
+      .catch((error: unknown) => {
+        if (signal.aborted) return;
+        const crewError = toCrewError(error);
+        if (crewError.code === ErrorCode.INTERNAL) this.#deps.logger.error(`watching run ${runId} failed`, error);
+        this.#send(errorMessage(crewError.code, crewError.message, undefined, runId));
+      })
+      .finally(() => {
+        if (this.#watches.get(runId) === watch) this.#watches.delete(runId);
+      });
+  }
+
+  /** Sends events, pausing the pull while the socket's buffer is above the high-water mark. */
+  async #pump(events: AsyncGenerator<CrewEvent>, signal: AbortSignal): Promise<void> {
+    try {
+      for await (const event of events) {
+        if (signal.aborted || this.#closed) return;
+        if (!(await this.#drained(signal))) return;
+        this.#send({ type: "event", event });
+      }
+    } finally {
+      await events.return(undefined);
+    }
+  }
+
+  /** Waits until the socket's buffer is below the mark; false when aborted or the client is dropped. */
+  async #drained(signal: AbortSignal): Promise<boolean> {
+    const since = Date.now();
+    while (this.#socket.bufferedAmount > this.#highWater) {
+      if (signal.aborted || this.#closed || this.#socket.readyState !== OPEN) return false;
+      if (Date.now() - since > this.#maxStallMs) {
+        this.#deps.logger.warn("closing a WebSocket client that stopped reading");
+        this.#socket.close(CLOSE_TOO_SLOW, "too slow: reconnect and resume from your last seq");
+        this.close();
+        return false;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return !signal.aborted && !this.#closed;
+  }
+
+  #send(message: ServerMessage): void {
+    if (this.#closed || this.#socket.readyState !== OPEN) return;
+    try {
+      this.#socket.send(encodeServerMessage(message));
+    } catch (error) {
+      this.#deps.logger.error("WebSocket send failed; closing the socket", error);
+      this.#socket.close(1011, "send failed");
+      this.close();
+    }
+  }
+}
