@@ -43,8 +43,33 @@ export function formatArgs(args: unknown): string {
   try {
     return typeof args === "string" ? args : (JSON.stringify(args) ?? "");
   } catch {
-    return String(args);
+    // Circular or BigInt arguments: say so rather than print "[object Object]".
+    return "(arguments not serialisable)";
   }
+}
+
+/** Wraps one line at word boundaries to `width` columns; words longer than a line are split. */
+export function wrapWords(line: string, width: number): string[] {
+  const out: string[] = [];
+  let current = "";
+  for (const word of line.split(" ")) {
+    let rest = Array.from(word);
+    while (rest.length > width) {
+      if (current !== "") out.push(current);
+      out.push(rest.slice(0, width).join(""));
+      current = "";
+      rest = rest.slice(width);
+    }
+    const piece = rest.join("");
+    if (current === "") current = piece;
+    else if (Array.from(current).length + 1 + rest.length <= width) current += ` ${piece}`;
+    else {
+      out.push(current);
+      current = piece;
+    }
+  }
+  if (current !== "") out.push(current);
+  return out;
 }
 
 /**
@@ -56,10 +81,7 @@ export function tailLines(text: string, width: number, maxLines: number): string
   const wrapped: string[] = [];
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/\s+/g, " ").trim();
-    if (line === "") continue;
-    const chars = Array.from(line);
-    for (let start = 0; start < chars.length; start += width)
-      wrapped.push(chars.slice(start, start + width).join(""));
+    if (line !== "") wrapped.push(...wrapWords(line, width));
   }
   return wrapped.slice(-maxLines);
 }

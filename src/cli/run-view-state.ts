@@ -11,6 +11,7 @@ import type {
   TaskEndEvent,
   Usage,
 } from "../events/index.js";
+import { fillKnownPlaceholders } from "../transport/legacy-progress.js";
 
 /** Status of a task or an agent in the view. */
 export type ViewStatus = "pending" | "running" | "waiting" | "done" | "failed" | "cancelled";
@@ -131,7 +132,7 @@ export function applyEvent(state: RunViewState, event: CrewEvent): RunViewState 
       state.startedAt = at;
       state.agents = event.agents.map((a) => ({
         key: a.key,
-        role: a.role,
+        role: fillKnownPlaceholders(a.role, event.inputs).trim(),
         status: "pending",
         tokens: 0,
         steps: 0,

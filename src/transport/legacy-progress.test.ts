@@ -9,7 +9,7 @@ describe("legacy progress lines", () => {
     crew: "research-crew",
     process: "sequential",
     inputs: { topic: "AI" },
-    agents: [{ key: "researcher", role: "AI Senior Researcher" }],
+    agents: [{ key: "researcher", role: "{topic} Senior Researcher\n" }],
     tasks: [{ key: "research_task", agent: "researcher" }],
   });
   const taskStart = stamper.stamp({
@@ -18,7 +18,8 @@ describe("legacy progress lines", () => {
     task: "research_task",
     index: 0,
     total: 1,
-    description: "\n  Conduct a thorough research about AI.  \nMake sure you find anything interesting.",
+    description:
+      "\n  Conduct a thorough research about AI.  \nMake sure you find anything interesting.",
   });
   const step = stamper.stamp({
     type: "agent.step",
@@ -46,7 +47,12 @@ describe("legacy progress lines", () => {
 
   it("only agent.step gives a line", () => {
     const projector = new LegacyProgressProjector();
-    const delta = stamper.stamp({ type: "text.delta", agent: "researcher", task: "research_task", delta: "x" });
+    const delta = stamper.stamp({
+      type: "text.delta",
+      agent: "researcher",
+      task: "research_task",
+      delta: "x",
+    });
     expect([runStart, taskStart, delta].map((event) => projector.push(event))).toEqual([
       undefined,
       undefined,
@@ -56,7 +62,12 @@ describe("legacy progress lines", () => {
 
   it("falls back to keys when the run's start was not seen", () => {
     const line = toLegacyProgress(step, { roles: new Map(), descriptions: new Map() });
-    expect(line).toEqual({ type: "progress", agent: "researcher", task: "research_task", timestamp: step.ts });
+    expect(line).toEqual({
+      type: "progress",
+      agent: "researcher",
+      task: "research_task",
+      timestamp: step.ts,
+    });
   });
 
   it("takes the first non-empty line of a description", () => {

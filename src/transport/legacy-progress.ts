@@ -3,7 +3,7 @@
  * as a projection of `agent.step` events. This is what `crewstream run --progress-stderr` writes,
  * so tools built for the seed's Python crew keep working unchanged.
  */
-import type { AgentStepEvent, CrewEvent } from "../events/index.js";
+import type { AgentStepEvent, CrewEvent, Inputs } from "../events/index.js";
 
 /** One legacy progress line, exactly the seed's shape (and key order). */
 export interface LegacyProgressLine {
@@ -29,6 +29,16 @@ export function firstLine(text: string): string {
     if (trimmed !== "") return trimmed;
   }
   return "";
+}
+
+/**
+ * Fills `{name}` placeholders that the run's inputs give, leaving others as they are. Roles in
+ * `run.start` may still carry placeholders (CrewAI interpolates them when the crew starts).
+ */
+export function fillKnownPlaceholders(text: string, inputs: Inputs): string {
+  return text.replace(/\{([A-Za-z_][A-Za-z0-9_-]*)\}/g, (whole, name: string) =>
+    Object.hasOwn(inputs, name) ? String(inputs[name]) : whole,
+  );
 }
 
 /**
@@ -62,7 +72,9 @@ export class LegacyProgressProjector implements LegacyProgressContext {
   push(event: CrewEvent): LegacyProgressLine | undefined {
     switch (event.type) {
       case "run.start":
-        for (const agent of event.agents) this.roles.set(agent.key, agent.role);
+        for (const agent of event.agents) {
+          this.roles.set(agent.key, fillKnownPlaceholders(agent.role, event.inputs).trim());
+        }
         return undefined;
       case "task.start":
         if (event.task !== undefined) this.descriptions.set(event.task, event.description);

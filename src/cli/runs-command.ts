@@ -1,0 +1,125 @@
+/**
+ * `crewstream runs`: a table of recent runs from the run store (newest first), or JSON.
+ */
+import { existsSync } from "node:fs";
+import pc from "picocolors";
+import type { Colors } from "./render-frame.js";
+import { SqliteRunStore, type RunRecord, type RunStatus } from "../store/index.js";
+import { CrewError, ErrorCode } from "../events/index.js";
+import { resolveDbPath } from "./cli-paths.js";
+import { fit, formatDuration } from "./format.js";
+
+/** Options of `crewstream runs`. */
+export interface RunsCommandOptions {
+  db?: string;
+  limit?: string;
+  status?: string;
+  json?: boolean;
+}
+
+const STATUSES: readonly RunStatus[] = ["queued", "running", "completed", "failed", "cancelled"];
+
+function parseLimit(value: string | undefined): number {
+  if (value === undefined) return 20;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new CrewError(
+      ErrorCode.BAD_REQUEST,
+      `--limit must be a whole number from 1 to 1000, got "${value}".`,
+    );
+  }
+  return limit;
+}
+
+function parseStatus(value: string | undefined): RunStatus | undefined {
+  if (value === undefined) return undefined;
+  const status = STATUSES.find((candidate) => candidate === value);
+  if (status === undefined) {
+    throw new CrewError(
+      ErrorCode.BAD_REQUEST,
+      `--status must be one of ${STATUSES.join(", ")}; got "${value}".`,
+    );
+  }
+  return status;
+}
+
+/** `2026-01-31 14:05:09` in local time. */
+function formatTimestamp(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const pad = (n: number): string => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+function duration(run: RunRecord): string {
+  if (run.startedAt === undefined) return "";
+  const end = run.endedAt === undefined ? Date.now() : Date.parse(run.endedAt);
+  return formatDuration(end - Date.parse(run.startedAt)) + (run.endedAt === undefined ? "…" : "");
+}
+
+function colorStatus(status: RunStatus, colors: Colors): string {
+  const text = fit(status, 10);
+  if (status === "completed") return colors.green(text);
+  if (status === "failed") return colors.red(text);
+  if (status === "cancelled") return colors.yellow(text);
+  return colors.cyan(text);
+}
+
+/** Formats runs as an aligned table (colours only when `colors` has them on). */
+export function formatRunsTable(
+  runs: readonly RunRecord[],
+  colors: Colors = pc.createColors(false),
+): string {
+  const idWidth = Math.max(2, ...runs.map((run) => run.id.length));
+  const crewWidth = Math.min(Math.max(4, ...runs.map((run) => run.crew.length)), 30);
+  const head = [
+    fit("ID", idWidth),
+    fit("CREW", crewWidth),
+    fit("STATUS", 10),
+    fit("CREATED", 19),
+    fit("DURATION", 9),
+    "SOURCE",
+  ];
+  const lines = [colors.bold(head.join("  "))];
+  for (const run of runs) {
+    const cells = [
+      fit(run.id, idWidth),
+      fit(run.crew, crewWidth),
+      colorStatus(run.status, colors),
+      fit(formatTimestamp(run.createdAt), 19),
+      fit(duration(run), 9),
+      run.source ?? "",
+    ];
+    lines.push(cells.join("  ").trimEnd());
+  }
+  return lines.join("\n");
+}
+
+/** Lists recent runs; answers the exit code. */
+export async function runsCommand(options: RunsCommandOptions): Promise<number> {
+  const limit = parseLimit(options.limit);
+  const status = parseStatus(options.status);
+  const path = resolveDbPath(options.db);
+  if (!existsSync(path)) {
+    if (options.json === true) process.stdout.write(`${JSON.stringify({ runs: [] })}\n`);
+    else process.stdout.write(`No runs yet: there is no database at ${path}.\n`);
+    return 0;
+  }
+  const store = new SqliteRunStore({ path });
+  try {
+    const page = await store.listRuns({ limit, ...(status === undefined ? {} : { status }) });
+    if (options.json === true) {
+      process.stdout.write(`${JSON.stringify(page)}\n`);
+    } else if (page.runs.length === 0) {
+      process.stdout.write(
+        `No runs${status === undefined ? "" : ` with status ${status}`} in ${path}.\n`,
+      );
+    } else {
+      const colors = pc.createColors(process.stdout.isTTY === true);
+      process.stdout.write(`${formatRunsTable(page.runs, colors)}\n`);
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
