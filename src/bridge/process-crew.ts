@@ -37,6 +37,8 @@ export interface ProcessCrewOptions {
   inputs?: readonly string[];
   /** Called with every stderr line that is neither progress nor an event (logs, tracebacks). */
   onDiagnostic?: (line: string, runId: string) => void;
+  /** Called once per run when the program has ended: how, and its pid (for logs). */
+  onProcessExit?: (exit: { runId: string; pid: number | undefined; code: number | null; signal: NodeJS.Signals | null }) => void;
   /** Longest stderr line kept, in characters. Default 64 Ki. */
   maxLineLength?: number;
   /** Most stdout characters kept as the result. Default 8 Mi. */
@@ -105,6 +107,7 @@ export class ProcessCrew {
       maxStdoutLength: this.#options.maxResultLength ?? 8 * 1024 * 1024,
       onPipeError: diagnostic,
     });
+    void child.exited.then((exit) => this.#options.onProcessExit?.({ runId, pid: child.pid, code: exit.code, signal: exit.signal }));
     const { stopped, dispose } = stopSignals(options.signal, this.#options.timeoutMs);
     const lines = child.stderrLines();
     let finished = false;

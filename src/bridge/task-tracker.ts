@@ -65,7 +65,8 @@ export class TaskTracker {
     current.steps += 1;
     const text = line.text ?? line.task;
     current.lastStepText = text;
-    drafts.push({ type: "agent.step", agent, task: current.key, step: current.steps, kind: line.stepKind, text } as EventDraft);
+    const step = { type: "agent.step" as const, task: current.key, step: current.steps, kind: line.stepKind, text };
+    drafts.push(agent === undefined ? step : { ...step, agent });
     return drafts;
   }
 
