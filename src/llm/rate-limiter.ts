@@ -13,7 +13,7 @@ export interface AcquireOptions {
   /** Aborting ends the wait with an AbortError. */
   signal?: AbortSignal;
   /** Called before each wait with its length and why (e.g. "max_rpm 10 reached"), to report it as `llm.retry`. */
-  onWait?(delayMs: number, reason: string): void;
+  onWait?: (delayMs: number, reason: string) => void;
 }
 
 /**
