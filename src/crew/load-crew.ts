@@ -7,6 +7,7 @@
 import { stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { CrewError, ErrorCode } from "../events/crew-error.js";
+import { crewFileCandidates, CREW_FILES } from "./crew-folders.js";
 import { InvalidCrewError } from "./crew-problems.js";
 import type { CrewWarning } from "./crew-problems.js";
 import {
@@ -62,10 +63,6 @@ const TASK_RULES = {
   notes: TASK_KEY_NOTES,
 };
 
-/** Where crew files may be, in order of preference. */
-const LOCATIONS = ["", "config/"];
-const EXTENSIONS = [".yaml", ".yml"];
-
 /**
  * Reads the crew in `dir`. Throws CrewError `crew_not_found` if `dir` is not a folder, and
  * `invalid_crew` (an {@link InvalidCrewError}) listing every problem found otherwise.
@@ -82,7 +79,7 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
   const crewName = basename(root);
   const findings: Findings = { problems: [], warnings: [] };
   const [crewFile, agentsFile, tasksFile] = await Promise.all(
-    ["crew", "agents", "tasks"].map((base) => readCrewFile(root, base, findings)),
+    CREW_FILES.map((base) => readCrewFile(root, base, findings)),
   );
 
   const settings = crewFile === undefined ? {} : validateSettings(crewFile, findings);
@@ -157,9 +154,7 @@ async function readCrewFile(
   base: string,
   findings: Findings,
 ): Promise<YamlFile | undefined> {
-  const candidates = LOCATIONS.flatMap((location) =>
-    EXTENSIONS.map((extension) => `${location}${base}${extension}`),
-  );
+  const candidates = crewFileCandidates(base);
   const present: string[] = [];
   for (const candidate of candidates) {
     const info = await stat(join(root, candidate)).catch(() => undefined);
