@@ -9,7 +9,7 @@ import type { LanguageModel } from "ai";
 import { CrewError, ErrorCode } from "../events/index.js";
 import { OFFLINE_PROVIDER, createOfflineModel } from "./offline-model.js";
 
-/** A model instance (what {@link resolveModel} returns): any `LanguageModel` but a string. */
+/** A model instance (what {@link resolveModel} returns): any `LanguageModel` but a string. A `LanguageModel` argument may be a "provider/model" string or an instance. */
 export type ModelInstance = Exclude<LanguageModel, string>;
 
 /** Options of {@link resolveModel}. */
@@ -154,7 +154,7 @@ export function resolveModel(
 }
 
 /** A "provider/model" label for a model string or instance, e.g. "openai/gpt-4o-mini" or "offline". Used in logs and as the rate-limit key. */
-export function describeModel(model: string | LanguageModel): string {
+export function describeModel(model: LanguageModel): string {
   if (typeof model === "string") return model.trim();
   const provider = model.provider.split(".")[0] ?? model.provider;
   if (provider === OFFLINE_PROVIDER) return "offline";
