@@ -12,13 +12,15 @@ import {
   type Inputs,
   type RunEndStatus,
   type Usage,
+  toCrewError,
 } from "../events/index.js";
 import { dispatchEvent, type EventCallback } from "./callbacks.js";
 import { normalizeCrew, type CrewConfig } from "./crew-config.js";
 import { managerAgent, MANAGER_KEY, MANAGER_ROLE } from "./hierarchical.js";
 import { requiredInputs, interpolateCrew } from "./interpolate.js";
-import { executeRun } from "./run-crew.js";
-import type { CrewDefinition, RunOptions } from "./types.js";
+import { executeRun, type PreparedRun } from "./run-crew.js";
+import type { CrewRunOptions } from "./run-context.js";
+import type { CrewDefinition } from "./types.js";
 
 /** What `crew.info()` answers: enough for a UI to show and start the crew. */
 export interface CrewInfo {
@@ -31,7 +33,7 @@ export interface CrewInfo {
 }
 
 /** Options of `crew.kickoff`. */
-export interface KickoffOptions extends RunOptions {
+export interface KickoffOptions extends CrewRunOptions {
   /** Called with every event: a function or a listener object. */
   onEvent?: EventCallback;
   /** Also return every event of the run in the result. */
@@ -113,33 +115,34 @@ export class Crew {
    * Never throws for run failures: the last event is always one `run.end` (unless the
    * consumer stopped pulling first).
    */
-  async *stream(inputs: Inputs = {}, options: RunOptions = {}): AsyncGenerator<CrewEvent, void, undefined> {
+  async *stream(inputs: Inputs = {}, options: CrewRunOptions = {}): AsyncGenerator<CrewEvent, void, undefined> {
     const stamper = new EventStamper(options.runId ?? crypto.randomUUID());
+    let prepared: PreparedRun | CrewError;
+    try {
+      const merged = this.validateInputs(inputs);
+      prepared = {
+        crew: interpolateCrew(this.definition, merged),
+        tools: { ...this.#tools, ...options.tools },
+        model: options.model ?? this.#model,
+        manager: managerAgent(this.definition.agents),
+      };
+    } catch (error) {
+      prepared = toCrewError(error);
+    }
+    // run.start shows roles with inputs filled in when the inputs are good.
+    const shown = prepared instanceof CrewError ? this.definition : prepared.crew;
     const runStart = {
       type: "run.start" as const,
-      crew: this.definition.name,
-      process: this.definition.process,
-      inputs: safeInputs(this.definition.defaultInputs, inputs),
+      crew: shown.name,
+      process: shown.process,
+      inputs: safeInputs(shown.defaultInputs, inputs),
       agents: [
-        ...(this.definition.process === "hierarchical" ? [{ key: MANAGER_KEY, role: MANAGER_ROLE }] : []),
-        ...this.definition.agents.map((a) => ({ key: a.key, role: a.role })),
+        ...(shown.process === "hierarchical" ? [{ key: MANAGER_KEY, role: MANAGER_ROLE }] : []),
+        ...shown.agents.map((a) => ({ key: a.key, role: a.role })),
       ],
-      tasks: this.definition.tasks.map((t) => ({ key: t.key, ...(t.agent === undefined ? {} : { agent: t.agent }) })),
+      tasks: shown.tasks.map((t) => ({ key: t.key, ...(t.agent === undefined ? {} : { agent: t.agent }) })),
     };
-    yield* executeRun({
-      stamper,
-      runStart,
-      options,
-      prepare: () => {
-        const merged = this.validateInputs(inputs);
-        return {
-          crew: interpolateCrew(this.definition, merged),
-          tools: { ...this.#tools, ...options.tools },
-          model: options.model ?? this.#model,
-          manager: managerAgent(this.definition.agents),
-        };
-      },
-    });
+    yield* executeRun({ stamper, runStart, options, prepared });
   }
 
   /** Runs the crew to the end, calling `onEvent` for each event; resolves with how it ended. */

@@ -2,7 +2,7 @@
  * Wraps tools so that `tool.call` and `tool.result` events are emitted around each execution,
  * in order with everything the tool itself emits (a delegated coworker's events).
  */
-import type { Tool, ToolExecutionOptions, ToolSet } from "ai";
+import type { ToolExecutionOptions, ToolSet } from "ai";
 import { ErrorCode, isAbortError, type EventDraft } from "../events/index.js";
 import type { TurnScope } from "./run-context.js";
 

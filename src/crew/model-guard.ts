@@ -1,18 +1,18 @@
 /**
  * Every model request of a run goes through a guard: it waits for the shared rate limiter
- * (honouring the agent's `max_rpm`) and retries failed requests, reporting each wait as
- * `llm.retry`.
+ * (honouring the agent's `max_rpm` and providers' Retry-After) and retries failed requests,
+ * reporting each wait as `llm.retry`.
  *
  * Retries happen per model request (in a language-model middleware), before the request's
  * stream has produced anything: a request that fails to start (429, 5xx, connection refused)
- * is simply sent again. A stream that fails after text was streamed is not retried: the text
- * already reached consumers, and tools may already have run, so a retry would show duplicate
- * output; the task fails instead.
+ * is simply sent again. A stream that fails after it started is not retried: its text already
+ * reached consumers and tools may already have run, so a retry would show duplicate output
+ * and repeat side effects; the task fails instead with the classified error.
  */
 import { wrapLanguageModel, type LanguageModel } from "ai";
-import type { LanguageModelV3 } from "@ai-sdk/provider";
-import { CrewError, ErrorCode, isAbortError, toCrewError, type EventDraft } from "../events/index.js";
-import { createOfflineModel } from "../llm/offline-model.js";
+import { CrewError, ErrorCode, isAbortError, type EventDraft } from "../events/index.js";
+import { callWithRetry, classifyModelError } from "../llm/retry.js";
+import { sharedRateLimiter, type RateLimiterLike } from "../llm/rate-limiter.js";
 import type { TurnScope } from "./run-context.js";
 
 /** Options of {@link guardModel}. */
@@ -20,35 +20,68 @@ export interface GuardOptions {
   scope: TurnScope;
   signal: AbortSignal;
   emit: (draft: EventDraft) => Promise<void>;
-  /** Identifies the agent in the shared rate limiter. */
-  limiterKey: string;
+  /** Identifies the agent in the rate limiter (its `max_rpm` applies to this key). */
+  agentKey: string;
   maxRpm?: number;
+  /** Default: the limiter shared by every run in the process. */
+  limiter?: RateLimiterLike;
+  /** Retry tuning; defaults are those of `callWithRetry`. */
+  retry?: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number };
 }
 
-/** Resolves a model spec ("provider/model", an instance, or undefined for the default). */
-export function resolveAgentModel(spec: LanguageModel | undefined): LanguageModel {
-  if (spec === undefined || spec === "offline") return createOfflineModel();
-  if (typeof spec !== "string") return spec;
-  throw new CrewError(ErrorCode.UNKNOWN_PROVIDER, `Unknown model "${spec}".`);
+/** The rate-limiter key of a model: providers rate-limit per model and key. */
+function modelKey(model: Exclude<LanguageModel, string>): string {
+  return `model:${model.provider}/${model.modelId}`;
 }
 
-/** The model with rate limiting and retries around each request. */
+/** The model with rate limiting and retries around each streamed request. */
 export function guardModel(model: LanguageModel, options: GuardOptions): LanguageModel {
   if (typeof model === "string" || model.specificationVersion !== "v3") return model;
+  const limiter = options.limiter ?? sharedRateLimiter;
+  const key = modelKey(model);
+  const { scope, signal } = options;
+  const report = (attempt: number, delayMs: number, reason: string): Promise<void> =>
+    options.emit({ type: "llm.retry", ...scope, attempt, delayMs, reason });
   return wrapLanguageModel({
-    model: model,
+    model,
     middleware: {
       specificationVersion: "v3",
-      wrapStream: async ({ doStream }) => {
-        void options;
-        return doStream();
-      },
+      wrapStream: ({ doStream }) =>
+        callWithRetry(
+          async (attempt) => {
+            const onWait = (delayMs: number, reason: string): void => {
+              // The push is synchronous while the buffer has room; a closed channel means the
+              // run is ending, which the aborted signal reports.
+              report(attempt, delayMs, reason).catch(() => undefined);
+            };
+            await limiter.acquire(key, { signal, onWait });
+            if (options.maxRpm !== undefined) {
+              await limiter.acquire(`agent:${options.agentKey}`, { rpm: options.maxRpm, signal, onWait });
+            }
+            return doStream();
+          },
+          {
+            signal,
+            ...options.retry,
+            onRetry: async (info) => {
+              // A provider 429 holds back every run using this model, not only this one.
+              if (info.code === ErrorCode.RATE_LIMITED) await limiter.penalize(key, info.delayMs);
+              await report(info.attempt, info.delayMs, info.reason);
+            },
+          },
+        ),
     },
   });
 }
 
-/** The error a failed run reports: CrewErrors as they are, provider errors classified. */
+/**
+ * The error a failed run reports. CrewErrors stay as they are; a provider failure during a
+ * stream (malformed chunk, dropped connection) gets its classified code and a clear message.
+ */
 export function toRunError(error: unknown): CrewError {
-  if (CrewError.is(error) || isAbortError(error)) return toCrewError(error);
-  return toCrewError(error);
+  if (CrewError.is(error)) return error;
+  if (isAbortError(error)) return new CrewError(ErrorCode.CANCELLED, "The run was cancelled.", { cause: error });
+  const kind = classifyModelError(error);
+  if (kind.code === ErrorCode.INTERNAL) return new CrewError(ErrorCode.INTERNAL, "An internal error occurred.", { cause: error });
+  return new CrewError(kind.code, `The model's response failed midway: ${kind.reason}.`, { cause: error });
 }

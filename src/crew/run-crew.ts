@@ -16,11 +16,12 @@ import {
 } from "../events/index.js";
 import { ChannelClosedError, EventChannel } from "./event-channel.js";
 import { runHierarchical } from "./hierarchical.js";
-import { guardModel, resolveAgentModel, toRunError } from "./model-guard.js";
-import { UsageMeter, type RunContext } from "./run-context.js";
+import { guardModel, toRunError } from "./model-guard.js";
+import { resolveAgentModel } from "./resolve-agent-model.js";
+import { UsageMeter, type CrewRunOptions, type RunContext } from "./run-context.js";
 import { runSequential } from "./sequential.js";
 import { ToolRegistry } from "./tools/index.js";
-import type { AgentDefinition, CrewDefinition, RunOptions } from "./types.js";
+import type { AgentDefinition, CrewDefinition } from "./types.js";
 
 /** What a run needs once its inputs are known to be good. */
 export interface PreparedRun {
@@ -36,15 +37,15 @@ export interface PreparedRun {
 export interface ExecuteRunArgs {
   stamper: EventStamper;
   runStart: Omit<EventOf<"run.start">, "v" | "runId" | "seq" | "ts">;
-  options: RunOptions;
-  /** Validates inputs and builds the run; throwing fails the run after `run.start`. */
-  prepare: () => PreparedRun;
+  options: CrewRunOptions;
+  /** The run, or why it cannot start (bad inputs): then it fails right after `run.start`. */
+  prepared: PreparedRun | CrewError;
 }
 
 /** Builds the context the processes use: models, tools, events. */
 function createContext(
   prepared: PreparedRun,
-  options: RunOptions,
+  options: CrewRunOptions,
   signal: AbortSignal,
   emit: (draft: EventDraft) => Promise<void>,
   usage: UsageMeter,
@@ -80,7 +81,14 @@ function createContext(
     usage,
     emit,
     modelFor: (agent, scope) =>
-      guardModel(modelOf(agent), { scope, signal, emit, limiterKey: `${crew.name}/${agent.key}`, ...(agent.maxRpm === undefined ? {} : { maxRpm: agent.maxRpm }) }),
+      guardModel(modelOf(agent), {
+        scope,
+        signal,
+        emit,
+        agentKey: `${crew.name}/${agent.key}`,
+        ...(agent.maxRpm === undefined ? {} : { maxRpm: agent.maxRpm }),
+        ...(options.retry === undefined ? {} : { retry: options.retry }),
+      }),
     toolsFor: (agent, taskTools = []) =>
       registry.resolve([...new Set([...agent.tools, ...taskTools])], `agent "${agent.key}"`),
   };
@@ -103,7 +111,8 @@ export async function* executeRun(args: ExecuteRunArgs): AsyncGenerator<CrewEven
     await emit(args.runStart);
     let end: Pick<EventOf<"run.end">, "status" | "result" | "error">;
     try {
-      const prepared = args.prepare();
+      const { prepared } = args;
+      if (prepared instanceof CrewError) throw prepared;
       const ctx = createContext(prepared, options, controller.signal, emit, usage);
       const result =
         prepared.crew.process === "hierarchical"
