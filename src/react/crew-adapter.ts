@@ -26,6 +26,11 @@ export interface CrewAdapterOptions {
   inputsFrom?: (messages: readonly ThreadMessage[]) => Inputs;
   /** Called once the run's id is known (e.g. to remember it across reloads). */
   onRunStart?: (runId: string) => void;
+  /**
+   * Whether stopping the message cancels the run on the server (default: always). Answer false
+   * to only stop watching, e.g. when the UI switches to another run.
+   */
+  cancelOnAbort?: () => boolean;
   /** Called when the run's events end (with the final progress), or when watching stops. */
   onRunEnd?: (progress: RunProgress) => void;
 }
@@ -80,6 +85,7 @@ async function* streamCrewMessage(options: CrewAdapterOptions, run: ChatModelRun
   let done = false;
   const cancelOnServer = (): void => {
     if (isFinished(progress.status === "starting" ? "running" : progress.status)) return;
+    if (options.cancelOnAbort && !options.cancelOnAbort()) return;
     client.cancel(runId).catch((error: unknown) => console.error(`Could not cancel run ${runId}:`, error));
   };
   run.abortSignal.addEventListener("abort", cancelOnServer, { once: true });

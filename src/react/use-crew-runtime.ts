@@ -37,6 +37,7 @@ export function useCrewRuntime(options: UseCrewRuntimeOptions): AssistantRuntime
         inputsFrom: (messages) => latest.current.inputsFrom?.(messages) ?? { topic: lastUserText(messages) },
         onRunStart: (runId) => latest.current.onRunStart?.(runId),
         onRunEnd: (progress) => latest.current.onRunEnd?.(progress),
+        cancelOnAbort: () => latest.current.cancelOnAbort?.() ?? true,
       }),
     [],
   );

@@ -1,0 +1,17 @@
+/** The crew's agents with what each is doing. */
+import type { AgentProgress } from "../../../src/client/index.js";
+
+export function AgentStrip({ agents }: { agents: AgentProgress[] }) {
+  if (agents.length === 0) return null;
+  return (
+    <ul className="agent-strip" aria-label="Agents">
+      {agents.map((agent) => (
+        <li key={agent.key} className={`agent-chip agent-${agent.status}`} title={`${agent.steps} steps, ${agent.toolCalls} tool calls`}>
+          <span className="agent-dot" aria-hidden="true" />
+          {agent.role}
+          {agent.steps > 0 && <span className="agent-steps">{agent.steps} steps</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}

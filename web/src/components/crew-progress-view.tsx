@@ -1,0 +1,42 @@
+/** The live timeline of a run: header, notices, human input, then one card per task. */
+import type { DataMessagePartProps } from "@assistant-ui/react";
+import type { CrewProgressData } from "../../../src/react/index.js";
+import { AgentStrip } from "./agent-strip.js";
+import { ElapsedTime } from "./elapsed-time.js";
+import { InputRequestForm } from "./input-request-form.js";
+import { RunNotices } from "./run-notices.js";
+import { StatusBadge } from "./status-badge.js";
+import { TaskCard } from "./task-card.js";
+
+export function CrewProgressView({ data }: DataMessagePartProps<CrewProgressData>) {
+  const { progress, connection } = data as CrewProgressData;
+  const live = progress.status === "running" || progress.status === "starting";
+  const done = progress.tasks.filter((t) => t.status === "completed").length;
+  return (
+    <section className="crew-run" aria-label="Crew progress" data-run-id={progress.runId} data-run-status={progress.status}>
+      <header className="crew-run-header">
+        <div className="crew-run-title">
+          <strong>{progress.crew ?? "Starting…"}</strong>
+          <StatusBadge status={progress.status} />
+        </div>
+        <div className="crew-run-meta">
+          {progress.tasks.length > 0 && (
+            <span>
+              {done}/{progress.tasks.length} tasks
+            </span>
+          )}
+          {progress.usage.outputTokens > 0 && <span>{progress.usage.outputTokens.toLocaleString()} tokens</span>}
+          <ElapsedTime {...(progress.startedAt ? { since: progress.startedAt } : {})} {...(progress.durationMs === undefined ? {} : { durationMs: progress.durationMs })} live={live} />
+        </div>
+      </header>
+      <AgentStrip agents={progress.agents} />
+      <RunNotices progress={progress} connection={connection} />
+      {progress.pendingInput && progress.runId && <InputRequestForm runId={progress.runId} request={progress.pendingInput} />}
+      <ol className="task-list">
+        {progress.tasks.map((task) => (
+          <TaskCard key={task.key} task={task} total={progress.tasks.length} agents={progress.agents} live={live} />
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,8 @@
+/** A coloured status word for runs and tasks. */
+export function StatusBadge({ status }: { status: string }) {
+  return (
+    <span className={`status status-${status}`} data-status={status}>
+      {status === "waiting" ? "needs input" : status}
+    </span>
+  );
+}

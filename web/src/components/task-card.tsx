@@ -1,0 +1,77 @@
+/** One task in the timeline: agent, status, steps, tokens, time; expands to its work and output. */
+import { memo, useState } from "react";
+import type { AgentProgress, TaskProgress } from "../../../src/client/index.js";
+import { ElapsedTime } from "./elapsed-time.js";
+import { MarkdownView } from "./markdown-view.js";
+import { StatusBadge } from "./status-badge.js";
+import { ToolCallItem } from "./tool-call-item.js";
+
+export interface TaskCardProps {
+  task: TaskProgress;
+  total: number;
+  agents: AgentProgress[];
+  live: boolean;
+}
+
+function roleOf(agents: AgentProgress[], key: string | undefined): string | undefined {
+  return key === undefined ? undefined : (agents.find((a) => a.key === key)?.role ?? key);
+}
+
+export const TaskCard = memo(function TaskCard({ task, total, agents, live }: TaskCardProps) {
+  const active = task.status === "running" || task.status === "waiting";
+  const [expanded, setExpanded] = useState<boolean>();
+  const open = expanded ?? active;
+  const text = task.output ?? task.segments.map((s) => s.text).join("");
+  const bodyId = `task-body-${task.key}`;
+  return (
+    <li className={`task task-${task.status}`} data-task={task.key} data-status={task.status}>
+      <button type="button" className="task-header" aria-expanded={open} aria-controls={bodyId} onClick={() => setExpanded(!open)}>
+        <span className="task-index">
+          {task.index + 1}/{total}
+        </span>
+        <span className="task-name">
+          <span className="task-key">{task.key.replace(/_/g, " ")}</span>
+          {task.agent && <span className="task-agent">{roleOf(agents, task.agent)}</span>}
+        </span>
+        <span className="task-meta">
+          {task.steps > 0 && <span>{task.steps} steps</span>}
+          {task.tools.length > 0 && <span>{task.tools.length} tools</span>}
+          {task.usage && <span>{task.usage.outputTokens} tok</span>}
+          <ElapsedTime {...(task.startedAt ? { since: task.startedAt } : {})} {...(task.durationMs === undefined ? {} : { durationMs: task.durationMs })} live={live && active} />
+          <StatusBadge status={task.status} />
+        </span>
+      </button>
+      {open && (
+        <div className="task-body" id={bodyId}>
+          {task.description && <p className="task-description">{task.description}</p>}
+          {task.delegations.map((d, i) => (
+            <p key={i} className="delegation">
+              ↳ {roleOf(agents, d.from)} delegated to <strong>{roleOf(agents, d.to)}</strong>: {d.reason}
+            </p>
+          ))}
+          {task.tools.length > 0 && (
+            <ul className="tool-list">
+              {task.tools.map((call) => (
+                <ToolCallItem key={call.callId} call={call} />
+              ))}
+            </ul>
+          )}
+          {task.segments.length > 1 && !task.output ? (
+            task.segments.map((segment, i) => (
+              <div key={i} className="segment">
+                <span className="segment-agent">{roleOf(agents, segment.agent)}</span>
+                <MarkdownView text={segment.text} />
+              </div>
+            ))
+          ) : text ? (
+            <div className="task-output" data-testid={`task-output-${task.key}`}>
+              <MarkdownView text={text} />
+            </div>
+          ) : (
+            active && <p className="task-thinking">{task.lastStep ? `${task.lastStep.kind}: ${task.lastStep.text.slice(0, 160)}` : "Thinking…"}</p>
+          )}
+        </div>
+      )}
+    </li>
+  );
+});
