@@ -6,6 +6,7 @@ import type { CrewListener } from "./types.js";
 function researchCrew(): Crew {
   return new Crew({
     name: "research",
+    model: "offline",
     agents: {
       researcher: { role: "Senior {topic} Researcher", goal: "Find facts about {topic}", backstory: "Curious." },
       writer: { role: "Writer", goal: "Write about {topic}", backstory: "Clear." },
@@ -130,6 +131,7 @@ describe("Crew definition", () => {
   it("answers info() with agents, tasks and required inputs", () => {
     expect(researchCrew().info()).toEqual({
       name: "research",
+    model: "offline",
       process: "sequential",
       agents: [
         { key: "researcher", role: "Senior {topic} Researcher" },

@@ -11,8 +11,7 @@
  */
 import { wrapLanguageModel, type LanguageModel } from "ai";
 import { CrewError, ErrorCode, isAbortError, type EventDraft } from "../events/index.js";
-import { callWithRetry, classifyModelError } from "../llm/retry.js";
-import { sharedRateLimiter, type RateLimiterLike } from "../llm/rate-limiter.js";
+import { callWithRetry, classifyModelError, sharedRateLimiter, type RateLimiterLike } from "../llm/index.js";
 import type { TurnScope } from "./run-context.js";
 
 /** Options of {@link guardModel}. */

@@ -5,6 +5,7 @@
  * awaited, so every `finally` runs and no model request outlives the stream.
  */
 import type { LanguageModel, Tool } from "ai";
+import { resolveModel } from "../llm/index.js";
 import {
   CrewError,
   ErrorCode,
@@ -17,7 +18,6 @@ import {
 import { ChannelClosedError, EventChannel } from "./event-channel.js";
 import { runHierarchical } from "./hierarchical.js";
 import { guardModel, toRunError } from "./model-guard.js";
-import { resolveAgentModel } from "./resolve-agent-model.js";
 import { UsageMeter, type CrewRunOptions, type RunContext } from "./run-context.js";
 import { runSequential } from "./sequential.js";
 import { ToolRegistry } from "./tools/index.js";
@@ -62,7 +62,7 @@ function createContext(
     if (model === undefined) {
       // --model overrides every agent; otherwise the agent's llm, then the crew's model.
       const spec = options.model ?? agent.llm ?? (agent.key === prepared.manager.key ? crew.managerLlm : undefined) ?? prepared.model;
-      model = resolveAgentModel(spec);
+      model = resolveModel(spec);
       models.set(agent.key, model);
     }
     return model;
