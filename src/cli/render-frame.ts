@@ -105,7 +105,11 @@ function agentRow(agent: AgentView, options: Required<FrameOptions>, roleWidth: 
     agent.task === undefined ? (agent.status === "pending" ? "idle" : agent.status) : agent.task;
   const tokens = agent.tokens > 0 ? formatTokens(agent.tokens, running) : "";
   const role = fit(`${agent.role} (${agent.key})`, roleWidth);
-  const line = `${role}  ${fit(what, 22)} ${fit(agent.steps > 0 ? `${agent.steps} step${agent.steps === 1 ? "" : "s"}` : "", 9)} ${tokens}`;
+  const steps = agent.steps > 0 ? `${agent.steps} step${agent.steps === 1 ? "" : "s"}` : "";
+  const line = truncate(
+    `${role}  ${fit(what, 22)} ${fit(steps, 9)} ${tokens}`.trimEnd(),
+    options.width - 4,
+  );
   return `  ${icon(agent.status, options.tick, c)} ${running ? line : c.dim(line)}`.trimEnd();
 }
 
@@ -130,7 +134,7 @@ function taskRow(
     fit(time === undefined ? "" : formatDuration(time), 7),
     tokens,
   ];
-  const text = cells.join("  ").trimEnd();
+  const text = truncate(cells.join("  ").trimEnd(), options.width - 4);
   const active = task.status === "running" || task.status === "waiting";
   return `  ${icon(task.status, options.tick, c)} ${active ? c.bold(text) : task.status === "pending" ? c.dim(text) : text}`;
 }
