@@ -27,8 +27,6 @@ for (const [network, prefix] of [
   ["fe80::", 10],
   ["ff00::", 8],
   ["64:ff9b::", 96],
-  // IPv4-mapped addresses in hex form (::ffff:7f00:1); the dotted form is checked as IPv4 below.
-  ["::ffff:0:0", 96],
 ] as const) {
   blocked.addSubnet(network, prefix, "ipv6");
 }
@@ -42,6 +40,8 @@ export function isPrivateAddress(address: string): boolean {
     // IPv4-mapped IPv6 (::ffff:127.0.0.1) reaches the IPv4 address.
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
     if (mapped?.[1] !== undefined) return blocked.check(mapped[1], "ipv4");
+    // The hex form (::ffff:7f00:1) is refused outright rather than decoded.
+    if (/^::ffff:/i.test(bare)) return true;
     return blocked.check(bare, "ipv6");
   }
   // Not an IP literal: the caller must resolve it first; refuse to be safe.
