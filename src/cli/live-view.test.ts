@@ -1,4 +1,5 @@
 import { PassThrough } from "node:stream";
+import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import { EventStamper } from "../events/index.js";
 import { LiveView } from "./live-view.js";
@@ -13,7 +14,7 @@ function fakeTerminal(): { stream: NodeJS.WriteStream; writes: string[] } {
   return { stream, writes };
 }
 
-const strip = (text: string): string => text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, "");
+const strip = stripVTControlCharacters;
 
 describe("LiveView", () => {
   it("redraws on its own clock, not once per event", async () => {
