@@ -9,7 +9,7 @@ import type { LanguageModel } from "ai";
 import { CrewError, ErrorCode } from "../events/index.js";
 import { OFFLINE_PROVIDER, createOfflineModel } from "./offline-model.js";
 
-/** A model instance (what {@link resolveModel} returns): any `LanguageModel` but a string. A `LanguageModel` argument may be a "provider/model" string or an instance. */
+/** A model instance (what {@link resolveModel} returns): any AI SDK `LanguageModel` that is not a string. */
 export type ModelInstance = Exclude<LanguageModel, string>;
 
 /** Options of {@link resolveModel}. */
@@ -75,7 +75,7 @@ function splitSpec(spec: string): { provider: string; model: string } {
  * string, `unknown_provider` for an unknown prefix, `missing_api_key` naming the variable to set.
  */
 export function resolveModel(
-  spec?: string | LanguageModel,
+  spec?: string | ModelInstance,
   options: ResolveModelOptions = {},
 ): ModelInstance {
   if (spec !== undefined && typeof spec !== "string") return spec;
@@ -154,7 +154,7 @@ export function resolveModel(
 }
 
 /** A "provider/model" label for a model string or instance, e.g. "openai/gpt-4o-mini" or "offline". Used in logs and as the rate-limit key. */
-export function describeModel(model: LanguageModel): string {
+export function describeModel(model: string | ModelInstance): string {
   if (typeof model === "string") return model.trim();
   const provider = model.provider.split(".")[0] ?? model.provider;
   if (provider === OFFLINE_PROVIDER) return "offline";
