@@ -1,3 +1,5 @@
-/** The event protocol, errors, and (when present) the event log and run summaries. */
+/** The event protocol, errors, the event log and run summaries. */
 export * from "./protocol.js";
 export * from "./crew-error.js";
+export * from "./event-log.js";
+export * from "./summarize.js";

@@ -1,0 +1,18 @@
+/**
+ * crewstream: run CrewAI-style crews in TypeScript and stream everything they do.
+ *
+ * The package's main export: the engine (`Crew`, `loadCrew`), the event protocol (types,
+ * schemas, `parseEvent`), errors, and models (`resolveModel`, `createOfflineModel`).
+ */
+export * from "./events/index.js";
+export * from "./crew/index.js";
+export {
+  resolveModel,
+  describeModel,
+  createOfflineModel,
+  sharedRateLimiter,
+  RateLimiter,
+  type ResolveModelOptions,
+  type OfflineModelOptions,
+  type RateLimiterLike,
+} from "./llm/index.js";
