@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CrewEvent } from "../events/index.js";
+import { CrewClient } from "./crew-client.js";
+import { startCuttableProxy } from "./test-support/cuttable-proxy.js";
+import type { CuttableProxy } from "./test-support/cuttable-proxy.js";
+import { startRealServer } from "./test-support/real-server.js";
+import type { RealServer } from "./test-support/real-server.js";
+
+let real: RealServer;
+let proxy: CuttableProxy;
+let direct: CrewClient;
+const fastRetry = { initialDelayMs: 20, maxDelayMs: 100, maxRetries: 50 };
+
+beforeAll(async () => {
+  real = await startRealServer({ tokenMs: 2 });
+  proxy = await startCuttableProxy(real.url);
+  direct = new CrewClient({ baseUrl: real.url });
+});
+
+afterAll(async () => {
+  await proxy.close();
+  await real.close();
+});
+
+/** The run's log as the server holds it, read in one go without the proxy. */
+async function storedEvents(runId: string): Promise<CrewEvent[]> {
+  const events: CrewEvent[] = [];
+  for await (const event of direct.subscribe(runId)) events.push(event);
+  return events;
+}
+
+function expectGapless(events: CrewEvent[]): void {
+  expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+  expect(events.at(-1)?.type).toBe("run.end");
+}
+
+describe("CrewClient against a real server", () => {
+  it("streams a run from start to run.end with its id known first", async () => {
+    const run = await direct.streamRun({ crew: "research-crew", inputs: { topic: "solar sails" } });
+    expect(run.runId).toMatch(/\S/);
+    const events: CrewEvent[] = [];
+    for await (const event of run) events.push(event);
+    expectGapless(events);
+    expect(events[0]).toMatchObject({ type: "run.start", crew: "research-crew", runId: run.runId });
+    expect(events.at(-1)).toMatchObject({ type: "run.end", status: "completed" });
+    expect(events).toEqual(await storedEvents(run.runId));
+  });
+
+  it("delivers every event exactly once when the connection is cut repeatedly mid-stream", async () => {
+    const client = new CrewClient({ baseUrl: proxy.url });
+    const reconnects: number[] = [];
+    const run = await client.streamRun({
+      crew: "research-crew",
+      inputs: { topic: "tidal power" },
+      retry: fastRetry,
+      onReconnect: (info) => reconnects.push(info.after),
+    });
+    const events: CrewEvent[] = [];
+    for await (const event of run) {
+      events.push(event);
+      if (events.length % 40 === 0) proxy.cut();
+    }
+    expect(proxy.cuts).toBeGreaterThanOrEqual(3);
+    expect(reconnects.length).toBeGreaterThanOrEqual(3);
+    expectGapless(events);
+    expect(events).toEqual(await storedEvents(run.runId));
+  });
+
+  it("resumes a subscription from a cursor and after cuts, without repeats", async () => {
+    const { runId } = await direct.startRun({ crew: "research-crew", inputs: { topic: "heat pumps" } });
+    const client = new CrewClient({ baseUrl: proxy.url });
+    const events: CrewEvent[] = [];
+    for await (const event of client.subscribe(runId, { after: 5, retry: fastRetry })) {
+      events.push(event);
+      if (events.length % 25 === 0) proxy.cut();
+    }
+    const stored = await storedEvents(runId);
+    expect(events[0]?.seq).toBe(6);
+    expect(events).toEqual(stored.slice(5));
+  });
+
+  it("cancels a run on the server", async () => {
+    const run = await direct.streamRun({ crew: "research-crew", inputs: { topic: "fusion" } });
+    const events: CrewEvent[] = [];
+    for await (const event of run) {
+      events.push(event);
+      if (event.type === "text.delta" && events.filter((e) => e.type === "text.delta").length === 3) {
+        await direct.cancel(run.runId);
+      }
+    }
+    expect(events.at(-1)).toMatchObject({ type: "run.end", status: "cancelled" });
+    expect((await direct.getRun(run.runId)).status).toBe("cancelled");
+  });
+
+  it("answers a human-input request", async () => {
+    const run = await direct.streamRun({ crew: "review", inputs: { topic: "the 2.0 release" } });
+    const events: CrewEvent[] = [];
+    for await (const event of run) {
+      events.push(event);
+      if (event.type === "input.request") await direct.answer(run.runId, event.requestId, "Mention the new CLI.");
+    }
+    expect(events.find((e) => e.type === "input.response")).toMatchObject({ text: "Mention the new CLI." });
+    expect(events.at(-1)).toMatchObject({ type: "run.end", status: "completed" });
+  });
+
+  it("lists crews and runs and reads a run's details", async () => {
+    const crews = await direct.listCrews();
+    expect(crews.map((c) => c.name).sort()).toEqual(["research-crew", "review"]);
+    expect(crews.find((c) => c.name === "research-crew")?.inputs).toContain("topic");
+    const page = await direct.listRuns({ limit: 2 });
+    expect(page.runs).toHaveLength(2);
+    const first = page.runs[0];
+    expect(first).toBeDefined();
+    const details = await direct.getRun(first?.id ?? "");
+    expect(details.id).toBe(first?.id);
+    expect(details.summary).toBeDefined();
+  });
+
+  it("throws the server's error codes", async () => {
+    await expect(direct.getRun("no-such-run")).rejects.toMatchObject({ code: "run_not_found" });
+    await expect(direct.streamRun({ crew: "nope", inputs: { topic: "x" } })).rejects.toMatchObject({ code: "crew_not_found" });
+    const { runId } = await direct.startRun({ crew: "research-crew", inputs: { topic: "wind" } });
+    await storedEvents(runId);
+    const cursorPast = direct.subscribe(runId, { after: 1_000_000 });
+    await expect(cursorPast.next()).rejects.toMatchObject({ code: "bad_cursor" });
+  });
+
+  it("streams and controls runs over the WebSocket", async () => {
+    const { WebSocket } = await import("ws");
+    const socket = await direct.socket({ WebSocket: WebSocket as never });
+    try {
+      const { runId, events } = await socket.start({ crew: "research-crew", inputs: { topic: "batteries" } });
+      const received: CrewEvent[] = [];
+      for await (const event of events) received.push(event);
+      expectGapless(received);
+      expect(received).toEqual(await storedEvents(runId));
+
+      const again: CrewEvent[] = [];
+      for await (const event of socket.subscribe(runId, { after: received.length - 2 })) again.push(event);
+      expect(again).toEqual(received.slice(-2));
+
+      const second = await socket.start({ crew: "research-crew", inputs: { topic: "hydrogen" } });
+      const seen: CrewEvent[] = [];
+      for await (const event of second.events) {
+        seen.push(event);
+        if (event.type === "text.delta" && seen.filter((e) => e.type === "text.delta").length === 2) await socket.cancel(second.runId);
+      }
+      expect(seen.at(-1)).toMatchObject({ type: "run.end", status: "cancelled" });
+    } finally {
+      socket.close();
+    }
+  });
+});
