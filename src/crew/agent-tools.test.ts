@@ -8,8 +8,21 @@ function crewWith(toolImpl: (input: { query: string }) => Promise<string>): Crew
   return new Crew({
     name: "tooled",
     model: "offline",
-    agents: { analyst: { role: "Analyst", goal: "Answer questions about {topic}", backstory: "Careful.", tools: ["lookup_fact"] } },
-    tasks: { answer: { description: "Find one fact about {topic}.", expectedOutput: "One fact", agent: "analyst" } },
+    agents: {
+      analyst: {
+        role: "Analyst",
+        goal: "Answer questions about {topic}",
+        backstory: "Careful.",
+        tools: ["lookup_fact"],
+      },
+    },
+    tasks: {
+      answer: {
+        description: "Find one fact about {topic}.",
+        expectedOutput: "One fact",
+        agent: "analyst",
+      },
+    },
     tools: {
       lookup_fact: tool({
         description: "Look up a fact",
@@ -38,10 +51,26 @@ describe("agent tools", () => {
     const call = events.find((e) => e.type === "tool.call");
     const result = events.find((e) => e.type === "tool.result");
     expect(inputs).toHaveLength(1);
-    expect(call).toMatchObject({ agent: "analyst", task: "answer", tool: "lookup_fact", args: inputs[0] });
-    expect(result).toMatchObject({ agent: "analyst", task: "answer", tool: "lookup_fact", result: "Owls can rotate their heads 270 degrees." });
-    expect(call?.type === "tool.call" && result?.type === "tool.result" && call.callId === result.callId).toBe(true);
-    expect(events.find((e) => e.type === "agent.step")).toMatchObject({ step: 1, kind: "tool", text: "Using tool: lookup_fact" });
+    expect(call).toMatchObject({
+      agent: "analyst",
+      task: "answer",
+      tool: "lookup_fact",
+      args: inputs[0],
+    });
+    expect(result).toMatchObject({
+      agent: "analyst",
+      task: "answer",
+      tool: "lookup_fact",
+      result: "Owls can rotate their heads 270 degrees.",
+    });
+    expect(
+      call?.type === "tool.call" && result?.type === "tool.result" && call.callId === result.callId,
+    ).toBe(true);
+    expect(events.find((e) => e.type === "agent.step")).toMatchObject({
+      step: 1,
+      kind: "tool",
+      text: "Using tool: lookup_fact",
+    });
     expect(events.at(-1)).toMatchObject({ type: "run.end", status: "completed" });
   });
 
@@ -52,7 +81,10 @@ describe("agent tools", () => {
       }),
     );
     const result = events.find((e) => e.type === "tool.result");
-    expect(result).toMatchObject({ tool: "lookup_fact", error: { code: "tool_error", message: "fact service unavailable" } });
+    expect(result).toMatchObject({
+      tool: "lookup_fact",
+      error: { code: "tool_error", message: "fact service unavailable" },
+    });
     expect(result?.type === "tool.result" && result.result).toBeUndefined();
     expect(events.some((e) => e.type === "task.end")).toBe(true);
     expect(events.at(-1)).toMatchObject({ type: "run.end", status: "completed" });

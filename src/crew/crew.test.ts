@@ -8,12 +8,24 @@ function researchCrew(): Crew {
     name: "research",
     model: "offline",
     agents: {
-      researcher: { role: "Senior {topic} Researcher", goal: "Find facts about {topic}", backstory: "Curious." },
+      researcher: {
+        role: "Senior {topic} Researcher",
+        goal: "Find facts about {topic}",
+        backstory: "Curious.",
+      },
       writer: { role: "Writer", goal: "Write about {topic}", backstory: "Clear." },
     },
     tasks: {
-      research: { description: "Research {topic}.", expectedOutput: "Five bullet points", agent: "researcher" },
-      report: { description: "Write a report on {topic}.", expectedOutput: "A short report", agent: "writer" },
+      research: {
+        description: "Research {topic}.",
+        expectedOutput: "Five bullet points",
+        agent: "researcher",
+      },
+      report: {
+        description: "Write a report on {topic}.",
+        expectedOutput: "A short report",
+        agent: "writer",
+      },
     },
   });
 }
@@ -54,8 +66,20 @@ describe("Crew.stream, sequential", () => {
     expect(inner.every((e) => e.agent !== undefined && e.task !== undefined)).toBe(true);
     const starts = events.filter((e) => e.type === "task.start");
     expect(starts).toMatchObject([
-      { task: "research", agent: "researcher", index: 0, total: 2, description: "Research batteries." },
-      { task: "report", agent: "writer", index: 1, total: 2, description: "Write a report on batteries." },
+      {
+        task: "research",
+        agent: "researcher",
+        index: 0,
+        total: 2,
+        description: "Research batteries.",
+      },
+      {
+        task: "report",
+        agent: "writer",
+        index: 1,
+        total: 2,
+        description: "Write a report on batteries.",
+      },
     ]);
     const researchText = inner.filter((e) => e.task === "research" && e.type === "text.delta");
     const researchEnd = inner.find((e) => e.task === "research" && e.type === "task.end");
@@ -67,13 +91,18 @@ describe("Crew.stream, sequential", () => {
     expect(steps.map((e) => e.type === "agent.step" && e.kind)).toContain("answer");
     const end = events.at(-1);
     const lastTask = events.filter((e) => e.type === "task.end").at(-1);
-    expect(end?.type === "run.end" && end.result).toBe(lastTask?.type === "task.end" && lastTask.output);
+    expect(end?.type === "run.end" && end.result).toBe(
+      lastTask?.type === "task.end" && lastTask.output,
+    );
   });
 
   it("sums task usage into run.end usage", async () => {
     const events = await collect(researchCrew().stream({ topic: "solar" }));
     const ends = events.filter((e) => e.type === "task.end");
-    const total = ends.reduce((sum, e) => sum + (e.type === "task.end" ? e.usage.outputTokens : 0), 0);
+    const total = ends.reduce(
+      (sum, e) => sum + (e.type === "task.end" ? e.usage.outputTokens : 0),
+      0,
+    );
     const end = events.at(-1);
     expect(total).toBeGreaterThan(0);
     expect(end?.type === "run.end" && end.usage.outputTokens).toBe(total);
@@ -105,7 +134,14 @@ describe("Crew.kickoff", () => {
       onRunEnd: (e) => void seen.push(`run:${e.status}`),
     };
     const result = await researchCrew().kickoff({ topic: "wind" }, { onEvent: listener });
-    expect(seen).toEqual(["start:research", "task:research", "end:research", "task:report", "end:report", "run:completed"]);
+    expect(seen).toEqual([
+      "start:research",
+      "task:research",
+      "end:research",
+      "task:report",
+      "end:report",
+      "run:completed",
+    ]);
     expect(result.status).toBe("completed");
     expect(result.result).toContain("wind");
     expect(result.usage.outputTokens).toBeGreaterThan(0);
@@ -122,7 +158,16 @@ describe("Crew.kickoff", () => {
   });
 
   it("rejects with the listener's error and ends the run", async () => {
-    const failing = researchCrew().kickoff({ topic: "x" }, { onEvent: { onTaskStart: () => { throw new Error("listener broke"); } } });
+    const failing = researchCrew().kickoff(
+      { topic: "x" },
+      {
+        onEvent: {
+          onTaskStart: () => {
+            throw new Error("listener broke");
+          },
+        },
+      },
+    );
     await expect(failing).rejects.toThrow("listener broke");
   });
 });
@@ -131,7 +176,7 @@ describe("Crew definition", () => {
   it("answers info() with agents, tasks and required inputs", () => {
     expect(researchCrew().info()).toEqual({
       name: "research",
-    model: "offline",
+      model: "offline",
       process: "sequential",
       agents: [
         { key: "researcher", role: "Senior {topic} Researcher" },
@@ -152,13 +197,28 @@ describe("Crew definition", () => {
 
   it("names the agent or task key in validation errors", () => {
     const agents = { a: { role: "R", goal: "G", backstory: "B" } };
-    expect(() => new Crew({ agents, tasks: { t: { description: "D", expectedOutput: "E", agent: "nobody" } } })).toThrow(
-      /task "t": agent "nobody"/,
+    expect(
+      () =>
+        new Crew({
+          agents,
+          tasks: { t: { description: "D", expectedOutput: "E", agent: "nobody" } },
+        }),
+    ).toThrow(/task "t": agent "nobody"/);
+    expect(
+      () => new Crew({ agents: { a: { role: "", goal: "G", backstory: "B" } }, tasks: [] }),
+    ).toThrow(/agent "a": role/);
+    expect(
+      () =>
+        new Crew({
+          agents,
+          tasks: { t: { description: "D", expectedOutput: "E", agent: "a", context: ["later"] } },
+        }),
+    ).toThrow(
+      expect.objectContaining({
+        code: "invalid_crew",
+        message: expect.stringMatching(/task "t": context "later"/),
+      }),
     );
-    expect(() => new Crew({ agents: { a: { role: "", goal: "G", backstory: "B" } }, tasks: [] })).toThrow(/agent "a": role/);
-    expect(() =>
-      new Crew({ agents, tasks: { t: { description: "D", expectedOutput: "E", agent: "a", context: ["later"] } } }),
-    ).toThrow(expect.objectContaining({ code: "invalid_crew", message: expect.stringMatching(/task "t": context "later"/) }));
   });
 
   it("fails a run whose agent names an unknown tool with invalid_crew", async () => {
@@ -167,7 +227,13 @@ describe("Crew definition", () => {
       tasks: { t: { description: "D", expectedOutput: "E", agent: "a" } },
     });
     const events = await collect(crew.stream());
-    expect(events.at(-1)).toMatchObject({ type: "run.end", status: "failed", error: { code: "invalid_crew" } });
-    expect(events.at(-1)?.type === "run.end" && events.at(-1)).toMatchObject({ error: { message: expect.stringMatching(/agent "a" uses unknown tool "web_search"/) } });
+    expect(events.at(-1)).toMatchObject({
+      type: "run.end",
+      status: "failed",
+      error: { code: "invalid_crew" },
+    });
+    expect(events.at(-1)?.type === "run.end" && events.at(-1)).toMatchObject({
+      error: { message: expect.stringMatching(/agent "a" uses unknown tool "web_search"/) },
+    });
   });
 });

@@ -89,7 +89,10 @@ export class Crew {
       name: def.name,
       process: def.process,
       agents: def.agents.map((a) => ({ key: a.key, role: a.role })),
-      tasks: def.tasks.map((t) => ({ key: t.key, ...(t.agent === undefined ? {} : { agent: t.agent }) })),
+      tasks: def.tasks.map((t) => ({
+        key: t.key,
+        ...(t.agent === undefined ? {} : { agent: t.agent }),
+      })),
       inputs: requiredInputs(this.definition),
     };
   }
@@ -102,7 +105,10 @@ export class Crew {
   validateInputs(inputs: unknown = {}): Inputs {
     const parsed = inputsSchema.safeParse(inputs);
     if (!parsed.success) {
-      throw new CrewError(ErrorCode.BAD_REQUEST, "Inputs must be a flat object of strings, numbers and booleans.");
+      throw new CrewError(
+        ErrorCode.BAD_REQUEST,
+        "Inputs must be a flat object of strings, numbers and booleans.",
+      );
     }
     const merged = { ...this.definition.defaultInputs, ...parsed.data };
     interpolateCrew(this.definition, merged);
@@ -115,7 +121,10 @@ export class Crew {
    * Never throws for run failures: the last event is always one `run.end` (unless the
    * consumer stopped pulling first).
    */
-  async *stream(inputs: Inputs = {}, options: CrewRunOptions = {}): AsyncGenerator<CrewEvent, void, undefined> {
+  async *stream(
+    inputs: Inputs = {},
+    options: CrewRunOptions = {},
+  ): AsyncGenerator<CrewEvent, void, undefined> {
     const stamper = new EventStamper(options.runId ?? crypto.randomUUID());
     let prepared: PreparedRun | CrewError;
     try {
@@ -140,7 +149,10 @@ export class Crew {
         ...(shown.process === "hierarchical" ? [{ key: MANAGER_KEY, role: MANAGER_ROLE }] : []),
         ...shown.agents.map((a) => ({ key: a.key, role: a.role })),
       ],
-      tasks: shown.tasks.map((t) => ({ key: t.key, ...(t.agent === undefined ? {} : { agent: t.agent }) })),
+      tasks: shown.tasks.map((t) => ({
+        key: t.key,
+        ...(t.agent === undefined ? {} : { agent: t.agent }),
+      })),
     };
     yield* executeRun({ stamper, runStart, options, prepared });
   }

@@ -20,7 +20,11 @@ describe("hierarchical process", () => {
     const events: CrewEvent[] = [];
     for await (const event of crew.stream({ topic: "geothermal energy" })) events.push(event);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-    expect(events[0]).toMatchObject({ type: "run.start", process: "hierarchical", agents: [{ key: "manager", role: "Crew Manager" }, { key: "researcher" }, { key: "writer" }] });
+    expect(events[0]).toMatchObject({
+      type: "run.start",
+      process: "hierarchical",
+      agents: [{ key: "manager", role: "Crew Manager" }, { key: "researcher" }, { key: "writer" }],
+    });
 
     const delegations = events.filter((e) => e.type === "task.delegate");
     expect(delegations).toMatchObject([
@@ -45,8 +49,14 @@ describe("hierarchical process", () => {
     expect(coworkerText).toBeLessThan(result);
 
     const steps = events.filter((e) => e.type === "agent.step");
-    expect(steps.filter((e) => e.type === "agent.step" && e.kind === "delegate" && e.agent === "manager")).toHaveLength(2);
-    expect(steps.map((e) => (e.type === "agent.step" ? e.step : 0))).toEqual(steps.map((_, i) => i + 1));
+    expect(
+      steps.filter(
+        (e) => e.type === "agent.step" && e.kind === "delegate" && e.agent === "manager",
+      ),
+    ).toHaveLength(2);
+    expect(steps.map((e) => (e.type === "agent.step" ? e.step : 0))).toEqual(
+      steps.map((_, i) => i + 1),
+    );
 
     const taskEnd = events.find((e) => e.type === "task.end");
     expect(taskEnd).toMatchObject({ agent: "manager", task: "brief" });

@@ -1,6 +1,18 @@
 /** The crew engine: crews, their processes, tools and callbacks; loading crews from folders. */
-export { Crew, type CrewInfo, type CrewOptions, type KickoffOptions, type KickoffResult } from "./crew.js";
-export { normalizeCrew, DEFAULT_MAX_ITER, type AgentConfig, type TaskConfig, type CrewConfig } from "./crew-config.js";
+export {
+  Crew,
+  type CrewInfo,
+  type CrewOptions,
+  type KickoffOptions,
+  type KickoffResult,
+} from "./crew.js";
+export {
+  normalizeCrew,
+  DEFAULT_MAX_ITER,
+  type AgentConfig,
+  type TaskConfig,
+  type CrewConfig,
+} from "./crew-config.js";
 export type { CrewRunOptions } from "./run-context.js";
 export { dispatchEvent, type EventCallback } from "./callbacks.js";
 export { MANAGER_KEY, MANAGER_ROLE, DELEGATE_TOOL } from "./hierarchical.js";

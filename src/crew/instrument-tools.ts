@@ -3,7 +3,7 @@
  * in order with everything the tool itself emits (a delegated coworker's events).
  */
 import type { ToolExecutionOptions, ToolSet } from "ai";
-import { ErrorCode, isAbortError, type EventDraft } from "../events/index.js";
+import { CrewError, ErrorCode, isAbortError, type EventDraft } from "../events/index.js";
 import type { TurnScope } from "./run-context.js";
 
 /** Longest string a `tool.result` event carries; the model still gets the whole result. */
@@ -52,6 +52,9 @@ export function instrumentTools(
           let result: unknown = await execute(input, options);
           // A streaming tool yields preliminary results; the last one is its result.
           if (isAsyncIterable(result)) for await (const value of result) result = value;
+          // A cancelled run reports nothing after the abort, even from a tool that finished anyway.
+          if (options.abortSignal?.aborted)
+            throw new CrewError(ErrorCode.CANCELLED, "The run was cancelled.");
           await emit({
             type: "tool.result",
             ...scope,

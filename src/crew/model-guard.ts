@@ -11,7 +11,12 @@
  */
 import { wrapLanguageModel, type LanguageModel } from "ai";
 import { CrewError, ErrorCode, isAbortError, type EventDraft } from "../events/index.js";
-import { callWithRetry, classifyModelError, sharedRateLimiter, type RateLimiterLike } from "../llm/index.js";
+import {
+  callWithRetry,
+  classifyModelError,
+  sharedRateLimiter,
+  type RateLimiterLike,
+} from "../llm/index.js";
 import type { TurnScope } from "./run-context.js";
 
 /** Options of {@link guardModel}. */
@@ -55,7 +60,11 @@ export function guardModel(model: LanguageModel, options: GuardOptions): Languag
             };
             await limiter.acquire(key, { signal, onWait });
             if (options.maxRpm !== undefined) {
-              await limiter.acquire(`agent:${options.agentKey}`, { rpm: options.maxRpm, signal, onWait });
+              await limiter.acquire(`agent:${options.agentKey}`, {
+                rpm: options.maxRpm,
+                signal,
+                onWait,
+              });
             }
             return doStream();
           },
@@ -79,8 +88,12 @@ export function guardModel(model: LanguageModel, options: GuardOptions): Languag
  */
 export function toRunError(error: unknown): CrewError {
   if (CrewError.is(error)) return error;
-  if (isAbortError(error)) return new CrewError(ErrorCode.CANCELLED, "The run was cancelled.", { cause: error });
+  if (isAbortError(error))
+    return new CrewError(ErrorCode.CANCELLED, "The run was cancelled.", { cause: error });
   const kind = classifyModelError(error);
-  if (kind.code === ErrorCode.INTERNAL) return new CrewError(ErrorCode.INTERNAL, "An internal error occurred.", { cause: error });
-  return new CrewError(kind.code, `The model's response failed midway: ${kind.reason}.`, { cause: error });
+  if (kind.code === ErrorCode.INTERNAL)
+    return new CrewError(ErrorCode.INTERNAL, "An internal error occurred.", { cause: error });
+  return new CrewError(kind.code, `The model's response failed midway: ${kind.reason}.`, {
+    cause: error,
+  });
 }

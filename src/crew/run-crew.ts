@@ -61,13 +61,18 @@ function createContext(
     let model = models.get(agent.key);
     if (model === undefined) {
       // --model overrides every agent; otherwise the agent's llm, then the crew's model.
-      const spec = options.model ?? agent.llm ?? (agent.key === prepared.manager.key ? crew.managerLlm : undefined) ?? prepared.model;
+      const spec =
+        options.model ??
+        agent.llm ??
+        (agent.key === prepared.manager.key ? crew.managerLlm : undefined) ??
+        prepared.model;
       model = resolveModel(spec);
       models.set(agent.key, model);
     }
     return model;
   };
-  const everyAgent = crew.process === "hierarchical" ? [prepared.manager, ...crew.agents] : crew.agents;
+  const everyAgent =
+    crew.process === "hierarchical" ? [prepared.manager, ...crew.agents] : crew.agents;
   // Resolve every model and tool up front: a missing key or unknown tool fails before task 1.
   for (const agent of everyAgent) {
     modelOf(agent);
@@ -95,12 +100,15 @@ function createContext(
 }
 
 /** Runs the crew, yielding stamped events; the last is one `run.end`. */
-export async function* executeRun(args: ExecuteRunArgs): AsyncGenerator<CrewEvent, void, undefined> {
+export async function* executeRun(
+  args: ExecuteRunArgs,
+): AsyncGenerator<CrewEvent, void, undefined> {
   const { stamper, options } = args;
   const started = performance.now();
   const controller = new AbortController();
   const external = options.signal;
-  const onAbort = (): void => controller.abort(new CrewError(ErrorCode.CANCELLED, "The run was cancelled."));
+  const onAbort = (): void =>
+    controller.abort(new CrewError(ErrorCode.CANCELLED, "The run was cancelled."));
   if (external?.aborted) onAbort();
   external?.addEventListener("abort", onAbort, { once: true });
   const channel = new EventChannel<CrewEvent>();
@@ -117,17 +125,28 @@ export async function* executeRun(args: ExecuteRunArgs): AsyncGenerator<CrewEven
       const result =
         prepared.crew.process === "hierarchical"
           ? await runHierarchical(ctx, prepared.manager)
-          : await runSequential(ctx, (task) => prepared.crew.agents.find((a) => a.key === task.agent) as AgentDefinition);
+          : await runSequential(
+              ctx,
+              (task) => prepared.crew.agents.find((a) => a.key === task.agent) as AgentDefinition,
+            );
       end = { status: "completed", result };
     } catch (error) {
       if (error instanceof ChannelClosedError) return;
       if (controller.signal.aborted || (isAbortError(error) && !CrewError.is(error))) {
-        end = { status: "cancelled", error: { code: ErrorCode.CANCELLED, message: "The run was cancelled." } };
+        end = {
+          status: "cancelled",
+          error: { code: ErrorCode.CANCELLED, message: "The run was cancelled." },
+        };
       } else {
         end = { status: "failed", error: toRunError(error).toInfo() };
       }
     }
-    await emit({ type: "run.end", ...end, usage: usage.total, durationMs: Math.round(performance.now() - started) });
+    await emit({
+      type: "run.end",
+      ...end,
+      usage: usage.total,
+      durationMs: Math.round(performance.now() - started),
+    });
   };
 
   const producer = produce()

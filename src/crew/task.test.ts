@@ -7,10 +7,19 @@ const crew = new Crew({
   name: "reviewed",
   model: "offline",
   agents: { writer: { role: "Writer", goal: "Write about {topic}", backstory: "Clear." } },
-  tasks: { draft: { description: "Draft a note on {topic}.", expectedOutput: "A short note", agent: "writer", humanInput: true } },
+  tasks: {
+    draft: {
+      description: "Draft a note on {topic}.",
+      expectedOutput: "A short note",
+      agent: "writer",
+      humanInput: true,
+    },
+  },
 });
 
-async function run(onInputRequest?: (request: InputRequest) => Promise<string>): Promise<CrewEvent[]> {
+async function run(
+  onInputRequest?: (request: InputRequest) => Promise<string>,
+): Promise<CrewEvent[]> {
   const events: CrewEvent[] = [];
   const options = onInputRequest ? { onInputRequest } : {};
   for await (const event of crew.stream({ topic: "rivers" }, options)) events.push(event);
@@ -33,7 +42,11 @@ describe("human input", () => {
     expect(request).toMatchObject({ agent: "writer", task: "draft" });
     expect(requests[0]).toMatchObject({ task: "draft", agent: "writer" });
     expect(request?.type === "input.request" && request.requestId).toBe(requests[0]?.requestId);
-    expect(response).toMatchObject({ requestId: requests[0]?.requestId, text: "Mention floods.", task: "draft" });
+    expect(response).toMatchObject({
+      requestId: requests[0]?.requestId,
+      text: "Mention floods.",
+      task: "draft",
+    });
     const at = events.indexOf(response as CrewEvent);
     const draft = texts(events.slice(0, at));
     expect(requests[0]?.prompt).toContain(draft.trim().split("\n")[0]);
@@ -55,13 +68,20 @@ describe("human input", () => {
   it("fails the run with bad_request naming the task when nobody can answer", async () => {
     const events = await run();
     expect(events.some((e) => e.type === "input.request")).toBe(false);
-    expect(events.at(-1)).toMatchObject({ type: "run.end", status: "failed", error: { code: "bad_request", message: expect.stringContaining('"draft"') } });
+    expect(events.at(-1)).toMatchObject({
+      type: "run.end",
+      status: "failed",
+      error: { code: "bad_request", message: expect.stringContaining('"draft"') },
+    });
   });
 
   it("ends as cancelled when the run is aborted while waiting for an answer", async () => {
     const controller = new AbortController();
     const events: CrewEvent[] = [];
-    const stream = crew.stream({ topic: "rivers" }, { signal: controller.signal, onInputRequest: () => new Promise<string>(() => undefined) });
+    const stream = crew.stream(
+      { topic: "rivers" },
+      { signal: controller.signal, onInputRequest: () => new Promise<string>(() => undefined) },
+    );
     for await (const event of stream) {
       events.push(event);
       if (event.type === "input.request") controller.abort();

@@ -40,6 +40,8 @@ export async function runTask(
 ): Promise<string> {
   const { task } = position;
   const scope: TurnScope = { agent: position.agent, task: task.key };
+  // A cancelled run starts no new task.
+  if (ctx.signal.aborted) throw new CrewError(ErrorCode.CANCELLED, "The run was cancelled.");
   const started = performance.now();
   await ctx.emit({
     type: "task.start",

@@ -12,7 +12,9 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === "/page") {
       res.setHeader("content-type", "text/html; charset=utf-8");
-      res.end("<html><head><style>p{}</style></head><body><h1>Tides</h1><p>Moon &amp; sun.</p><script>alert(1)</script></body></html>");
+      res.end(
+        "<html><head><style>p{}</style></head><body><h1>Tides</h1><p>Moon &amp; sun.</p><script>alert(1)</script></body></html>",
+      );
     } else if (req.url === "/redirect") {
       res.writeHead(302, { location: "/page" }).end();
     } else if (req.url === "/large") {
@@ -36,7 +38,10 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-async function fetchUrl(url: string, options: Parameters<typeof createFetchUrlTool>[0] = { allowPrivateUrls: true }): Promise<string> {
+async function fetchUrl(
+  url: string,
+  options: Parameters<typeof createFetchUrlTool>[0] = { allowPrivateUrls: true },
+): Promise<string> {
   const tool = createFetchUrlTool({ maxBytes: 1024, ...options });
   return (await tool.execute?.({ url }, { toolCallId: "1", messages: [] })) as string;
 }
@@ -50,7 +55,9 @@ describe("fetch_url", () => {
   it("refuses loopback, private and link-local addresses by default", async () => {
     await expect(fetchUrl(`${base}/page`, {})).rejects.toThrow(/private/);
     await expect(fetchUrl("http://localhost:9/page", {})).rejects.toThrow(/private address/);
-    await expect(fetchUrl("http://169.254.169.254/latest/meta-data", {})).rejects.toThrow(/private/);
+    await expect(fetchUrl("http://169.254.169.254/latest/meta-data", {})).rejects.toThrow(
+      /private/,
+    );
     await expect(fetchUrl("http://[::1]:9/", {})).rejects.toThrow(/private/);
     await expect(fetchUrl("http://10.1.2.3/", {})).rejects.toThrow(/private/);
   });
@@ -65,16 +72,31 @@ describe("fetch_url", () => {
   });
 
   it("gives up after its timeout", async () => {
-    await expect(fetchUrl(`${base}/slow`, { allowPrivateUrls: true, timeoutMs: 100 })).rejects.toThrow(/did not answer within 0.1 s/);
+    await expect(
+      fetchUrl(`${base}/slow`, { allowPrivateUrls: true, timeoutMs: 100 }),
+    ).rejects.toThrow(/did not answer within 0.1 s/);
   });
 });
 
 describe("isPrivateAddress", () => {
   it("classifies addresses", () => {
-    for (const ip of ["127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1", "0.0.0.0", "100.64.0.1"]) {
+    for (const ip of [
+      "127.0.0.1",
+      "10.0.0.1",
+      "172.16.5.4",
+      "192.168.1.1",
+      "169.254.169.254",
+      "::1",
+      "fd00::1",
+      "fe80::1",
+      "::ffff:127.0.0.1",
+      "0.0.0.0",
+      "100.64.0.1",
+    ]) {
       expect(isPrivateAddress(ip), ip).toBe(true);
     }
-    for (const ip of ["93.184.216.34", "8.8.8.8", "2606:4700::1111"]) expect(isPrivateAddress(ip), ip).toBe(false);
+    for (const ip of ["93.184.216.34", "8.8.8.8", "2606:4700::1111"])
+      expect(isPrivateAddress(ip), ip).toBe(false);
   });
 });
 

@@ -47,7 +47,8 @@ const guardedLookup: LookupFunction = (hostname, options, callback) => {
       );
       return callback(reason, "", 0);
     }
-    if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+    if (options.all)
+      return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
     const first = addresses[0] as LookupAddress;
     callback(null, first.address, first.family);
   });
@@ -61,16 +62,30 @@ interface Fetched {
   truncated: boolean;
 }
 
-function requestOnce(url: URL, signal: AbortSignal, allowPrivate: boolean, maxBytes: number): Promise<Fetched> {
+function requestOnce(
+  url: URL,
+  signal: AbortSignal,
+  allowPrivate: boolean,
+  maxBytes: number,
+): Promise<Fetched> {
   const host = url.hostname.replace(/^\[|\]$/g, "");
   if (!allowPrivate && isIP(host) !== 0 && isPrivateAddress(host)) {
-    refuse(`fetch_url refuses ${url.host}: private, loopback and link-local addresses are not allowed.`);
+    refuse(
+      `fetch_url refuses ${url.host}: private, loopback and link-local addresses are not allowed.`,
+    );
   }
   const client = url.protocol === "https:" ? https : http;
   return new Promise<Fetched>((resolve, reject) => {
     const request = client.get(
       url,
-      { signal, headers: { accept: "text/html,text/plain,application/json;q=0.9,*/*;q=0.5", "user-agent": "crewstream" }, ...(allowPrivate ? {} : { lookup: guardedLookup }) },
+      {
+        signal,
+        headers: {
+          accept: "text/html,text/plain,application/json;q=0.9,*/*;q=0.5",
+          "user-agent": "crewstream",
+        },
+        ...(allowPrivate ? {} : { lookup: guardedLookup }),
+      },
       (response) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -106,7 +121,11 @@ function requestOnce(url: URL, signal: AbortSignal, allowPrivate: boolean, maxBy
 }
 
 /** Fetches `rawUrl` as text, following up to 5 redirects (each one checked again). */
-export async function fetchText(rawUrl: string, signal: AbortSignal, options: FetchUrlOptions = {}): Promise<string> {
+export async function fetchText(
+  rawUrl: string,
+  signal: AbortSignal,
+  options: FetchUrlOptions = {},
+): Promise<string> {
   let url: URL;
   try {
     url = new URL(rawUrl);
@@ -119,16 +138,32 @@ export async function fetchText(rawUrl: string, signal: AbortSignal, options: Fe
     }
     let page: Fetched;
     try {
-      page = await requestOnce(url, signal, options.allowPrivateUrls ?? false, options.maxBytes ?? FETCH_URL_MAX_BYTES);
+      page = await requestOnce(
+        url,
+        signal,
+        options.allowPrivateUrls ?? false,
+        options.maxBytes ?? FETCH_URL_MAX_BYTES,
+      );
     } catch (error) {
       if (CrewError.is(error)) throw error;
-      if (signal.aborted && signal.reason instanceof Error && signal.reason.name === "TimeoutError") {
-        refuse(`fetch_url: ${url.href} did not answer within ${(options.timeoutMs ?? FETCH_URL_TIMEOUT_MS) / 1000} s.`);
+      if (
+        signal.aborted &&
+        signal.reason instanceof Error &&
+        signal.reason.name === "TimeoutError"
+      ) {
+        refuse(
+          `fetch_url: ${url.href} did not answer within ${(options.timeoutMs ?? FETCH_URL_TIMEOUT_MS) / 1000} s.`,
+        );
       }
-      throw new CrewError(ErrorCode.TOOL_ERROR, `fetch_url could not fetch ${url.href}: ${(error as Error).message}`, { cause: error });
+      throw new CrewError(
+        ErrorCode.TOOL_ERROR,
+        `fetch_url could not fetch ${url.href}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     if (page.status >= 300 && page.status < 400 && page.location !== undefined) {
-      if (redirects >= MAX_REDIRECTS) refuse(`fetch_url: ${rawUrl} redirects more than ${MAX_REDIRECTS} times.`);
+      if (redirects >= MAX_REDIRECTS)
+        refuse(`fetch_url: ${rawUrl} redirects more than ${MAX_REDIRECTS} times.`);
       url = new URL(page.location, url);
       continue;
     }
@@ -137,14 +172,17 @@ export async function fetchText(rawUrl: string, signal: AbortSignal, options: Fe
       refuse(`fetch_url: ${url.href} is ${page.contentType.split(";")[0]}, not text.`);
     }
     const text = /html/i.test(page.contentType) ? htmlToText(page.body) : page.body;
-    return page.truncated ? `${text}\n[truncated at ${options.maxBytes ?? FETCH_URL_MAX_BYTES} bytes]` : text;
+    return page.truncated
+      ? `${text}\n[truncated at ${options.maxBytes ?? FETCH_URL_MAX_BYTES} bytes]`
+      : text;
   }
 }
 
 /** Creates the `fetch_url` tool. */
 export function createFetchUrlTool(options: FetchUrlOptions = {}): Tool<{ url: string }, string> {
   return tool({
-    description: "Fetch a web page or text document over http(s) and return its text (HTML tags removed).",
+    description:
+      "Fetch a web page or text document over http(s) and return its text (HTML tags removed).",
     inputSchema: z.object({ url: z.string().describe("Absolute http or https URL") }),
     execute: async ({ url }, { abortSignal }) => {
       const timeout = AbortSignal.timeout(options.timeoutMs ?? FETCH_URL_TIMEOUT_MS);

@@ -1,6 +1,13 @@
 /** Rough HTML to text for `fetch_url`: enough for a model to read a page, not a renderer. */
 
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
+const ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+};
 
 /** Drops scripts, styles and tags, decodes common entities and collapses blank space. */
 export function htmlToText(html: string): string {

@@ -33,12 +33,17 @@ function isInside(root: string, candidate: string): boolean {
  */
 export async function resolveInside(dir: string, requested: string): Promise<string> {
   if (requested.trim() === "") refuse("read_file needs a path relative to the crew folder.");
-  if (path.isAbsolute(requested) || /^[a-zA-Z]:[\\/]/.test(requested) || requested.startsWith("\\")) {
+  if (
+    path.isAbsolute(requested) ||
+    /^[a-zA-Z]:[\\/]/.test(requested) ||
+    requested.startsWith("\\")
+  ) {
     refuse(`read_file only reads paths relative to the crew folder; "${requested}" is absolute.`);
   }
   const root = await realpath(dir);
   const joined = path.resolve(root, requested);
-  if (!isInside(root, joined)) refuse(`read_file refuses "${requested}": it leaves the crew folder.`);
+  if (!isInside(root, joined))
+    refuse(`read_file refuses "${requested}": it leaves the crew folder.`);
   let real: string;
   try {
     real = await realpath(joined);
@@ -46,12 +51,17 @@ export async function resolveInside(dir: string, requested: string): Promise<str
     refuse(`read_file found no file "${requested}" in the crew folder.`);
   }
   // A symlink inside the folder may point anywhere: the real path must stay inside too.
-  if (!isInside(root, real)) refuse(`read_file refuses "${requested}": it links outside the crew folder.`);
+  if (!isInside(root, real))
+    refuse(`read_file refuses "${requested}": it links outside the crew folder.`);
   return real;
 }
 
 /** Reads a text file of at most `maxBytes`, refusing binary content. */
-export async function readTextFile(file: string, label: string, maxBytes = READ_FILE_MAX_BYTES): Promise<string> {
+export async function readTextFile(
+  file: string,
+  label: string,
+  maxBytes = READ_FILE_MAX_BYTES,
+): Promise<string> {
   const info = await stat(file);
   if (!info.isFile()) refuse(`read_file: "${label}" is not a file.`);
   if (info.size > maxBytes) {
@@ -62,7 +72,8 @@ export async function readTextFile(file: string, label: string, maxBytes = READ_
     const buffer = Buffer.alloc(info.size);
     const { bytesRead } = await handle.read(buffer, 0, info.size, 0);
     const bytes = buffer.subarray(0, bytesRead);
-    if (bytes.includes(0)) refuse(`read_file: "${label}" is a binary file; only text files can be read.`);
+    if (bytes.includes(0))
+      refuse(`read_file: "${label}" is a binary file; only text files can be read.`);
     try {
       return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     } catch {
@@ -81,7 +92,9 @@ export function createReadFileTool(options: ReadFileOptions): Tool<{ path: strin
     inputSchema: z.object({ path: z.string().describe("File path relative to the crew folder") }),
     execute: async ({ path: requested }) => {
       if (options.dir === undefined) {
-        refuse("read_file is unavailable: this crew has no folder (set `dir` on the crew definition).");
+        refuse(
+          "read_file is unavailable: this crew has no folder (set `dir` on the crew definition).",
+        );
       }
       const file = await resolveInside(options.dir, requested);
       return readTextFile(file, requested, options.maxBytes);

@@ -27,7 +27,14 @@ export class ToolRegistry {
   constructor(options: ToolRegistryOptions = {}) {
     this.#tools = new Map<string, Tool>([
       ["read_file", createReadFileTool(options.dir === undefined ? {} : { dir: options.dir })],
-      ["fetch_url", createFetchUrlTool(options.allowPrivateUrls === undefined ? {} : { allowPrivateUrls: options.allowPrivateUrls })],
+      [
+        "fetch_url",
+        createFetchUrlTool(
+          options.allowPrivateUrls === undefined
+            ? {}
+            : { allowPrivateUrls: options.allowPrivateUrls },
+        ),
+      ],
       ...Object.entries(options.tools ?? {}),
     ]);
   }
