@@ -1,0 +1,46 @@
+/**
+ * What the run manager runs: anything that streams a run's events. The engine's `Crew` is one
+ * (see {@link crewRunner}); a process crew bridge is another.
+ */
+import type { Crew } from "../crew/index.js";
+import type { RunOptions } from "../crew/index.js";
+import type { CrewEvent, CrewProcess, Inputs } from "../events/index.js";
+
+/** How a crew presents itself before it runs (the fields of `crew.info()` the manager uses). */
+export interface CrewRunnerInfo {
+  process: CrewProcess;
+  agents: Array<{ key: string; role: string }>;
+  tasks: Array<{ key: string; agent?: string }>;
+}
+
+/** A crew the run manager can run. */
+export interface CrewRunner {
+  /** The crew's name, stored on the run. */
+  name: string;
+  /**
+   * Streams one run: full stamped events for `options.runId`, seq gapless from 1, ending with
+   * one `run.end`. Aborting `options.signal` must end it with `run.end` cancelled.
+   */
+  stream(inputs: Inputs, options: RunOptions): AsyncIterable<CrewEvent>;
+  /** Names of inputs a run must give; checked before the run is created. */
+  requiredInputs?(): string[];
+  /** Checks inputs in full before the run is created; throws CrewError bad_request / missing_input. */
+  validateInputs?(inputs: Inputs): unknown;
+  /** Used to write a `run.start` for runs that end before the runner runs (cancelled while queued). */
+  info?(): CrewRunnerInfo;
+}
+
+/** Finds the runner for a crew name (`undefined`: the default crew); throws CrewError crew_not_found. */
+export type ResolveRunner = (crew: string | undefined) => Promise<CrewRunner>;
+
+/** Adapts an engine {@link Crew} to a {@link CrewRunner}. */
+export function crewRunner(crew: Crew): CrewRunner {
+  const info = crew.info();
+  return {
+    name: info.name,
+    stream: (inputs, options) => crew.stream(inputs, options),
+    requiredInputs: () => crew.info().inputs,
+    validateInputs: (inputs) => crew.validateInputs(inputs),
+    info: () => crew.info(),
+  };
+}

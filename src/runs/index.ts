@@ -1,0 +1,12 @@
+/** Runs: start, queue, cancel, watch and resume them. */
+export {
+  RunManager,
+  type RunDetails,
+  type RunEventsOptions,
+  type RunManagerOptions,
+  type StartRunRequest,
+} from "./run-manager.js";
+export type { RunLogger, RunWatch } from "./run.js";
+export { crewRunner, type CrewRunner, type CrewRunnerInfo, type ResolveRunner } from "./crew-runner.js";
+export { recoverRuns } from "./recover-runs.js";
+export { replayEvents } from "./replay-events.js";

@@ -1,0 +1,289 @@
+/**
+ * One live run inside a {@link RunManager}: drives its runner, makes each event durable in the
+ * store (batched) before publishing it to watchers, answers human input, counts watchers, and
+ * guarantees the run's log ends with exactly one `run.end`.
+ */
+import type { InputHandler, RunOptions } from "../crew/index.js";
+import { EventLog } from "../events/event-log.js";
+import {
+  addUsage,
+  CrewError,
+  ErrorCode,
+  EventStamper,
+  toCrewError,
+  ZERO_USAGE,
+  type CrewEvent,
+  type ErrorInfo,
+  type Inputs,
+  type RunEndStatus,
+  type Usage,
+} from "../events/index.js";
+import { SummaryBuilder } from "../events/summarize.js";
+import type { RunStore } from "../store/index.js";
+import type { CrewRunner } from "./crew-runner.js";
+import { RunWriter } from "./run-writer.js";
+
+/** Where the manager's log messages go. */
+export interface RunLogger {
+  error(message: string, details?: unknown): void;
+}
+
+/** What a run needs from its manager. */
+export interface RunContext {
+  store: RunStore;
+  logger: RunLogger;
+  /** Extra wait before a batch is appended, to batch more (0: as soon as the last batch is stored). */
+  flushMs: number;
+  /** How long an aborted runner may take to end before the run is ended without it. */
+  cancelGraceMs: number;
+  /** Passed to the runner as `RunOptions.model`. */
+  model?: NonNullable<RunOptions["model"]>;
+}
+
+/** Detaches one watcher of a run; calling it again does nothing. */
+export interface RunWatch {
+  release(): void;
+}
+
+const GRACE_OVER = Symbol("grace over");
+
+/** A run the manager is executing or holding in its queue. */
+export class ActiveRun {
+  readonly controller = new AbortController();
+  readonly log: EventLog;
+  readonly summary = new SummaryBuilder();
+  readonly #writer: RunWriter;
+  readonly #open = new Set<string>();
+  readonly #waiting = new Map<string, (text: string) => void>();
+  readonly #early = new Map<string, string>();
+  #watchers = 0;
+  #usage: Usage = ZERO_USAGE;
+  #seq = 0;
+
+  constructor(
+    readonly id: string,
+    readonly runner: CrewRunner,
+    readonly inputs: Inputs,
+    readonly onDisconnect: "continue" | "cancel",
+    private readonly context: RunContext,
+    private readonly onLastWatcherGone: () => void,
+  ) {
+    this.log = new EventLog({
+      runId: id,
+      read: (after, limit) => context.store.readEvents(id, after, limit),
+    });
+    this.#writer = new RunWriter(id, context.store, context.flushMs, {
+      publish: (batch) => {
+        this.log.publish(batch);
+        for (const event of batch) this.summary.add(event);
+      },
+      fail: (error) => {
+        context.logger.error(`Run ${id}: storing its events failed; the run is stopped`, error);
+        this.log.fail(error);
+        this.controller.abort(error);
+      },
+    });
+  }
+
+  /** Runs the runner to its end; resolves once `run.end` is durable (or the store failed). */
+  async execute(): Promise<void> {
+    const started = Date.now();
+    const signal = this.controller.signal;
+    const grace = graceAfterAbort(signal, this.context.cancelGraceMs);
+    let end: CrewEvent | undefined;
+    let failure: unknown;
+    let iterator: AsyncIterator<CrewEvent> | undefined;
+    try {
+      const onInputRequest: InputHandler = (request, abort) =>
+        this.#awaitAnswer(request.requestId, abort);
+      const options = {
+        signal,
+        runId: this.id,
+        onInputRequest,
+        ...(this.context.model ? { model: this.context.model } : {}),
+      };
+      iterator = this.runner.stream(this.inputs, options)[Symbol.asyncIterator]();
+      for (;;) {
+        const next = await Promise.race([iterator.next(), grace.promise]);
+        if (next === GRACE_OVER) {
+          this.context.logger.error(
+            `Run ${this.id}: the crew did not stop within ${this.context.cancelGraceMs} ms of cancel.`,
+          );
+          break;
+        }
+        if (next.done) break;
+        const event = next.value;
+        if (event.runId !== this.id || event.seq !== this.#seq + 1) {
+          throw new CrewError(
+            ErrorCode.INTERNAL,
+            `Crew "${this.runner.name}" yielded seq ${event.seq} of run ${event.runId}, expected seq ${this.#seq + 1} of run ${this.id}.`,
+          );
+        }
+        this.#accept(event);
+        if (event.type === "run.end") {
+          end = event;
+          break;
+        }
+        await this.#writer.backpressure();
+        if (this.#writer.failure) break;
+      }
+    } catch (error) {
+      failure = error;
+      this.context.logger.error(`Run ${this.id}: crew "${this.runner.name}" failed`, error);
+    } finally {
+      grace.clear();
+      // A runner that ended cleanly or threw is finished; one that ignored the abort is left alone.
+      if (end && iterator?.return)
+        await iterator
+          .return()
+          .catch((error: unknown) =>
+            this.context.logger.error(`Run ${this.id}: closing the crew's stream failed`, error),
+          );
+    }
+    if (!end && !this.#writer.failure) {
+      if (failure === undefined && !signal.aborted) {
+        this.context.logger.error(
+          `Run ${this.id}: crew "${this.runner.name}" ended without run.end.`,
+        );
+      }
+      const error: ErrorInfo | undefined =
+        signal.aborted && failure === undefined
+          ? undefined
+          : (failure === undefined
+              ? new CrewError(ErrorCode.INTERNAL, "The crew ended without finishing the run.")
+              : toCrewError(failure)
+            ).toInfo();
+      this.#end(
+        signal.aborted && failure === undefined ? "cancelled" : "failed",
+        Date.now() - started,
+        error,
+      );
+    }
+    await this.#writer.drained();
+  }
+
+  /** Ends a run that never started (cancelled in the queue) with `run.start` and `run.end`. */
+  async cancelQueued(): Promise<void> {
+    this.#end("cancelled", 0, {
+      code: ErrorCode.CANCELLED,
+      message: "The run was cancelled before it started.",
+    });
+    await this.#writer.drained();
+  }
+
+  /** Answers a pending `input.request`; throws conflict if none with that id is pending. */
+  answer(requestId: string, text: string): void {
+    if (!this.#open.delete(requestId)) {
+      throw new CrewError(
+        ErrorCode.CONFLICT,
+        `Run ${this.id} is not waiting for input "${requestId}".`,
+      );
+    }
+    const resolve = this.#waiting.get(requestId);
+    if (resolve) {
+      this.#waiting.delete(requestId);
+      resolve(text);
+    } else {
+      this.#early.set(requestId, text);
+    }
+  }
+
+  /** Attaches a watcher; when the last one of an `onDisconnect: "cancel"` run leaves, it is cancelled. */
+  watch(): RunWatch {
+    this.#watchers += 1;
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#watchers -= 1;
+        if (this.#watchers === 0 && this.onDisconnect === "cancel") this.onLastWatcherGone();
+      },
+    };
+  }
+
+  #accept(event: CrewEvent): void {
+    this.#seq = event.seq;
+    if (event.type === "input.request") this.#open.add(event.requestId);
+    if (event.type === "input.response") this.#open.delete(event.requestId);
+    if (event.type === "task.end") this.#usage = addUsage(this.#usage, event.usage);
+    this.#writer.enqueue(event);
+  }
+
+  #awaitAnswer(requestId: string, signal: AbortSignal): Promise<string> {
+    const early = this.#early.get(requestId);
+    if (early !== undefined) {
+      this.#early.delete(requestId);
+      return Promise.resolve(early);
+    }
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        this.#waiting.delete(requestId);
+        reject(
+          new CrewError(ErrorCode.CANCELLED, "The run was cancelled while waiting for input."),
+        );
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#waiting.set(requestId, (text) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(text);
+      });
+    });
+  }
+
+  /** Writes the missing `run.start` (if nothing was written) and a `run.end`. */
+  #end(status: RunEndStatus, durationMs: number, error: ErrorInfo | undefined): void {
+    const stamper = new EventStamper(this.id, this.#seq);
+    if (this.#seq === 0) {
+      const info = this.runner.info?.() ?? {
+        process: "sequential" as const,
+        agents: [],
+        tasks: [],
+      };
+      this.#accept(
+        stamper.stamp({
+          type: "run.start",
+          crew: this.runner.name,
+          process: info.process,
+          inputs: this.inputs,
+          agents: info.agents,
+          tasks: info.tasks,
+        }),
+      );
+    }
+    this.#accept(
+      stamper.stamp({
+        type: "run.end",
+        status,
+        ...(error ? { error } : {}),
+        usage: this.#usage,
+        durationMs,
+      }),
+    );
+  }
+}
+
+/** A promise that resolves `graceMs` after `signal` aborts (never, if it does not). */
+function graceAfterAbort(
+  signal: AbortSignal,
+  graceMs: number,
+): { promise: Promise<typeof GRACE_OVER>; clear(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const promise = new Promise<typeof GRACE_OVER>((resolve) => {
+    onAbort = () => {
+      timer = setTimeout(() => resolve(GRACE_OVER), graceMs);
+      timer.unref();
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  return {
+    promise,
+    clear: () => {
+      clearTimeout(timer);
+      if (onAbort) signal.removeEventListener("abort", onAbort);
+    },
+  };
+}
