@@ -4,7 +4,7 @@
  */
 import type { Context } from "hono";
 import { JSONL_CONTENT_TYPE, JSONL_HEADERS, SSE_HEADERS, toJsonlStream, toSseStream } from "../transport/index.js";
-import type { EventSource } from "../transport/index.js";
+import type { CrewEvent } from "../events/index.js";
 import type { RouteDeps } from "./deps.js";
 import { releaseWhenDone } from "./limits.js";
 
@@ -21,8 +21,10 @@ export function streamFormat(c: Context): StreamFormat {
 export interface EventStreamResponseOptions {
   runId: string;
   format: StreamFormat;
-  /** Opens the run's events; the signal aborts when the client goes away. */
-  source: EventSource;
+  /** The run's events. */
+  source: AsyncIterable<CrewEvent>;
+  /** Aborted when the client goes away, which ends `source`. */
+  abort: AbortController;
   /** Releases the client's stream slot (taken by the caller before any work). */
   release: () => void;
   /** HTTP status (default 200). */
@@ -32,10 +34,12 @@ export interface EventStreamResponseOptions {
 /** The streaming response for a run, with `X-Run-Id`. */
 export function eventStreamResponse(deps: RouteDeps, options: EventStreamResponseOptions): Response {
   const onError = (error: unknown): void => deps.logger.error(`event stream of run ${options.runId} failed`, error);
+  const source = (signal: AbortSignal): AsyncIterable<CrewEvent> => {
+    signal.addEventListener("abort", () => options.abort.abort(), { once: true });
+    return options.source;
+  };
   const body =
-    options.format === "jsonl"
-      ? toJsonlStream(options.source, { onError })
-      : toSseStream(options.source, { pingMs: deps.pingMs, onError });
+    options.format === "jsonl" ? toJsonlStream(source, { onError }) : toSseStream(source, { pingMs: deps.pingMs, onError });
   const headers = { ...(options.format === "jsonl" ? JSONL_HEADERS : SSE_HEADERS), "x-run-id": options.runId };
   return new Response(releaseWhenDone(body, options.release), { status: options.status ?? 200, headers });
 }

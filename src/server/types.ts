@@ -16,7 +16,10 @@ export interface RunService {
   list(options: ListRunsOptions): Promise<RunPage>;
   cancel(id: string): Promise<RunRecord>;
   answer(id: string, requestId: string, text: string): Promise<void>;
-  events(id: string, options?: { after?: number; signal?: AbortSignal }): AsyncIterable<CrewEvent>;
+  /** Checks the run and cursor (run_not_found, bad_cursor), then gives its events from the cursor. */
+  openEvents(id: string, options?: { after?: number; signal?: AbortSignal }): Promise<AsyncIterable<CrewEvent>>;
+  /** Counts a watcher of a live run until `release()`; see the run's onDisconnect policy. */
+  watch(id: string): { release(): void };
   close(): Promise<void>;
 }
 
@@ -28,6 +31,10 @@ export interface CrewListing {
   agents: Array<{ key: string; role: string }>;
   tasks: Array<{ key: string; agent?: string }>;
   inputs: string[];
+  /** "crew" runs on the engine, "process" through the process bridge. */
+  kind?: string;
+  /** Why the crew cannot be loaded; listed so the problem is visible. */
+  error?: { code: string; message: string };
 }
 
 /** The crew catalog's surface used by `GET /api/crews`. */

@@ -1,18 +1,17 @@
 /**
- * One watcher of a run: the run's events from a cursor, applying the run's onDisconnect policy
- * when the watcher goes away before `run.end`.
+ * One watcher of a run: the run's events from a cursor until `run.end`, counted as a watcher
+ * of the run so its onDisconnect policy applies when the last watcher leaves.
  */
 import type { CrewEvent } from "../events/index.js";
 import { CrewError, ErrorCode } from "../events/index.js";
-import type { RouteDeps } from "./deps.js";
-import type { OnDisconnect } from "./types.js";
+import type { RunService } from "./types.js";
 
-/** Options of {@link watchRun}. */
-export interface WatchRunOptions {
+/** Options of {@link openWatch}. */
+export interface OpenWatchOptions {
+  /** Last seq the watcher saw (0: from the start). */
   after: number;
+  /** Aborts when the watcher goes away. */
   signal: AbortSignal;
-  /** "cancel" cancels the run when this watcher leaves before the end (default "continue"). */
-  onDisconnect?: OnDisconnect;
 }
 
 /** True for the error a live subscription throws when its consumer fell too far behind. */
@@ -21,42 +20,45 @@ function isSlowConsumer(error: unknown): boolean {
 }
 
 /**
- * Yields the run's events with `seq > after` until `run.end`.
+ * Checks the run and cursor (throws `run_not_found` / `bad_cursor` before anything is sent),
+ * then returns the watcher's events.
  *
- * A watcher dropped for falling behind the live run resumes from its own cursor (replaying
- * from the store at its own pace), so it sees every event exactly once. If the consumer stops
- * early (the client went away) and the policy is "cancel", the run is cancelled; "continue"
- * only detaches.
+ * Contract of the returned generator: yields every event with `seq > after` exactly once, in
+ * order, and ends after `run.end` or when `signal` aborts. A watcher dropped for falling
+ * behind the live run resumes from its own cursor (replaying from the store at its own pace).
+ * It holds a watch on the run from its first pull until it ends; releasing the last watch of a
+ * run started with `onDisconnect: "cancel"` cancels the run.
  */
-export async function* watchRun(
-  deps: Pick<RouteDeps, "runs" | "logger">,
+export async function openWatch(runs: RunService, runId: string, options: OpenWatchOptions): Promise<AsyncGenerator<CrewEvent>> {
+  const first = await runs.openEvents(runId, { after: options.after, signal: options.signal });
+  return follow(runs, runId, first, options);
+}
+
+async function* follow(
+  runs: RunService,
   runId: string,
-  options: WatchRunOptions,
+  first: AsyncIterable<CrewEvent>,
+  options: OpenWatchOptions,
 ): AsyncGenerator<CrewEvent> {
+  const watch = runs.watch(runId);
   let cursor = options.after;
-  let ended = false;
+  let source = first;
   try {
     for (;;) {
       try {
-        for await (const event of deps.runs.events(runId, { after: cursor, signal: options.signal })) {
+        for await (const event of source) {
           if (event.seq <= cursor) continue;
           cursor = event.seq;
-          if (event.type === "run.end") ended = true;
           yield event;
-          if (ended) return;
+          if (event.type === "run.end") return;
         }
         return;
       } catch (error) {
         if (!isSlowConsumer(error) || options.signal.aborted) throw error;
       }
+      source = await runs.openEvents(runId, { after: cursor, signal: options.signal });
     }
   } finally {
-    if (!ended && options.onDisconnect === "cancel") {
-      deps.runs.cancel(runId).catch((error: unknown) => {
-        // A run that ended meanwhile cannot be cancelled; that is the outcome wanted anyway.
-        if (CrewError.is(error) && error.code === ErrorCode.CONFLICT) return;
-        deps.logger.error(`cancelling run ${runId} after its watcher left failed`, error);
-      });
-    }
+    watch.release();
   }
 }

@@ -7,9 +7,7 @@ import { CrewError, ErrorCode, toCrewError } from "../events/index.js";
 import { encodeServerMessage, errorMessage, parseClientMessage } from "../transport/index.js";
 import type { ClientMessage, ServerMessage } from "../transport/index.js";
 import type { RouteDeps } from "./deps.js";
-import { runNotFound } from "./routes/runs.js";
-import type { OnDisconnect } from "./types.js";
-import { watchRun } from "./watch-run.js";
+import { openWatch } from "./watch-run.js";
 
 /** The part of a `ws` WebSocket a session uses. */
 export interface SessionSocket {
@@ -82,29 +80,20 @@ export class WsSession {
     const { runs } = this.#deps;
     switch (message.type) {
       case "start": {
-        const onDisconnect = message.onDisconnect ?? "continue";
         const run = await runs.start({
           inputs: message.inputs,
           source: "ws",
-          onDisconnect,
+          onDisconnect: message.onDisconnect ?? "continue",
           ...(message.crew === undefined ? {} : { crew: message.crew }),
         });
-        this.#send({ type: "ack", id: message.id, runId: run.id });
-        this.#watch(run.id, 0, onDisconnect);
+        await this.#watch(run.id, 0, message.id);
         return;
       }
       case "subscribe": {
         if (this.#watches.has(message.runId)) {
           throw new CrewError(ErrorCode.CONFLICT, `This socket already watches run ${message.runId}; unsubscribe first.`);
         }
-        const after = message.after ?? 0;
-        const run = await runs.get(message.runId);
-        if (!run) throw runNotFound(message.runId);
-        if (after > run.lastSeq) {
-          throw new CrewError(ErrorCode.BAD_CURSOR, `Cursor ${after} is past the run's last event (seq ${run.lastSeq}).`);
-        }
-        this.#ack(message.id, message.runId);
-        this.#watch(message.runId, after, "continue");
+        await this.#watch(message.runId, message.after ?? 0, message.id);
         return;
       }
       case "cancel":
@@ -129,11 +118,18 @@ export class WsSession {
     this.#send({ type: "ack", ...(id === undefined ? {} : { id }), runId });
   }
 
-  #watch(runId: string, after: number, onDisconnect: OnDisconnect): void {
+  /** Opens the watch (run and cursor errors are thrown to the caller), acks, then pumps events. */
+  async #watch(runId: string, after: number, id: string | undefined): Promise<void> {
     const watch: Watch = { abort: new AbortController() };
-    this.#watches.set(runId, watch);
     const signal = watch.abort.signal;
-    this.#pump(watchRun(this.#deps, runId, { after, signal, onDisconnect }), signal)
+    const events = await openWatch(this.#deps.runs, runId, { after, signal });
+    if (this.#closed) {
+      watch.abort.abort();
+      return;
+    }
+    this.#watches.set(runId, watch);
+    this.#ack(id, runId);
+    this.#pump(events, signal)
       .catch((error: unknown) => {
         if (signal.aborted) return;
         const crewError = toCrewError(error);

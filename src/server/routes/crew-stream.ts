@@ -8,7 +8,7 @@ import type { RouteDeps } from "../deps.js";
 import { eventStreamResponse, streamFormat } from "../event-response.js";
 import { readJson } from "../read-json.js";
 import { startRunBodySchema } from "../schemas.js";
-import { watchRun } from "../watch-run.js";
+import { openWatch } from "../watch-run.js";
 
 /** Routes of the streaming start. */
 export function crewStreamRoutes(deps: RouteDeps): Hono {
@@ -17,19 +17,15 @@ export function crewStreamRoutes(deps: RouteDeps): Hono {
     // Take the stream slot first, so a client over its cap never starts a run it cannot watch.
     const release = deps.limiter.acquire(deps.clientKey(c));
     try {
-      const onDisconnect = body.onDisconnect ?? "continue";
       const run = await deps.runs.start({
         inputs: body.inputs,
         source: "http",
-        onDisconnect,
+        onDisconnect: body.onDisconnect ?? "continue",
         ...(body.crew === undefined ? {} : { crew: body.crew }),
       });
-      return eventStreamResponse(deps, {
-        runId: run.id,
-        format: streamFormat(c),
-        source: (signal) => watchRun(deps, run.id, { after: 0, signal, onDisconnect }),
-        release,
-      });
+      const abort = new AbortController();
+      const events = await openWatch(deps.runs, run.id, { after: 0, signal: abort.signal });
+      return eventStreamResponse(deps, { runId: run.id, format: streamFormat(c), source: events, abort, release });
     } catch (error) {
       release();
       throw error;

@@ -15,6 +15,8 @@ export function crewsRoutes(deps: RouteDeps): Hono {
         agents: crew.agents.map((agent) => ({ key: agent.key, role: agent.role })),
         tasks: crew.tasks.map((task) => ({ key: task.key, ...(task.agent === undefined ? {} : { agent: task.agent }) })),
         inputs: crew.inputs,
+        ...(crew.kind === undefined ? {} : { kind: crew.kind }),
+        ...(crew.error === undefined ? {} : { error: crew.error }),
       })),
     });
   });
