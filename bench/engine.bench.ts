@@ -1,0 +1,104 @@
+/**
+ * Engine overhead: the example crew's shape (3 agents, 3 sequential tasks, 200 tokens per task)
+ * run by crewstream against the fake OpenAI-compatible server with no token delay, versus a
+ * baseline of three sequential raw AI SDK `streamText` calls against the same server, measured
+ * interleaved in the same process. Target: crewstream at most 1.10x the baseline.
+ */
+import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import { streamText } from "ai";
+import { Crew } from "../src/crew/index.js";
+import { fmt, measure, median, report, startHelperProcess, type Sample } from "./harness.js";
+
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 30);
+const WARMUP = 5;
+
+const { child, firstLine: baseURL } = await startHelperProcess("./fake-model-process.ts", ["200"]);
+try {
+  const provider = createOpenAICompatible({ name: "bench", baseURL, includeUsage: true });
+  const model = provider.chatModel("bench-model");
+
+  const roles = ["Researcher", "Writer", "Reviewer"] as const;
+  const crew = new Crew(
+    {
+      name: "bench",
+      agents: roles.map((role) => ({
+        key: role.toLowerCase(),
+        role,
+        goal: `Do the ${role.toLowerCase()} part about {topic}`,
+        backstory: `An experienced ${role.toLowerCase()}.`,
+      })),
+      tasks: roles.map((role, index) => ({
+        key: `task_${index + 1}`,
+        description: `Step ${index + 1} about {topic}.`,
+        expectedOutput: "A few paragraphs.",
+        agent: role.toLowerCase(),
+      })),
+    },
+    { model },
+  );
+
+  async function runCrew(): Promise<void> {
+    let ended = false;
+    for await (const event of crew.stream({ topic: "benchmarks" })) {
+      if (event.type === "run.end") {
+        if (event.status !== "completed")
+          throw new Error(`crew run ${event.status}: ${event.error?.message}`);
+        ended = true;
+      }
+    }
+    if (!ended) throw new Error("crew run ended without run.end");
+  }
+
+  async function runBaseline(): Promise<void> {
+    let previous = "";
+    for (const role of roles) {
+      const result = streamText({
+        model,
+        maxRetries: 0,
+        system: `You are ${role}.`,
+        prompt: `Step about benchmarks.\n\nContext:\n${previous}`,
+      });
+      let text = "";
+      for await (const delta of result.textStream) text += delta;
+      previous = text;
+    }
+  }
+
+  for (let i = 0; i < WARMUP; i++) {
+    await runCrew();
+    await runBaseline();
+  }
+  const crewSamples: Sample[] = [];
+  const baseSamples: Sample[] = [];
+  for (let i = 0; i < ITERATIONS; i++) {
+    // Alternate the order so drift in machine load affects both sides alike.
+    if (i % 2 === 0) {
+      crewSamples.push(await measure(runCrew));
+      baseSamples.push(await measure(runBaseline));
+    } else {
+      baseSamples.push(await measure(runBaseline));
+      crewSamples.push(await measure(runCrew));
+    }
+  }
+  const wall = median(crewSamples.map((s) => s.wallMs)) / median(baseSamples.map((s) => s.wallMs));
+  const cpu = median(crewSamples.map((s) => s.cpuMs)) / median(baseSamples.map((s) => s.cpuMs));
+  console.log(`engine: 3 agents x 3 tasks x 200 tokens, ${ITERATIONS} interleaved iterations`);
+  report(
+    "baseline wall / cpu per run (ms, median)",
+    `${fmt(median(baseSamples.map((s) => s.wallMs)))} / ${fmt(median(baseSamples.map((s) => s.cpuMs)))}`,
+  );
+  report(
+    "crewstream wall / cpu per run (ms, median)",
+    `${fmt(median(crewSamples.map((s) => s.wallMs)))} / ${fmt(median(crewSamples.map((s) => s.cpuMs)))}`,
+  );
+  report("wall time ratio crewstream / raw streamText", `${fmt(wall)}x`, {
+    ok: wall <= 1.1,
+    text: "<= 1.10x",
+  });
+  report("CPU time ratio crewstream / raw streamText", `${fmt(cpu)}x`, {
+    ok: cpu <= 1.1,
+    text: "<= 1.10x",
+  });
+} finally {
+  child.kill();
+}

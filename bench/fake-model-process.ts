@@ -1,0 +1,11 @@
+/**
+ * Runs the fake OpenAI-compatible server in its own process, so that the benchmark process
+ * measures only its own CPU time. Prints the base URL on stdout, then serves until killed.
+ */
+import { startFakeOpenAI } from "../src/testing/index.js";
+
+const tokens = Number(process.argv[2] ?? 200);
+const fake = await startFakeOpenAI({ defaultTokens: tokens, tokenDelayMs: 0 });
+// Recording every request would grow without bound over thousands of requests.
+fake.events.on("request-closed", () => fake.requests.splice(0, fake.requests.length));
+process.stdout.write(`${fake.baseURL}\n`);

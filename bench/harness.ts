@@ -1,0 +1,61 @@
+/** Small helpers shared by the benchmarks: timing, statistics, child processes, output. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+/** Wall and CPU time of one measured call. */
+export interface Sample {
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** Runs `fn` once and measures its wall time and this process's CPU time. */
+export async function measure(fn: () => Promise<unknown>): Promise<Sample> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await fn();
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/** The p-th percentile (0..100) of `values`. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+/** Median of `values`. */
+export function median(values: number[]): number {
+  return percentile(values, 50);
+}
+
+/** Formats a number with a fixed number of decimals. */
+export function fmt(value: number, decimals = 2): string {
+  return Number.isFinite(value) ? value.toFixed(decimals) : String(value);
+}
+
+/** Prints one result line: name, value, and whether it meets the target. */
+export function report(name: string, value: string, target?: { ok: boolean; text: string }): void {
+  const verdict = target ? ` (target ${target.text}: ${target.ok ? "met" : "NOT met"})` : "";
+  console.log(`  ${name.padEnd(46)} ${value}${verdict}`);
+}
+
+/** Starts a TypeScript file of this folder in a child process (through tsx) and reads its first stdout line. */
+export async function startHelperProcess(
+  file: string,
+  args: string[] = [],
+): Promise<{ child: ChildProcess; firstLine: string }> {
+  const path = fileURLToPath(new URL(file, import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", path, ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    lines.once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`${file} exited with ${code}`)));
+  });
+  return { child, firstLine };
+}
