@@ -48,18 +48,34 @@ export function interpolate(text: string, inputs: Inputs, where?: string): strin
   return text.replace(PLACEHOLDER, (_match, name: string) => asText(name, inputs[name]));
 }
 
+/**
+ * Where text fields came from, keyed by {@link textSourceKey}: e.g. `agents.yaml:3
+ * researcher.goal`. Loaded crews carry it so that missing inputs name file and line.
+ */
+export type TextSources = Record<string, string>;
+
+/** The key of a text field in {@link TextSources}: `agent:researcher:goal`. */
+export function textSourceKey(kind: "agent" | "task", key: string, field: string): string {
+  return `${kind}:${key}:${field}`;
+}
+
+/** A definition, possibly with the sources of its text fields (a loaded crew has them). */
+type Traceable = CrewDefinition & { sources?: TextSources };
+
 /** Each text field of a definition that may hold placeholders, with where it is. */
-function textFields(def: CrewDefinition): { where: string; text: string }[] {
+function textFields(def: Traceable): { where: string; text: string }[] {
+  const where = (kind: "agent" | "task", key: string, field: string): string =>
+    def.sources?.[textSourceKey(kind, key, field)] ?? `${kind} ${key}'s ${field}`;
   return [
     ...def.agents.flatMap((agent) =>
       (["role", "goal", "backstory"] as const).map((field) => ({
-        where: `agent ${agent.key}'s ${field}`,
+        where: where("agent", agent.key, field),
         text: agent[field],
       })),
     ),
     ...def.tasks.flatMap((task) => [
-      { where: `task ${task.key}'s description`, text: task.description },
-      { where: `task ${task.key}'s expected_output`, text: task.expectedOutput },
+      { where: where("task", task.key, "description"), text: task.description },
+      { where: where("task", task.key, "expected_output"), text: task.expectedOutput },
     ]),
   ];
 }
@@ -76,9 +92,10 @@ export function requiredInputs(def: CrewDefinition): string[] {
 
 /**
  * A copy of `def` with every placeholder filled from `inputs` over the crew's defaults.
- * Throws one `missing_input` error naming every missing placeholder and where each is used.
+ * Throws one `missing_input` error naming every missing placeholder and where each is used
+ * (file and line for a loaded crew).
  */
-export function interpolateCrew<T extends CrewDefinition>(def: T, inputs: Inputs): T {
+export function interpolateCrew<T extends Traceable>(def: T, inputs: Inputs): T {
   const values: Inputs = { ...def.defaultInputs, ...inputs };
   const absent = new Map<string, string[]>();
   for (const { where, text } of textFields(def)) {

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { interpolateCrew } from "./interpolate.js";
 import { loadCrew } from "./load-crew.js";
 import type { LoadedCrew } from "./load-crew.js";
 import type { CrewDefinition } from "./types.js";
@@ -11,7 +12,13 @@ const example = resolve(import.meta.dirname, "..", "..", "examples", "research-c
 
 /** The definition part of a loaded crew, as a crew built in code would have it. */
 function definitionOf(crew: LoadedCrew): CrewDefinition {
-  const { kind: _kind, warnings: _warnings, files: _files, ...definition } = crew;
+  const {
+    kind: _kind,
+    warnings: _warnings,
+    files: _files,
+    sources: _sources,
+    ...definition
+  } = crew;
   return definition;
 }
 
@@ -45,6 +52,18 @@ describe("loadCrew: the research-crew example", () => {
     const task = crew.tasks[0];
     expect(task?.description.startsWith("Research {topic}. Collect")).toBe(true);
     expect(task?.description.endsWith("\n")).toBe(false);
+  });
+});
+
+describe("loadCrew: missing inputs", () => {
+  it("names the file and line of every use of a missing input", async () => {
+    const crew = await loadCrew(join(fixtures, "config-layout"));
+    expect(() => interpolateCrew(crew, {})).toThrow(
+      'Missing input "product" (used in config/agents.yaml:4 analyst.goal, config/tasks.yml:2 sizing_task.description)',
+    );
+    expect(interpolateCrew(crew, { product: "kites" }).tasks[0]?.description).toBe(
+      "Estimate the market for kites in Europe.",
+    );
   });
 });
 
@@ -148,6 +167,38 @@ describe("loadCrew: layouts and settings", () => {
       context: [],
       humanInput: false,
     });
+  });
+});
+
+describe("loadCrew: several problems", () => {
+  let dir: string | undefined;
+  afterEach(async () => {
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("reports the problems of every file in one error, each on its own line", async () => {
+    dir = await mkdtemp(join(tmpdir(), "crewstream-many-"));
+    await writeFile(join(dir, "crew.yaml"), "process: parallel\n");
+    await writeFile(
+      join(dir, "agents.yaml"),
+      "writer:\n  role: W\n  goal: G\n  backstory: B\n  max_iter: -1\n",
+    );
+    await writeFile(
+      join(dir, "tasks.yaml"),
+      "draft:\n  description: D\n  expected_output: E\n  agent: writter\n  context: [outline]\n",
+    );
+    const error = await loadCrew(dir).catch((thrown: unknown) => thrown as Error);
+    expect(error).toMatchObject({ code: "invalid_crew" });
+    const lines = error.message
+      .split("\n")
+      .slice(1)
+      .map((line) => line.trim());
+    expect(lines).toEqual([
+      'crew.yaml:1 (process): must be one of sequential, hierarchical, got "parallel"',
+      "agents.yaml:5 (writer.max_iter): must be greater than 0",
+      'tasks.yaml:4 (draft.agent): unknown agent "writter" (did you mean "writer"?); known agents: writer',
+      'tasks.yaml:5 (draft.context.0): unknown task "outline" in context; known tasks: draft',
+    ]);
   });
 });
 

@@ -13,20 +13,19 @@ import type { CrewWarning } from "./crew-problems.js";
 import {
   agentYamlSchema,
   BUILTIN_TOOLS,
-  crewYamlSchema,
   IGNORED_AGENT_KEYS,
-  IGNORED_CREW_KEYS,
   IGNORED_TASK_KEYS,
   TASK_KEY_NOTES,
   taskYamlSchema,
 } from "./crew-schema.js";
-import type { CrewYaml } from "./crew-schema.js";
-import { placeholdersOf } from "./interpolate.js";
+import { textSourceKey } from "./interpolate.js";
+import type { TextSources } from "./interpolate.js";
 import { toDefinition } from "./to-definition.js";
 import type { CrewDefinition } from "./types.js";
-import { located, validateEntries, validateMapping } from "./validate-entries.js";
+import { validateEntries } from "./validate-entries.js";
 import type { Findings } from "./validate-entries.js";
 import { validateReferences } from "./validate-references.js";
+import { namesCommand, validateSettings, warnAboutSettings } from "./validate-settings.js";
 import { readYamlFile } from "./yaml-file.js";
 import type { YamlFile } from "./yaml-file.js";
 
@@ -53,6 +52,8 @@ export interface LoadedCrew extends CrewDefinition {
   warnings: CrewWarning[];
   /** The files read, relative to `dir`. */
   files: string[];
+  /** Where each text field is, so a missing input can be traced to its line. */
+  sources: TextSources;
 }
 
 const AGENT_RULES = { noun: "agent", schema: agentYamlSchema, ignored: IGNORED_AGENT_KEYS };
@@ -142,10 +143,37 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
     ...(settings.command === undefined ? {} : { command: settings.command }),
     ...(settings.timeout_ms === undefined ? {} : { timeoutMs: settings.timeout_ms }),
     warnings: findings.warnings,
+    sources: {
+      ...(agentsFile === undefined
+        ? {}
+        : sourcesOf(agentsFile, "agent", agents.entries, AGENT_TEXT)),
+      ...(tasksFile === undefined ? {} : sourcesOf(tasksFile, "task", tasks.entries, TASK_TEXT)),
+    },
     files: [crewFile, agentsFile, tasksFile].flatMap((file) =>
       file === undefined ? [] : [file.file],
     ),
   };
+}
+
+const AGENT_TEXT = ["role", "goal", "backstory"];
+const TASK_TEXT = ["description", "expected_output"];
+
+/** `agents.yaml:3 researcher.goal` for each text field of each entry (see {@link textSourceKey}). */
+function sourcesOf(
+  file: YamlFile,
+  kind: "agent" | "task",
+  entries: { key: string }[],
+  fields: string[],
+): TextSources {
+  return Object.fromEntries(
+    entries.flatMap(({ key }) =>
+      fields.map((field) => {
+        const line = file.lineOf([key, field]);
+        const where = line === undefined ? file.file : `${file.file}:${line}`;
+        return [textSourceKey(kind, key, field), `${where} ${key}.${field}`];
+      }),
+    ),
+  );
 }
 
 /** Finds `<base>.yaml` in the folder or its config/ subfolder and parses it. */
@@ -171,55 +199,4 @@ async function readCrewFile(
   const file = await readYamlFile(join(root, chosen), chosen);
   findings.problems.push(...file.problems);
   return file;
-}
-
-function namesCommand(file: YamlFile | undefined): boolean {
-  const raw = file?.value;
-  return typeof raw === "object" && raw !== null && "command" in raw;
-}
-
-/** Validates crew.yaml; an invalid one yields the settings that can still be trusted. */
-function validateSettings(file: YamlFile, findings: Findings): CrewYaml {
-  if (file.value === undefined) return {};
-  const rules = { noun: "crew", schema: crewYamlSchema, ignored: IGNORED_CREW_KEYS };
-  const settings = validateMapping(file, [], file.value, rules, findings);
-  if (settings !== undefined) return settings;
-  const raw = file.value as { process?: unknown };
-  return raw.process === "hierarchical" ? { process: "hierarchical" } : {};
-}
-
-function warnAboutSettings(
-  file: YamlFile,
-  settings: CrewYaml,
-  entries: { value: object }[],
-  findings: Findings,
-): void {
-  if (settings.manager_llm !== undefined && settings.process !== "hierarchical") {
-    findings.warnings.push(
-      located(
-        file,
-        ["manager_llm"],
-        'ignored: only a crew with "process: hierarchical" has a manager',
-      ),
-    );
-  }
-  if (settings.timeout_ms !== undefined && settings.command === undefined) {
-    findings.warnings.push(
-      located(file, ["timeout_ms"], 'ignored: only a process crew (with "command:") has a timeout'),
-    );
-  }
-  const used = new Set(
-    entries.flatMap(({ value }) =>
-      Object.values(value).flatMap((text) =>
-        typeof text === "string" ? placeholdersOf(text) : [],
-      ),
-    ),
-  );
-  for (const name of Object.keys(settings.inputs ?? {})) {
-    if (!used.has(name) && settings.command === undefined) {
-      findings.warnings.push(
-        located(file, ["inputs", name], `default for "${name}", which no {placeholder} uses`),
-      );
-    }
-  }
 }
