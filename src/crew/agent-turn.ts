@@ -88,6 +88,8 @@ export async function streamTurn(
     // Retries happen per model request in the model guard, where they are visible as llm.retry.
     maxRetries: 0,
     abortSignal: ctx.signal,
+    // Errors reach the loop below as "error" parts and fail the run; no console logging.
+    onError: () => undefined,
   });
   let text = "";
   let reasoning = "";

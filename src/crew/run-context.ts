@@ -3,12 +3,15 @@
  */
 import type { LanguageModel, ToolSet } from "ai";
 import type { EventDraft, Usage } from "../events/index.js";
+import type { RateLimiterLike } from "../llm/index.js";
 import type { AgentDefinition, CrewDefinition, InputHandler, RunOptions } from "./types.js";
 
 /** Run options of the engine: {@link RunOptions} plus tuning of model retries. */
 export interface CrewRunOptions extends RunOptions {
   /** How failed model requests are retried (defaults: 4 retries, 500 ms first backoff). */
   retry?: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** Rate limiter for model requests; default the one shared by every run in the process. */
+  rateLimiter?: RateLimiterLike;
 }
 
 /** The agent and task every event inside a task is stamped with. */

@@ -93,6 +93,7 @@ function createContext(
         agentKey: `${crew.name}/${agent.key}`,
         ...(agent.maxRpm === undefined ? {} : { maxRpm: agent.maxRpm }),
         ...(options.retry === undefined ? {} : { retry: options.retry }),
+        ...(options.rateLimiter === undefined ? {} : { limiter: options.rateLimiter }),
       }),
     toolsFor: (agent, taskTools = []) =>
       registry.resolve([...new Set([...agent.tools, ...taskTools])], `agent "${agent.key}"`),
