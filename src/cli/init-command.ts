@@ -1,0 +1,34 @@
+/**
+ * `crewstream init <dir>`: creates a crew folder from the starter template and says how to
+ * run it.
+ */
+import { relative } from "node:path";
+import { requiredInputs } from "../crew/interpolate.js";
+import { loadCrew } from "../crew/load-crew.js";
+import { scaffoldCrew } from "../crew/scaffold.js";
+import { ExitCode } from "./exit-codes.js";
+
+/** Creates the crew folder; answers the exit code. */
+export async function initCommand(dir: string): Promise<number> {
+  await scaffoldCrew(dir);
+  // Loading the new crew proves the template is valid and tells which inputs to pass.
+  const crew = await loadCrew(dir);
+  const shown = relative(process.cwd(), crew.dir) || ".";
+  const inputs = requiredInputs(crew)
+    .filter((name) => !(name in crew.defaultInputs))
+    .map((name) => ` --input ${name}=...`)
+    .join("");
+  const out = process.stdout;
+  out.write(`Created the crew "${crew.name}" in ${shown}/ (${crew.files.join(", ")}).\n\n`);
+  out.write(
+    `  ${crew.agents.length} agents: ${crew.agents.map((agent) => agent.key).join(", ")}\n`,
+  );
+  out.write(`  ${crew.tasks.length} tasks:  ${crew.tasks.map((task) => task.key).join(" → ")}\n\n`);
+  out.write(
+    `Run it:\n  crewstream run ${shown.includes(" ") ? JSON.stringify(shown) : shown}${inputs}\n\n`,
+  );
+  out.write(
+    "Edit agents.yaml and tasks.yaml to make it yours; set CREWSTREAM_MODEL or --model to use a real model.\n",
+  );
+  return ExitCode.OK;
+}
