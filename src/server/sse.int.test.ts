@@ -49,12 +49,19 @@ describe("POST /api/crew/stream", () => {
 
     const stats = { comments: 0, raw: "" };
     const events: CrewEvent[] = [];
-    for await (const message of readSse(response.body!, stats)) events.push(message.crewEvent);
+    let frames = "";
+    for await (const message of readSse(response.body!, stats)) {
+      events.push(message.crewEvent);
+      frames += `id: ${message.id}\nevent: ${message.event}\ndata: ${message.data}\n\n`;
+      expect(JSON.parse(message.data)).toEqual(message.crewEvent);
+    }
     assertCompleteRun(events);
     expect(events.every((event) => event.runId === runId)).toBe(true);
     expect(events.at(-1)).toMatchObject({ type: "run.end", status: "completed" });
     expect(events.some((event) => event.type === "text.delta")).toBe(true);
-    expect(stats.raw.replaceAll(": ping\n\n", "")).toBe(events.map(toSseFrame).join(""));
+    // Nothing but frames of exactly this shape (and possibly pings) is on the wire.
+    expect(stats.raw.replaceAll(": ping\n\n", "")).toBe(frames);
+    expect(toSseFrame(events[0]!)).toMatch(/^id: 1\nevent: run\.start\ndata: \{.*\}\n\n$/);
 
     const run = await (await fast.api(`/api/runs/${runId}`)).json();
     expect(run).toMatchObject({ id: runId, crew: "duo", status: "completed", lastSeq: events.length });
@@ -166,6 +173,10 @@ describe("cancel and disconnect", () => {
     const response = await slow.post("/api/crew/stream", { crew: "duo", inputs: { topic: "fern" }, onDisconnect: "cancel" });
     const runId = response.headers.get("x-run-id")!;
     for await (const message of readSse(response.body!)) if (message.crewEvent.type === "text.delta") break;
+    // Polling the status (not watching, which would count as a watcher) until the server notices.
+    await expect
+      .poll(async () => ((await (await slow.api(`/api/runs/${runId}`)).json()) as { status: string }).status, { timeout: 20_000 })
+      .toBe("cancelled");
     const rest = await fullLog(slow, runId);
     assertCompleteRun(rest);
     expect(rest.at(-1)).toMatchObject({ type: "run.end", status: "cancelled" });

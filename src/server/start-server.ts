@@ -15,6 +15,7 @@ import { createApp, remoteAddressKey } from "./app.js";
 import type { AppOptions } from "./app.js";
 import { DEFAULT_MAX_STREAMS_PER_CLIENT, StreamLimiter } from "./limits.js";
 import type { Logger } from "./logger.js";
+import { catalogRunners } from "./catalog-runners.js";
 import { attachWebSocket } from "./ws-endpoint.js";
 
 /** Options of {@link startServer}. */
@@ -63,7 +64,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const catalog = new CrewCatalog({ dirs: options.crewsDirs });
   const runs = new RunManager({
     store,
-    catalog,
+    resolveRunner: catalogRunners(catalog),
+    logger,
     ...(options.model === undefined ? {} : { model: options.model }),
     ...(options.maxConcurrentRuns === undefined ? {} : { maxConcurrentRuns: options.maxConcurrentRuns }),
   });
