@@ -1,0 +1,149 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CrewClient } from "../../src/client/index.js";
+import { startCuttableProxy } from "../../src/client/test-support/cuttable-proxy.js";
+import type { CuttableProxy } from "../../src/client/test-support/cuttable-proxy.js";
+import { startRealServer } from "../../src/client/test-support/real-server.js";
+import type { RealServer } from "../../src/client/test-support/real-server.js";
+import type { CrewEvent } from "../../src/events/index.js";
+import { launchBrowser } from "./support/browser.js";
+import { ensureBuiltWeb } from "./support/built-web.js";
+import { resultHtml, sendTopic, shownRunId, waitForRunStatus, waitForStreamingText } from "./support/chat-page.js";
+import { renderedMarkdown } from "./support/expected-markdown.js";
+
+let real: RealServer;
+let proxy: CuttableProxy;
+let client: CrewClient;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const dialogs: string[] = [];
+
+beforeAll(async () => {
+  const webRoot = await ensureBuiltWeb();
+  real = await startRealServer({ tokenMs: 6, webRoot });
+  proxy = await startCuttableProxy(real.url);
+  client = new CrewClient({ baseUrl: real.url });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await proxy?.close();
+  await real?.close();
+});
+
+beforeEach(async () => {
+  context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  page = await context.newPage();
+  page.on("dialog", (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.goto(proxy.url);
+});
+
+afterEach(async () => {
+  await context.close();
+  expect(dialogs).toEqual([]);
+});
+
+async function events(runId: string): Promise<CrewEvent[]> {
+  const out: CrewEvent[] = [];
+  for await (const event of client.subscribe(runId)) out.push(event);
+  return out;
+}
+
+async function expectResultOf(runId: string): Promise<void> {
+  const run = await client.getRun(runId);
+  expect(run.status).toBe("completed");
+  const end = (await events(runId)).at(-1);
+  expect(end).toMatchObject({ type: "run.end", result: run.result });
+  expect(await resultHtml(page)).toBe(renderedMarkdown(run.result ?? ""));
+}
+
+describe("the chat UI", () => {
+  it("runs a crew: tasks progress live to a rendered result", async () => {
+    await sendTopic(page, "ocean currents");
+    await waitForStreamingText(page);
+    const runId = await shownRunId(page);
+    await waitForRunStatus(page, "completed");
+    expect(await page.locator(".task[data-status=completed]").count()).toBe(3);
+    await expect(page.locator(".bubble-user").last().innerText()).resolves.toBe("ocean currents");
+    await expectResultOf(runId);
+    await page.locator(".task-header").first().click();
+    await page.screenshot({ path: "docs/screenshot.png" });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.screenshot({ path: "docs/screenshot-dark.png" });
+  });
+
+  it("stops a run: the server ends it cancelled", async () => {
+    await sendTopic(page, "deep sea mining");
+    await waitForStreamingText(page);
+    const runId = await shownRunId(page);
+    await page.getByRole("button", { name: "Stop the run" }).click();
+    const end = (await events(runId)).at(-1);
+    expect(end).toMatchObject({ type: "run.end", status: "cancelled" });
+    await page.locator(".crew-run .banner-muted").waitFor();
+  });
+
+  it("survives a network drop with no lost or repeated text", async () => {
+    await sendTopic(page, "river deltas");
+    await waitForStreamingText(page);
+    const runId = await shownRunId(page);
+    await context.setOffline(true);
+    proxy.cut();
+    await page.locator(".banner-warn", { hasText: "Reconnecting" }).waitFor();
+    await context.setOffline(false);
+    await waitForRunStatus(page, "completed");
+    await expectResultOf(runId);
+    expect(await page.locator(".banner-warn", { hasText: "Reconnecting" }).count()).toBe(0);
+  });
+
+  it("answers a human-input request inline", async () => {
+    await page.locator("select[aria-label=Crew]").selectOption("review");
+    await sendTopic(page, "the 2.0 release");
+    const form = page.getByRole("form", { name: "The crew asks for your input" });
+    await form.waitFor({ timeout: 60_000 });
+    await form.getByLabel("Your answer").fill("Mention the new CLI.");
+    await form.getByRole("button", { name: "Send answer" }).click();
+    await waitForRunStatus(page, "completed");
+    const runId = await shownRunId(page);
+    expect((await events(runId)).find((e) => e.type === "input.response")).toMatchObject({ text: "Mention the new CLI." });
+  });
+
+  it("re-attaches to a running run after a reload", async () => {
+    await sendTopic(page, "desert greening");
+    await waitForStreamingText(page);
+    const runId = await shownRunId(page);
+    await page.reload();
+    await waitForRunStatus(page, "completed");
+    expect(await shownRunId(page)).toBe(runId);
+    expect(await page.locator(".crew-run").count()).toBe(1);
+    await expectResultOf(runId);
+  });
+
+  it("replays a finished run from the history sidebar", async () => {
+    const { runId } = await client.startRun({ crew: "research-crew", inputs: { topic: "mangroves" } });
+    await events(runId);
+    await page.reload();
+    await page.locator(`.run-item[data-run-id="${runId}"]`).click();
+    await waitForRunStatus(page, "completed");
+    expect(await shownRunId(page)).toBe(runId);
+    await expect(page.locator(".bubble-user").last().innerText()).resolves.toBe("mangroves");
+    await expectResultOf(runId);
+  });
+
+  it("works on a narrow screen with the keyboard", async () => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.getByRole("button", { name: "Show run history" }).click();
+    await page.getByRole("button", { name: "+ New run" }).focus();
+    await page.keyboard.press("Enter");
+    await page.locator("textarea.composer-input").focus();
+    await page.keyboard.type("kelp forests");
+    await page.keyboard.press("Enter");
+    await waitForRunStatus(page, "completed");
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(390);
+  });
+});

@@ -1,0 +1,88 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startRealServer } from "../../src/client/test-support/real-server.js";
+import type { RealServer } from "../../src/client/test-support/real-server.js";
+import { resolveModel } from "../../src/llm/index.js";
+import { reply, startFakeOpenAI } from "../../src/testing/index.js";
+import type { FakeOpenAI } from "../../src/testing/index.js";
+import { launchBrowser } from "./support/browser.js";
+import { ensureBuiltWeb } from "./support/built-web.js";
+import { sendTopic, waitForRunStatus } from "./support/chat-page.js";
+
+const HOSTILE = [
+  "# Findings\n\n",
+  "Plain text first.\n\n",
+  "<script>window.__pwned = 'script'; alert('script')</script>\n\n",
+  '<img src="x" onerror="window.__pwned = \'img\'; alert(\'img\')">\n\n',
+  "[click me](javascript:window.__pwned='link';alert('link'))\n\n",
+  "[docs](https://example.com/docs)\n",
+];
+
+let fake: FakeOpenAI;
+let real: RealServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const dialogs: string[] = [];
+
+beforeAll(async () => {
+  const webRoot = await ensureBuiltWeb();
+  fake = await startFakeOpenAI();
+  const model = resolveModel("compatible/fake-model", { env: { CREWSTREAM_BASE_URL: fake.baseURL, CREWSTREAM_API_KEY: "test-key" } });
+  real = await startRealServer({ model, webRoot });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await real?.close();
+  await fake?.close();
+});
+
+beforeEach(async () => {
+  context = await browser.newContext();
+  page = await context.newPage();
+  page.on("dialog", (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.goto(real.url);
+});
+
+afterEach(() => context.close());
+
+describe("model output in the chat UI", () => {
+  it("renders scripts, event handlers and javascript: links inert", async () => {
+    fake.script(() => reply.text(HOSTILE));
+    await sendTopic(page, "hostile output");
+    await waitForRunStatus(page, "completed");
+    const result = page.locator(".result .markdown").last();
+    await expect(result.innerText()).resolves.toContain("Plain text first.");
+    expect(await page.locator(".markdown script, .markdown img[onerror], .markdown [onerror]").count()).toBe(0);
+    expect(await page.locator('a[href^="javascript:" i]').count()).toBe(0);
+    await result.getByText("click me").click();
+    await page.getByRole("button", { name: "Stop the run" }).or(page.getByRole("button", { name: "Run the crew" })).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    await expect(result.locator("a", { hasText: "docs" }).getAttribute("rel")).resolves.toContain("noopener");
+  });
+
+  it("explains a provider that rejects the API key", async () => {
+    fake.script(() => reply.unauthorized());
+    await sendTopic(page, "bad key");
+    await waitForRunStatus(page, "failed");
+    const banner = page.locator(".crew-run .banner-error");
+    await expect(banner.getAttribute("data-error-code")).resolves.toBe("provider_auth");
+    await expect(banner.innerText()).resolves.toContain("rejected the API key");
+  });
+
+  it("shows a rate-limit wait as such, then finishes", async () => {
+    let calls = 0;
+    fake.script(() => (++calls === 1 ? reply.rateLimited(2) : reply.text("All good.")));
+    await sendTopic(page, "slow provider");
+    const notice = page.getByTestId("retry-notice");
+    await notice.waitFor({ timeout: 30_000 });
+    await expect(notice.innerText()).resolves.toMatch(/Waiting .* before trying again \(attempt 1\)/);
+    await waitForRunStatus(page, "completed");
+  });
+});
