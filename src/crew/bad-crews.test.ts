@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CrewError } from "../events/crew-error.js";
+import { CrewError } from "../events/index.js";
 import { InvalidCrewError } from "./crew-problems.js";
 import { loadCrew } from "./load-crew.js";
 

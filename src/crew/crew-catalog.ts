@@ -4,8 +4,13 @@
  * another part of the file system. Loaded crews are cached until one of their files changes.
  */
 import { isAbsolute, resolve } from "node:path";
-import { CrewError, ErrorCode, toCrewError } from "../events/crew-error.js";
-import type { CrewProcess, ErrorInfo } from "../events/protocol.js";
+import {
+  CrewError,
+  ErrorCode,
+  toCrewError,
+  type CrewProcess,
+  type ErrorInfo,
+} from "../events/index.js";
 import { crewNamesIn, crewStamp, findCrewIn, isCrewFolder } from "./crew-folders.js";
 import { CREW_NAME_PATTERN } from "./crew-schema.js";
 import { requiredInputs } from "./interpolate.js";

@@ -3,7 +3,7 @@
  * problem names the file, the key path and the line, so a user can go straight to it:
  * `tasks.yaml:14 (research_task.agent): unknown agent "reseacher"; known agents: researcher, writer`.
  */
-import { CrewError, ErrorCode } from "../events/crew-error.js";
+import { CrewError, ErrorCode } from "../events/index.js";
 
 /** One thing wrong (or, as a warning, ignored) in a crew's files. */
 export interface CrewProblem {

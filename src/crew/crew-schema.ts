@@ -5,7 +5,7 @@
  * accepted with a warning so that an existing CrewAI project loads unchanged.
  */
 import { z } from "zod";
-import { inputValueSchema, processSchema } from "../events/protocol.js";
+import { inputValueSchema, processSchema } from "../events/index.js";
 
 /** Tools every crew can use without registering them. */
 export const BUILTIN_TOOLS: readonly string[] = ["read_file", "fetch_url"];

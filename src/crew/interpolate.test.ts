@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CrewError } from "../events/crew-error.js";
+import { CrewError } from "../events/index.js";
 import { interpolate, interpolateCrew, placeholdersOf, requiredInputs } from "./interpolate.js";
 import type { CrewDefinition } from "./types.js";
 

@@ -4,8 +4,7 @@
  * alone, so JSON examples in a task description survive. Values are strings, numbers and
  * booleans, written as text.
  */
-import { CrewError, ErrorCode } from "../events/crew-error.js";
-import type { Inputs } from "../events/protocol.js";
+import { CrewError, ErrorCode, type Inputs } from "../events/index.js";
 import type { CrewDefinition } from "./types.js";
 
 /** CrewAI's `interpolate_only` pattern. */

@@ -187,7 +187,10 @@ describe("loadCrew: several problems", () => {
       join(dir, "tasks.yaml"),
       "draft:\n  description: D\n  expected_output: E\n  agent: writter\n  context: [outline]\n",
     );
-    const error = await loadCrew(dir).catch((thrown: unknown) => thrown as Error);
+    const error = (await loadCrew(dir).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    )) as Error;
     expect(error).toMatchObject({ code: "invalid_crew" });
     const lines = error.message
       .split("\n")

@@ -6,7 +6,7 @@
  */
 import { stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
-import { CrewError, ErrorCode } from "../events/crew-error.js";
+import { CrewError, ErrorCode } from "../events/index.js";
 import { crewFileCandidates, CREW_FILES } from "./crew-folders.js";
 import { InvalidCrewError } from "./crew-problems.js";
 import type { CrewWarning } from "./crew-problems.js";

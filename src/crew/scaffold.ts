@@ -4,7 +4,7 @@
  */
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
-import { CrewError, ErrorCode } from "../events/crew-error.js";
+import { CrewError, ErrorCode } from "../events/index.js";
 import { CREW_NAME_PATTERN } from "./crew-schema.js";
 
 /** Options of {@link scaffoldCrew}. */

@@ -2,7 +2,7 @@
  * Checks what one entry says about another: a task's agent must exist, its context must name
  * earlier tasks without cycles, and every tool must be one the crew can use.
  */
-import type { CrewProcess } from "../events/protocol.js";
+import type { CrewProcess } from "../events/index.js";
 import { didYouMean } from "./crew-problems.js";
 import type { AgentYaml, TaskYaml } from "./crew-schema.js";
 import { report } from "./validate-entries.js";
