@@ -7,6 +7,12 @@ export {
   type StartRunRequest,
 } from "./run-manager.js";
 export type { RunLogger, RunWatch } from "./run.js";
-export { crewRunner, type CrewRunner, type CrewRunnerInfo, type ResolveRunner } from "./crew-runner.js";
+export {
+  crewRunner,
+  type CrewRunner,
+  type CrewRunnerInfo,
+  type ResolveRunner,
+} from "./crew-runner.js";
 export { recoverRuns } from "./recover-runs.js";
 export { replayEvents } from "./replay-events.js";
+export { catalogRunnerResolver, type CatalogRunnerOptions } from "./catalog-runner.js";

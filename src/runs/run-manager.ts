@@ -12,7 +12,6 @@ import {
   inputsSchema,
   toCrewError,
   type CrewEvent,
-  type Inputs,
 } from "../events/index.js";
 import { summarize, type RunSummary } from "../events/summarize.js";
 import type { ListRunsOptions, RunPage, RunRecord, RunStore } from "../store/index.js";
