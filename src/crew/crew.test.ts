@@ -176,7 +176,6 @@ describe("Crew definition", () => {
   it("answers info() with agents, tasks and required inputs", () => {
     expect(researchCrew().info()).toEqual({
       name: "research",
-      model: "offline",
       process: "sequential",
       agents: [
         { key: "researcher", role: "Senior {topic} Researcher" },
