@@ -66,7 +66,8 @@ export class CrewProcess {
     this.exited = this.#watch();
     this.#child.stdin.on("error", (error: NodeJS.ErrnoException) => {
       // A program is free not to read its inputs from stdin and to exit before we wrote them.
-      if (error.code !== "EPIPE" && error.code !== "ECONNRESET") options.onPipeError(`stdin: ${error.message}`);
+      if (error.code !== "EPIPE" && error.code !== "ECONNRESET")
+        options.onPipeError(`stdin: ${error.message}`);
     });
     this.#child.stdin.end(options.stdin);
   }
@@ -78,7 +79,9 @@ export class CrewProcess {
 
   /** The program's stderr as lines; ends when stderr closes. */
   stderrLines(): AsyncGenerator<string> {
-    return readLines(endOnDestroy(this.#child.stderr), { maxLineLength: this.options.maxLineLength });
+    return readLines(endOnDestroy(this.#child.stderr), {
+      maxLineLength: this.options.maxLineLength,
+    });
   }
 
   /** Asks the program to stop (SIGTERM) and kills it (SIGKILL) if it is still there after the grace time. */
@@ -97,7 +100,9 @@ export class CrewProcess {
     const decoder = new TextDecoder("utf-8", { fatal: false });
     child.stdout.on("data", (chunk: Buffer) => {
       if (stdoutLength >= this.options.maxStdoutLength) return;
-      const text = decoder.decode(chunk, { stream: true }).slice(0, this.options.maxStdoutLength - stdoutLength);
+      const text = decoder
+        .decode(chunk, { stream: true })
+        .slice(0, this.options.maxStdoutLength - stdoutLength);
       stdoutLength += text.length;
       chunks.push(text);
     });

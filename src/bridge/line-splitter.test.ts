@@ -13,11 +13,18 @@ describe("LineSplitter", () => {
   it("joins a UTF-8 sequence split across chunks", () => {
     const euro = bytes("price: 5€ ok\n"); // € is 3 bytes
     const cut = euro.indexOf(0xe2) + 1;
-    expect(split([euro.slice(0, cut), euro.slice(cut, cut + 1), euro.slice(cut + 1)])).toEqual(["price: 5€ ok"]);
+    expect(split([euro.slice(0, cut), euro.slice(cut, cut + 1), euro.slice(cut + 1)])).toEqual([
+      "price: 5€ ok",
+    ]);
   });
 
   it("ends lines at LF and CRLF, also when CR and LF arrive in different chunks", () => {
-    expect(split([bytes("one\r\ntwo\nthree\r"), bytes("\nfour\n")])).toEqual(["one", "two", "three", "four"]);
+    expect(split([bytes("one\r\ntwo\nthree\r"), bytes("\nfour\n")])).toEqual([
+      "one",
+      "two",
+      "three",
+      "four",
+    ]);
   });
 
   it("keeps a CR that is not followed by LF", () => {
@@ -41,7 +48,10 @@ describe("LineSplitter", () => {
 
   it("cuts lines longer than the limit and says how much was dropped, across chunks", () => {
     const lines = split(["abcdef", "ghij\nshort\n"], 4);
-    expect(lines).toEqual([`abcd${TRUNCATION_MARKER}6 chars]`, "shor" + `${TRUNCATION_MARKER}1 chars]`]);
+    expect(lines).toEqual([
+      `abcd${TRUNCATION_MARKER}6 chars]`,
+      "shor" + `${TRUNCATION_MARKER}1 chars]`,
+    ]);
   });
 
   it("reads lines from an async byte source", async () => {

@@ -83,7 +83,10 @@ export class LineSplitter {
   }
 
   #take(): string {
-    const line = this.#dropped > 0 ? `${this.#current}${TRUNCATION_MARKER}${this.#dropped} chars]` : this.#current;
+    const line =
+      this.#dropped > 0
+        ? `${this.#current}${TRUNCATION_MARKER}${this.#dropped} chars]`
+        : this.#current;
     this.#current = "";
     this.#dropped = 0;
     return line;

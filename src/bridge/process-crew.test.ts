@@ -10,10 +10,20 @@ import { ProcessCrew } from "./process-crew.js";
 import type { ProcessCrewOptions } from "./process-crew.js";
 
 const crewDir = join(dirname(fileURLToPath(import.meta.url)), "../../examples/python-crew");
-const agentsYaml = parse(readFileSync(join(crewDir, "config/agents.yaml"), "utf8")) as Record<string, { role: string }>;
-const tasksYaml = parse(readFileSync(join(crewDir, "config/tasks.yaml"), "utf8")) as Record<string, { description: string; agent: string }>;
+const agentsYaml = parse(readFileSync(join(crewDir, "config/agents.yaml"), "utf8")) as Record<
+  string,
+  { role: string }
+>;
+const tasksYaml = parse(readFileSync(join(crewDir, "config/tasks.yaml"), "utf8")) as Record<
+  string,
+  { description: string; agent: string }
+>;
 const agents = Object.entries(agentsYaml).map(([key, agent]) => ({ key, role: agent.role }));
-const tasks = Object.entries(tasksYaml).map(([key, task]) => ({ key, description: task.description, agent: task.agent }));
+const tasks = Object.entries(tasksYaml).map(([key, task]) => ({
+  key,
+  description: task.description,
+  agent: task.agent,
+}));
 
 interface ExitInfo {
   pid: number | undefined;
@@ -40,9 +50,14 @@ function fakeCrew(options: Partial<ProcessCrewOptions> = {}) {
   return { crew, diagnostics, exit };
 }
 
-async function collect(crew: ProcessCrew, inputs: Inputs, signal?: AbortSignal): Promise<CrewEvent[]> {
+async function collect(
+  crew: ProcessCrew,
+  inputs: Inputs,
+  signal?: AbortSignal,
+): Promise<CrewEvent[]> {
   const events: CrewEvent[] = [];
-  for await (const event of crew.stream(inputs, signal === undefined ? {} : { signal })) events.push(event);
+  for await (const event of crew.stream(inputs, signal === undefined ? {} : { signal }))
+    events.push(event);
   return events;
 }
 
@@ -54,7 +69,8 @@ function runEnd(events: CrewEvent[]): EventOf<"run.end"> {
 
 /** Every run: valid events, gapless seq from 1, run.start first, exactly one run.end last. */
 function expectWellFormed(events: CrewEvent[]): void {
-  for (const event of events) expect(parseEvent(event)).toMatchObject({ ok: true, event: { type: event.type } });
+  for (const event of events)
+    expect(parseEvent(event)).toMatchObject({ ok: true, event: { type: event.type } });
   expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
   expect(new Set(events.map((event) => event.runId)).size).toBe(1);
   expect(events[0]?.type).toBe("run.start");
@@ -85,8 +101,14 @@ describe("ProcessCrew", () => {
       ["reporting_task", "reporting_analyst", 2, 3],
     ]);
     // Folded YAML (`>`) joins the lines: the description is the whole paragraph, filled in.
-    expect(starts[0]?.description).toBe("Conduct a thorough research about AI LLMs. Make sure you find any interesting and relevant information about it.");
-    expect(events.filter((event) => event.type === "task.end").map((event) => event.task)).toEqual(["research_task", "analysis_task", "reporting_task"]);
+    expect(starts[0]?.description).toBe(
+      "Conduct a thorough research about AI LLMs. Make sure you find any interesting and relevant information about it.",
+    );
+    expect(events.filter((event) => event.type === "task.end").map((event) => event.task)).toEqual([
+      "research_task",
+      "analysis_task",
+      "reporting_task",
+    ]);
     const steps = events.filter((event) => event.type === "agent.step");
     expect(steps.map((event) => [event.task, event.step, event.kind])).toEqual([
       ["research_task", 1, "thought"],
@@ -102,7 +124,11 @@ describe("ProcessCrew", () => {
     for (const event of inside) expect([event.agent, event.task]).not.toContain(undefined);
     const deltas = events.filter((event) => event.type === "text.delta");
     expect(deltas.length).toBeGreaterThanOrEqual(2);
-    expect(deltas.every((event) => event.task === "reporting_task" && event.agent === "reporting_analyst")).toBe(true);
+    expect(
+      deltas.every(
+        (event) => event.task === "reporting_task" && event.agent === "reporting_analyst",
+      ),
+    ).toBe(true);
 
     const end = runEnd(events);
     expect(end.status).toBe("completed");
@@ -110,9 +136,13 @@ describe("ProcessCrew", () => {
     expect(deltas.map((event) => event.delta).join("")).toBe(end.result);
     const lastTaskEnd = events.filter((event) => event.type === "task.end").at(-1);
     expect(lastTaskEnd?.output).toBe(end.result);
-    expect(events.filter((event) => event.type === "task.end")[0]?.output).toBe("Ten findings about AI LLMs, with sources.");
+    expect(events.filter((event) => event.type === "task.end")[0]?.output).toBe(
+      "Ten findings about AI LLMs, with sources.",
+    );
 
-    expect(diagnostics).toContain("WARNING: this is crewstream's stand-in crew; no model is called");
+    expect(diagnostics).toContain(
+      "WARNING: this is crewstream's stand-in crew; no model is called",
+    );
     expect(diagnostics.some((line) => line.includes('"topic": "AI LLMs"'))).toBe(true);
     expect(diagnostics.some((line) => line.includes('"type"'))).toBe(false);
   });
@@ -150,7 +180,9 @@ describe("ProcessCrew", () => {
     expect(end.error?.message).toContain("Traceback (most recent call last):");
     expect(end.error?.message).toContain("RuntimeError: the model returned an empty answer");
     expect(diagnostics.some((line) => line.startsWith("RuntimeError:"))).toBe(true);
-    expect(events.some((event) => event.type === "task.end" && event.task === "analysis_task")).toBe(false);
+    expect(
+      events.some((event) => event.type === "task.end" && event.task === "analysis_task"),
+    ).toBe(false);
   });
 
   it("kills a program that runs past its time limit and fails with timeout", async () => {
@@ -170,7 +202,10 @@ describe("ProcessCrew", () => {
     const { crew, exit } = fakeCrew();
     const controller = new AbortController();
     const events: CrewEvent[] = [];
-    for await (const event of crew.stream({ topic: "AI LLMs", mode: "stubborn" }, { signal: controller.signal })) {
+    for await (const event of crew.stream(
+      { topic: "AI LLMs", mode: "stubborn" },
+      { signal: controller.signal },
+    )) {
       events.push(event);
       if (event.type === "agent.step") controller.abort();
     }
@@ -209,7 +244,9 @@ describe("ProcessCrew", () => {
     expect(runEnd(events).status).toBe("completed");
     expect(diagnostics).toContain("invalid utf-8: \uFFFD\uFFFD and \uFFFD( here");
     const long = diagnostics.find((line) => line.startsWith("yyyy"));
-    expect(long).toBe(`${"y".repeat(64 * 1024)}${TRUNCATION_MARKER}${200 * 1024 - 64 * 1024} chars]`);
+    expect(long).toBe(
+      `${"y".repeat(64 * 1024)}${TRUNCATION_MARKER}${200 * 1024 - 64 * 1024} chars]`,
+    );
     expect(diagnostics).toContain("a windows line");
     expect(diagnostics.at(-1)).toBe("a last line without newline");
   });
@@ -235,6 +272,8 @@ describe("ProcessCrew", () => {
   });
 
   it("refuses an empty command", () => {
-    expect(() => fakeCrew({ command: [] })).toThrow(expect.objectContaining({ code: "invalid_crew" }));
+    expect(() => fakeCrew({ command: [] })).toThrow(
+      expect.objectContaining({ code: "invalid_crew" }),
+    );
   });
 });

@@ -8,54 +8,36 @@ import { randomUUID } from "node:crypto";
 import { CrewError, ErrorCode, EventStamper, ZERO_USAGE } from "../events/index.js";
 import type { CrewEvent, ErrorInfo, Inputs, RunEndEvent } from "../events/index.js";
 import type { RunOptions } from "../crew/index.js";
+import type { CrewRunner } from "../runs/index.js";
 import { CrewProcess } from "./crew-process.js";
 import { DEFAULT_MAX_LINE_LENGTH } from "./line-splitter.js";
-import { ERROR_TAIL_LINES, processError, resultFromStdout, timeoutError } from "./process-result.js";
+import {
+  ERROR_TAIL_LINES,
+  processError,
+  resultFromStdout,
+  timeoutError,
+} from "./process-result.js";
 import { classifyStderrLine } from "./stderr-line.js";
 import { TaskTracker } from "./task-tracker.js";
-import type { KnownAgent, KnownTask } from "./task-tracker.js";
+import type { KnownAgent } from "./task-tracker.js";
+import type { ProcessCrewOptions } from "./process-crew-options.js";
+import { stopSignals } from "./stop-signals.js";
+import type { StopReason } from "./stop-signals.js";
 
-/** Options of {@link ProcessCrew}. */
-export interface ProcessCrewOptions {
-  /** The crew's name, reported in `run.start`. */
-  name: string;
-  /** Program and fixed arguments, run without a shell: `["python3", "crew/run.py"]`. */
-  command: readonly string[];
-  /** Working directory of the program (the crew's folder). */
-  cwd: string;
-  /** Variables added to the inherited environment (model keys are inherited as they are). */
-  env?: Record<string, string>;
-  /** The program is stopped and the run fails with `timeout` after this long. */
-  timeoutMs?: number;
-  /** Time between SIGTERM and SIGKILL when the run is cancelled or times out. Default 5000. */
-  killGraceMs?: number;
-  /** The crew's agents (agents.yaml), matched to progress lines by role. */
-  agents?: readonly KnownAgent[];
-  /** The crew's tasks (tasks.yaml), matched to progress lines by their description's first line. */
-  tasks?: readonly KnownTask[];
-  /** Names of the inputs the program needs; runs without them are refused by the run manager. */
-  inputs?: readonly string[];
-  /** Called with every stderr line that is neither progress nor an event (logs, tracebacks). */
-  onDiagnostic?: (line: string, runId: string) => void;
-  /** Called once per run when the program has ended: how, and its pid (for logs). */
-  onProcessExit?: (exit: { runId: string; pid: number | undefined; code: number | null; signal: NodeJS.Signals | null }) => void;
-  /** Longest stderr line kept, in characters. Default 64 Ki. */
-  maxLineLength?: number;
-  /** Most stdout characters kept as the result. Default 8 Mi. */
-  maxResultLength?: number;
-}
-
-type StopReason = "cancelled" | "timeout";
+export type { ProcessCrewOptions } from "./process-crew-options.js";
 
 /** Runs a crew program and streams its progress as protocol events. */
-export class ProcessCrew {
+export class ProcessCrew implements CrewRunner {
   /** The crew's name. */
   readonly name: string;
   readonly #options: ProcessCrewOptions;
 
   constructor(options: ProcessCrewOptions) {
     if (options.command.length === 0 || options.command[0] === "") {
-      throw new CrewError(ErrorCode.INVALID_CREW, `Crew "${options.name}": \`command:\` must name a program to run, e.g. ["python3", "crew/run.py"].`);
+      throw new CrewError(
+        ErrorCode.INVALID_CREW,
+        `Crew "${options.name}": \`command:\` must name a program to run, e.g. ["python3", "crew/run.py"].`,
+      );
     }
     this.name = options.name;
     this.#options = options;
@@ -67,8 +49,20 @@ export class ProcessCrew {
   }
 
   /** What the crew declares: its agents, tasks and inputs. */
-  info(): { name: string; process: "sequential"; agents: KnownAgent[]; tasks: { key: string; agent?: string }[]; inputs: string[] } {
-    return { name: this.name, process: "sequential", agents: [...(this.#options.agents ?? [])], tasks: this.#runStartTasks(), inputs: this.requiredInputs() };
+  info(): {
+    name: string;
+    process: "sequential";
+    agents: KnownAgent[];
+    tasks: { key: string; agent?: string }[];
+    inputs: string[];
+  } {
+    return {
+      name: this.name,
+      process: "sequential",
+      agents: [...(this.#options.agents ?? [])],
+      tasks: this.#runStartTasks(),
+      inputs: this.requiredInputs(),
+    };
   }
 
   /**
@@ -87,12 +81,33 @@ export class ProcessCrew {
       if (tail.length > ERROR_TAIL_LINES) tail.shift();
       this.#options.onDiagnostic?.(line, runId);
     };
-    const end = (status: RunEndEvent["status"], extra: { result?: string; error?: ErrorInfo }): CrewEvent =>
-      stamper.stamp({ type: "run.end", status, ...extra, usage: { ...ZERO_USAGE }, durationMs: Date.now() - startedAt });
+    const end = (
+      status: RunEndEvent["status"],
+      extra: { result?: string; error?: ErrorInfo },
+    ): CrewEvent =>
+      stamper.stamp({
+        type: "run.end",
+        status,
+        ...extra,
+        usage: { ...ZERO_USAGE },
+        durationMs: Date.now() - startedAt,
+      });
 
-    yield stamper.stamp({ type: "run.start", crew: this.name, process: "sequential", inputs, agents: [...(this.#options.agents ?? [])], tasks: this.#runStartTasks() });
+    yield stamper.stamp({
+      type: "run.start",
+      crew: this.name,
+      process: "sequential",
+      inputs,
+      agents: [...(this.#options.agents ?? [])],
+      tasks: this.#runStartTasks(),
+    });
     if (options.signal?.aborted === true) {
-      yield end("cancelled", { error: { code: ErrorCode.CANCELLED, message: "The run was cancelled before the crew process started." } });
+      yield end("cancelled", {
+        error: {
+          code: ErrorCode.CANCELLED,
+          message: "The run was cancelled before the crew process started.",
+        },
+      });
       return;
     }
 
@@ -107,7 +122,14 @@ export class ProcessCrew {
       maxStdoutLength: this.#options.maxResultLength ?? 8 * 1024 * 1024,
       onPipeError: diagnostic,
     });
-    void child.exited.then((exit) => this.#options.onProcessExit?.({ runId, pid: child.pid, code: exit.code, signal: exit.signal }));
+    void child.exited.then((exit) =>
+      this.#options.onProcessExit?.({
+        runId,
+        pid: child.pid,
+        code: exit.code,
+        signal: exit.signal,
+      }),
+    );
     const { stopped, dispose } = stopSignals(options.signal, this.#options.timeoutMs);
     const lines = child.stderrLines();
     let finished = false;
@@ -147,7 +169,9 @@ export class ProcessCrew {
             }
             yield end("completed", { result });
           } else {
-            yield end("failed", { error: processError(this.#options.command, exit, tail).toInfo() });
+            yield end("failed", {
+              error: processError(this.#options.command, exit, tail).toInfo(),
+            });
           }
           return;
         }
@@ -157,7 +181,12 @@ export class ProcessCrew {
       finished = true;
       yield stop === "timeout"
         ? end("failed", { error: timeoutError(this.#options.timeoutMs ?? 0).toInfo() })
-        : end("cancelled", { error: { code: ErrorCode.CANCELLED, message: "The run was cancelled; the crew process was stopped." } });
+        : end("cancelled", {
+            error: {
+              code: ErrorCode.CANCELLED,
+              message: "The run was cancelled; the crew process was stopped.",
+            },
+          });
     } finally {
       dispose();
       if (!finished) child.stop();
@@ -165,28 +194,21 @@ export class ProcessCrew {
   }
 
   #runStartTasks(): { key: string; agent?: string }[] {
-    return (this.#options.tasks ?? []).map((task) => (task.agent === undefined ? { key: task.key } : { key: task.key, agent: task.agent }));
+    return (this.#options.tasks ?? []).map((task) =>
+      task.agent === undefined ? { key: task.key } : { key: task.key, agent: task.agent },
+    );
   }
 
   /** The inherited environment (model keys included), the crew's variables, and the run's. */
   #environment(runId: string, options: RunOptions): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { PYTHONUNBUFFERED: "1", PYTHONIOENCODING: "utf-8", ...process.env, ...this.#options.env, CREWSTREAM_RUN_ID: runId };
+    const env: NodeJS.ProcessEnv = {
+      PYTHONUNBUFFERED: "1",
+      PYTHONIOENCODING: "utf-8",
+      ...process.env,
+      ...this.#options.env,
+      CREWSTREAM_RUN_ID: runId,
+    };
     if (typeof options.model === "string") env.CREWSTREAM_MODEL = options.model;
     return env;
   }
-}
-
-/** A promise that answers why the run must stop (abort or time limit), and a way to stop listening. */
-function stopSignals(signal: AbortSignal | undefined, timeoutMs: number | undefined): { stopped: Promise<StopReason>; dispose: () => void } {
-  let dispose = (): void => undefined;
-  const stopped = new Promise<StopReason>((resolve) => {
-    const onAbort = (): void => resolve("cancelled");
-    signal?.addEventListener("abort", onAbort, { once: true });
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => resolve("timeout"), timeoutMs);
-    dispose = () => {
-      signal?.removeEventListener("abort", onAbort);
-      clearTimeout(timer);
-    };
-  });
-  return { stopped, dispose };
 }

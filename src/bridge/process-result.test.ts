@@ -18,13 +18,18 @@ describe("resultFromStdout", () => {
 
 describe("processError", () => {
   it("quotes the exit code and the stderr tail, cutting very long lines", () => {
-    const error = processError(["python3", "run.py"], { code: 2, signal: null, stdout: "" }, ["boom", "x".repeat(600)]);
+    const error = processError(["python3", "run.py"], { code: 2, signal: null, stdout: "" }, [
+      "boom",
+      "x".repeat(600),
+    ]);
     expect(error.code).toBe("process_failed");
     expect(error.message).toContain("(python3 run.py) exited with code 2");
     expect(error.message).toContain(`boom\n${"x".repeat(500)}…`);
   });
 
   it("says when stderr was empty", () => {
-    expect(processError(["prog"], { code: 1, signal: null, stdout: "" }, []).message).toContain("It wrote nothing on stderr.");
+    expect(processError(["prog"], { code: 1, signal: null, stdout: "" }, []).message).toContain(
+      "It wrote nothing on stderr.",
+    );
   });
 });

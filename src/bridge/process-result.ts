@@ -35,18 +35,34 @@ export function resultFromStdout(stdout: string): string {
 }
 
 /** The error of a program that could not start, failed, or was killed by something else. */
-export function processError(command: readonly string[], exit: ProcessExit, stderrTail: readonly string[]): CrewError {
+export function processError(
+  command: readonly string[],
+  exit: ProcessExit,
+  stderrTail: readonly string[],
+): CrewError {
   const program = command[0] ?? "";
   if (exit.spawnError !== undefined) {
-    const reason = exit.spawnError.code === "ENOENT"
-      ? `command not found: "${program}". Install it or fix \`command:\` in the crew's crew.yaml`
-      : `could not start "${program}": ${exit.spawnError.message}`;
-    return new CrewError(ErrorCode.PROCESS_FAILED, `The crew process did not start (${reason}).`, { cause: exit.spawnError });
+    const reason =
+      exit.spawnError.code === "ENOENT"
+        ? `command not found: "${program}". Install it or fix \`command:\` in the crew's crew.yaml`
+        : `could not start "${program}": ${exit.spawnError.message}`;
+    return new CrewError(ErrorCode.PROCESS_FAILED, `The crew process did not start (${reason}).`, {
+      cause: exit.spawnError,
+    });
   }
-  const how = exit.signal !== null ? `was killed by signal ${exit.signal}` : `exited with code ${exit.code ?? "unknown"}`;
-  const tail = stderrTail.map((line) => (line.length > TAIL_LINE_LENGTH ? `${line.slice(0, TAIL_LINE_LENGTH)}…` : line));
-  const quoted = tail.length === 0 ? " It wrote nothing on stderr." : ` Last stderr lines:\n${tail.join("\n")}`;
-  return new CrewError(ErrorCode.PROCESS_FAILED, `The crew process (${command.join(" ")}) ${how}.${quoted}`);
+  const how =
+    exit.signal !== null
+      ? `was killed by signal ${exit.signal}`
+      : `exited with code ${exit.code ?? "unknown"}`;
+  const tail = stderrTail.map((line) =>
+    line.length > TAIL_LINE_LENGTH ? `${line.slice(0, TAIL_LINE_LENGTH)}…` : line,
+  );
+  const quoted =
+    tail.length === 0 ? " It wrote nothing on stderr." : ` Last stderr lines:\n${tail.join("\n")}`;
+  return new CrewError(
+    ErrorCode.PROCESS_FAILED,
+    `The crew process (${command.join(" ")}) ${how}.${quoted}`,
+  );
 }
 
 /** The error of a program stopped for running past its time limit. */

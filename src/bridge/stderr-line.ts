@@ -41,7 +41,17 @@ export type StderrLine = ProgressLine | EventLine | DiagnosticLine;
  * be answered because stdin is closed after the inputs.
  */
 export const PASSTHROUGH_TYPES: ReadonlySet<string> = new Set<string>(
-  EVENT_TYPES.filter((type) => !["run.start", "run.end", "task.start", "task.end", "input.request", "input.response"].includes(type)),
+  EVENT_TYPES.filter(
+    (type) =>
+      ![
+        "run.start",
+        "run.end",
+        "task.start",
+        "task.end",
+        "input.request",
+        "input.response",
+      ].includes(type),
+  ),
 );
 
 /** Classifies a line. Never throws. */
@@ -54,9 +64,14 @@ export function classifyStderrLine(line: string): StderrLine {
   } catch {
     return { kind: "diagnostic", text: line };
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return { kind: "diagnostic", text: line };
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return { kind: "diagnostic", text: line };
   const record = value as Record<string, unknown>;
-  if (record.type === "progress" && typeof record.agent === "string" && typeof record.task === "string") {
+  if (
+    record.type === "progress" &&
+    typeof record.agent === "string" &&
+    typeof record.task === "string"
+  ) {
     return progressLine(record, record.agent, record.task);
   }
   if (typeof record.type === "string" && PASSTHROUGH_TYPES.has(record.type)) {
@@ -68,7 +83,12 @@ export function classifyStderrLine(line: string): StderrLine {
 
 function progressLine(record: Record<string, unknown>, agent: string, task: string): ProgressLine {
   const kind = stepKindSchema.safeParse(record.kind ?? record.step_kind);
-  const line: ProgressLine = { kind: "progress", agent, task, stepKind: kind.success ? kind.data : "thought" };
+  const line: ProgressLine = {
+    kind: "progress",
+    agent,
+    task,
+    stepKind: kind.success ? kind.data : "thought",
+  };
   if (typeof record.text === "string" && record.text !== "") line.text = record.text;
   return line;
 }

@@ -18,22 +18,40 @@ function progress(agent: string, task: string, extra: Partial<ProgressLine> = {}
 
 describe("classifyStderrLine", () => {
   it("recognises the seed's progress line, with an optional kind and text", () => {
-    expect(classifyStderrLine('{"type":"progress","agent":"A","task":"T","timestamp":"2024-01-01T00:00:00Z"}')).toEqual({
+    expect(
+      classifyStderrLine(
+        '{"type":"progress","agent":"A","task":"T","timestamp":"2024-01-01T00:00:00Z"}',
+      ),
+    ).toEqual({
       kind: "progress",
       agent: "A",
       task: "T",
       stepKind: "thought",
     });
-    expect(classifyStderrLine('{"type":"progress","agent":"A","task":"T","kind":"tool","text":"search"}')).toMatchObject({ stepKind: "tool", text: "search" });
-    expect(classifyStderrLine('{"type":"progress","agent":"A","task":"T","kind":"dance"}')).toMatchObject({ stepKind: "thought" });
+    expect(
+      classifyStderrLine(
+        '{"type":"progress","agent":"A","task":"T","kind":"tool","text":"search"}',
+      ),
+    ).toMatchObject({ stepKind: "tool", text: "search" });
+    expect(
+      classifyStderrLine('{"type":"progress","agent":"A","task":"T","kind":"dance"}'),
+    ).toMatchObject({ stepKind: "thought" });
   });
 
   it("passes step-level protocol events and strips the envelope the bridge assigns", () => {
-    expect(classifyStderrLine('{"v":1,"runId":"x","seq":9,"ts":"t","type":"text.delta","delta":"hi"}')).toEqual({ kind: "event", fields: { type: "text.delta", delta: "hi" } });
+    expect(
+      classifyStderrLine('{"v":1,"runId":"x","seq":9,"ts":"t","type":"text.delta","delta":"hi"}'),
+    ).toEqual({ kind: "event", fields: { type: "text.delta", delta: "hi" } });
   });
 
   it("keeps lifecycle events, other JSON and plain text as diagnostics", () => {
-    for (const line of ['{"type":"run.end","status":"completed"}', '{"level":"info"}', "[1, 2]", "Traceback (most recent call last):", "{not json}"]) {
+    for (const line of [
+      '{"type":"run.end","status":"completed"}',
+      '{"level":"info"}',
+      "[1, 2]",
+      "Traceback (most recent call last):",
+      "{not json}",
+    ]) {
       expect(classifyStderrLine(line)).toEqual({ kind: "diagnostic", text: line });
     }
   });
@@ -44,8 +62,22 @@ describe("TaskTracker", () => {
     const tracker = new TaskTracker(agents, tasks, { topic: "Rust" }, () => 1000);
     const drafts = tracker.progress(progress("Rust Researcher", "Research Rust in depth."));
     expect(drafts).toEqual([
-      { type: "task.start", task: "research", index: 0, total: 2, description: "Research Rust in depth.\nUse sources.", agent: "researcher" },
-      { type: "agent.step", agent: "researcher", task: "research", step: 1, kind: "thought", text: "Research Rust in depth." },
+      {
+        type: "task.start",
+        task: "research",
+        index: 0,
+        total: 2,
+        description: "Research Rust in depth.\nUse sources.",
+        agent: "researcher",
+      },
+      {
+        type: "agent.step",
+        agent: "researcher",
+        task: "research",
+        step: 1,
+        kind: "thought",
+        text: "Research Rust in depth.",
+      },
     ]);
   });
 
@@ -53,34 +85,68 @@ describe("TaskTracker", () => {
     let now = 1000;
     const tracker = new TaskTracker(agents, tasks, { topic: "Rust" }, () => now);
     tracker.progress(progress("Rust Researcher", "Research Rust in depth."));
-    expect(tracker.passthrough({ type: "text.delta", delta: "notes " })).toEqual({ type: "text.delta", delta: "notes ", task: "research", agent: "researcher" });
+    expect(tracker.passthrough({ type: "text.delta", delta: "notes " })).toEqual({
+      type: "text.delta",
+      delta: "notes ",
+      task: "research",
+      agent: "researcher",
+    });
     tracker.passthrough({ type: "text.delta", delta: "done" });
     now = 1500;
     const drafts = tracker.progress(progress("Rust Writer", "Write a report on Rust."));
-    expect(drafts[0]).toEqual({ type: "task.end", task: "research", agent: "researcher", output: "notes done", usage: { inputTokens: 0, outputTokens: 0 }, durationMs: 500 });
-    expect(drafts[1]).toMatchObject({ type: "task.start", task: "write", agent: "writer", index: 1 });
-    expect(tracker.finish("final")).toMatchObject([{ type: "task.end", task: "write", output: "final" }]);
+    expect(drafts[0]).toEqual({
+      type: "task.end",
+      task: "research",
+      agent: "researcher",
+      output: "notes done",
+      usage: { inputTokens: 0, outputTokens: 0 },
+      durationMs: 500,
+    });
+    expect(drafts[1]).toMatchObject({
+      type: "task.start",
+      task: "write",
+      agent: "writer",
+      index: 1,
+    });
+    expect(tracker.finish("final")).toMatchObject([
+      { type: "task.end", task: "write", output: "final" },
+    ]);
     expect(tracker.finish()).toEqual([]);
   });
 
   it("gives the next declared task to a line that matches none, and new keys beyond them", () => {
     const tracker = new TaskTracker(agents, tasks, { topic: "Rust" });
-    expect(tracker.progress(progress("Someone Else", "Something unexpected"))[0]).toMatchObject({ task: "research", agent: "someone_else" });
+    expect(tracker.progress(progress("Someone Else", "Something unexpected"))[0]).toMatchObject({
+      task: "research",
+      agent: "someone_else",
+    });
     tracker.progress(progress("Rust Writer", "Write a report on Rust."));
-    expect(tracker.progress(progress("Rust Writer", "An extra task!"))[1]).toMatchObject({ type: "task.start", task: "an_extra_task", index: 2, total: 3 });
+    expect(tracker.progress(progress("Rust Writer", "An extra task!"))[1]).toMatchObject({
+      type: "task.start",
+      task: "an_extra_task",
+      index: 2,
+      total: 3,
+    });
   });
 
   it("refuses passthrough fields that do not make a valid event", () => {
     const tracker = new TaskTracker([], [], {});
     expect(tracker.passthrough({ type: "text.delta", delta: 42 })).toBeUndefined();
     expect(tracker.passthrough({ type: "tool.call", tool: "search" })).toBeUndefined();
-    expect(tracker.passthrough({ type: "tool.call", callId: "c1", tool: "search", args: { q: "x" } })).toEqual({ type: "tool.call", callId: "c1", tool: "search", args: { q: "x" } });
+    expect(
+      tracker.passthrough({ type: "tool.call", callId: "c1", tool: "search", args: { q: "x" } }),
+    ).toEqual({ type: "tool.call", callId: "c1", tool: "search", args: { q: "x" } });
   });
 
   it("numbers passthrough agent steps after the progress steps of the same task", () => {
     const tracker = new TaskTracker(agents, tasks, { topic: "Rust" });
     tracker.progress(progress("Rust Researcher", "Research Rust in depth."));
-    expect(tracker.passthrough({ type: "agent.step", kind: "answer", text: "ok" })).toMatchObject({ step: 2, task: "research" });
-    expect(tracker.progress(progress("Rust Researcher", "Research Rust in depth."))[0]).toMatchObject({ step: 3 });
+    expect(tracker.passthrough({ type: "agent.step", kind: "answer", text: "ok" })).toMatchObject({
+      step: 2,
+      task: "research",
+    });
+    expect(
+      tracker.progress(progress("Rust Researcher", "Research Rust in depth."))[0],
+    ).toMatchObject({ step: 3 });
   });
 });

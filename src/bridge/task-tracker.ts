@@ -41,7 +41,12 @@ export class TaskTracker {
   #current: CurrentTask | undefined;
   #nextIndex = 0;
 
-  constructor(agents: readonly KnownAgent[], tasks: readonly KnownTask[], inputs: Inputs, private readonly now: () => number = Date.now) {
+  constructor(
+    agents: readonly KnownAgent[],
+    tasks: readonly KnownTask[],
+    inputs: Inputs,
+    private readonly now: () => number = Date.now,
+  ) {
     this.#agents = [...agents];
     this.#tasks = tasks;
     this.#inputs = inputs;
@@ -65,7 +70,13 @@ export class TaskTracker {
     current.steps += 1;
     const text = line.text ?? line.task;
     current.lastStepText = text;
-    const step = { type: "agent.step" as const, task: current.key, step: current.steps, kind: line.stepKind, text };
+    const step = {
+      type: "agent.step" as const,
+      task: current.key,
+      step: current.steps,
+      kind: line.stepKind,
+      text,
+    };
     drafts.push(agent === undefined ? step : { ...step, agent });
     return drafts;
   }
@@ -80,10 +91,17 @@ export class TaskTracker {
     if (draft.task === undefined && current !== undefined) draft.task = current.key;
     if (draft.agent === undefined && current?.agent !== undefined) draft.agent = current.agent;
     if (draft.type === "agent.step" && current !== undefined) {
-      current.steps = typeof draft.step === "number" ? Math.max(current.steps, draft.step) : current.steps + 1;
+      current.steps =
+        typeof draft.step === "number" ? Math.max(current.steps, draft.step) : current.steps + 1;
       draft.step ??= current.steps;
     }
-    const checked = parseEvent({ ...draft, v: 1, runId: "check", seq: 1, ts: new Date(0).toISOString() });
+    const checked = parseEvent({
+      ...draft,
+      v: 1,
+      runId: "check",
+      seq: 1,
+      ts: new Date(0).toISOString(),
+    });
     if (!checked.ok || checked.event === null) return undefined;
     if (current !== undefined && draft.task === current.key) {
       if (checked.event.type === "text.delta") current.deltas += checked.event.delta;
@@ -101,8 +119,16 @@ export class TaskTracker {
     if (current === undefined) return [];
     this.#current = undefined;
     const text = output ?? (current.deltas !== "" ? current.deltas : current.lastStepText);
-    const draft = { type: "task.end", task: current.key, output: text, usage: { ...ZERO_USAGE }, durationMs: Math.max(0, this.now() - current.startedAt) };
-    return [(current.agent === undefined ? draft : { ...draft, agent: current.agent }) as EventDraft];
+    const draft = {
+      type: "task.end",
+      task: current.key,
+      output: text,
+      usage: { ...ZERO_USAGE },
+      durationMs: Math.max(0, this.now() - current.startedAt),
+    };
+    return [
+      (current.agent === undefined ? draft : { ...draft, agent: current.agent }) as EventDraft,
+    ];
   }
 
   #start(line: ProgressLine): EventDraft {
@@ -112,8 +138,19 @@ export class TaskTracker {
     this.#usedTasks.add(key);
     const agent = this.#agentKey(line.agent) ?? known?.agent;
     const index = this.#nextIndex++;
-    this.#current = { key, line: normalize(line.task), agent, startedAt: this.now(), steps: 0, deltas: "", lastStepText: "" };
-    const description = known?.description === undefined ? line.task : fillPlaceholders(known.description, this.#inputs).trim();
+    this.#current = {
+      key,
+      line: normalize(line.task),
+      agent,
+      startedAt: this.now(),
+      steps: 0,
+      deltas: "",
+      lastStepText: "",
+    };
+    const description =
+      known?.description === undefined
+        ? line.task
+        : fillPlaceholders(known.description, this.#inputs).trim();
     const total = Math.max(this.#tasks.length, index + 1);
     const draft = { type: "task.start", task: key, index, total, description };
     return (agent === undefined ? draft : { ...draft, agent }) as EventDraft;
@@ -127,12 +164,15 @@ export class TaskTracker {
   #matchTask(line: string): KnownTask | undefined {
     const unused = this.#tasks.filter((task) => !this.#usedTasks.has(task.key));
     const wanted = normalize(line);
-    const firstOf = (task: KnownTask): string => normalize(firstLine(fillPlaceholders(task.description ?? "", this.#inputs)));
+    const firstOf = (task: KnownTask): string =>
+      normalize(firstLine(fillPlaceholders(task.description ?? "", this.#inputs)));
     return (
       unused.find((task) => firstOf(task) === wanted) ??
       unused.find((task) => {
         const first = firstOf(task);
-        return first !== "" && wanted !== "" && (first.startsWith(wanted) || wanted.startsWith(first));
+        return (
+          first !== "" && wanted !== "" && (first.startsWith(wanted) || wanted.startsWith(first))
+        );
       }) ??
       unused[0]
     );
@@ -142,7 +182,9 @@ export class TaskTracker {
   #agentKey(role: string): string | undefined {
     const wanted = normalize(role);
     if (wanted === "") return undefined;
-    const known = this.#agents.find((agent) => normalize(fillPlaceholders(agent.role, this.#inputs)) === wanted);
+    const known = this.#agents.find(
+      (agent) => normalize(fillPlaceholders(agent.role, this.#inputs)) === wanted,
+    );
     if (known !== undefined) return known.key;
     const key = slugKey(role, "agent", new Set(this.#agents.map((agent) => agent.key)));
     this.#agents.push({ key, role: role.trim() });
