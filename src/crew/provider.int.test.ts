@@ -88,6 +88,23 @@ describe("engine against an OpenAI-compatible server", () => {
     expect(events.at(-1)).toMatchObject({ status: "completed", result: "Owls see in the dark." });
   });
 
+  it("reports a call of an unknown tool as a failed tool.result and goes on", async () => {
+    fake.script([
+      reply.toolCall("web_search", { q: "owls" }, "call-x"),
+      reply.text("Answered without it."),
+    ]);
+    const events = await run(crew(["lookup_fact"]));
+    expect(events.find((e) => e.type === "tool.call")).toMatchObject({
+      callId: "call-x",
+      tool: "web_search",
+    });
+    expect(events.find((e) => e.type === "tool.result")).toMatchObject({
+      callId: "call-x",
+      error: { code: "tool_error" },
+    });
+    expect(events.at(-1)).toMatchObject({ status: "completed", result: "Answered without it." });
+  });
+
   it("retries a 429 after Retry-After, reporting llm.retry, then succeeds", async () => {
     fake.script([reply.rateLimited(0, 30), reply.text("Fine now.")]);
     const events = await run(crew());
