@@ -36,6 +36,7 @@ afterEach(async () => {
 
 describe("CrewCatalog.list", () => {
   it("lists crew folders with agents, tasks and required inputs; broken ones with their error", async () => {
+    // Without a configured default, the first engine crew that loads is the default.
     const catalog = new CrewCatalog({ dirs: [crews] });
     const list = await catalog.list();
     expect(list.map((crew) => crew.name)).toEqual(["broken", "python-crew", "research-crew"]);
@@ -54,12 +55,12 @@ describe("CrewCatalog.list", () => {
     expect(python).toMatchObject({
       kind: "process",
       process: "sequential",
-      default: true,
+      default: false,
       inputs: [],
     });
     expect(research).toMatchObject({
       kind: "crew",
-      default: false,
+      default: true,
       process: "sequential",
       inputs: [],
       dir: join(crews, "research-crew"),
@@ -75,6 +76,12 @@ describe("CrewCatalog.list", () => {
       "reviewer",
     ]);
     expect(research?.agents[0]?.role).toBe("{topic} Senior Research Analyst");
+  });
+
+  it("falls back to a process crew when no engine crew loads", async () => {
+    await rm(join(crews, "research-crew"), { recursive: true });
+    const list = await new CrewCatalog({ dirs: [crews] }).list();
+    expect(list.filter((crew) => crew.default).map((crew) => crew.name)).toEqual(["python-crew"]);
   });
 
   it("marks the configured default and lets earlier folders hide later ones", async () => {

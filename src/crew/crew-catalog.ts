@@ -40,7 +40,10 @@ export interface CrewSummary {
 export interface CrewCatalogOptions {
   /** Crews folders, searched in order: a crew in an earlier folder hides one of the same name later. */
   dirs: string[];
-  /** The crew used when a run names none; otherwise the first crew that loads. */
+  /**
+   * The crew used when a run names none. Without one, the first crew (by name) that loads
+   * and runs on the engine, else the first process crew that loads.
+   */
   defaultName?: string;
   /** Tools registered in code that crews may name besides the built-ins. */
   knownTools?: Iterable<string>;
@@ -78,8 +81,10 @@ export class CrewCatalog {
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([name, dir]) => this.#summarize(name, dir)),
     );
+    const loadable = summaries.filter((summary) => summary.error === undefined);
     const defaultName =
-      this.defaultName ?? summaries.find((summary) => summary.error === undefined)?.name;
+      this.defaultName ??
+      (loadable.find((summary) => summary.kind === "crew") ?? loadable[0])?.name;
     return summaries.map((summary) => ({ ...summary, default: summary.name === defaultName }));
   }
 
