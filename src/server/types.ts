@@ -3,25 +3,16 @@
  * (src/runs) and `CrewCatalog` (src/crew); these structural types keep the routes honest about
  * which of their methods they use.
  */
-import type { CrewEvent, Inputs } from "../events/index.js";
-import type { ListRunsOptions, RunPage, RunRecord } from "../store/index.js";
+import type { RunManager } from "../runs/index.js";
 
 /** What happens to a run when the stream that started it closes. */
 export type OnDisconnect = "continue" | "cancel";
 
-/** The run manager's surface used by the HTTP and WebSocket routes. */
-export interface RunService {
-  start(request: { crew?: string; inputs: Inputs; source?: string; onDisconnect?: OnDisconnect }): Promise<RunRecord>;
-  get(id: string): Promise<(RunRecord & { summary: unknown }) | undefined>;
-  list(options: ListRunsOptions): Promise<RunPage>;
-  cancel(id: string): Promise<RunRecord>;
-  answer(id: string, requestId: string, text: string): Promise<void>;
-  /** Checks the run and cursor (run_not_found, bad_cursor), then gives its events from the cursor. */
-  openEvents(id: string, options?: { after?: number; signal?: AbortSignal }): Promise<AsyncIterable<CrewEvent>>;
-  /** Counts a watcher of a live run until `release()`; see the run's onDisconnect policy. */
-  watch(id: string): { release(): void };
-  close(): Promise<void>;
-}
+/**
+ * The run manager's surface used by the HTTP and WebSocket routes: the real {@link RunManager}
+ * (or anything with the same methods, e.g. a manager in front of several workers).
+ */
+export type RunService = Pick<RunManager, "start" | "get" | "list" | "cancel" | "answer" | "openEvents" | "watch" | "close">;
 
 /** One crew as `GET /api/crews` lists it. */
 export interface CrewListing {
