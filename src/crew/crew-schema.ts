@@ -16,8 +16,11 @@ export const CREW_DEFAULTS = { maxIter: 20, allowDelegation: false, humanInput: 
 /** Names of crews, agents and tasks: what a folder, a YAML key and an event field can carry. */
 export const CREW_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-/** Agent and task keys: CrewAI's keys are Python identifiers; `-` is tolerated. */
-export const ENTRY_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/**
+ * Agent and task keys: CrewAI's keys are Python identifiers; `-` is tolerated. `__proto__`
+ * is excluded because keys end up as property names of plain objects downstream.
+ */
+export const ENTRY_KEY_PATTERN = /^(?!__proto__$)[A-Za-z_][A-Za-z0-9_-]*$/;
 
 const text = z.string().trim().min(1, "must not be empty");
 const model = z.string().trim().min(1, "must not be empty");

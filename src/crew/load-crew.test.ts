@@ -233,6 +233,15 @@ describe("loadCrew: folders that are not crews", () => {
     );
   });
 
+  it("refuses __proto__ as an agent key", async () => {
+    dir = await mkdtemp(join(tmpdir(), "crewstream-proto-"));
+    await writeFile(join(dir, "agents.yaml"), "__proto__:\n  role: R\n  goal: G\n  backstory: B\n");
+    await writeFile(join(dir, "tasks.yaml"), "t:\n  description: D\n  expected_output: E\n");
+    await expect(loadCrew(dir)).rejects.toThrow(
+      /agents\.yaml:1 \(__proto__\): agent key "__proto__" is reserved/,
+    );
+  });
+
   it("refuses a file over the size limit", async () => {
     dir = await mkdtemp(join(tmpdir(), "crewstream-big-"));
     await writeFile(join(dir, "agents.yaml"), `# ${"x".repeat(1024 * 1024)}\n`);

@@ -146,7 +146,9 @@ export function validateEntries<T>(
         findings,
         file,
         [key],
-        `${rules.noun} key "${key}" must start with a letter or "_" and use only letters, digits, "_" and "-"`,
+        key === "__proto__"
+          ? `${rules.noun} key "${key}" is reserved; choose another`
+          : `${rules.noun} key "${key}" must start with a letter or "_" and use only letters, digits, "_" and "-"`,
       );
       continue;
     }
