@@ -21,6 +21,8 @@ import {
 import { SummaryBuilder } from "../events/summarize.js";
 import type { RunStore } from "../store/index.js";
 import type { CrewRunner } from "./crew-runner.js";
+import { GRACE_OVER, graceAfterAbort } from "./abort-grace.js";
+import { InputRequests } from "./input-requests.js";
 import { RunWriter } from "./run-writer.js";
 
 /** Where the manager's log messages go. */
@@ -45,17 +47,13 @@ export interface RunWatch {
   release(): void;
 }
 
-const GRACE_OVER = Symbol("grace over");
-
 /** A run the manager is executing or holding in its queue. */
 export class ActiveRun {
   readonly controller = new AbortController();
   readonly log: EventLog;
   readonly summary = new SummaryBuilder();
   readonly #writer: RunWriter;
-  readonly #open = new Set<string>();
-  readonly #waiting = new Map<string, (text: string) => void>();
-  readonly #early = new Map<string, string>();
+  readonly #inputs: InputRequests;
   #watchers = 0;
   #usage: Usage = ZERO_USAGE;
   #seq = 0;
@@ -68,6 +66,7 @@ export class ActiveRun {
     private readonly context: RunContext,
     private readonly onLastWatcherGone: () => void,
   ) {
+    this.#inputs = new InputRequests(id);
     this.log = new EventLog({
       runId: id,
       read: (after, limit) => context.store.readEvents(id, after, limit),
@@ -95,7 +94,7 @@ export class ActiveRun {
     let iterator: AsyncIterator<CrewEvent> | undefined;
     try {
       const onInputRequest: InputHandler = (request, abort) =>
-        this.#awaitAnswer(request.requestId, abort);
+        this.#inputs.wait(request.requestId, abort);
       const options = {
         signal,
         runId: this.id,
@@ -173,19 +172,7 @@ export class ActiveRun {
 
   /** Answers a pending `input.request`; throws conflict if none with that id is pending. */
   answer(requestId: string, text: string): void {
-    if (!this.#open.delete(requestId)) {
-      throw new CrewError(
-        ErrorCode.CONFLICT,
-        `Run ${this.id} is not waiting for input "${requestId}".`,
-      );
-    }
-    const resolve = this.#waiting.get(requestId);
-    if (resolve) {
-      this.#waiting.delete(requestId);
-      resolve(text);
-    } else {
-      this.#early.set(requestId, text);
-    }
+    this.#inputs.answer(requestId, text);
   }
 
   /** Attaches a watcher; when the last one of an `onDisconnect: "cancel"` run leaves, it is cancelled. */
@@ -204,32 +191,9 @@ export class ActiveRun {
 
   #accept(event: CrewEvent): void {
     this.#seq = event.seq;
-    if (event.type === "input.request") this.#open.add(event.requestId);
-    if (event.type === "input.response") this.#open.delete(event.requestId);
+    this.#inputs.track(event);
     if (event.type === "task.end") this.#usage = addUsage(this.#usage, event.usage);
     this.#writer.enqueue(event);
-  }
-
-  #awaitAnswer(requestId: string, signal: AbortSignal): Promise<string> {
-    const early = this.#early.get(requestId);
-    if (early !== undefined) {
-      this.#early.delete(requestId);
-      return Promise.resolve(early);
-    }
-    return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
-        this.#waiting.delete(requestId);
-        reject(
-          new CrewError(ErrorCode.CANCELLED, "The run was cancelled while waiting for input."),
-        );
-      };
-      if (signal.aborted) return onAbort();
-      signal.addEventListener("abort", onAbort, { once: true });
-      this.#waiting.set(requestId, (text) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(text);
-      });
-    });
   }
 
   /** Writes the missing `run.start` (if nothing was written) and a `run.end`. */
@@ -262,28 +226,4 @@ export class ActiveRun {
       }),
     );
   }
-}
-
-/** A promise that resolves `graceMs` after `signal` aborts (never, if it does not). */
-function graceAfterAbort(
-  signal: AbortSignal,
-  graceMs: number,
-): { promise: Promise<typeof GRACE_OVER>; clear(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const promise = new Promise<typeof GRACE_OVER>((resolve) => {
-    onAbort = () => {
-      timer = setTimeout(() => resolve(GRACE_OVER), graceMs);
-      timer.unref();
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-  });
-  return {
-    promise,
-    clear: () => {
-      clearTimeout(timer);
-      if (onAbort) signal.removeEventListener("abort", onAbort);
-    },
-  };
 }
