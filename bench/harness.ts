@@ -1,6 +1,6 @@
 /** Small helpers shared by the benchmarks: timing, statistics, child processes, output. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createInterface } from "node:readline";
+import { createInterface, type Interface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 /** Wall and CPU time of one measured call. */
@@ -43,19 +43,22 @@ export function report(name: string, value: string, target?: { ok: boolean; text
   console.log(`  ${name.padEnd(46)} ${value}${verdict}`);
 }
 
-/** Starts a TypeScript file of this folder in a child process (through tsx) and reads its first stdout line. */
+/**
+ * Starts a TypeScript file of this folder in a child process (through tsx, with GC exposed)
+ * and reads its first stdout line; later lines come through `lines`, input goes to its stdin.
+ */
 export async function startHelperProcess(
   file: string,
   args: string[] = [],
-): Promise<{ child: ChildProcess; firstLine: string }> {
+): Promise<{ child: ChildProcess; firstLine: string; lines: Interface }> {
   const path = fileURLToPath(new URL(file, import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", path, ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
+  const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", path, ...args], {
+    stdio: ["pipe", "pipe", "inherit"],
   });
   const lines = createInterface({ input: child.stdout! });
   const firstLine = await new Promise<string>((resolve, reject) => {
     lines.once("line", resolve);
     child.once("exit", (code) => reject(new Error(`${file} exited with ${code}`)));
   });
-  return { child, firstLine };
+  return { child, firstLine, lines };
 }
