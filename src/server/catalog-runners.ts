@@ -3,7 +3,8 @@
  * {@link Crew}s, process crews (crew.yaml `command:`) through the process bridge.
  */
 import { ProcessCrew } from "../bridge/index.js";
-import { Crew, CrewCatalog } from "../crew/index.js";
+import type { CrewCatalog } from "../crew/index.js";
+import { Crew } from "../crew/index.js";
 import { CrewError, ErrorCode } from "../events/index.js";
 import { crewRunner } from "../runs/index.js";
 import type { CrewRunner, ResolveRunner } from "../runs/index.js";

@@ -83,13 +83,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
 
   let closing: Promise<void> | undefined;
+  // Stop listening first; then cancel runs so open streams end with their run.end; then cut
+  // what is left (sockets, idle keep-alive connections) and close the store.
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      await ws.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await runs.close();
+      await ws.close();
       server.closeAllConnections();
       await closed;
-      await runs.close();
       await store.close();
     })());
 
