@@ -13,16 +13,22 @@ export interface Interrupts {
   dispose(): void;
 }
 
+/**
+ * A second signal this soon after the first is the same Ctrl-C delivered twice (the terminal
+ * signals the whole process group, and launchers such as tsx or npm relay it again).
+ */
+const SAME_PRESS_MS = 300;
+
 /** Calls `cancel` on the first interrupt and exits with 130 on the second. */
-export function handleInterrupts(
-  cancel: () => void,
-  stderr: NodeJS.WritableStream = process.stderr,
-): Interrupts {
+export function handleInterrupts(cancel: () => void, notice: (text: string) => void): Interrupts {
   let count = 0;
+  let firstAt = 0;
   const interrupt = (): void => {
+    if (count === 1 && Date.now() - firstAt < SAME_PRESS_MS) return;
     count += 1;
     if (count === 1) {
-      stderr.write("\nCancelling the run… (press Ctrl-C again to quit at once)\n");
+      firstAt = Date.now();
+      notice("Cancelling the run… (press Ctrl-C again to quit at once)");
       cancel();
       return;
     }

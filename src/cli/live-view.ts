@@ -31,6 +31,7 @@ export class LiveView {
   #timer: NodeJS.Timeout | undefined;
   #tick = 0;
   #paused = false;
+  #notice: string | undefined;
 
   constructor(options: LiveViewOptions) {
     this.#stream = options.stream;
@@ -44,6 +45,12 @@ export class LiveView {
   /** Folds one event into the view; the next frame shows it. */
   push(event: CrewEvent): void {
     applyEvent(this.state, event);
+  }
+
+  /** Shows a line under the frame (e.g. "Cancelling…") from the next frame on. */
+  notice(text: string): void {
+    this.#notice = text;
+    this.#draw();
   }
 
   /** Clears the view so something else (a prompt) can use the terminal. */
@@ -76,6 +83,10 @@ export class LiveView {
       width: this.#stream.columns ?? 80,
       tick: this.#tick,
     });
-    this.#log(frame);
+    this.#log(
+      this.#notice === undefined || this.state.end !== undefined
+        ? frame
+        : `${frame}\n\n${this.#notice}`,
+    );
   }
 }

@@ -25,10 +25,10 @@ describe("renderFrame", () => {
     expect(lines[0]).toContain("◆ research-crew");
     expect(lines[0]).toContain("sequential");
 
-    const researcher = lines.find((line) => line.includes("Senior Research Analyst (researcher)"));
+    const researcher = lines.find((line) => line.includes("researcher  Senior Research Analyst"));
     expect(researcher).toMatch(/✔/);
     expect(researcher).toContain("40 tok");
-    const writer = lines.find((line) => line.includes("Report Writer (writer)"));
+    const writer = lines.find((line) => line.includes("writer      Report Writer"));
     expect(writer).toContain("report_task");
     expect(writer).toContain("~2 tok");
 
@@ -70,7 +70,7 @@ describe("renderFrame", () => {
     expect(header).toContain("7.0s · 400 tok");
     expect(frame).not.toContain("~");
     expect(frame).not.toContain("│");
-    const writer = frame.split("\n").find((line) => line.includes("(writer)"));
+    const writer = frame.split("\n").find((line) => line.includes("Report Writer"));
     expect(writer).toContain("60 tok");
   });
 

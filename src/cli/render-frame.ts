@@ -61,9 +61,14 @@ function elapsed(task: TaskView, now: number): number | undefined {
   return (task.endedAt ?? now) - task.startedAt;
 }
 
+/**
+ * Tokens of the run: exact from `run.end`, else the finished tasks' usage plus the streamed
+ * chunks of unfinished ones (also after a cancel, whose `run.end` may not count them).
+ */
 function runTokens(state: RunViewState): { count: number; estimate: boolean } {
-  if (state.end !== undefined)
-    return { count: state.end.usage.outputTokens + state.end.usage.inputTokens, estimate: false };
+  const exact =
+    state.end === undefined ? 0 : state.end.usage.inputTokens + state.end.usage.outputTokens;
+  if (exact > 0) return { count: exact, estimate: false };
   let count = 0;
   let estimate = false;
   for (const task of state.tasks) {
@@ -98,18 +103,38 @@ function endLabel(status: "completed" | "failed" | "cancelled", c: Colors): stri
   return c.yellow("cancelled");
 }
 
-function agentRow(agent: AgentView, options: Required<FrameOptions>, roleWidth: number): string {
+/** Column widths of the agent rows, so the columns line up and the row fits the terminal. */
+interface AgentColumns {
+  key: number;
+  role: number;
+}
+
+function agentColumns(agents: readonly AgentView[], width: number): AgentColumns {
+  const key = Math.min(Math.max(...agents.map((a) => a.key.length), 6), 16);
+  // Room left for the role after the icon, key, current task, steps and tokens columns.
+  const room = width - 4 - key - 2 - 18 - 10 - 10;
+  const role = Math.max(Math.min(Math.max(...agents.map((a) => a.role.length), 10), room, 44), 10);
+  return { key, role };
+}
+
+function agentRow(
+  agent: AgentView,
+  options: Required<FrameOptions>,
+  columns: AgentColumns,
+): string {
   const c = options.colors;
   const running = agent.status === "running";
-  const what =
-    agent.task === undefined ? (agent.status === "pending" ? "idle" : agent.status) : agent.task;
+  const what = agent.task ?? (agent.status === "pending" ? "idle" : "");
   const tokens = agent.tokens > 0 ? formatTokens(agent.tokens, running) : "";
-  const role = fit(`${agent.role} (${agent.key})`, roleWidth);
   const steps = agent.steps > 0 ? `${agent.steps} step${agent.steps === 1 ? "" : "s"}` : "";
-  const line = truncate(
-    `${role}  ${fit(what, 22)} ${fit(steps, 9)} ${tokens}`.trimEnd(),
-    options.width - 4,
-  );
+  const cells = [
+    fit(agent.key, columns.key),
+    fit(agent.role, columns.role),
+    fit(what, 16),
+    fit(steps, 8),
+    tokens,
+  ];
+  const line = truncate(cells.join("  ").trimEnd(), options.width - 4);
   return `  ${icon(agent.status, options.tick, c)} ${running ? line : c.dim(line)}`.trimEnd();
 }
 
@@ -180,11 +205,8 @@ export function renderFrame(state: RunViewState, options: FrameOptions): string 
   if (state.crew === undefined)
     return `${c.cyan(SPINNER[full.tick % SPINNER.length] ?? "•")} starting…`;
   const lines = [header(state, full), "", c.bold("  Agents")];
-  const roleWidth = Math.min(
-    Math.max(...state.agents.map((a) => a.role.length + a.key.length + 3), 10),
-    44,
-  );
-  for (const agent of state.agents) lines.push(agentRow(agent, full, roleWidth));
+  const columns = agentColumns(state.agents, full.width);
+  for (const agent of state.agents) lines.push(agentRow(agent, full, columns));
   lines.push("", c.bold("  Tasks"));
   const keyWidth = Math.min(Math.max(...state.tasks.map((t) => t.key.length), 8), 28);
   for (const task of state.tasks) {

@@ -20,6 +20,8 @@ export type OutputMode = "live" | "plain" | "jsonl" | "quiet";
 export interface RunOutput {
   /** Shows one event, in `seq` order. */
   event(event: CrewEvent): void;
+  /** Shows a message from the command (e.g. "Cancelling…") without disturbing the output. */
+  notice(text: string): void;
   /** Hands the terminal to a prompt (human input). */
   pause(): void;
   /** Takes the terminal back after {@link RunOutput.pause}. */
@@ -69,6 +71,7 @@ export function createRunOutput(options: RunOutputOptions): RunOutput {
           stdout.write(toJsonLine(event));
           toStderr(event);
         },
+        notice: (text) => stderr.write(`${text}\n`),
         pause() {},
         resume() {},
         finish() {},
@@ -76,6 +79,7 @@ export function createRunOutput(options: RunOutputOptions): RunOutput {
     case "quiet":
       return {
         event: toStderr,
+        notice: (text) => stderr.write(`${text}\n`),
         pause() {},
         resume() {},
         finish: (end) => printResult(stdout, end),
@@ -89,6 +93,7 @@ export function createRunOutput(options: RunOutputOptions): RunOutput {
           if (line !== undefined) stdout.write(`${line}\n`);
           toStderr(event);
         },
+        notice: (text) => stderr.write(`${text}\n`),
         pause() {},
         resume() {},
         finish(end) {
@@ -107,6 +112,7 @@ export function createRunOutput(options: RunOutputOptions): RunOutput {
           view.push(event);
           toStderr(event);
         },
+        notice: (text) => view.notice(text),
         pause: () => view.pause(),
         resume: () => view.resume(),
         finish(end) {

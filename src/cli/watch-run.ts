@@ -42,7 +42,7 @@ export async function watchRun(options: WatchRunOptions): Promise<RunEndEvent | 
       );
     });
   };
-  const interrupts = handleInterrupts(cancel, stderr);
+  const interrupts = handleInterrupts(cancel, (text) => output.notice(text));
   let end: RunEndEvent | undefined;
   try {
     for await (const event of runs.events(runId)) {
