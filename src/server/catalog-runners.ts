@@ -31,7 +31,8 @@ export function catalogRunners(catalog: CrewCatalog): ResolveRunner {
       });
       const runner: CrewRunner = {
         name: process.name,
-        stream: (inputs, options) => process.stream(inputs, options),
+        // crew.yaml `inputs:` are defaults, as for engine crews.
+        stream: (inputs, options) => process.stream({ ...crew.defaultInputs, ...inputs }, options),
         requiredInputs: () => process.requiredInputs(),
         info: () => process.info(),
       };
