@@ -1,4 +1,5 @@
 /** Options of a process crew: the program, its limits, and what it is known to contain. */
+import type { Inputs } from "../events/index.js";
 import type { KnownAgent, KnownTask } from "./task-tracker.js";
 
 /** Options of {@link ProcessCrew}. */
@@ -19,6 +20,8 @@ export interface ProcessCrewOptions {
   agents?: readonly KnownAgent[];
   /** The crew's tasks (tasks.yaml), matched to progress lines by their description's first line. */
   tasks?: readonly KnownTask[];
+  /** Inputs a run gets when it does not give them (crew.yaml `inputs:`). */
+  defaultInputs?: Inputs;
   /** Names of the inputs the program needs; runs without them are refused by the run manager. */
   inputs?: readonly string[];
   /** Called with every stderr line that is neither progress nor an event (logs, tracebacks). */

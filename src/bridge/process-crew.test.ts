@@ -163,10 +163,13 @@ describe("ProcessCrew", () => {
     expect(runEnd(events).status).toBe("completed");
   });
 
-  it("takes the result from a JSON stdout's raw field", async () => {
-    const { crew } = fakeCrew();
-    const events = await collect(crew, { topic: "AI LLMs", format: "json" });
-    expect(runEnd(events).result).toMatch(/^# AI LLMs report/);
+  it("takes the result from a JSON stdout's raw field, with the crew's default inputs under the given ones", async () => {
+    const { crew } = fakeCrew({ defaultInputs: { topic: "Go", format: "text" } });
+    const events = await collect(crew, { format: "json" });
+    const start = events[0] as EventOf<"run.start">;
+    expect(start.inputs).toEqual({ topic: "Go", format: "json" });
+    expect(start.agents[0]).toEqual({ key: "researcher", role: "Go Senior Data Researcher" });
+    expect(runEnd(events).result).toMatch(/^# Go report/);
   });
 
   it("fails with process_failed, the exit code and the traceback when the program exits non-zero", async () => {

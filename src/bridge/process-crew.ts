@@ -11,6 +11,7 @@ import type { RunOptions } from "../crew/index.js";
 import type { CrewRunner } from "../runs/index.js";
 import { CrewProcess } from "./crew-process.js";
 import { DEFAULT_MAX_LINE_LENGTH } from "./line-splitter.js";
+import { fillPlaceholders } from "./names.js";
 import {
   ERROR_TAIL_LINES,
   processError,
@@ -70,7 +71,8 @@ export class ProcessCrew implements CrewRunner {
    * throw for run failures. Aborting `options.signal` stops the program (SIGTERM, then SIGKILL
    * after `killGraceMs`) and ends with `cancelled`; returning early from the generator stops it too.
    */
-  async *stream(inputs: Inputs, options: RunOptions = {}): AsyncGenerator<CrewEvent> {
+  async *stream(given: Inputs, options: RunOptions = {}): AsyncGenerator<CrewEvent> {
+    const inputs: Inputs = { ...this.#options.defaultInputs, ...given };
     const runId = options.runId ?? randomUUID();
     const stamper = new EventStamper(runId);
     const startedAt = Date.now();
@@ -98,7 +100,11 @@ export class ProcessCrew implements CrewRunner {
       crew: this.name,
       process: "sequential",
       inputs,
-      agents: [...(this.#options.agents ?? [])],
+      // Roles as the program will print them: placeholders filled in.
+      agents: (this.#options.agents ?? []).map((agent) => ({
+        key: agent.key,
+        role: fillPlaceholders(agent.role, inputs).trim(),
+      })),
       tasks: this.#runStartTasks(),
     });
     if (options.signal?.aborted === true) {

@@ -118,7 +118,7 @@ describe("toUIMessageStream", () => {
     ]);
     expect(tasksOf(final)[0]).toMatchObject({
       agent: "researcher",
-      role: "{topic} Senior Data Researcher",
+      role: "AI LLMs Senior Data Researcher",
       steps: 3,
       output: "Ten findings about AI LLMs, with sources.",
     });
