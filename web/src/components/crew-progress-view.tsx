@@ -1,5 +1,7 @@
 /** The live timeline of a run: header, notices, human input, then one card per task. */
+import { useAuiState } from "@assistant-ui/react";
 import type { DataMessagePartProps } from "@assistant-ui/react";
+import type { RunProgress } from "../../../src/client/index.js";
 import type { CrewProgressData } from "../../../src/react/index.js";
 import { AgentStrip } from "./agent-strip.js";
 import { ElapsedTime } from "./elapsed-time.js";
@@ -9,7 +11,10 @@ import { StatusBadge } from "./status-badge.js";
 import { TaskCard } from "./task-card.js";
 
 export function CrewProgressView({ data }: DataMessagePartProps<CrewProgressData>) {
-  const { progress, connection } = data as CrewProgressData;
+  const { progress: received, connection } = data as CrewProgressData;
+  // A stopped message gets no more updates: show the run as cancelled rather than still going.
+  const stopped = useAuiState((s) => s.message.status?.type === "incomplete");
+  const progress = stopped && received.status === "running" ? asCancelled(received) : received;
   const live = progress.status === "running" || progress.status === "starting";
   const done = progress.tasks.filter((t) => t.status === "completed").length;
   return (
@@ -39,4 +44,10 @@ export function CrewProgressView({ data }: DataMessagePartProps<CrewProgressData
       </ol>
     </section>
   );
+}
+
+function asCancelled(progress: RunProgress): RunProgress {
+  const tasks = progress.tasks.map((t) => (t.status === "running" || t.status === "waiting" ? { ...t, status: "cancelled" as const } : t));
+  const { pendingInput: _pending, ...rest } = progress;
+  return { ...rest, status: "cancelled", tasks };
 }
