@@ -18,8 +18,14 @@ export type RoleKind = "researcher" | "writer" | "reviewer" | "manager" | "gener
 
 /** Classifies an agent by its role and goal text. */
 export function roleKind(role: string, goal = ""): RoleKind {
-  const r = role.toLowerCase();
-  const text = `${r} ${goal.toLowerCase()}`;
+  // The head of a role ("... Technical Writer") decides first: roles often start with the topic.
+  const head = role.trim().split(/\s+/).slice(-2).join(" ").toLowerCase();
+  const kind = roleKindOf(head);
+  return kind === "generic" ? roleKindOf(role.toLowerCase(), goal.toLowerCase()) : kind;
+}
+
+function roleKindOf(r: string, goal = ""): RoleKind {
+  const text = `${r} ${goal}`;
   if (/review|critic|editor|quality|audit|fact.?check|proofread/.test(r)) return "reviewer";
   if (/manag|lead|coordinat|director|orchestr/.test(r)) return "manager";
   // Writers first: "Reporting Analyst" writes the report, "Research Analyst" researches.
@@ -63,7 +69,9 @@ const TOPIC_PATTERNS = [
 /** Trims a candidate topic phrase to its first few words and drops trailing filler words. */
 function tidyPhrase(phrase: string): string {
   const words = phrase
-    .split(/\s+(?:and|or|with|for|to|that|which|in order)\s+/i)[0]!
+    .split(
+      /\s+(?:and|or|with|for|to|that|which|in order|from|using|based on|by|given|so that|because)\s+/i,
+    )[0]!
     .trim()
     .split(/\s+/)
     .slice(0, 6);
