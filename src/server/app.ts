@@ -16,6 +16,7 @@ import { createErrorHandler, notFoundHandler } from "./errors.js";
 import { DEFAULT_MAX_STREAMS_PER_CLIENT, StreamLimiter } from "./limits.js";
 import type { Logger } from "./logger.js";
 import { unmatchedRoute } from "./method-check.js";
+import { chatRoutes } from "./routes/chat.js";
 import { crewStreamRoutes } from "./routes/crew-stream.js";
 import { crewsRoutes } from "./routes/crews.js";
 import { healthRoutes } from "./routes/health.js";
@@ -114,7 +115,7 @@ export function createApp(options: AppOptions): Hono {
     }),
   );
 
-  for (const routes of [healthRoutes, crewsRoutes, crewStreamRoutes, runsRoutes, runEventsRoutes]) {
+  for (const routes of [healthRoutes, crewsRoutes, crewStreamRoutes, runsRoutes, runEventsRoutes, chatRoutes]) {
     app.route("/api", routes(deps));
   }
   app.all("/api/*", unmatchedRoute(app, "/api/"));
