@@ -85,6 +85,7 @@ const CASES: BadRequest[] = [
   { name: "PUT on a run", method: "PUT", path: () => run(), body: {}, status: 405, code: "method_not_allowed" },
   { name: "GET on cancel", path: () => run("/cancel"), status: 405, code: "method_not_allowed" },
   { name: "POST on health", method: "POST", path: "/api/health", body: {}, status: 405, code: "method_not_allowed" },
+  { name: "a plain GET on the WebSocket endpoint", path: "/api/ws", status: 426, code: "upgrade_required" },
   { name: "GET on the stream route", path: "/api/crew/stream", status: 405, code: "method_not_allowed" },
   // Authentication.
   { name: "a missing token", path: "/api/runs", auth: false, status: 401, code: "unauthorized" },

@@ -72,13 +72,27 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   await runs.recover();
 
   const limiter = new StreamLimiter(options.maxStreamsPerClient ?? DEFAULT_MAX_STREAMS_PER_CLIENT);
-  const app = createApp({ ...options, runs, catalog, limiter, logger, clientKey: options.clientKey ?? remoteAddressKey });
+  const app = createApp({
+    ...options,
+    runs,
+    catalog,
+    limiter,
+    logger,
+    clientKey: options.clientKey ?? remoteAddressKey,
+    ...(token ? { token } : {}),
+  });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 5757 }, () => resolve(listening as Server));
     listening.once("error", reject);
   });
-  const ws = attachWebSocket(server, { runs, logger, limiter, ...(token ? { token } : {}) });
+  const ws = attachWebSocket(server, {
+    runs,
+    logger,
+    limiter,
+    allowedOrigins: options.corsOrigins ?? [],
+    ...(token ? { token } : {}),
+  });
   const address = server.address() as AddressInfo;
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
 

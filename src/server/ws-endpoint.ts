@@ -25,6 +25,8 @@ export interface WebSocketEndpointOptions extends WsSessionOptions {
   logger: Logger;
   limiter: StreamLimiter;
   token?: string;
+  /** Origins besides the server's own whose pages may open sockets (the CORS allowlist). */
+  allowedOrigins?: readonly string[];
   /** Largest accepted frame (default 1 MB). */
   maxPayload?: number;
 }
@@ -43,6 +45,22 @@ function refuse(socket: Duplex, error: CrewError): void {
   );
 }
 
+/**
+ * Browsers let any page open a WebSocket to any host, so a page from another site could drive a
+ * local server (cross-site WebSocket hijacking). Pages may connect only from the server's own
+ * origin or an allowed one; clients that send no Origin (CLI, Node) are not browsers and pass.
+ */
+function originAllowed(request: IncomingMessage, allowed: readonly string[]): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
 /** Serves `/api/ws` on `server`'s `upgrade` event. */
 export function attachWebSocket(server: Server, options: WebSocketEndpointOptions): WebSocketEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? MAX_WS_FRAME_BYTES });
@@ -51,6 +69,10 @@ export function attachWebSocket(server: Server, options: WebSocketEndpointOption
     const url = new URL(request.url ?? "/", "http://localhost");
     if (url.pathname !== WS_PATH) {
       refuse(socket, new CrewError(ErrorCode.BAD_REQUEST, `WebSocket connections go to ${WS_PATH}.`));
+      return;
+    }
+    if (!originAllowed(request, options.allowedOrigins ?? [])) {
+      refuse(socket, new CrewError(ErrorCode.UNAUTHORIZED, "WebSocket connections from this origin are not allowed; add it to the CORS origins."));
       return;
     }
     if (options.token !== undefined) {

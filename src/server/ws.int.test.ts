@@ -168,6 +168,15 @@ describe("WebSocket /api/ws", () => {
 });
 
 describe("WebSocket authentication", () => {
+  it("refuses pages from other origins and accepts its own and clients without an Origin", async () => {
+    const base = `${fast.url.replace(/^http/, "ws")}/api/ws`;
+    await expect(TestSocket.open(base, { origin: "http://evil.example" })).rejects.toThrow(/401/);
+    const own = await TestSocket.open(base, { origin: fast.url });
+    const none = await TestSocket.open(base);
+    await own.close();
+    await none.close();
+  });
+
   it("needs the token in the Authorization header or ?token=", async () => {
     const secured = await startTestServer({ token: "ws-token" });
     try {

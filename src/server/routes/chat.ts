@@ -22,7 +22,8 @@ import { z } from "zod";
 /** What `useChat` posts: an object with a `messages` array; the rest is read by `inputsFromChatBody`. */
 const chatBodySchema = z.looseObject({
   messages: z.array(z.unknown(), "messages must be an array of UI messages, as useChat sends it"),
-  crew: crewNameSchema.optional(),
+  // useChat forms often send an empty field for "the default crew".
+  crew: z.union([z.literal(""), crewNameSchema]).optional(),
 });
 
 /** The required inputs of `crew` (or of the default crew), when the catalog lists it. */
@@ -36,7 +37,7 @@ async function requiredInputsOf(catalog: CrewSource, crew: string | undefined): 
 export function chatRoutes(deps: RouteDeps): Hono {
   return new Hono().post("/chat", async (c) => {
     const body = await readJson(c, chatBodySchema);
-    const required = await requiredInputsOf(deps.catalog, body.crew);
+    const required = await requiredInputsOf(deps.catalog, body.crew === "" ? undefined : body.crew);
     const { crew, inputs } = inputsFromChatBody(body, required === undefined ? {} : { requiredInputs: required });
     // Take the stream slot first, so a client over its cap never starts a run it cannot watch.
     const release = deps.limiter.acquire(deps.clientKey(c));

@@ -1,8 +1,19 @@
-/** `GET /api/health`: liveness and version. */
+/** `GET /api/health`: liveness and version; and the answer to a plain `GET /api/ws`. */
 import { Hono } from "hono";
 import type { RouteDeps } from "../deps.js";
 
 /** Routes of the health resource. */
 export function healthRoutes(deps: RouteDeps): Hono {
-  return new Hono().get("/health", (c) => c.json({ ok: true, name: "crewstream", version: deps.version }));
+  return (
+    new Hono()
+      .get("/health", (c) => c.json({ ok: true, name: "crewstream", version: deps.version }))
+      // The WebSocket endpoint is served on the HTTP server's upgrade event; a plain GET lands here.
+      .get("/ws", (c) =>
+        c.json(
+          { error: { code: "upgrade_required", message: "GET /api/ws is a WebSocket endpoint; connect with a WebSocket client." } },
+          426,
+          { upgrade: "websocket" },
+        ),
+      )
+  );
 }
