@@ -39,6 +39,7 @@ export const agentYamlSchema = z.object({
   max_rpm: positiveInt.optional(),
   verbose: z.boolean().optional(),
 });
+/** A validated agents.yaml entry. */
 export type AgentYaml = z.infer<typeof agentYamlSchema>;
 
 /** One entry of tasks.yaml. */
@@ -52,6 +53,7 @@ export const taskYamlSchema = z.object({
   output_file: text.optional(),
   async_execution: z.boolean().optional(),
 });
+/** A validated tasks.yaml entry. */
 export type TaskYaml = z.infer<typeof taskYamlSchema>;
 
 /** crew.yaml: crewstream's file for what CrewAI sets in Python (`Crew(process=...)`). */
@@ -74,6 +76,7 @@ export const crewYamlSchema = z.object({
   timeout_ms: positiveInt.optional(),
   verbose: z.boolean().optional(),
 });
+/** Validated crew.yaml settings. */
 export type CrewYaml = z.infer<typeof crewYamlSchema>;
 
 /** CrewAI agent keys that are accepted and ignored, each with the warning a user sees. */
