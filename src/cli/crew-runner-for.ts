@@ -3,10 +3,8 @@
  * YAML crews, the bridge for process crews (crew.yaml `command:`).
  */
 import { ProcessCrew } from "../bridge/index.js";
-import { Crew } from "../crew/index.js";
-import type { LoadedCrew } from "../crew/load-crew.js";
-import { requiredInputs } from "../crew/interpolate.js";
-import { crewRunner, type CrewRunner } from "../runs/crew-runner.js";
+import { Crew, requiredInputs, type LoadedCrew } from "../crew/index.js";
+import { crewRunner, type CrewRunner } from "../runs/index.js";
 
 /** A runner for a loaded crew. */
 export function crewRunnerFor(crew: LoadedCrew): CrewRunner {

@@ -3,9 +3,7 @@
  * run it.
  */
 import { relative } from "node:path";
-import { requiredInputs } from "../crew/interpolate.js";
-import { loadCrew } from "../crew/load-crew.js";
-import { scaffoldCrew } from "../crew/scaffold.js";
+import { loadCrew, requiredInputs, scaffoldCrew } from "../crew/index.js";
 import { ExitCode } from "./exit-codes.js";
 
 /** Creates the crew folder; answers the exit code. */

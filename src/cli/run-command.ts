@@ -3,9 +3,8 @@
  * `crewstream runs` lists it) and shows it in the terminal until it ends.
  */
 import { CrewError, ErrorCode } from "../events/index.js";
-import { CrewCatalog } from "../crew/crew-catalog.js";
-import { requiredInputs } from "../crew/interpolate.js";
-import { RunManager } from "../runs/run-manager.js";
+import { CrewCatalog, requiredInputs } from "../crew/index.js";
+import { RunManager } from "../runs/index.js";
 import { MemoryRunStore, SqliteRunStore, type RunStore } from "../store/index.js";
 import { DEFAULT_CREW_DIR, resolveCrewDirs, resolveDbPath } from "./cli-paths.js";
 import { ExitCode, reportError } from "./exit-codes.js";

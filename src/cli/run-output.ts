@@ -7,8 +7,8 @@
  * With `progressStderr`, the seed's legacy progress lines also go to stderr.
  */
 import type { CrewEvent, RunEndEvent } from "../events/index.js";
-import { toJsonLine } from "../transport/index.js";
-import { LegacyProgressProjector } from "../transport/legacy-progress.js";
+import { LegacyProgressProjector, toJsonLine } from "../transport/index.js";
+
 import { LiveView, type LiveViewOptions } from "./live-view.js";
 import { plainLine } from "./plain-lines.js";
 import { applyEvent, createRunViewState } from "./run-view-state.js";

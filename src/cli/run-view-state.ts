@@ -11,7 +11,7 @@ import type {
   TaskEndEvent,
   Usage,
 } from "../events/index.js";
-import { fillKnownPlaceholders } from "../transport/legacy-progress.js";
+import { fillKnownPlaceholders } from "../transport/index.js";
 
 /** Status of a task or an agent in the view. */
 export type ViewStatus = "pending" | "running" | "waiting" | "done" | "failed" | "cancelled";
