@@ -86,6 +86,33 @@ describe("createApp", () => {
     expect(response.headers.get("x-run-id")).toBe(runId);
   });
 
+  it("pages runs newest first, with a status filter", async () => {
+    const paged = app();
+    const ids: string[] = [];
+    for (const topic of ["a", "b", "c"]) {
+      const response = await paged.request("/api/runs", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ crew: "duo", inputs: { topic } }),
+      });
+      ids.push(((await response.json()) as { runId: string }).runId);
+    }
+    type Page = { runs: Array<{ id: string; status: string }>; nextCursor?: string };
+    const first = (await (await paged.request("/api/runs?limit=2")).json()) as Page;
+    expect(first.runs.map((run) => run.id)).toEqual([ids[2], ids[1]]);
+    expect(first.nextCursor).toBeDefined();
+    const second = (await (await paged.request(`/api/runs?limit=2&before=${encodeURIComponent(first.nextCursor!)}`)).json()) as Page;
+    expect(second.runs.map((run) => run.id)).toEqual([ids[0]]);
+    expect(second.nextCursor).toBeUndefined();
+    // The oldest run is cancelled, or already completed if it was quicker: either way it is final.
+    const cancelled = await paged.request(`/api/runs/${ids[0]}/cancel`, { method: "POST" });
+    const { status } = (await cancelled.json()) as { status: string };
+    expect(["cancelled", "completed"]).toContain(status);
+    const filtered = (await (await paged.request(`/api/runs?status=${status}`)).json()) as Page;
+    expect(filtered.runs.map((run) => run.id)).toContain(ids[0]);
+    expect(filtered.runs.every((run) => run.status === status)).toBe(true);
+  });
+
   it("logs internal errors with their cause and answers a generic 500", async () => {
     const logger = memoryLogger();
     const response = await createApp({ runs: manager(new BrokenListStore()), catalog, webRoot: false, logger }).request("/api/runs");

@@ -77,6 +77,7 @@ const CASES: BadRequest[] = [
   { name: "limit=0", path: "/api/runs?limit=0", status: 400, code: "bad_request" },
   { name: "a non-numeric limit", path: "/api/runs?limit=ten", status: 400, code: "bad_request" },
   { name: "a huge limit", path: "/api/runs?limit=100000", status: 400, code: "bad_request" },
+  { name: "a page cursor that is not one", path: "/api/runs?before=yesterday", status: 400, code: "bad_request" },
   { name: "an unknown status", path: "/api/runs?status=done", status: 400, code: "bad_request" },
   { name: "an unknown query parameter", path: "/api/runs?sort=asc", status: 400, code: "bad_request" },
   // Routes and methods.

@@ -49,7 +49,10 @@ export const inputMessageSchema = z.strictObject({
   text: z.string().max(100_000),
 });
 
-/** Stop watching a run; the run goes on. */
+/**
+ * Stop watching a run. The run goes on, unless it was started with `onDisconnect: "cancel"`
+ * and this was its last watcher.
+ */
 export const unsubscribeMessageSchema = z.strictObject({
   type: z.literal("unsubscribe"),
   id: requestIdSchema.optional(),
