@@ -55,6 +55,11 @@ export interface RunEventsOptions {
   /** Last `seq` already seen (default 0: from the start). */
   after?: number;
   signal?: AbortSignal;
+  /**
+   * Most live events held for this consumer while it does not pull; past that it is dropped
+   * with a `SlowConsumerError` (code too_many_requests) carrying its cursor (default 1024).
+   */
+  highWaterMark?: number;
 }
 
 /** The runs of one process; see the file comment. */
@@ -214,7 +219,9 @@ export class RunManager {
         `Cursor ${after} is past the run's last seq ${lastSeq}.`,
       );
     const signal = options.signal === undefined ? {} : { signal: options.signal };
-    return run ? run.log.subscribe(after, signal) : replayEvents(this.#store, id, after, signal);
+    if (!run) return replayEvents(this.#store, id, after, signal);
+    const hwm = options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark };
+    return run.log.subscribe(after, { ...signal, ...hwm });
   }
 
   /** Ends runs a crashed process left unfinished with `run.end` failed/interrupted. Call before starting runs. */

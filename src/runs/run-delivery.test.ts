@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, expect, it, vi } from "vitest";
+import { SlowConsumerError } from "../events/event-log.js";
+import type { CrewEvent } from "../events/index.js";
+import { MemoryRunStore, SqliteRunStore, type RunStore } from "../store/index.js";
+import { gate, scriptedRunner } from "./fixtures/scripted-runner.js";
+import { RunManager } from "./run-manager.js";
+
+const root = mkdtempSync(join(tmpdir(), "crewstream-delivery-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function collect(events: AsyncIterable<CrewEvent>): Promise<number[]> {
+  const seqs: number[] = [];
+  for await (const event of events) seqs.push(event.seq);
+  return seqs;
+}
+const range = (from: number, to: number): number[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+it("shows watchers an event only once the store has it", async () => {
+  const store = new MemoryRunStore();
+  let release = gate();
+  let appends = 0;
+  // A store whose appends complete only when the test says so.
+  const slowStore: RunStore = {
+    createRun: (run) => store.createRun(run),
+    getRun: (id) => store.getRun(id),
+    listRuns: (options) => store.listRuns(options),
+    updateRun: (id, patch) => store.updateRun(id, patch),
+    readEvents: (id, after, limit) => store.readEvents(id, after, limit),
+    listUnfinished: () => store.listUnfinished(),
+    close: () => store.close(),
+    appendEvents: async (runId, events) => {
+      appends += 1;
+      await release.promise;
+      await store.appendEvents(runId, events);
+    },
+  };
+  const manager = new RunManager({
+    store: slowStore,
+    resolveRunner: async () => scriptedRunner({ deltas: 5 }),
+  });
+  const { id } = await manager.start({});
+  const seen: number[] = [];
+  const watching = (async () => {
+    for await (const event of manager.events(id)) seen.push(event.seq);
+  })();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(appends).toBe(1);
+  expect(seen).toEqual([]);
+  expect((await store.getRun(id))?.lastSeq).toBe(0);
+  const first = release;
+  release = gate();
+  first.open();
+  // The first batch is durable now; the next append waits on the new gate.
+  await vi.waitFor(async () => {
+    const durable = (await store.getRun(id))?.lastSeq ?? 0;
+    expect(durable).toBeGreaterThan(0);
+    expect(seen).toEqual(range(1, durable));
+  });
+  release.open();
+  await watching;
+  expect(seen).toEqual(range(1, 9));
+  await manager.close();
+});
+
+it("gives watchers joining a busy SQLite-backed run at random cursors every event exactly once", async () => {
+  const store = new SqliteRunStore({ path: join(root, "busy.db"), flushMs: 1 });
+  const manager = new RunManager({
+    store,
+    resolveRunner: async () => scriptedRunner({ deltas: 3000 }),
+  });
+  const runs = await Promise.all([manager.start({}), manager.start({})]);
+  const watchers: Array<{ id: string; after: number; seqs: Promise<number[]> }> = [];
+  for (let i = 0; i < 30; i++) {
+    const { id } = runs[i % 2]!;
+    const lastSeq = (await store.getRun(id))?.lastSeq ?? 0;
+    const after = Math.floor(Math.random() * (lastSeq + 1));
+    watchers.push({ id, after, seqs: collect(manager.events(id, { after })) });
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
+  }
+  for (const { after, seqs } of watchers) expect(await seqs).toEqual(range(after + 1, 3004));
+  await manager.close();
+  await store.close();
+});
+
+it("drops a watcher that stops pulling a live run, and it resumes from its cursor", async () => {
+  const hold = gate();
+  const manager = new RunManager({
+    store: new MemoryRunStore(),
+    resolveRunner: async () => scriptedRunner({ deltas: 0, hold: hold.promise, askInput: true }),
+  });
+  const { id } = await manager.start({});
+  const slow = manager.events(id, { highWaterMark: 1 });
+  expect((await slow.next()).value).toMatchObject({ seq: 1 });
+  expect((await slow.next()).value).toMatchObject({ seq: 2 });
+  const third = slow.next();
+  hold.open();
+  expect((await third).value).toMatchObject({ seq: 3 });
+  await manager.answer(id, "q1", "fine");
+  await collect(manager.events(id));
+  const error: unknown = await slow.next().catch((thrown: unknown) => thrown);
+  expect(error).toBeInstanceOf(SlowConsumerError);
+  expect(error).toMatchObject({ code: "too_many_requests", cursor: 3 });
+  expect(await collect(manager.events(id, { after: (error as SlowConsumerError).cursor }))).toEqual(
+    [4, 5, 6],
+  );
+  await manager.close();
+});
