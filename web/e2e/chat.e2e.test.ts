@@ -59,7 +59,13 @@ async function expectResultOf(runId: string): Promise<void> {
   expect(run.status).toBe("completed");
   const end = (await events(runId)).at(-1);
   expect(end).toMatchObject({ type: "run.end", result: run.result });
-  expect(await resultHtml(page)).toBe(renderedMarkdown(run.result ?? ""));
+  // Serialise the expected markup through the page's DOM so both sides are printed alike.
+  const expected = await page.evaluate((html) => {
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    return template.innerHTML;
+  }, renderedMarkdown(run.result ?? ""));
+  expect(await resultHtml(page)).toBe(expected);
 }
 
 describe("the chat UI", () => {
@@ -81,7 +87,9 @@ describe("the chat UI", () => {
     await sendTopic(page, "deep sea mining");
     await waitForStreamingText(page);
     const runId = await shownRunId(page);
-    await page.getByRole("button", { name: "Stop the run" }).click();
+    // The keyboard path: focus Stop and press Enter (also proves Stop is keyboard usable).
+    await page.getByRole("button", { name: "Stop the run" }).focus();
+    await page.keyboard.press("Enter");
     const end = (await events(runId)).at(-1);
     expect(end).toMatchObject({ type: "run.end", status: "cancelled" });
     await page.locator(".crew-run .banner-muted").waitFor();
