@@ -11,7 +11,10 @@
  */
 import { Hono } from "hono";
 import { CrewError, ErrorCode } from "../../events/index.js";
-import { inputsFromChatBody, toUIMessageStreamResponse } from "../../transport/ui-message-stream.js";
+import {
+  inputsFromChatBody,
+  toUIMessageStreamResponse,
+} from "../../transport/ui-message-stream.js";
 import type { RouteDeps } from "../deps.js";
 import { readJson } from "../read-json.js";
 import { crewNameSchema } from "../schemas.js";
@@ -27,9 +30,15 @@ const chatBodySchema = z.looseObject({
 });
 
 /** The required inputs of `crew` (or of the default crew), when the catalog lists it. */
-async function requiredInputsOf(catalog: CrewSource, crew: string | undefined): Promise<string[] | undefined> {
+async function requiredInputsOf(
+  catalog: CrewSource,
+  crew: string | undefined,
+): Promise<string[] | undefined> {
   const crews = await catalog.list();
-  const listing = crew === undefined ? crews.find((c) => c.default === true) ?? crews[0] : crews.find((c) => c.name === crew);
+  const listing =
+    crew === undefined
+      ? (crews.find((c) => c.default === true) ?? crews[0])
+      : crews.find((c) => c.name === crew);
   return listing?.inputs;
 }
 
@@ -38,18 +47,33 @@ export function chatRoutes(deps: RouteDeps): Hono {
   return new Hono().post("/chat", async (c) => {
     const body = await readJson(c, chatBodySchema);
     const required = await requiredInputsOf(deps.catalog, body.crew === "" ? undefined : body.crew);
-    const { crew, inputs } = inputsFromChatBody(body, required === undefined ? {} : { requiredInputs: required });
+    const { crew, inputs } = inputsFromChatBody(
+      body,
+      required === undefined ? {} : { requiredInputs: required },
+    );
     // Take the stream slot first, so a client over its cap never starts a run it cannot watch.
     const release = deps.limiter.acquire(deps.clientKey(c));
     try {
-      const run = await deps.runs.start({ inputs, source: "chat", ...(crew === undefined ? {} : { crew }) });
+      const run = await deps.runs.start({
+        inputs,
+        source: "chat",
+        ...(crew === undefined ? {} : { crew }),
+      });
       const abort = new AbortController();
       const events = await openWatch(deps.runs, run.id, { after: 0, signal: abort.signal });
-      const response = toUIMessageStreamResponse(events, { signal: abort.signal, headers: { "x-run-id": run.id } });
-      if (response.body === null) throw new CrewError(ErrorCode.INTERNAL, "The UI message stream has no body.");
+      const response = toUIMessageStreamResponse(events, {
+        signal: abort.signal,
+        headers: { "x-run-id": run.id },
+      });
+      if (response.body === null)
+        throw new CrewError(ErrorCode.INTERNAL, "The UI message stream has no body.");
       const onGone = (): void => {
         abort.abort();
-        deps.runs.cancel(run.id).catch((error: unknown) => deps.logger.error(`Cancelling chat run ${run.id} failed`, error));
+        deps.runs
+          .cancel(run.id)
+          .catch((error: unknown) =>
+            deps.logger.error(`Cancelling chat run ${run.id} failed`, error),
+          );
       };
       const body = stopOnCancel(response.body, release, onGone);
       return new Response(body, { status: response.status, headers: response.headers });
@@ -64,7 +88,11 @@ export function chatRoutes(deps: RouteDeps): Hono {
  * Wraps the response body: `release` runs once when it ends in any way, and `onGone` when the
  * client cancels it before the end (it closed the connection: the chat's stop button).
  */
-function stopOnCancel(stream: ReadableStream<Uint8Array>, release: () => void, onGone: () => void): ReadableStream<Uint8Array> {
+function stopOnCancel(
+  stream: ReadableStream<Uint8Array>,
+  release: () => void,
+  onGone: () => void,
+): ReadableStream<Uint8Array> {
   const reader = stream.getReader();
   return new ReadableStream<Uint8Array>(
     {
