@@ -10,7 +10,7 @@ import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { defaultTokens, type FakeReply } from "./fake-openai-replies.js";
-import { writeJsonReply, writeStreamReply } from "./fake-openai-wire.js";
+import { readBody, sendError, writeJsonReply, writeStreamReply } from "./fake-openai-wire.js";
 
 /** Options of {@link startFakeOpenAI}. */
 export interface FakeOpenAIOptions {
@@ -76,37 +76,6 @@ export interface FakeOpenAI {
   waitForClose(request: RecordedRequest): Promise<RecordedRequest>;
   /** Ends every open connection and stops the server. */
   close(): Promise<void>;
-}
-
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
-  try {
-    return text ? (JSON.parse(text) as unknown) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function sendError(
-  res: ServerResponse,
-  status: number,
-  message: string,
-  headers: Record<string, string> = {},
-): void {
-  const type =
-    status === 429
-      ? "rate_limit_exceeded"
-      : status === 401
-        ? "invalid_request_error"
-        : "server_error";
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(
-    JSON.stringify({
-      error: { message, type, param: null, code: status === 401 ? "invalid_api_key" : type },
-    }),
-  );
 }
 
 /** Starts a fake OpenAI-compatible server on 127.0.0.1 with a random port. */

@@ -3,7 +3,7 @@
  * lines ending with a finish chunk, an optional usage chunk and `data: [DONE]`, or one
  * `chat.completion` JSON object.
  */
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { argumentsText, tokensOf, type FakeReply } from "./fake-openai-replies.js";
 
 /** What the wire writers need to know about one request. */
@@ -165,4 +165,37 @@ export async function writeJsonReply(res: ServerResponse, context: ReplyContext)
   });
   res.writeHead(200, { "content-type": "application/json", ...reply.headers });
   res.end(reply.fail?.kind === "malformed" ? body.slice(0, Math.floor(body.length / 2)) : body);
+}
+
+/** Reads a request body as JSON; undefined when it is empty or not JSON. */
+export async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Answers with an OpenAI-style error body `{ error: { message, type, param, code } }`. */
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  const type =
+    status === 429
+      ? "rate_limit_exceeded"
+      : status === 401
+        ? "invalid_request_error"
+        : "server_error";
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(
+    JSON.stringify({
+      error: { message, type, param: null, code: status === 401 ? "invalid_api_key" : type },
+    }),
+  );
 }
