@@ -25,13 +25,23 @@ const managers: RunManager[] = [];
 let webRoot: string;
 
 function manager(store = new MemoryRunStore()): RunManager {
-  const runs = new RunManager({ store, resolveRunner: catalogRunners(catalog), model: createOfflineModel({ tokenMs: 0 }) });
+  const runs = new RunManager({
+    store,
+    resolveRunner: catalogRunners(catalog),
+    model: createOfflineModel({ tokenMs: 0 }),
+  });
   managers.push(runs);
   return runs;
 }
 
 function app(options: Partial<AppOptions> = {}): ReturnType<typeof createApp> {
-  return createApp({ runs: manager(), catalog, webRoot: false, logger: memoryLogger(), ...options });
+  return createApp({
+    runs: manager(),
+    catalog,
+    webRoot: false,
+    logger: memoryLogger(),
+    ...options,
+  });
 }
 
 beforeAll(async () => {
@@ -49,11 +59,17 @@ describe("createApp", () => {
   it("answers health with the package version", async () => {
     const response = await app().request("/api/health");
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true, name: "crewstream", version: crewstreamVersion() });
+    expect(await response.json()).toEqual({
+      ok: true,
+      name: "crewstream",
+      version: crewstreamVersion(),
+    });
   });
 
   it("lists crews with agents, tasks and required inputs, without server paths", async () => {
-    const body = (await (await app().request("/api/crews")).json()) as { crews: Array<Record<string, unknown>> };
+    const body = (await (await app().request("/api/crews")).json()) as {
+      crews: Array<Record<string, unknown>>;
+    };
     const duo = body.crews.find((crew) => crew.name === "duo");
     expect(duo).toMatchObject({
       process: "sequential",
@@ -101,7 +117,9 @@ describe("createApp", () => {
     const first = (await (await paged.request("/api/runs?limit=2")).json()) as Page;
     expect(first.runs.map((run) => run.id)).toEqual([ids[2], ids[1]]);
     expect(first.nextCursor).toBeDefined();
-    const second = (await (await paged.request(`/api/runs?limit=2&before=${encodeURIComponent(first.nextCursor!)}`)).json()) as Page;
+    const second = (await (
+      await paged.request(`/api/runs?limit=2&before=${encodeURIComponent(first.nextCursor!)}`)
+    ).json()) as Page;
     expect(second.runs.map((run) => run.id)).toEqual([ids[0]]);
     expect(second.nextCursor).toBeUndefined();
     // The oldest run is cancelled, or already completed if it was quicker: either way it is final.
@@ -115,17 +133,30 @@ describe("createApp", () => {
 
   it("logs internal errors with their cause and answers a generic 500", async () => {
     const logger = memoryLogger();
-    const response = await createApp({ runs: manager(new BrokenListStore()), catalog, webRoot: false, logger }).request("/api/runs");
+    const response = await createApp({
+      runs: manager(new BrokenListStore()),
+      catalog,
+      webRoot: false,
+      logger,
+    }).request("/api/runs");
     expect(response.status).toBe(500);
     const text = await response.text();
-    expect(JSON.parse(text)).toEqual({ error: { code: "internal", message: "An internal error occurred." } });
+    expect(JSON.parse(text)).toEqual({
+      error: { code: "internal", message: "An internal error occurred." },
+    });
     expect(text).not.toContain("disk on fire");
     expect(logger.lines.join("\n")).toContain("disk on fire");
   });
 
   it("caps concurrent streams per client with 429 and frees a slot when a stream closes", async () => {
     const runs = manager();
-    const capped = createApp({ runs, catalog, webRoot: false, maxStreamsPerClient: 2, clientKey: () => "one-client" });
+    const capped = createApp({
+      runs,
+      catalog,
+      webRoot: false,
+      maxStreamsPerClient: 2,
+      clientKey: () => "one-client",
+    });
     // The review crew waits for human input, so its streams stay open.
     const start = await capped.request("/api/runs", {
       method: "POST",
@@ -138,7 +169,9 @@ describe("createApp", () => {
     expect([first.status, second.status]).toEqual([200, 200]);
     const third = await capped.request(`/api/runs/${runId}/events`);
     expect(third.status).toBe(429);
-    expect(((await third.json()) as { error: { code: string } }).error.code).toBe("too_many_requests");
+    expect(((await third.json()) as { error: { code: string } }).error.code).toBe(
+      "too_many_requests",
+    );
     const refusedStart = await capped.request("/api/crew/stream", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -148,7 +181,8 @@ describe("createApp", () => {
     await first.body!.cancel();
     const fourth = await capped.request(`/api/runs/${runId}/events`);
     expect(fourth.status).toBe(200);
-    for await (const message of readSse(fourth.body!)) if (message.crewEvent.type === "run.start") break;
+    for await (const message of readSse(fourth.body!))
+      if (message.crewEvent.type === "run.start") break;
     await second.body!.cancel();
     await runs.cancel(runId);
   });
@@ -156,7 +190,9 @@ describe("createApp", () => {
 
 describe("CORS", () => {
   it("sends no CORS headers by default", async () => {
-    const response = await app().request("/api/health", { headers: { origin: "http://evil.example" } });
+    const response = await app().request("/api/health", {
+      headers: { origin: "http://evil.example" },
+    });
     expect(response.headers.get("access-control-allow-origin")).toBeNull();
   });
 
@@ -164,13 +200,21 @@ describe("CORS", () => {
     const cors = app({ corsOrigins: ["http://ui.example"], token: "t" });
     const preflight = await cors.request("/api/runs", {
       method: "OPTIONS",
-      headers: { origin: "http://ui.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" },
+      headers: {
+        origin: "http://ui.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type",
+      },
     });
     expect(preflight.status).toBeLessThan(300);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("http://ui.example");
-    const other = await cors.request("/api/health", { headers: { origin: "http://evil.example", authorization: "Bearer t" } });
+    const other = await cors.request("/api/health", {
+      headers: { origin: "http://evil.example", authorization: "Bearer t" },
+    });
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
-    const allowed = await cors.request("/api/health", { headers: { origin: "http://ui.example", authorization: "Bearer t" } });
+    const allowed = await cors.request("/api/health", {
+      headers: { origin: "http://ui.example", authorization: "Bearer t" },
+    });
     expect(allowed.headers.get("access-control-allow-origin")).toBe("http://ui.example");
     expect(allowed.headers.get("access-control-expose-headers")).toMatch(/x-run-id/i);
   });
@@ -184,7 +228,12 @@ describe("web UI", () => {
     expect(script.headers.get("content-type")).toMatch(/javascript/);
     expect(await script.text()).toBe("console.log('ui')");
     expect(await (await ui.request("/runs/abc")).text()).toContain("crewstream ui");
-    for (const path of ["/../package.json", "/%2e%2e/package.json", "/assets/%2e%2e%2f%2e%2e%2fpackage.json", "/..%5c..%5cpackage.json"]) {
+    for (const path of [
+      "/../package.json",
+      "/%2e%2e/package.json",
+      "/assets/%2e%2e%2f%2e%2e%2fpackage.json",
+      "/..%5c..%5cpackage.json",
+    ]) {
       const text = await (await ui.request(path)).text();
       expect(text).not.toContain('"name": "crewstream"');
     }

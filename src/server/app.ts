@@ -63,7 +63,9 @@ let packageVersion: string | undefined;
 /** The version in the package's package.json. */
 export function crewstreamVersion(): string {
   packageVersion ??= (
-    JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8")) as { version: string }
+    JSON.parse(
+      readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8"),
+    ) as { version: string }
   ).version;
   return packageVersion;
 }
@@ -80,7 +82,9 @@ export function createApp(options: AppOptions): Hono {
   const deps: RouteDeps = {
     runs: options.runs,
     catalog: options.catalog,
-    limiter: options.limiter ?? new StreamLimiter(options.maxStreamsPerClient ?? DEFAULT_MAX_STREAMS_PER_CLIENT),
+    limiter:
+      options.limiter ??
+      new StreamLimiter(options.maxStreamsPerClient ?? DEFAULT_MAX_STREAMS_PER_CLIENT),
     clientKey: options.clientKey ?? remoteAddressKey,
     logger,
     version: options.version ?? crewstreamVersion(),
@@ -110,12 +114,22 @@ export function createApp(options: AppOptions): Hono {
     bodyLimit({
       maxSize: maxBodyBytes,
       onError: () => {
-        throw new CrewError(ErrorCode.PAYLOAD_TOO_LARGE, `The body is larger than ${maxBodyBytes} bytes; send less.`);
+        throw new CrewError(
+          ErrorCode.PAYLOAD_TOO_LARGE,
+          `The body is larger than ${maxBodyBytes} bytes; send less.`,
+        );
       },
     }),
   );
 
-  for (const routes of [healthRoutes, crewsRoutes, crewStreamRoutes, runsRoutes, runEventsRoutes, chatRoutes]) {
+  for (const routes of [
+    healthRoutes,
+    crewsRoutes,
+    crewStreamRoutes,
+    runsRoutes,
+    runEventsRoutes,
+    chatRoutes,
+  ]) {
     app.route("/api", routes(deps));
   }
   app.all("/api/*", unmatchedRoute(app, "/api/"));

@@ -32,9 +32,13 @@ export function requireToken(token: string): MiddlewareHandler {
   return async (c, next) => {
     const provided = bearerToken(c.req.header("authorization"));
     if (provided === undefined) {
-      return errorResponse(ErrorCode.UNAUTHORIZED, "This server needs a token: send Authorization: Bearer <token>.", {
-        "www-authenticate": 'Bearer realm="crewstream"',
-      });
+      return errorResponse(
+        ErrorCode.UNAUTHORIZED,
+        "This server needs a token: send Authorization: Bearer <token>.",
+        {
+          "www-authenticate": 'Bearer realm="crewstream"',
+        },
+      );
     }
     if (!tokenMatches(token, provided)) {
       return errorResponse(ErrorCode.UNAUTHORIZED, "The token is wrong: check CREWSTREAM_TOKEN.", {

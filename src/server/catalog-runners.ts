@@ -15,7 +15,10 @@ export function catalogRunners(catalog: CrewCatalog): ResolveRunner {
     const crew = await catalog.load(name);
     if (crew.kind === "process") {
       if (!crew.command) {
-        throw new CrewError(ErrorCode.INVALID_CREW, `Crew "${crew.name}" is a process crew without a command in crew.yaml.`);
+        throw new CrewError(
+          ErrorCode.INVALID_CREW,
+          `Crew "${crew.name}" is a process crew without a command in crew.yaml.`,
+        );
       }
       const process = new ProcessCrew({
         name: crew.name,

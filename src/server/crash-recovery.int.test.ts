@@ -34,7 +34,9 @@ async function spawnServer(db: string): Promise<{ child: ChildProcess; url: stri
       const line = stdout.split("\n").find((l) => l.startsWith("{"));
       if (line) resolve((JSON.parse(line) as { url: string }).url);
     });
-    child.once("exit", (code) => reject(new Error(`server exited (${code}) before listening: ${stderr}`)));
+    child.once("exit", (code) =>
+      reject(new Error(`server exited (${code}) before listening: ${stderr}`)),
+    );
   });
   return { child, url };
 }
@@ -57,7 +59,8 @@ describe("kill -9 mid-run", () => {
     try {
       for await (const message of readSse(response.body!)) {
         seen.push(message.crewEvent);
-        if (seen.filter((event) => event.type === "text.delta").length === 20) child.kill("SIGKILL");
+        if (seen.filter((event) => event.type === "text.delta").length === 20)
+          child.kill("SIGKILL");
       }
     } catch {
       // The connection dies with the process; what arrived before is what counts.
@@ -74,7 +77,11 @@ describe("kill -9 mid-run", () => {
       assertCompleteRun(events);
       // Every event a client saw survived, unchanged, in place.
       expect(events.slice(0, seen.length)).toEqual(seen);
-      expect(events.at(-1)).toMatchObject({ type: "run.end", status: "failed", error: { code: "interrupted" } });
+      expect(events.at(-1)).toMatchObject({
+        type: "run.end",
+        status: "failed",
+        error: { code: "interrupted" },
+      });
       expect(events.filter((event) => event.type === "run.end")).toHaveLength(1);
     } finally {
       await restarted.cleanup();

@@ -14,7 +14,11 @@ export interface ErrorBody {
 }
 
 /** An error response for a code, with its HTTP status. */
-export function errorResponse(code: ErrorCode, message: string, headers?: Record<string, string>): Response {
+export function errorResponse(
+  code: ErrorCode,
+  message: string,
+  headers?: Record<string, string>,
+): Response {
   const body: ErrorBody = { error: { code, message } };
   return Response.json(body, { status: HTTP_STATUS[code], ...(headers ? { headers } : {}) });
 }
@@ -38,14 +42,21 @@ export function createErrorHandler(logger: Logger): ErrorHandler {
   return (error: unknown, c: Context) => {
     if (error instanceof HTTPException && !CrewError.is(error.cause)) {
       const code = codeForStatus(error.status);
-      if (code !== ErrorCode.INTERNAL) return errorResponse(code, error.message || "The request was refused.");
+      if (code !== ErrorCode.INTERNAL)
+        return errorResponse(code, error.message || "The request was refused.");
     }
-    const crewError = toCrewError(error instanceof HTTPException && CrewError.is(error.cause) ? error.cause : error);
+    const crewError = toCrewError(
+      error instanceof HTTPException && CrewError.is(error.cause) ? error.cause : error,
+    );
     const status = HTTP_STATUS[crewError.code];
     if (status >= 500) {
-      logger.error(`${c.req.method} ${new URL(c.req.url).pathname} failed: ${crewError.code}`, crewError.cause ?? crewError);
+      logger.error(
+        `${c.req.method} ${new URL(c.req.url).pathname} failed: ${crewError.code}`,
+        crewError.cause ?? crewError,
+      );
     }
-    const message = crewError.code === ErrorCode.INTERNAL ? "An internal error occurred." : crewError.message;
+    const message =
+      crewError.code === ErrorCode.INTERNAL ? "An internal error occurred." : crewError.message;
     return errorResponse(crewError.code, message);
   };
 }
@@ -53,12 +64,21 @@ export function createErrorHandler(logger: Logger): ErrorHandler {
 /** Unknown routes: 404 with the path named. */
 export const notFoundHandler: NotFoundHandler = (c) =>
   Response.json(
-    { error: { code: "not_found", message: `No route ${c.req.method} ${new URL(c.req.url).pathname}; see GET /api/health.` } },
+    {
+      error: {
+        code: "not_found",
+        message: `No route ${c.req.method} ${new URL(c.req.url).pathname}; see GET /api/health.`,
+      },
+    },
     { status: 404 },
   );
 
 /** Known path, wrong method: 405 with the allowed methods. */
-export function methodNotAllowedResponse(method: string, path: string, allowed: readonly string[]): Response {
+export function methodNotAllowedResponse(
+  method: string,
+  path: string,
+  allowed: readonly string[],
+): Response {
   return Response.json(
     {
       error: {

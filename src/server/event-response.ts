@@ -3,7 +3,13 @@
  * `application/x-ndjson`. Holds one of the client's stream slots until the stream ends.
  */
 import type { Context } from "hono";
-import { JSONL_CONTENT_TYPE, JSONL_HEADERS, SSE_HEADERS, toJsonlStream, toSseStream } from "../transport/index.js";
+import {
+  JSONL_CONTENT_TYPE,
+  JSONL_HEADERS,
+  SSE_HEADERS,
+  toJsonlStream,
+  toSseStream,
+} from "../transport/index.js";
 import type { CrewEvent } from "../events/index.js";
 import type { RouteDeps } from "./deps.js";
 import { releaseWhenDone } from "./limits.js";
@@ -14,7 +20,9 @@ export type StreamFormat = "sse" | "jsonl";
 /** JSONL when `Accept` names `application/x-ndjson` (or `application/jsonl`), SSE otherwise. */
 export function streamFormat(c: Context): StreamFormat {
   const accept = c.req.header("accept")?.toLowerCase() ?? "";
-  return accept.includes(JSONL_CONTENT_TYPE) || accept.includes("application/jsonl") ? "jsonl" : "sse";
+  return accept.includes(JSONL_CONTENT_TYPE) || accept.includes("application/jsonl")
+    ? "jsonl"
+    : "sse";
 }
 
 /** Options of {@link eventStreamResponse}. */
@@ -32,14 +40,26 @@ export interface EventStreamResponseOptions {
 }
 
 /** The streaming response for a run, with `X-Run-Id`. */
-export function eventStreamResponse(deps: RouteDeps, options: EventStreamResponseOptions): Response {
-  const onError = (error: unknown): void => deps.logger.error(`event stream of run ${options.runId} failed`, error);
+export function eventStreamResponse(
+  deps: RouteDeps,
+  options: EventStreamResponseOptions,
+): Response {
+  const onError = (error: unknown): void =>
+    deps.logger.error(`event stream of run ${options.runId} failed`, error);
   const source = (signal: AbortSignal): AsyncIterable<CrewEvent> => {
     signal.addEventListener("abort", () => options.abort.abort(), { once: true });
     return options.source;
   };
   const body =
-    options.format === "jsonl" ? toJsonlStream(source, { onError }) : toSseStream(source, { pingMs: deps.pingMs, onError });
-  const headers = { ...(options.format === "jsonl" ? JSONL_HEADERS : SSE_HEADERS), "x-run-id": options.runId };
-  return new Response(releaseWhenDone(body, options.release), { status: options.status ?? 200, headers });
+    options.format === "jsonl"
+      ? toJsonlStream(source, { onError })
+      : toSseStream(source, { pingMs: deps.pingMs, onError });
+  const headers = {
+    ...(options.format === "jsonl" ? JSONL_HEADERS : SSE_HEADERS),
+    "x-run-id": options.runId,
+  };
+  return new Response(releaseWhenDone(body, options.release), {
+    status: options.status ?? 200,
+    headers,
+  });
 }

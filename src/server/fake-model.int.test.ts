@@ -13,7 +13,11 @@ let server: TestServer;
 beforeAll(async () => {
   // Long, slow answers: a run is always mid-request when the test cancels it.
   fake = await startFakeOpenAI({ defaultTokens: 400, tokenDelayMs: 10 });
-  const provider = createOpenAICompatible({ name: "fake", baseURL: fake.baseURL, apiKey: "test-key" });
+  const provider = createOpenAICompatible({
+    name: "fake",
+    baseURL: fake.baseURL,
+    apiKey: "test-key",
+  });
   server = await startTestServer({ model: provider.chatModel("fake-model") });
 });
 afterAll(async () => {
@@ -23,7 +27,10 @@ afterAll(async () => {
 
 describe("runs against an OpenAI-compatible model server", () => {
   it("cancel mid-stream ends the run cancelled and closes the model request", async () => {
-    const response = await server.post("/api/crew/stream", { crew: "duo", inputs: { topic: "kelp" } });
+    const response = await server.post("/api/crew/stream", {
+      crew: "duo",
+      inputs: { topic: "kelp" },
+    });
     const runId = response.headers.get("x-run-id")!;
     const before = fake.requests.length;
     const events: CrewEvent[] = [];
@@ -32,7 +39,9 @@ describe("runs against an OpenAI-compatible model server", () => {
       events.push(message.crewEvent);
       if (!cancelled && events.filter((event) => event.type === "text.delta").length === 3) {
         cancelled = true;
-        expect((await server.api(`/api/runs/${runId}/cancel`, { method: "POST" })).status).toBe(200);
+        expect((await server.api(`/api/runs/${runId}/cancel`, { method: "POST" })).status).toBe(
+          200,
+        );
       }
     }
     assertCompleteRun(events);
@@ -46,7 +55,11 @@ describe("runs against an OpenAI-compatible model server", () => {
 
   it("closing the stream of a run started with onDisconnect cancel closes the model request", async () => {
     const before = fake.requests.length;
-    const response = await server.post("/api/crew/stream", { crew: "duo", inputs: { topic: "reef" }, onDisconnect: "cancel" });
+    const response = await server.post("/api/crew/stream", {
+      crew: "duo",
+      inputs: { topic: "reef" },
+      onDisconnect: "cancel",
+    });
     let deltas = 0;
     for await (const message of readSse(response.body!)) {
       if (message.crewEvent.type === "text.delta") deltas += 1;
@@ -58,9 +71,13 @@ describe("runs against an OpenAI-compatible model server", () => {
 
   it("a watcher leaving a default run leaves the model request running to the end", async () => {
     const before = fake.requests.length;
-    const response = await server.post("/api/crew/stream", { crew: "duo", inputs: { topic: "dune" } });
+    const response = await server.post("/api/crew/stream", {
+      crew: "duo",
+      inputs: { topic: "dune" },
+    });
     const runId = response.headers.get("x-run-id")!;
-    for await (const message of readSse(response.body!)) if (message.crewEvent.type === "text.delta") break;
+    for await (const message of readSse(response.body!))
+      if (message.crewEvent.type === "text.delta") break;
     const closed = await fake.waitForClose(fake.requests[before]!);
     expect(closed.closedEarly).toBe(false);
     await server.api(`/api/runs/${runId}/cancel`, { method: "POST" });

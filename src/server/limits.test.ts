@@ -36,7 +36,9 @@ describe("releaseWhenDone", () => {
 
   it("releases once when the stream ends, passing every chunk through", async () => {
     let released = 0;
-    const text = await new Response(releaseWhenDone(bytes(["a", "b"]), () => (released += 1))).text();
+    const text = await new Response(
+      releaseWhenDone(bytes(["a", "b"]), () => (released += 1)),
+    ).text();
     expect(text).toBe("ab");
     expect(released).toBe(1);
   });
@@ -51,7 +53,9 @@ describe("releaseWhenDone", () => {
 
   it("releases when the stream errors", async () => {
     let released = 0;
-    await expect(new Response(releaseWhenDone(bytes(["a"], new Error("cut")), () => (released += 1))).text()).rejects.toThrow();
+    await expect(
+      new Response(releaseWhenDone(bytes(["a"], new Error("cut")), () => (released += 1))).text(),
+    ).rejects.toThrow();
     expect(released).toBe(1);
   });
 });

@@ -46,7 +46,10 @@ export class StreamLimiter {
  * Wraps a byte stream so `release` runs exactly once when it ends: read to the end, errored,
  * or cancelled by the client going away.
  */
-export function releaseWhenDone(stream: ReadableStream<Uint8Array>, release: () => void): ReadableStream<Uint8Array> {
+export function releaseWhenDone(
+  stream: ReadableStream<Uint8Array>,
+  release: () => void,
+): ReadableStream<Uint8Array> {
   const reader = stream.getReader();
   return new ReadableStream<Uint8Array>(
     {

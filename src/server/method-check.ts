@@ -20,17 +20,22 @@ export function unmatchedRoute(app: Hono, prefix: string): Handler {
     table ??= buildTable(app, prefix);
     const path = c.req.path;
     const allowed = new Set<string>();
-    for (const route of table) if (route.regex.test(path)) for (const method of route.methods) allowed.add(method);
+    for (const route of table)
+      if (route.regex.test(path)) for (const method of route.methods) allowed.add(method);
     if (allowed.size === 0 || allowed.has(c.req.method)) return notFoundHandler(c);
     if (allowed.has("GET")) allowed.add("HEAD");
     return methodNotAllowedResponse(c.req.method, path, [...allowed]);
   };
 }
 
-function buildTable(app: Hono, prefix: string): Array<{ path: string; regex: RegExp; methods: Set<string> }> {
+function buildTable(
+  app: Hono,
+  prefix: string,
+): Array<{ path: string; regex: RegExp; methods: Set<string> }> {
   const byPath = new Map<string, Set<string>>();
   for (const route of app.routes) {
-    if (route.method === "ALL" || !route.path.startsWith(prefix) || route.path.includes("*")) continue;
+    if (route.method === "ALL" || !route.path.startsWith(prefix) || route.path.includes("*"))
+      continue;
     const methods = byPath.get(route.path) ?? new Set<string>();
     methods.add(route.method);
     byPath.set(route.path, methods);

@@ -8,7 +8,12 @@ describe("parseCursor", () => {
     expect(parseCursor(" 42 ", "after")).toBe(42);
   });
 
-  it.each(["-1", "1.5", "1e3", "abc", "", "0x10", "9999999999999999"])("refuses %j as bad_cursor", (text) => {
-    expect(() => parseCursor(text, "Last-Event-ID")).toThrow(/Last-Event-ID must be a non-negative integer/);
-  });
+  it.each(["-1", "1.5", "1e3", "abc", "", "0x10", "9999999999999999"])(
+    "refuses %j as bad_cursor",
+    (text) => {
+      expect(() => parseCursor(text, "Last-Event-ID")).toThrow(
+        /Last-Event-ID must be a non-negative integer/,
+      );
+    },
+  );
 });

@@ -26,7 +26,8 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
     );
   }
   const text = await c.req.text();
-  if (text.trim() === "") throw new CrewError(ErrorCode.BAD_REQUEST, "The body is empty; send a JSON object.");
+  if (text.trim() === "")
+    throw new CrewError(ErrorCode.BAD_REQUEST, "The body is empty; send a JSON object.");
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -38,10 +39,17 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
 }
 
 /** Validates a value, throwing `bad_request` with zod's readable summary of what is wrong. */
-export function validate<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+export function validate<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  what: string,
+): z.output<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new CrewError(ErrorCode.BAD_REQUEST, `Invalid ${what}: ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
+    throw new CrewError(
+      ErrorCode.BAD_REQUEST,
+      `Invalid ${what}: ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`,
+    );
   }
   return parsed.data;
 }
@@ -54,7 +62,10 @@ export function parseCursor(text: string | undefined, name: string): number {
   if (text === undefined) return 0;
   const trimmed = text.trim();
   if (!/^\d{1,15}$/.test(trimmed)) {
-    throw new CrewError(ErrorCode.BAD_CURSOR, `${name} must be a non-negative integer (the last seq you saw), not ${JSON.stringify(text.slice(0, 40))}.`);
+    throw new CrewError(
+      ErrorCode.BAD_CURSOR,
+      `${name} must be a non-negative integer (the last seq you saw), not ${JSON.stringify(text.slice(0, 40))}.`,
+    );
   }
   return Number(trimmed);
 }

@@ -27,7 +27,10 @@ function random(seed: number): () => number {
   };
 }
 
-async function startBackground(server: TestServer, body: unknown = { crew: "duo", inputs: { topic: "bees" } }): Promise<string> {
+async function startBackground(
+  server: TestServer,
+  body: unknown = { crew: "duo", inputs: { topic: "bees" } },
+): Promise<string> {
   const response = await server.post("/api/runs", body);
   expect(response.status).toBe(202);
   return ((await response.json()) as { runId: string }).runId;
@@ -39,7 +42,10 @@ async function fullLog(server: TestServer, runId: string): Promise<CrewEvent[]> 
 
 describe("POST /api/crew/stream", () => {
   it("streams a run to completion with SSE framing, headers and X-Run-Id", async () => {
-    const response = await fast.post("/api/crew/stream", { crew: "duo", inputs: { topic: "bees" } });
+    const response = await fast.post("/api/crew/stream", {
+      crew: "duo",
+      inputs: { topic: "bees" },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
     expect(response.headers.get("cache-control")).toBe("no-cache");
@@ -64,14 +70,23 @@ describe("POST /api/crew/stream", () => {
     expect(toSseFrame(events[0]!)).toMatch(/^id: 1\nevent: run\.start\ndata: \{.*\}\n\n$/);
 
     const run = await (await fast.api(`/api/runs/${runId}`)).json();
-    expect(run).toMatchObject({ id: runId, crew: "duo", status: "completed", lastSeq: events.length });
+    expect(run).toMatchObject({
+      id: runId,
+      crew: "duo",
+      status: "completed",
+      lastSeq: events.length,
+    });
     expect(run.summary).toBeDefined();
     const list = await (await fast.api("/api/runs")).json();
     expect(list.runs.map((r: { id: string }) => r.id)).toContain(runId);
   });
 
   it("answers JSONL when the client accepts application/x-ndjson", async () => {
-    const response = await fast.post("/api/crew/stream", { crew: "duo", inputs: { topic: "ants" } }, { accept: "application/x-ndjson" });
+    const response = await fast.post(
+      "/api/crew/stream",
+      { crew: "duo", inputs: { topic: "ants" } },
+      { accept: "application/x-ndjson" },
+    );
     expect(response.headers.get("content-type")).toMatch(/^application\/x-ndjson/);
     const events = await collectJsonl(response);
     assertCompleteRun(events);
@@ -84,11 +99,19 @@ describe("GET /api/runs/:id/events", () => {
     const runId = await startBackground(fast);
     const all = await fullLog(fast, runId);
     assertCompleteRun(all);
-    expect(await collectSse(await fast.api(`/api/runs/${runId}/events?after=3`))).toEqual(all.slice(3));
-    const headerWins = await fast.api(`/api/runs/${runId}/events?after=1`, { headers: { "last-event-id": "5" } });
+    expect(await collectSse(await fast.api(`/api/runs/${runId}/events?after=3`))).toEqual(
+      all.slice(3),
+    );
+    const headerWins = await fast.api(`/api/runs/${runId}/events?after=1`, {
+      headers: { "last-event-id": "5" },
+    });
     expect(await collectSse(headerWins)).toEqual(all.slice(5));
-    expect(await collectSse(await fast.api(`/api/runs/${runId}/events?after=${all.length}`))).toEqual([]);
-    const jsonl = await fast.api(`/api/runs/${runId}/events?after=2`, { headers: { accept: "application/x-ndjson" } });
+    expect(
+      await collectSse(await fast.api(`/api/runs/${runId}/events?after=${all.length}`)),
+    ).toEqual([]);
+    const jsonl = await fast.api(`/api/runs/${runId}/events?after=2`, {
+      headers: { accept: "application/x-ndjson" },
+    });
     expect(await collectJsonl(jsonl)).toEqual(all.slice(2));
   });
 
@@ -99,8 +122,12 @@ describe("GET /api/runs/:id/events", () => {
     let reconnects = 0;
     while (seen.at(-1)?.type !== "run.end") {
       const abort = new AbortController();
-      const headers: Record<string, string> = seen.length > 0 ? { "last-event-id": String(seen.at(-1)!.seq) } : {};
-      const response = await slow.api(`/api/runs/${runId}/events`, { headers, signal: abort.signal });
+      const headers: Record<string, string> =
+        seen.length > 0 ? { "last-event-id": String(seen.at(-1)!.seq) } : {};
+      const response = await slow.api(`/api/runs/${runId}/events`, {
+        headers,
+        signal: abort.signal,
+      });
       expect(response.status).toBe(200);
       const budget = 1 + Math.floor(next() * 25);
       let read = 0;
@@ -140,7 +167,10 @@ describe("GET /api/runs/:id/events", () => {
 
 describe("cancel and disconnect", () => {
   it("cancels mid-stream: the stream ends with run.end cancelled", async () => {
-    const response = await slow.post("/api/crew/stream", { crew: "duo", inputs: { topic: "owls" } });
+    const response = await slow.post("/api/crew/stream", {
+      crew: "duo",
+      inputs: { topic: "owls" },
+    });
     const runId = response.headers.get("x-run-id")!;
     const events: CrewEvent[] = [];
     let cancelled = false;
@@ -160,22 +190,35 @@ describe("cancel and disconnect", () => {
   });
 
   it("closing the stream detaches only: the run goes on to completion", async () => {
-    const response = await slow.post("/api/crew/stream", { crew: "duo", inputs: { topic: "moss" } });
+    const response = await slow.post("/api/crew/stream", {
+      crew: "duo",
+      inputs: { topic: "moss" },
+    });
     const runId = response.headers.get("x-run-id")!;
     // Leaving the loop cancels the body, which closes the connection.
-    for await (const message of readSse(response.body!)) if (message.crewEvent.type === "text.delta") break;
+    for await (const message of readSse(response.body!))
+      if (message.crewEvent.type === "text.delta") break;
     const rest = await fullLog(slow, runId);
     assertCompleteRun(rest);
     expect(rest.at(-1)).toMatchObject({ type: "run.end", status: "completed" });
   });
 
   it("closing the stream cancels the run when it was started with onDisconnect cancel", async () => {
-    const response = await slow.post("/api/crew/stream", { crew: "duo", inputs: { topic: "fern" }, onDisconnect: "cancel" });
+    const response = await slow.post("/api/crew/stream", {
+      crew: "duo",
+      inputs: { topic: "fern" },
+      onDisconnect: "cancel",
+    });
     const runId = response.headers.get("x-run-id")!;
-    for await (const message of readSse(response.body!)) if (message.crewEvent.type === "text.delta") break;
+    for await (const message of readSse(response.body!))
+      if (message.crewEvent.type === "text.delta") break;
     // Polling the status (not watching, which would count as a watcher) until the server notices.
     await expect
-      .poll(async () => ((await (await slow.api(`/api/runs/${runId}`)).json()) as { status: string }).status, { timeout: 20_000 })
+      .poll(
+        async () =>
+          ((await (await slow.api(`/api/runs/${runId}`)).json()) as { status: string }).status,
+        { timeout: 20_000 },
+      )
       .toBe("cancelled");
     const rest = await fullLog(slow, runId);
     assertCompleteRun(rest);
@@ -192,15 +235,23 @@ describe("human input over HTTP", () => {
       const event = message.crewEvent;
       events.push(event);
       if (event.type === "input.request") {
-        const answer = await fast.post(`/api/runs/${runId}/input`, { requestId: event.requestId, text: "Looks good." });
+        const answer = await fast.post(`/api/runs/${runId}/input`, {
+          requestId: event.requestId,
+          text: "Looks good.",
+        });
         expect(answer.status).toBe(200);
       }
     }
     assertCompleteRun(events);
     const request = events.find((event) => event.type === "input.request");
-    expect(events).toContainEqual(expect.objectContaining({ type: "input.response", text: "Looks good." }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: "input.response", text: "Looks good." }),
+    );
     expect(events.at(-1)).toMatchObject({ type: "run.end", status: "completed" });
-    const late = await fast.post(`/api/runs/${runId}/input`, { requestId: request!.type === "input.request" ? request!.requestId : "", text: "again" });
+    const late = await fast.post(`/api/runs/${runId}/input`, {
+      requestId: request!.type === "input.request" ? request!.requestId : "",
+      text: "again",
+    });
     expect(late.status).toBe(409);
     expect((await late.json()).error.code).toBe("conflict");
   });

@@ -48,7 +48,10 @@ describe("startServer", () => {
 
   it("shuts down gracefully: open streams end with run.end cancelled, sockets close, the store keeps it all", async () => {
     const server = await startTestServer({ tokenMs: 5 });
-    const response = await server.post("/api/crew/stream", { crew: "duo", inputs: { topic: "glass" } });
+    const response = await server.post("/api/crew/stream", {
+      crew: "duo",
+      inputs: { topic: "glass" },
+    });
     const runId = response.headers.get("x-run-id")!;
     const socket = await TestSocket.open(`${server.url.replace(/^http/, "ws")}/api/ws`);
     socket.send({ type: "subscribe", id: "s", runId });
@@ -65,7 +68,10 @@ describe("startServer", () => {
 
     const store = new SqliteRunStore({ path: server.db });
     try {
-      expect(await store.getRun(runId)).toMatchObject({ status: "cancelled", lastSeq: events.length });
+      expect(await store.getRun(runId)).toMatchObject({
+        status: "cancelled",
+        lastSeq: events.length,
+      });
     } finally {
       await store.close();
       await server.cleanup();

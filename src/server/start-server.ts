@@ -19,7 +19,10 @@ import { catalogRunners } from "./catalog-runners.js";
 import { attachWebSocket } from "./ws-endpoint.js";
 
 /** Options of {@link startServer}. */
-export interface StartServerOptions extends Omit<AppOptions, "runs" | "catalog" | "limiter" | "logger"> {
+export interface StartServerOptions extends Omit<
+  AppOptions,
+  "runs" | "catalog" | "limiter" | "logger"
+> {
   /** Interface to bind (default 127.0.0.1). Binding elsewhere without a token logs a warning. */
   host?: string;
   /** Port (default 5757; 0 picks a free one). */
@@ -58,16 +61,24 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const host = options.host ?? "127.0.0.1";
   const token = options.token ?? process.env.CREWSTREAM_TOKEN;
   if (!LOOPBACK.has(host) && !token) {
-    logger.warn(`Binding ${host} without a token: anyone who can reach this address can start runs. Set CREWSTREAM_TOKEN.`);
+    logger.warn(
+      `Binding ${host} without a token: anyone who can reach this address can start runs. Set CREWSTREAM_TOKEN.`,
+    );
   }
-  const store = options.store ?? (options.persist === false ? new MemoryRunStore() : new SqliteRunStore({ path: options.db ?? DEFAULT_DB_PATH }));
+  const store =
+    options.store ??
+    (options.persist === false
+      ? new MemoryRunStore()
+      : new SqliteRunStore({ path: options.db ?? DEFAULT_DB_PATH }));
   const catalog = new CrewCatalog({ dirs: options.crewsDirs });
   const runs = new RunManager({
     store,
     resolveRunner: catalogRunners(catalog),
     logger,
     ...(options.model === undefined ? {} : { model: options.model }),
-    ...(options.maxConcurrentRuns === undefined ? {} : { maxConcurrentRuns: options.maxConcurrentRuns }),
+    ...(options.maxConcurrentRuns === undefined
+      ? {}
+      : { maxConcurrentRuns: options.maxConcurrentRuns }),
   });
   await runs.recover();
 
@@ -83,7 +94,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
 
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 5757 }, () => resolve(listening as Server));
+    const listening = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 5757 }, () =>
+      resolve(listening as Server),
+    );
     listening.once("error", reject);
   });
   const ws = attachWebSocket(server, {

@@ -12,7 +12,10 @@ export type OnDisconnect = "continue" | "cancel";
  * The run manager's surface used by the HTTP and WebSocket routes: the real {@link RunManager}
  * (or anything with the same methods, e.g. a manager in front of several workers).
  */
-export type RunService = Pick<RunManager, "start" | "get" | "list" | "cancel" | "answer" | "openEvents" | "watch" | "close">;
+export type RunService = Pick<
+  RunManager,
+  "start" | "get" | "list" | "cancel" | "answer" | "openEvents" | "watch" | "close"
+>;
 
 /** One crew as `GET /api/crews` lists it. */
 export interface CrewListing {

@@ -29,7 +29,11 @@ function isSlowConsumer(error: unknown): boolean {
  * It holds a watch on the run from its first pull until it ends; releasing the last watch of a
  * run started with `onDisconnect: "cancel"` cancels the run.
  */
-export async function openWatch(runs: RunService, runId: string, options: OpenWatchOptions): Promise<AsyncGenerator<CrewEvent>> {
+export async function openWatch(
+  runs: RunService,
+  runId: string,
+  options: OpenWatchOptions,
+): Promise<AsyncGenerator<CrewEvent>> {
   const first = await runs.openEvents(runId, { after: options.after, signal: options.signal });
   return follow(runs, runId, first, options);
 }

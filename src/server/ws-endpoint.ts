@@ -62,23 +62,44 @@ function originAllowed(request: IncomingMessage, allowed: readonly string[]): bo
 }
 
 /** Serves `/api/ws` on `server`'s `upgrade` event. */
-export function attachWebSocket(server: Server, options: WebSocketEndpointOptions): WebSocketEndpoint {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? MAX_WS_FRAME_BYTES });
+export function attachWebSocket(
+  server: Server,
+  options: WebSocketEndpointOptions,
+): WebSocketEndpoint {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxPayload ?? MAX_WS_FRAME_BYTES,
+  });
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(request.url ?? "/", "http://localhost");
     if (url.pathname !== WS_PATH) {
-      refuse(socket, new CrewError(ErrorCode.BAD_REQUEST, `WebSocket connections go to ${WS_PATH}.`));
+      refuse(
+        socket,
+        new CrewError(ErrorCode.BAD_REQUEST, `WebSocket connections go to ${WS_PATH}.`),
+      );
       return;
     }
     if (!originAllowed(request, options.allowedOrigins ?? [])) {
-      refuse(socket, new CrewError(ErrorCode.UNAUTHORIZED, "WebSocket connections from this origin are not allowed; add it to the CORS origins."));
+      refuse(
+        socket,
+        new CrewError(
+          ErrorCode.UNAUTHORIZED,
+          "WebSocket connections from this origin are not allowed; add it to the CORS origins.",
+        ),
+      );
       return;
     }
     if (options.token !== undefined) {
       const provided = bearerToken(request.headers.authorization) ?? url.searchParams.get("token");
       if (!tokenMatches(options.token, provided)) {
-        refuse(socket, new CrewError(ErrorCode.UNAUTHORIZED, "This server needs a token: send Authorization: Bearer <token> or ?token=."));
+        refuse(
+          socket,
+          new CrewError(
+            ErrorCode.UNAUTHORIZED,
+            "This server needs a token: send Authorization: Bearer <token> or ?token=.",
+          ),
+        );
         return;
       }
     }
@@ -109,10 +130,18 @@ function serveSocket(ws: WebSocket, options: WebSocketEndpointOptions, release: 
   const session = new WsSession(ws, { runs: options.runs, logger: options.logger }, options);
   ws.on("message", (data, isBinary) => {
     if (isBinary) {
-      ws.send(JSON.stringify({ type: "error", code: ErrorCode.BAD_REQUEST, message: "Send text frames of JSON, not binary." }));
+      ws.send(
+        JSON.stringify({
+          type: "error",
+          code: ErrorCode.BAD_REQUEST,
+          message: "Send text frames of JSON, not binary.",
+        }),
+      );
       return;
     }
-    const text = Array.isArray(data) ? Buffer.concat(data).toString("utf8") : Buffer.from(data as ArrayBuffer).toString("utf8");
+    const text = Array.isArray(data)
+      ? Buffer.concat(data).toString("utf8")
+      : Buffer.from(data as ArrayBuffer).toString("utf8");
     void session.handle(text);
   });
   ws.on("error", (error) => {

@@ -50,7 +50,11 @@ describe("WsSession backpressure", () => {
     const { runId, all } = await finishedRun();
     const socket = new RecordingSocket();
     socket.bufferedAmount = 10_000_000;
-    const session = new WsSession(socket, { runs, logger: memoryLogger() }, { highWaterBytes: 1000 });
+    const session = new WsSession(
+      socket,
+      { runs, logger: memoryLogger() },
+      { highWaterBytes: 1000 },
+    );
     await session.handle(JSON.stringify({ type: "subscribe", id: "s", runId }));
     expect(socket.sent[0]).toEqual({ type: "ack", id: "s", runId });
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -67,7 +71,11 @@ describe("WsSession backpressure", () => {
     const socket = new RecordingSocket();
     socket.bufferedAmount = 10_000_000;
     const logger = memoryLogger();
-    const session = new WsSession(socket, { runs, logger }, { highWaterBytes: 1000, maxStallMs: 30 });
+    const session = new WsSession(
+      socket,
+      { runs, logger },
+      { highWaterBytes: 1000, maxStallMs: 30 },
+    );
     await session.handle(JSON.stringify({ type: "subscribe", id: "s", runId }));
     await expect.poll(() => socket.closedWith).toBe(CLOSE_TOO_SLOW);
     expect(session.watching).toEqual([]);
@@ -78,7 +86,11 @@ describe("WsSession backpressure", () => {
     const { runId } = await finishedRun();
     const socket = new RecordingSocket();
     socket.bufferedAmount = 10_000_000;
-    const session = new WsSession(socket, { runs, logger: memoryLogger() }, { highWaterBytes: 1000 });
+    const session = new WsSession(
+      socket,
+      { runs, logger: memoryLogger() },
+      { highWaterBytes: 1000 },
+    );
     await session.handle(JSON.stringify({ type: "subscribe", id: "a", runId }));
     await session.handle(JSON.stringify({ type: "subscribe", id: "b", runId }));
     expect(socket.sent[1]).toMatchObject({ type: "error", id: "b", code: "conflict" });
@@ -89,8 +101,12 @@ describe("WsSession backpressure", () => {
     const { runId, all } = await finishedRun();
     const socket = new RecordingSocket();
     const session = new WsSession(socket, { runs, logger: memoryLogger() });
-    await session.handle(JSON.stringify({ type: "subscribe", id: "c", runId, after: all.length + 1 }));
-    expect(socket.sent).toEqual([expect.objectContaining({ type: "error", id: "c", runId, code: "bad_cursor" })]);
+    await session.handle(
+      JSON.stringify({ type: "subscribe", id: "c", runId, after: all.length + 1 }),
+    );
+    expect(socket.sent).toEqual([
+      expect.objectContaining({ type: "error", id: "c", runId, code: "bad_cursor" }),
+    ]);
     session.close();
   });
 });

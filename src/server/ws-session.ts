@@ -42,7 +42,11 @@ export class WsSession {
   readonly #watches = new Map<string, Watch>();
   #closed = false;
 
-  constructor(socket: SessionSocket, deps: Pick<RouteDeps, "runs" | "logger">, options: WsSessionOptions = {}) {
+  constructor(
+    socket: SessionSocket,
+    deps: Pick<RouteDeps, "runs" | "logger">,
+    options: WsSessionOptions = {},
+  ) {
     this.#socket = socket;
     this.#deps = deps;
     this.#highWater = options.highWaterBytes ?? 256 * 1024;
@@ -63,7 +67,8 @@ export class WsSession {
       await this.#dispatch(message);
     } catch (error) {
       const crewError = toCrewError(error);
-      if (crewError.code === ErrorCode.INTERNAL) this.#deps.logger.error(`WebSocket ${message.type} failed`, error);
+      if (crewError.code === ErrorCode.INTERNAL)
+        this.#deps.logger.error(`WebSocket ${message.type} failed`, error);
       const runId = "runId" in message ? message.runId : undefined;
       this.#send(errorMessage(crewError.code, crewError.message, message.id, runId));
     }
@@ -91,7 +96,10 @@ export class WsSession {
       }
       case "subscribe": {
         if (this.#watches.has(message.runId)) {
-          throw new CrewError(ErrorCode.CONFLICT, `This socket already watches run ${message.runId}; unsubscribe first.`);
+          throw new CrewError(
+            ErrorCode.CONFLICT,
+            `This socket already watches run ${message.runId}; unsubscribe first.`,
+          );
         }
         await this.#watch(message.runId, message.after ?? 0, message.id);
         return;
@@ -133,7 +141,8 @@ export class WsSession {
       .catch((error: unknown) => {
         if (signal.aborted) return;
         const crewError = toCrewError(error);
-        if (crewError.code === ErrorCode.INTERNAL) this.#deps.logger.error(`watching run ${runId} failed`, error);
+        if (crewError.code === ErrorCode.INTERNAL)
+          this.#deps.logger.error(`watching run ${runId} failed`, error);
         this.#send(errorMessage(crewError.code, crewError.message, undefined, runId));
       })
       .finally(() => {

@@ -20,8 +20,15 @@ afterAll(async () => {
   await slow.cleanup();
 });
 
-async function connect(server: TestServer, query = "", headers: Record<string, string> = {}): Promise<TestSocket> {
-  const socket = await TestSocket.open(`${server.url.replace(/^http/, "ws")}/api/ws${query}`, headers);
+async function connect(
+  server: TestServer,
+  query = "",
+  headers: Record<string, string> = {},
+): Promise<TestSocket> {
+  const socket = await TestSocket.open(
+    `${server.url.replace(/^http/, "ws")}/api/ws${query}`,
+    headers,
+  );
   sockets.push(socket);
   return socket;
 }
@@ -50,11 +57,18 @@ describe("WebSocket /api/ws", () => {
     const [a, b] = await Promise.all([socket.next(isAck("a")), socket.next(isAck("b"))]);
     if (a.type !== "ack" || b.type !== "ack") throw new Error("expected acks");
     expect(a.runId).not.toBe(b.runId);
-    const [eventsA, eventsB] = await Promise.all([socket.eventsUntilEnd(a.runId), socket.eventsUntilEnd(b.runId)]);
+    const [eventsA, eventsB] = await Promise.all([
+      socket.eventsUntilEnd(a.runId),
+      socket.eventsUntilEnd(b.runId),
+    ]);
     assertCompleteRun(eventsA);
     assertCompleteRun(eventsB);
-    expect((eventsA[0] as Extract<CrewEvent, { type: "run.start" }>).inputs).toEqual({ topic: "ants" });
-    expect((eventsB[0] as Extract<CrewEvent, { type: "run.start" }>).inputs).toEqual({ topic: "bats" });
+    expect((eventsA[0] as Extract<CrewEvent, { type: "run.start" }>).inputs).toEqual({
+      topic: "ants",
+    });
+    expect((eventsB[0] as Extract<CrewEvent, { type: "run.start" }>).inputs).toEqual({
+      topic: "bats",
+    });
   });
 
   it("subscribes to a run from a cursor", async () => {
@@ -84,12 +98,23 @@ describe("WebSocket /api/ws", () => {
     socket.send({ type: "start", id: "h", crew: "review" });
     const ack = await socket.next(isAck("h"));
     const runId = ack.type === "ack" ? ack.runId : "";
-    const request = await socket.next((m) => m.type === "event" && m.event.type === "input.request");
-    if (request.type !== "event" || request.event.type !== "input.request") throw new Error("expected input.request");
-    socket.send({ type: "input", id: "i", runId, requestId: request.event.requestId, text: "Ship it." });
+    const request = await socket.next(
+      (m) => m.type === "event" && m.event.type === "input.request",
+    );
+    if (request.type !== "event" || request.event.type !== "input.request")
+      throw new Error("expected input.request");
+    socket.send({
+      type: "input",
+      id: "i",
+      runId,
+      requestId: request.event.requestId,
+      text: "Ship it.",
+    });
     expect(await socket.next(isAck("i"))).toEqual({ type: "ack", id: "i", runId });
     const rest = await socket.eventsUntilEnd(runId);
-    expect(rest).toContainEqual(expect.objectContaining({ type: "input.response", text: "Ship it." }));
+    expect(rest).toContainEqual(
+      expect.objectContaining({ type: "input.response", text: "Ship it." }),
+    );
     expect(rest.at(-1)).toMatchObject({ type: "run.end", status: "completed" });
   });
 
@@ -107,7 +132,9 @@ describe("WebSocket /api/ws", () => {
     // A round trip after the run ended: anything still queued for the old watch would be here.
     socket.send({ type: "subscribe", id: "again", runId, after: all.length });
     await socket.next(isAck("again"));
-    expect(socket.messages.slice(afterAck).filter((m) => m.type === "event" && m.event.runId === runId)).toEqual([]);
+    expect(
+      socket.messages.slice(afterAck).filter((m) => m.type === "event" && m.event.runId === runId),
+    ).toEqual([]);
   });
 
   it("answers malformed frames with errors and keeps the socket open", async () => {
@@ -157,7 +184,13 @@ describe("WebSocket /api/ws", () => {
 
   it("cancels a run started with onDisconnect cancel when its socket closes", async () => {
     const socket = await connect(slow);
-    socket.send({ type: "start", id: "d", crew: "duo", inputs: { topic: "gnus" }, onDisconnect: "cancel" });
+    socket.send({
+      type: "start",
+      id: "d",
+      crew: "duo",
+      inputs: { topic: "gnus" },
+      onDisconnect: "cancel",
+    });
     const ack = await socket.next(isAck("d"));
     const runId = ack.type === "ack" ? ack.runId : "";
     await socket.next((m) => m.type === "event" && m.event.type === "text.delta");
@@ -186,7 +219,11 @@ describe("WebSocket authentication", () => {
       const byQuery = await TestSocket.open(`${base}?token=ws-token`);
       const byHeader = await TestSocket.open(base, { authorization: "Bearer ws-token" });
       byHeader.send({ type: "subscribe", id: "s", runId: "none" });
-      expect(await byHeader.next()).toMatchObject({ type: "error", id: "s", code: "run_not_found" });
+      expect(await byHeader.next()).toMatchObject({
+        type: "error",
+        id: "s",
+        code: "run_not_found",
+      });
       await byQuery.close();
       await byHeader.close();
     } finally {

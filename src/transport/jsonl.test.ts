@@ -16,9 +16,21 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 function events(): CrewEvent[] {
   const stamper = new EventStamper("run-j");
   return [
-    stamper.stamp({ type: "run.start", crew: "c", process: "sequential", inputs: { topic: "x" }, agents: [], tasks: [] }),
+    stamper.stamp({
+      type: "run.start",
+      crew: "c",
+      process: "sequential",
+      inputs: { topic: "x" },
+      agents: [],
+      tasks: [],
+    }),
     stamper.stamp({ type: "text.delta", delta: "é\n" }),
-    stamper.stamp({ type: "run.end", status: "cancelled", usage: { inputTokens: 0, outputTokens: 0 }, durationMs: 1 }),
+    stamper.stamp({
+      type: "run.end",
+      status: "cancelled",
+      usage: { inputTokens: 0, outputTokens: 0 },
+      durationMs: 1,
+    }),
   ];
 }
 
@@ -31,7 +43,12 @@ describe("JSONL", () => {
     }
     const text = await new Response(toJsonlStream(source())).text();
     expect(text).toBe(list.map(toJsonLine).join(""));
-    expect(text.trimEnd().split("\n").map((line) => JSON.parse(line))).toEqual(list);
+    expect(
+      text
+        .trimEnd()
+        .split("\n")
+        .map((line) => JSON.parse(line)),
+    ).toEqual(list);
   });
 
   it("parses lines split anywhere, including inside a multi-byte character", async () => {
@@ -43,11 +60,16 @@ describe("JSONL", () => {
   });
 
   it("parses a last line without a newline and skips blank lines", async () => {
-    expect(await collect(parseJsonLines(chunks('{"a":1}\n\n', '{"b"', ":2}")))).toEqual([{ a: 1 }, { b: 2 }]);
+    expect(await collect(parseJsonLines(chunks('{"a":1}\n\n', '{"b"', ":2}")))).toEqual([
+      { a: 1 },
+      { b: 2 },
+    ]);
   });
 
   it("names the line that is not JSON", async () => {
-    const error = await collect(parseJsonLines(chunks('{"a":1}\nnot json\n'))).catch((e: unknown) => e);
+    const error = await collect(parseJsonLines(chunks('{"a":1}\nnot json\n'))).catch(
+      (e: unknown) => e,
+    );
     expect(CrewError.is(error) && error.code).toBe("bad_request");
     expect((error as Error).message).toMatch(/^Line 2 is not valid JSON/);
   });
@@ -55,7 +77,11 @@ describe("JSONL", () => {
   it("skips events of unknown types and refuses values that are not events", async () => {
     const [first] = events();
     const future = { ...first!, type: "agent.mood", mood: "happy" };
-    expect(await collect(parseEventLines(chunks(toJsonLine(future), toJsonLine(first))))).toEqual([first]);
-    await expect(collect(parseEventLines(chunks('{"hello":"world"}\n')))).rejects.toThrow(/not a crew event/);
+    expect(await collect(parseEventLines(chunks(toJsonLine(future), toJsonLine(first))))).toEqual([
+      first,
+    ]);
+    await expect(collect(parseEventLines(chunks('{"hello":"world"}\n')))).rejects.toThrow(
+      /not a crew event/,
+    );
   });
 });

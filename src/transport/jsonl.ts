@@ -33,8 +33,14 @@ export interface JsonlStreamOptions {
  * Events as a JSONL byte stream, closed after `run.end`; pull-based like the SSE stream.
  * NDJSON has no comment syntax, so no keep-alive is sent.
  */
-export function toJsonlStream(source: EventSource, options: JsonlStreamOptions = {}): ReadableStream<Uint8Array> {
-  return encodeEventStream(source, { encode: toJsonLine, ...(options.onError ? { onError: options.onError } : {}) });
+export function toJsonlStream(
+  source: EventSource,
+  options: JsonlStreamOptions = {},
+): ReadableStream<Uint8Array> {
+  return encodeEventStream(source, {
+    encode: toJsonLine,
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
 }
 
 /**
@@ -42,7 +48,9 @@ export function toJsonlStream(source: EventSource, options: JsonlStreamOptions =
  * body). Blank lines are skipped. A line that is not JSON throws a CrewError `bad_request`
  * naming its line number.
  */
-export async function* parseJsonLines(chunks: AsyncIterable<string | Uint8Array>): AsyncGenerator<unknown> {
+export async function* parseJsonLines(
+  chunks: AsyncIterable<string | Uint8Array>,
+): AsyncGenerator<unknown> {
   const decoder = new TextDecoder();
   let buffered = "";
   let lineNumber = 0;
@@ -53,9 +61,13 @@ export async function* parseJsonLines(chunks: AsyncIterable<string | Uint8Array>
     try {
       return { value: JSON.parse(text) as unknown };
     } catch (error) {
-      throw new CrewError(ErrorCode.BAD_REQUEST, `Line ${lineNumber} is not valid JSON: ${text.slice(0, 80)}`, {
-        cause: error,
-      });
+      throw new CrewError(
+        ErrorCode.BAD_REQUEST,
+        `Line ${lineNumber} is not valid JSON: ${text.slice(0, 80)}`,
+        {
+          cause: error,
+        },
+      );
     }
   };
   for await (const chunk of chunks) {
@@ -77,12 +89,18 @@ export async function* parseJsonLines(chunks: AsyncIterable<string | Uint8Array>
  * Parses protocol events from JSON lines. Events of types this version does not know are
  * skipped, as the protocol requires; a line that is not an event throws `bad_request`.
  */
-export async function* parseEventLines(chunks: AsyncIterable<string | Uint8Array>): AsyncGenerator<CrewEvent> {
+export async function* parseEventLines(
+  chunks: AsyncIterable<string | Uint8Array>,
+): AsyncGenerator<CrewEvent> {
   let index = 0;
   for await (const value of parseJsonLines(chunks)) {
     index += 1;
     const parsed = parseEvent(value);
-    if (!parsed.ok) throw new CrewError(ErrorCode.BAD_REQUEST, `JSON value ${index} is not a crew event: ${parsed.error}`);
+    if (!parsed.ok)
+      throw new CrewError(
+        ErrorCode.BAD_REQUEST,
+        `JSON value ${index} is not a crew event: ${parsed.error}`,
+      );
     if (parsed.event) yield parsed.event;
   }
 }

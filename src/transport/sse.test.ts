@@ -6,9 +6,22 @@ import { sseComment, toSseFrame, toSseStream } from "./sse.js";
 function sampleRun(runId = "run-1"): CrewEvent[] {
   const stamper = new EventStamper(runId);
   return [
-    stamper.stamp({ type: "run.start", crew: "c", process: "sequential", inputs: {}, agents: [], tasks: [] }),
+    stamper.stamp({
+      type: "run.start",
+      crew: "c",
+      process: "sequential",
+      inputs: {},
+      agents: [],
+      tasks: [],
+    }),
     stamper.stamp({ type: "text.delta", delta: "line one\nline two", agent: "a", task: "t" }),
-    stamper.stamp({ type: "run.end", status: "completed", result: "ok", usage: { inputTokens: 1, outputTokens: 2 }, durationMs: 3 }),
+    stamper.stamp({
+      type: "run.end",
+      status: "completed",
+      result: "ok",
+      usage: { inputTokens: 1, outputTokens: 2 },
+      durationMs: 3,
+    }),
   ];
 }
 

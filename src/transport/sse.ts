@@ -34,7 +34,8 @@ export function sseComment(text: string): string {
 }
 
 /** A source of events: an iterable, or a function that opens one bound to the stream's signal. */
-export type EventSource = AsyncIterable<CrewEvent> | ((signal: AbortSignal) => AsyncIterable<CrewEvent>);
+export type EventSource =
+  AsyncIterable<CrewEvent> | ((signal: AbortSignal) => AsyncIterable<CrewEvent>);
 
 /** Options of {@link encodeEventStream}. */
 export interface EncodeEventStreamOptions {
@@ -56,7 +57,10 @@ export interface EncodeEventStreamOptions {
  * went away) the signal given to a source function aborts and the source iterator is returned,
  * so its `finally` blocks run.
  */
-export function encodeEventStream(source: EventSource, options: EncodeEventStreamOptions): ReadableStream<Uint8Array> {
+export function encodeEventStream(
+  source: EventSource,
+  options: EncodeEventStreamOptions,
+): ReadableStream<Uint8Array> {
   const abort = new AbortController();
   const encoder = new TextEncoder();
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_PING_MS;
@@ -82,9 +86,14 @@ export function encodeEventStream(source: EventSource, options: EncodeEventStrea
       async pull(controller) {
         if (finished) return;
         try {
-          iterator ??= (typeof source === "function" ? source(abort.signal) : source)[Symbol.asyncIterator]();
+          iterator ??= (typeof source === "function" ? source(abort.signal) : source)[
+            Symbol.asyncIterator
+          ]();
           pending ??= iterator.next();
-          const next = await raceHeartbeat(pending, options.heartbeat === undefined ? undefined : heartbeatMs);
+          const next = await raceHeartbeat(
+            pending,
+            options.heartbeat === undefined ? undefined : heartbeatMs,
+          );
           if (next === "heartbeat") {
             controller.enqueue(encoder.encode(options.heartbeat ?? ""));
             return;
@@ -118,7 +127,10 @@ export function encodeEventStream(source: EventSource, options: EncodeEventStrea
 }
 
 /** Resolves with the next result, or "heartbeat" when it takes longer than `ms`. */
-async function raceHeartbeat<T>(next: Promise<T>, ms: number | undefined): Promise<T | "heartbeat"> {
+async function raceHeartbeat<T>(
+  next: Promise<T>,
+  ms: number | undefined,
+): Promise<T | "heartbeat"> {
   if (ms === undefined) return next;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const tick = new Promise<"heartbeat">((resolve) => {
@@ -140,7 +152,10 @@ export interface SseStreamOptions {
 }
 
 /** Events as an SSE byte stream with `: ping` comments, closed after `run.end`. */
-export function toSseStream(source: EventSource, options: SseStreamOptions = {}): ReadableStream<Uint8Array> {
+export function toSseStream(
+  source: EventSource,
+  options: SseStreamOptions = {},
+): ReadableStream<Uint8Array> {
   return encodeEventStream(source, {
     encode: toSseFrame,
     heartbeat: sseComment("ping"),

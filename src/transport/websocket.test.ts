@@ -49,6 +49,12 @@ describe("server messages", () => {
       code: "run_not_found",
       message: "no such run",
     });
-    expect(errorMessage("conflict", "m", "1", "r")).toEqual({ type: "error", id: "1", runId: "r", code: "conflict", message: "m" });
+    expect(errorMessage("conflict", "m", "1", "r")).toEqual({
+      type: "error",
+      id: "1",
+      runId: "r",
+      code: "conflict",
+      message: "m",
+    });
   });
 });

@@ -30,7 +30,11 @@ export const subscribeMessageSchema = z.strictObject({
   type: z.literal("subscribe"),
   id: requestIdSchema.optional(),
   runId: runIdSchema,
-  after: z.number().int("after must be an integer").nonnegative("after must not be negative").optional(),
+  after: z
+    .number()
+    .int("after must be an integer")
+    .nonnegative("after must not be negative")
+    .optional(),
 });
 
 /** Cancel a run (not just this socket's watch). */
@@ -72,7 +76,13 @@ export type StartMessage = z.infer<typeof startMessageSchema>;
 export type SubscribeMessage = z.infer<typeof subscribeMessageSchema>;
 
 /** Types a client may send. */
-export const CLIENT_MESSAGE_TYPES = ["start", "subscribe", "cancel", "input", "unsubscribe"] as const;
+export const CLIENT_MESSAGE_TYPES = [
+  "start",
+  "subscribe",
+  "cancel",
+  "input",
+  "unsubscribe",
+] as const;
 
 /** An event of a run this socket watches. */
 export interface EventMessage {
@@ -97,7 +107,8 @@ export interface ErrorMessage {
 export type ServerMessage = EventMessage | AckMessage | ErrorMessage;
 
 /** The result of {@link parseClientMessage}. */
-export type ParseClientMessageResult = { ok: true; message: ClientMessage } | { ok: false; error: ErrorMessage };
+export type ParseClientMessageResult =
+  { ok: true; message: ClientMessage } | { ok: false; error: ErrorMessage };
 
 /**
  * Parses one text frame from a client. Never throws: malformed JSON, an unknown `type` and
@@ -116,11 +127,18 @@ export function parseClientMessage(data: string): ParseClientMessageResult {
   }
   const record = value as Record<string, unknown>;
   const id = typeof record.id === "string" ? record.id : undefined;
-  if (typeof record.type !== "string" || !(CLIENT_MESSAGE_TYPES as readonly string[]).includes(record.type)) {
-    return fail(id, `Unknown message type ${JSON.stringify(record.type)}; use one of: ${CLIENT_MESSAGE_TYPES.join(", ")}.`);
+  if (
+    typeof record.type !== "string" ||
+    !(CLIENT_MESSAGE_TYPES as readonly string[]).includes(record.type)
+  ) {
+    return fail(
+      id,
+      `Unknown message type ${JSON.stringify(record.type)}; use one of: ${CLIENT_MESSAGE_TYPES.join(", ")}.`,
+    );
   }
   const parsed = clientMessageSchema.safeParse(value);
-  if (!parsed.success) return fail(id, `Invalid "${record.type}" message: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    return fail(id, `Invalid "${record.type}" message: ${z.prettifyError(parsed.error)}`);
   return { ok: true, message: parsed.data };
 }
 
@@ -129,8 +147,19 @@ function fail(id: string | undefined, message: string): ParseClientMessageResult
 }
 
 /** Builds an `error` message, leaving out absent ids. */
-export function errorMessage(code: ErrorCode, message: string, id?: string, runId?: string): ErrorMessage {
-  return { type: "error", ...(id === undefined ? {} : { id }), ...(runId === undefined ? {} : { runId }), code, message };
+export function errorMessage(
+  code: ErrorCode,
+  message: string,
+  id?: string,
+  runId?: string,
+): ErrorMessage {
+  return {
+    type: "error",
+    ...(id === undefined ? {} : { id }),
+    ...(runId === undefined ? {} : { runId }),
+    code,
+    message,
+  };
 }
 
 /** One server message as a text frame. */

@@ -25,7 +25,13 @@ export function crewStreamRoutes(deps: RouteDeps): Hono {
       });
       const abort = new AbortController();
       const events = await openWatch(deps.runs, run.id, { after: 0, signal: abort.signal });
-      return eventStreamResponse(deps, { runId: run.id, format: streamFormat(c), source: events, abort, release });
+      return eventStreamResponse(deps, {
+        runId: run.id,
+        format: streamFormat(c),
+        source: events,
+        abort,
+        release,
+      });
     } catch (error) {
       release();
       throw error;

@@ -13,7 +13,10 @@ export function crewsRoutes(deps: RouteDeps): Hono {
         default: crew.default ?? false,
         process: crew.process,
         agents: crew.agents.map((agent) => ({ key: agent.key, role: agent.role })),
-        tasks: crew.tasks.map((task) => ({ key: task.key, ...(task.agent === undefined ? {} : { agent: task.agent }) })),
+        tasks: crew.tasks.map((task) => ({
+          key: task.key,
+          ...(task.agent === undefined ? {} : { agent: task.agent }),
+        })),
         inputs: crew.inputs,
         ...(crew.kind === undefined ? {} : { kind: crew.kind }),
         ...(crew.error === undefined ? {} : { error: crew.error }),

@@ -10,7 +10,12 @@ export function healthRoutes(deps: RouteDeps): Hono {
       // The WebSocket endpoint is served on the HTTP server's upgrade event; a plain GET lands here.
       .get("/ws", (c) =>
         c.json(
-          { error: { code: "upgrade_required", message: "GET /api/ws is a WebSocket endpoint; connect with a WebSocket client." } },
+          {
+            error: {
+              code: "upgrade_required",
+              message: "GET /api/ws is a WebSocket endpoint; connect with a WebSocket client.",
+            },
+          },
           426,
           { upgrade: "websocket" },
         ),

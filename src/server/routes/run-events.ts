@@ -15,13 +15,21 @@ export function runEventsRoutes(deps: RouteDeps): Hono {
     const id = validate(runIdSchema, c.req.param("id"), "run id");
     const lastEventId = c.req.header("last-event-id");
     const after =
-      lastEventId !== undefined ? parseCursor(lastEventId, "Last-Event-ID") : parseCursor(c.req.query("after"), "after");
+      lastEventId !== undefined
+        ? parseCursor(lastEventId, "Last-Event-ID")
+        : parseCursor(c.req.query("after"), "after");
     const release = deps.limiter.acquire(deps.clientKey(c));
     const abort = new AbortController();
     try {
       // Opening checks the run and the cursor, so those errors are answered before streaming.
       const events = await openWatch(deps.runs, id, { after, signal: abort.signal });
-      return eventStreamResponse(deps, { runId: id, format: streamFormat(c), source: events, abort, release });
+      return eventStreamResponse(deps, {
+        runId: id,
+        format: streamFormat(c),
+        source: events,
+        abort,
+        release,
+      });
     } catch (error) {
       release();
       throw error;

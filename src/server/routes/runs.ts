@@ -6,7 +6,12 @@ import { Hono } from "hono";
 import { CrewError, ErrorCode } from "../../events/index.js";
 import type { RouteDeps } from "../deps.js";
 import { readJson, validate } from "../read-json.js";
-import { inputBodySchema, listRunsQuerySchema, runIdSchema, startRunBodySchema } from "../schemas.js";
+import {
+  inputBodySchema,
+  listRunsQuerySchema,
+  runIdSchema,
+  startRunBodySchema,
+} from "../schemas.js";
 
 /** Routes of the runs resource. */
 export function runsRoutes(deps: RouteDeps): Hono {
@@ -19,7 +24,10 @@ export function runsRoutes(deps: RouteDeps): Hono {
         source: "http",
         ...(body.crew === undefined ? {} : { crew: body.crew }),
       });
-      return c.json({ runId: run.id, status: run.status }, 202, { "x-run-id": run.id, location: `/api/runs/${run.id}` });
+      return c.json({ runId: run.id, status: run.status }, 202, {
+        "x-run-id": run.id,
+        location: `/api/runs/${run.id}`,
+      });
     })
     .get("/runs", async (c) => {
       const query = validate(listRunsQuerySchema, c.req.query(), "query");
@@ -51,5 +59,8 @@ export function runsRoutes(deps: RouteDeps): Hono {
 
 /** The error for an unknown run id. */
 export function runNotFound(id: string): CrewError {
-  return new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id ${JSON.stringify(id.slice(0, 80))}; list runs with GET /api/runs.`);
+  return new CrewError(
+    ErrorCode.RUN_NOT_FOUND,
+    `No run with id ${JSON.stringify(id.slice(0, 80))}; list runs with GET /api/runs.`,
+  );
 }

@@ -31,7 +31,10 @@ const MISSING_UI_PAGE = `<!doctype html>
 The HTTP API is available under <code>/api</code>, e.g. <a href="/api/health">/api/health</a>.</p>
 </body></html>`;
 
-async function readFileUnder(root: string, urlPath: string): Promise<{ body: Buffer; type: string } | undefined> {
+async function readFileUnder(
+  root: string,
+  urlPath: string,
+): Promise<{ body: Buffer; type: string } | undefined> {
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath);
@@ -44,7 +47,10 @@ async function readFileUnder(root: string, urlPath: string): Promise<{ body: Buf
   try {
     const info = await stat(file);
     if (!info.isFile()) return undefined;
-    return { body: await readFile(file), type: CONTENT_TYPES[extname(file).toLowerCase()] ?? "application/octet-stream" };
+    return {
+      body: await readFile(file),
+      type: CONTENT_TYPES[extname(file).toLowerCase()] ?? "application/octet-stream",
+    };
   } catch {
     // Missing or unreadable files fall through to the SPA fallback.
     return undefined;
@@ -66,6 +72,9 @@ export function webUiRoutes(webRoot: string): Hono {
     }
     const index = await readFileUnder(root, "/index.html");
     if (!index) return c.html(MISSING_UI_PAGE, 200);
-    return c.body(new Uint8Array(index.body), 200, { "content-type": index.type, "cache-control": "no-cache" });
+    return c.body(new Uint8Array(index.body), 200, {
+      "content-type": index.type,
+      "cache-control": "no-cache",
+    });
   });
 }

@@ -6,7 +6,8 @@ import { createOfflineModel } from "../../llm/index.js";
 import { startServer } from "../start-server.js";
 
 const [db, crews, tokenMs] = process.argv.slice(2);
-if (db === undefined || crews === undefined) throw new Error("usage: serve-fixture.ts <db> <crewsDir> <tokenMs>");
+if (db === undefined || crews === undefined)
+  throw new Error("usage: serve-fixture.ts <db> <crewsDir> <tokenMs>");
 const server = await startServer({
   port: 0,
   db,

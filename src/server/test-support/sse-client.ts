@@ -37,9 +37,12 @@ export async function* readSse(
       while (queue.length > 0) {
         const message = queue.shift() as EventSourceMessage;
         const parsed = parseEvent(JSON.parse(message.data));
-        if (!parsed.ok || !parsed.event) throw new Error(`SSE data is not a crew event: ${message.data}`);
-        if (message.id !== String(parsed.event.seq)) throw new Error(`SSE id ${message.id} is not seq ${parsed.event.seq}`);
-        if (message.event !== parsed.event.type) throw new Error(`SSE event ${message.event} is not ${parsed.event.type}`);
+        if (!parsed.ok || !parsed.event)
+          throw new Error(`SSE data is not a crew event: ${message.data}`);
+        if (message.id !== String(parsed.event.seq))
+          throw new Error(`SSE id ${message.id} is not seq ${parsed.event.seq}`);
+        if (message.event !== parsed.event.type)
+          throw new Error(`SSE event ${message.event} is not ${parsed.event.type}`);
         yield { ...message, crewEvent: parsed.event };
       }
     }
@@ -72,9 +75,11 @@ export async function collectJsonl(response: Response): Promise<CrewEvent[]> {
 /** Asserts events are one run's complete log: seq 1..n without gap or repeat, ending with run.end. */
 export function assertCompleteRun(events: readonly CrewEvent[]): void {
   events.forEach((event, index) => {
-    if (event.seq !== index + 1) throw new Error(`event ${index} has seq ${event.seq}, expected ${index + 1}`);
+    if (event.seq !== index + 1)
+      throw new Error(`event ${index} has seq ${event.seq}, expected ${index + 1}`);
   });
   const last = events.at(-1);
-  if (last?.type !== "run.end") throw new Error(`the run does not end with run.end (last: ${last?.type})`);
+  if (last?.type !== "run.end")
+    throw new Error(`the run does not end with run.end (last: ${last?.type})`);
   if (events[0]?.type !== "run.start") throw new Error("the run does not start with run.start");
 }

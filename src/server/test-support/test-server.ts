@@ -17,7 +17,9 @@ export function memoryLogger(): Logger & { lines: string[] } {
   const keep =
     (level: string) =>
     (message: string, ...details: unknown[]): void => {
-      lines.push(`${level} ${message} ${details.map((d) => (d instanceof Error ? d.stack : String(d))).join(" ")}`);
+      lines.push(
+        `${level} ${message} ${details.map((d) => (d instanceof Error ? d.stack : String(d))).join(" ")}`,
+      );
     };
   return { lines, info: keep("info"), warn: keep("warn"), error: keep("error") };
 }
@@ -56,7 +58,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logger,
     ...rest,
   });
-  const api = (path: string, init?: RequestInit): Promise<Response> => fetch(new URL(path, server.url), init);
+  const api = (path: string, init?: RequestInit): Promise<Response> =>
+    fetch(new URL(path, server.url), init);
   return {
     ...server,
     dir,

@@ -38,17 +38,22 @@ export class TestSocket {
   }
 
   /** Waits for (and removes) the first queued message matching `predicate`. */
-  async next<M extends ServerMessage = ServerMessage>(predicate: (message: ServerMessage) => boolean = () => true): Promise<M> {
+  async next<M extends ServerMessage = ServerMessage>(
+    predicate: (message: ServerMessage) => boolean = () => true,
+  ): Promise<M> {
     for (;;) {
       const index = this.messages.findIndex(predicate);
       if (index !== -1) return this.messages.splice(index, 1)[0] as M;
-      if (this.closed) throw new Error(`socket closed (${this.closed.code}) before the expected message`);
+      if (this.closed)
+        throw new Error(`socket closed (${this.closed.code}) before the expected message`);
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
   }
 
   /** Every event of `runId` until its run.end, removed from the queue. */
-  async eventsUntilEnd(runId: string): Promise<Array<Extract<ServerMessage, { type: "event" }>["event"]>> {
+  async eventsUntilEnd(
+    runId: string,
+  ): Promise<Array<Extract<ServerMessage, { type: "event" }>["event"]>> {
     const events = [];
     for (;;) {
       const message = await this.next((m) => m.type === "event" && m.event.runId === runId);
