@@ -1,5 +1,5 @@
 import { generateText, jsonSchema, stepCountIs, streamText, tool } from "ai";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CrewError } from "../events/index.js";
 import { OFFLINE_LABEL } from "./offline-answers.js";
 import { createOfflineModel } from "./offline-model.js";
@@ -214,6 +214,30 @@ describe("offline model", () => {
     expect((error as Error).name).toBe("AbortError");
     expect(seen.filter((t) => t === "text-delta")).toHaveLength(3);
     expect(seen).not.toContain("finish");
+  });
+
+  it("paces text deltas at tokenMs per token (on fake timers)", async () => {
+    vi.useFakeTimers();
+    try {
+      const model = createOfflineModel({ tokenMs: 20 });
+      const { stream } = await model.doStream({
+        prompt: [{ role: "user", content: [{ type: "text", text: researchTask }] }],
+      });
+      const reader = stream.getReader();
+      let deltas = 0;
+      const reading = (async () => {
+        for (let r = await reader.read(); !r.done; r = await reader.read()) {
+          if (r.value.type === "text-delta") deltas++;
+        }
+      })();
+      await vi.advanceTimersByTimeAsync(100);
+      expect(deltas).toBe(5);
+      await vi.advanceTimersByTimeAsync(60_000);
+      await reading;
+      expect(deltas).toBeGreaterThan(100);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("rejects at once when the signal is already aborted", async () => {
