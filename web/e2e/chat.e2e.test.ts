@@ -77,7 +77,7 @@ describe("the chat UI", () => {
     expect(await page.locator(".task[data-status=completed]").count()).toBe(3);
     await expect(page.locator(".bubble-user").last().innerText()).resolves.toBe("ocean currents");
     await expectResultOf(runId);
-    await page.locator(".task-header").first().click();
+    await page.evaluate(() => document.querySelector(".crew-run")?.scrollIntoView({ block: "start" }));
     await page.screenshot({ path: "docs/screenshot.png" });
     await page.emulateMedia({ colorScheme: "dark" });
     await page.screenshot({ path: "docs/screenshot-dark.png" });
