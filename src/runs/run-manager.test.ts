@@ -63,6 +63,9 @@ describe("RunManager.start", () => {
       code: "bad_request",
     });
     await expect(manager.start({ inputs: ["x"] })).rejects.toMatchObject({ code: "bad_request" });
+    await expect(
+      manager.start({ inputs: { topic: "x" }, onDisconnect: "later" as "cancel" }),
+    ).rejects.toMatchObject({ code: "bad_request" });
     await expect(manager.start({ inputs: { other: 1 } })).rejects.toMatchObject({
       code: "missing_input",
       message: expect.stringContaining('"topic"'),

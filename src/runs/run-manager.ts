@@ -72,6 +72,8 @@ export class RunManager {
   readonly #queue: ActiveRun[] = [];
   readonly #finished = new Map<string, Promise<void>>();
   #running = 0;
+  /** Runs being created that will queue: later runs must not overtake them. */
+  #enqueuing = 0;
   #closed = false;
 
   constructor(options: RunManagerOptions) {
@@ -101,6 +103,10 @@ export class RunManager {
         "inputs must be a flat object of strings, numbers and booleans.",
       );
     const inputs = parsed.data;
+    const onDisconnect = request.onDisconnect ?? "continue";
+    if (onDisconnect !== "continue" && onDisconnect !== "cancel") {
+      throw new CrewError(ErrorCode.BAD_REQUEST, 'onDisconnect must be "continue" or "cancel".');
+    }
     const runner = await this.#resolve(request.crew);
     const missing = (runner.requiredInputs?.() ?? []).filter((name) => !(name in inputs));
     if (missing.length > 0) {
@@ -111,33 +117,41 @@ export class RunManager {
     }
     runner.validateInputs?.(inputs);
     const id = randomUUID();
-    const record = await this.#store.createRun({
-      id,
-      crew: runner.name,
-      inputs,
-      status: "queued",
-      ...(request.source === undefined ? {} : { source: request.source }),
-    });
-    const run = new ActiveRun(
-      id,
-      runner,
-      inputs,
-      request.onDisconnect ?? "continue",
-      this.#context,
-      () => {
+    // Decide now, synchronously, whether the run takes a free slot or queues, so that runs
+    // keep their order however long createRun takes.
+    const slot = this.#queue.length === 0 && this.#enqueuing === 0 && this.#running < this.#max;
+    if (slot) this.#running += 1;
+    else this.#enqueuing += 1;
+    let run: ActiveRun;
+    let record: RunRecord;
+    try {
+      record = await this.#store.createRun({
+        id,
+        crew: runner.name,
+        inputs,
+        status: slot ? "running" : "queued",
+        ...(request.source === undefined ? {} : { source: request.source }),
+      });
+      run = new ActiveRun(id, runner, inputs, onDisconnect, this.#context, () => {
         this.cancel(id).catch((error: unknown) =>
           this.#context.logger.error(`Run ${id}: cancel after the last watcher left failed`, error),
         );
-      },
-    );
+      });
+    } catch (error) {
+      if (slot) this.#running -= 1;
+      else this.#enqueuing -= 1;
+      this.#pump();
+      throw error;
+    }
     this.#active.set(id, run);
-    this.#queue.push(run);
-    this.#pump();
-    if (this.#queue.includes(run)) return record;
-    // It got a slot at once: say so now rather than when its run.start is stored.
-    const startedAt = new Date().toISOString();
-    await this.#store.updateRun(id, { status: "running", startedAt });
-    return { ...record, status: "running", startedAt };
+    if (slot) {
+      this.#launch(run);
+    } else {
+      this.#enqueuing -= 1;
+      this.#queue.push(run);
+      this.#pump();
+    }
+    return record;
   }
 
   /** The run's record and summary, or undefined. */
@@ -246,10 +260,14 @@ export class RunManager {
   /** Starts queued runs, oldest first, while slots are free. */
   #pump(): void {
     while (this.#running < this.#max && this.#queue.length > 0) {
-      const run = this.#queue.shift()!;
       this.#running += 1;
-      this.#finish(run, run.execute(), () => (this.#running -= 1));
+      this.#launch(this.#queue.shift()!);
     }
+  }
+
+  /** Executes a run that holds a slot; the slot frees when its `run.end` is durable. */
+  #launch(run: ActiveRun): void {
+    this.#finish(run, run.execute(), () => (this.#running -= 1));
   }
 
   #finish(run: ActiveRun, done: Promise<void>, release?: () => void): void {
