@@ -1,7 +1,7 @@
 /**
  * The run as plain text lines, for output that is not a terminal (CI logs, pipes, files): one
  * line per run start and end, task start and end, agent step, tool call or failure,
- * delegation, retry and human input request. Streamed text is not printed (the task's end and
+ * delegation, retry, human input request and answer. Streamed text is not printed (the task's end and
  * the final result carry it), so logs stay readable.
  */
 import type { CrewEvent } from "../events/index.js";
@@ -25,7 +25,7 @@ function taskLabel(state: RunViewState, taskKey: string | undefined): string {
 
 /**
  * The line for one event, or undefined for events that get none (text deltas, successful tool
- * results, input responses). `state` is the view after the event was applied, for roles and
+ * results). `state` is the view after the event was applied, for roles and
  * task positions.
  */
 export function plainLine(event: CrewEvent, state: RunViewState): string | undefined {
@@ -48,6 +48,8 @@ export function plainLine(event: CrewEvent, state: RunViewState): string | undef
       return `  retry ${event.attempt} in ${formatDuration(event.delayMs)}: ${event.reason}`;
     case "input.request":
       return `  ${taskLabel(state, event.task)} waits for human input: ${truncate(oneLine(event.prompt), EXCERPT)}`;
+    case "input.response":
+      return `  human answered: ${event.text.trim() === "" ? "(accepted as is)" : truncate(oneLine(event.text), EXCERPT)}`;
     case "task.end": {
       const tokens = event.usage.inputTokens + event.usage.outputTokens;
       return `${taskLabel(state, event.task)} done in ${formatDuration(event.durationMs)} (${tokens} tokens)`;

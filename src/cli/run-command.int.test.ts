@@ -90,6 +90,19 @@ describe("crewstream run", { timeout: 180_000 }, () => {
     expect(result.stdout).not.toContain('"type"');
   });
 
+  it("finds a crew by name in the --crews folders", async () => {
+    const examples = join(import.meta.dirname, "..", "..", "examples");
+    const result = await runCli(
+      ["run", "research-crew", "--crews", examples, "--jsonl", "--no-persist"],
+      {
+        cwd: dir,
+      },
+    );
+    expect(result.code).toBe(0);
+    const start = eventsOf(result)[0];
+    expect(start?.type === "run.start" && start.crew).toBe("research-crew");
+  });
+
   it("prints plain lines when stdout is not a terminal, then the result", async () => {
     const result = await runCli(["run", "--no-persist"], { cwd: dir });
     expect(result.code).toBe(0);

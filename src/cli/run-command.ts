@@ -4,6 +4,7 @@
  */
 import { CrewError, ErrorCode } from "../events/index.js";
 import { CrewCatalog, requiredInputs } from "../crew/index.js";
+import { resolveModel } from "../llm/index.js";
 import { RunManager } from "../runs/index.js";
 import { MemoryRunStore, SqliteRunStore, type RunStore } from "../store/index.js";
 import { DEFAULT_CREW_DIR, resolveCrewDirs, resolveDbPath } from "./cli-paths.js";
@@ -75,6 +76,10 @@ export async function runCommand(
         "Run it in a terminal, or with `crewstream serve` and answer in the web UI.",
     );
   }
+
+  // A --model that names no provider or lacks its key is a mistake in the command: say so
+  // before a run is recorded (the model itself is resolved again by the engine).
+  if (options.model !== undefined) resolveModel(options.model);
 
   const store: RunStore =
     options.persist === false

@@ -46,6 +46,21 @@ describe("crewstream run, when things go wrong", { timeout: 180_000 }, () => {
     expect(result.stderr).toContain("--input topic=...");
   });
 
+  it("a --model with an unknown provider or no key exits 2 before any run exists", async () => {
+    const db = join(dir, "models.db");
+    const unknown = await runCli(["run", "--model", "nope/x", "--db", db], { cwd: dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("error [unknown_provider]");
+    const keyless = await runCli(["run", "--model", "openai/gpt-4o-mini", "--db", db], {
+      cwd: dir,
+      env: { OPENAI_API_KEY: "" },
+    });
+    expect(keyless.code).toBe(2);
+    expect(keyless.stderr).toContain("OPENAI_API_KEY");
+    const runs = await runCli(["runs", "--db", db, "--json"], { cwd: dir });
+    expect(JSON.parse(runs.stdout)).toEqual({ runs: [] });
+  });
+
   it("a malformed --input exits 2", async () => {
     const result = await runCli(["run", "--input", "topic", "--no-persist"], { cwd: dir });
     expect(result.code).toBe(2);
