@@ -46,7 +46,9 @@ export function reportError(
   stderr.write(`${colors.red(`error [${crewError.code}]`)}: ${crewError.message}\n`);
   if (crewError.code === ErrorCode.INTERNAL && crewError.cause !== undefined) {
     const cause = crewError.cause;
-    stderr.write(`${cause instanceof Error ? (cause.stack ?? cause.message) : JSON.stringify(cause)}\n`);
+    stderr.write(
+      `${cause instanceof Error ? (cause.stack ?? cause.message) : JSON.stringify(cause)}\n`,
+    );
   }
   return exitCodeFor(crewError.code);
 }
