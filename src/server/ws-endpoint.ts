@@ -27,6 +27,8 @@ export interface WebSocketEndpointOptions extends WsSessionOptions {
   token?: string;
   /** Origins besides the server's own whose pages may open sockets (the CORS allowlist). */
   allowedOrigins?: readonly string[];
+  /** Interval of pings; a socket that misses one is closed (default 30 s). */
+  heartbeatMs?: number;
   /** Largest accepted frame (default 1 MB). */
   maxPayload?: number;
 }
@@ -111,13 +113,34 @@ export function attachWebSocket(
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
+      wss.emit("connection", ws, request);
       serveSocket(ws, options, release);
     });
   };
 
+  // Peers that vanish without closing (a dropped network) never send a close frame: ping every
+  // interval and end sockets that did not answer the previous ping, releasing their watches.
+  const alive = new WeakSet<WebSocket>();
+  const heartbeat = setInterval(() => {
+    for (const client of wss.clients) {
+      if (!alive.has(client)) {
+        client.terminate();
+        continue;
+      }
+      alive.delete(client);
+      client.ping();
+    }
+  }, options.heartbeatMs ?? 30_000);
+  heartbeat.unref();
+  wss.on("connection", (ws: WebSocket) => {
+    alive.add(ws);
+    ws.on("pong", () => alive.add(ws));
+  });
+
   server.on("upgrade", onUpgrade);
   return {
     close: async () => {
+      clearInterval(heartbeat);
       server.off("upgrade", onUpgrade);
       for (const client of wss.clients) client.close(1001, "server shutting down");
       await new Promise<void>((resolve) => wss.close(() => resolve()));
