@@ -3,84 +3,11 @@
  * plain-line output both read this state; it holds no timers and no terminal code, so the
  * same events always give the same state (replay shows exactly what the live run showed).
  */
-import type {
-  CrewEvent,
-  InputRequestEvent,
-  RunEndEvent,
-  StepKind,
-  TaskEndEvent,
-  Usage,
-} from "../events/index.js";
+import type { CrewEvent, RunEndEvent, TaskEndEvent } from "../events/index.js";
 import { fillKnownPlaceholders } from "../transport/index.js";
+import type { AgentView, RunViewState, TaskView, ViewStatus } from "./run-view.js";
 
-/** Status of a task or an agent in the view. */
-export type ViewStatus = "pending" | "running" | "waiting" | "done" | "failed" | "cancelled";
-
-/** A tool call as shown under its task. */
-export interface ToolCallView {
-  callId: string;
-  tool: string;
-  args: unknown;
-  agent?: string;
-  state: "running" | "ok" | "error";
-  error?: string;
-}
-
-/** One task's row and details. */
-export interface TaskView {
-  key: string;
-  /** Owner from run.start; in hierarchical crews the agent currently working on it. */
-  agent?: string;
-  index: number;
-  description: string;
-  status: ViewStatus;
-  /** Epoch ms of task.start and task.end (from event timestamps). */
-  startedAt?: number;
-  endedAt?: number;
-  /** Wall time reported by task.end (more exact than the timestamps' difference). */
-  durationMs?: number;
-  /** Exact usage once the task ended. */
-  usage?: Usage;
-  /** Streamed chunks so far: a live estimate of output tokens until `usage` is known. */
-  streamedChunks: number;
-  /** Streamed chunks per agent, to share the task's exact usage among its agents at the end. */
-  chunksByAgent: Record<string, number>;
-  /** The last characters of the streamed text. */
-  tail: string;
-  lastStep?: { step: number; kind: StepKind; text: string; agent?: string };
-  tools: ToolCallView[];
-  delegations: Array<{ from: string; to: string; reason: string }>;
-  retry?: { attempt: number; delayMs: number; reason: string; at: number };
-  output?: string;
-}
-
-/** One agent's row. */
-export interface AgentView {
-  key: string;
-  role: string;
-  status: ViewStatus;
-  /** Task the agent works on now. */
-  task?: string;
-  /** Output tokens (estimated while streaming, exact after task.end). */
-  tokens: number;
-  steps: number;
-}
-
-/** The whole run as the terminal shows it. */
-export interface RunViewState {
-  runId?: string;
-  crew?: string;
-  process?: string;
-  startedAt?: number;
-  /** Timestamp of the newest event: the clock of a replay. */
-  lastEventAt?: number;
-  lastSeq: number;
-  agents: AgentView[];
-  tasks: TaskView[];
-  pendingInput?: InputRequestEvent;
-  end?: RunEndEvent;
-}
-
+export type { AgentView, RunViewState, TaskView, ToolCallView, ViewStatus } from "./run-view.js";
 /** Characters of streamed text kept per task: enough for a few terminal lines. */
 const TAIL_CHARS = 600;
 
