@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,6 +59,23 @@ describe("crewstream run, when things go wrong", { timeout: 180_000 }, () => {
     expect(keyless.stderr).toContain("OPENAI_API_KEY");
     const runs = await runCli(["runs", "--db", db, "--json"], { cwd: dir });
     expect(JSON.parse(runs.stdout)).toEqual({ runs: [] });
+  });
+
+  it("a crew that asks for human input exits 2 when there is no terminal to answer", async () => {
+    const crew = join(dir, "asks-human");
+    mkdirSync(crew);
+    writeFileSync(
+      join(crew, "agents.yaml"),
+      "writer:\n  role: Writer\n  goal: Write\n  backstory: Writes.\n",
+    );
+    writeFileSync(
+      join(crew, "tasks.yaml"),
+      "draft:\n  description: Draft a note.\n  expected_output: A note.\n  agent: writer\n  human_input: true\n",
+    );
+    const result = await runCli(["run", crew, "--no-persist"], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("draft asks for human input");
+    expect(result.stderr).toContain("not a terminal");
   });
 
   it("a malformed --input exits 2", async () => {
