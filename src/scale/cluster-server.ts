@@ -1,0 +1,133 @@
+/**
+ * `startClusterServer`: a crewstream server in front of workers. The same HTTP/WebSocket API as
+ * `startServer`, but runs are queued in Redis for `crewstream worker` processes and every
+ * event is read from the shared Redis store, so several such servers can sit behind one URL.
+ */
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { serve } from "@hono/node-server";
+import { CrewCatalog } from "../crew/index.js";
+import type { RunManagerOptions } from "../runs/index.js";
+import { catalogRunners } from "../server/catalog-runners.js";
+import {
+  attachWebSocket,
+  createApp,
+  StreamLimiter,
+  DEFAULT_MAX_STREAMS_PER_CLIENT,
+  type AppOptions,
+  type Logger,
+} from "../server/index.js";
+import { remoteAddressKey } from "../server/app.js";
+import { RedisRunStore } from "../store/redis-store.js";
+import { DistributedRunManager } from "./distributed-run-manager.js";
+import { redactUrl, redisGate } from "./redis-gate.js";
+import { RunQueue } from "./run-queue.js";
+import { DEFAULT_STALL_MS, startSweeper } from "./run-sweeper.js";
+
+/** Options of {@link startClusterServer}. */
+export interface ClusterServerOptions extends Omit<
+  AppOptions,
+  "runs" | "catalog" | "limiter" | "logger"
+> {
+  /** Redis URL (`--redis`, `CREWSTREAM_REDIS_URL`). */
+  redisUrl: string;
+  /** Key prefix in Redis (default `cs:`). */
+  prefix?: string;
+  host?: string;
+  /** Port (default 5757; 0 picks a free one). */
+  port?: number;
+  crewsDirs: string[];
+  /** Accepted for symmetry with `serve`; workers apply `--model` when they execute runs. */
+  model?: RunManagerOptions["model"];
+  /** A run without a worker heartbeat for this long is interrupted (default 15 s). */
+  stallMs?: number;
+  /** How long finished runs are kept in Redis (default 7 days). */
+  retentionMs?: number;
+  logger?: Logger;
+  /** How long startup waits for Redis before serving anyway (with 503s until it is up; default 5 s). */
+  readyTimeoutMs?: number;
+}
+
+/** A running cluster server. */
+export interface RunningClusterServer {
+  url: string;
+  port: number;
+  runs: DistributedRunManager;
+  store: RedisRunStore;
+  /** Stops accepting, ends open streams (clients resume elsewhere), closes Redis connections. Runs go on in workers. */
+  close(): Promise<void>;
+}
+
+/** Resolves when the store's connection is ready, or after `timeoutMs`. */
+async function whenReady(store: RedisRunStore, timeoutMs: number): Promise<void> {
+  if (store.redis.status === "ready") return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    store.redis.once("ready", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** Starts the server and resolves once it listens (Redis need not be up yet: the API answers 503 until it is). */
+export async function startClusterServer(
+  options: ClusterServerOptions,
+): Promise<RunningClusterServer> {
+  const logger = options.logger ?? console;
+  const host = options.host ?? "127.0.0.1";
+  const token = options.token ?? process.env.CREWSTREAM_TOKEN;
+  if (!["127.0.0.1", "::1", "localhost"].includes(host) && !token)
+    logger.warn(
+      `Binding ${host} without a token: anyone who can reach this address can start runs. Set CREWSTREAM_TOKEN.`,
+    );
+  const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
+  const store = new RedisRunStore({
+    url: options.redisUrl,
+    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+    ...(options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs }),
+  });
+  await whenReady(store, options.readyTimeoutMs ?? 5000);
+  const catalog = new CrewCatalog({ dirs: options.crewsDirs });
+  const queue = new RunQueue(store.connect(), store.keys.prefix);
+  const runs = new DistributedRunManager({
+    store,
+    queue,
+    resolveRunner: catalogRunners(catalog),
+    logger,
+  });
+  const sweeper = startSweeper(store, logger, Math.max(250, stallMs / 2));
+
+  const limiter = new StreamLimiter(options.maxStreamsPerClient ?? DEFAULT_MAX_STREAMS_PER_CLIENT);
+  const app = createApp({
+    ...options,
+    runs,
+    catalog,
+    limiter,
+    logger,
+    clientKey: options.clientKey ?? remoteAddressKey,
+  });
+  const fetch = redisGate(store.redis, redactUrl(options.redisUrl), app.fetch);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = serve({ fetch, hostname: host, port: options.port ?? 5757 }, () =>
+      resolve(listening as Server),
+    );
+    listening.once("error", reject);
+  });
+  const ws = attachWebSocket(server, { runs, logger, limiter, ...(token ? { token } : {}) });
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      sweeper.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await runs.close();
+      await ws.close();
+      server.closeAllConnections();
+      await closed;
+      await store.close();
+    })());
+  return { url: `http://${urlHost}:${address.port}`, port: address.port, runs, store, close };
+}

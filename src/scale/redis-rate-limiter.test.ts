@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { RedisRunStore } from "../store/redis-store.js";
+import { RedisRateLimiter } from "./redis-rate-limiter.js";
+import { startTestRedis, type TestRedis } from "./testing/redis-server.js";
+
+let redis: TestRedis;
+let store: RedisRunStore;
+beforeAll(async () => {
+  redis = await startTestRedis();
+  store = new RedisRunStore({ url: redis.url, prefix: "rate:" });
+});
+afterAll(async () => {
+  await store.close();
+  await redis.close();
+});
+
+/** Acquires once; resolves with the wait reason if it had to wait (the wait is aborted at once). */
+async function tryAcquire(limiter: RedisRateLimiter, key: string, rpm?: number): Promise<string> {
+  const abort = new AbortController();
+  let reason = "";
+  try {
+    await limiter.acquire(key, {
+      ...(rpm === undefined ? {} : { rpm }),
+      signal: abort.signal,
+      onWait: (delayMs, why) => {
+        reason = `${why} (${delayMs > 0 ? "positive" : "zero"} delay)`;
+        abort.abort();
+      },
+    });
+    return "went out";
+  } catch (error) {
+    if (reason === "") throw error;
+    return reason;
+  }
+}
+
+it("counts requests of every worker against one max_rpm", async () => {
+  const first = new RedisRateLimiter(store.redis, store.keys);
+  const second = new RedisRateLimiter(store.redis, store.keys);
+  expect(await tryAcquire(first, "agent:a", 3)).toBe("went out");
+  expect(await tryAcquire(second, "agent:a", 3)).toBe("went out");
+  expect(await tryAcquire(first, "agent:a", 3)).toBe("went out");
+  expect(await tryAcquire(second, "agent:a", 3)).toBe("max_rpm 3 reached (positive delay)");
+  expect(await tryAcquire(second, "agent:b", 3)).toBe("went out");
+});
+
+it("holds a model back for every worker after a provider 429", async () => {
+  const first = new RedisRateLimiter(store.redis, store.keys);
+  const second = new RedisRateLimiter(store.redis, store.keys);
+  expect(await tryAcquire(second, "openai/gpt-4o-mini")).toBe("went out");
+  await first.penalize("openai/gpt-4o-mini", 30_000);
+  expect(await tryAcquire(second, "openai/gpt-4o-mini")).toMatch(
+    /^rate limited by the provider \(429\).*positive delay/,
+  );
+});
+
+it("applies a limit set with setLimit and refuses a non-positive rpm", async () => {
+  const limiter = new RedisRateLimiter(store.redis, store.keys);
+  limiter.setLimit("m", 1);
+  expect(await tryAcquire(limiter, "m")).toBe("went out");
+  expect(await tryAcquire(limiter, "m")).toBe("max_rpm 1 reached (positive delay)");
+  expect(() => limiter.setLimit("m", 0)).toThrow(/positive number/);
+});
