@@ -12,8 +12,9 @@ import {
   inputsSchema,
   toCrewError,
   type CrewEvent,
+  summarize,
+  type RunSummary,
 } from "../events/index.js";
-import { summarize, type RunSummary } from "../events/summarize.js";
 import type { ListRunsOptions, RunPage, RunRecord, RunStore } from "../store/index.js";
 import type { CrewRunner, ResolveRunner } from "./crew-runner.js";
 import { recoverRuns } from "./recover-runs.js";

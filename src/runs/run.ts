@@ -4,7 +4,6 @@
  * guarantees the run's log ends with exactly one `run.end`.
  */
 import type { InputHandler, RunOptions } from "../crew/index.js";
-import { EventLog } from "../events/event-log.js";
 import {
   addUsage,
   CrewError,
@@ -17,8 +16,9 @@ import {
   type Inputs,
   type RunEndStatus,
   type Usage,
+  EventLog,
+  SummaryBuilder,
 } from "../events/index.js";
-import { SummaryBuilder } from "../events/summarize.js";
 import type { RunStore } from "../store/index.js";
 import type { CrewRunner } from "./crew-runner.js";
 import { GRACE_OVER, graceAfterAbort } from "./abort-grace.js";
