@@ -12,6 +12,7 @@ import type { ReplayCommandOptions } from "./replay-command.js";
 import type { RunCommandOptions } from "./run-command.js";
 import type { RunsCommandOptions } from "./runs-command.js";
 import type { ServeCommandOptions } from "./serve-command.js";
+import { registerScaleCommands } from "./worker-command.js";
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as {
@@ -171,5 +172,7 @@ Examples:
       exitWith(async () => (await import("./init-command.js")).initCommand(dir)),
     );
 
+  // `worker` and `serve --redis`: several processes sharing runs through Redis.
+  registerScaleCommands(program);
   return program;
 }
