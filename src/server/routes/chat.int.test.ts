@@ -7,11 +7,7 @@ import {
 } from "ai";
 import type { ChatState, ChatStatus, UIMessageChunk } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type {
-  CrewProgressData,
-  CrewTaskData,
-  CrewUIMessage,
-} from "../../transport/ui-message-stream.js";
+import type { CrewProgressData, CrewTaskData, CrewUIMessage } from "../../transport/index.js";
 import { startTestServer } from "../test-support/test-server.js";
 import type { TestServer } from "../test-support/test-server.js";
 

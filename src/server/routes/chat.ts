@@ -11,10 +11,7 @@
  */
 import { Hono } from "hono";
 import { CrewError, ErrorCode } from "../../events/index.js";
-import {
-  inputsFromChatBody,
-  toUIMessageStreamResponse,
-} from "../../transport/ui-message-stream.js";
+import { inputsFromChatBody, toUIMessageStreamResponse } from "../../transport/index.js";
 import type { RouteDeps } from "../deps.js";
 import { readJson } from "../read-json.js";
 import { crewNameSchema } from "../schemas.js";
