@@ -16,6 +16,7 @@ import {
   type UIMessageChunk,
 } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser } from "../../web/e2e/support/browser.js";
 import { readSseEvents } from "../../src/client/index.js";
 import type { CrewEvent } from "../../src/events/index.js";
 
@@ -79,7 +80,7 @@ beforeAll(async () => {
     env: {
       ...env,
       CREWSTREAM_MODEL: "offline",
-      CREWSTREAM_OFFLINE_TOKEN_MS: "1",
+      CREWSTREAM_OFFLINE_TOKEN_MS: "3",
       CREWSTREAM_DB: join(dataDir, "runs.db"),
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -184,5 +185,37 @@ describe("the Next.js example", () => {
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe(
       "unsupported_media_type",
     );
+  });
+
+  it("runs the crew from the chat page, and Stop cancels a run", async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(String(error)));
+      await page.goto(`${base}/`);
+      await page.getByLabel("topic").fill("honey bees");
+      await page.getByRole("button", { name: "Run" }).click();
+      const assistant = page.locator(".message.assistant").first();
+      await assistant.locator('li[data-status="completed"]').nth(1).waitFor();
+      await assistant.getByText("offline model").waitFor();
+      await assistant.getByText("research: completed").waitFor();
+
+      await page.getByLabel("topic").fill("wasps");
+      await page.getByRole("button", { name: "Run" }).click();
+      await page.getByRole("button", { name: "Stop" }).click();
+      await page.getByRole("button", { name: "Run" }).waitFor();
+      let runs: Array<{ status: string; inputs: { topic?: string } }> = [];
+      while (!runs.some((run) => run.inputs.topic === "wasps" && run.status === "cancelled")) {
+        runs = ((await (await fetch(`${base}/api/runs`)).json()) as { runs: typeof runs }).runs;
+        if (runs.some((run) => run.inputs.topic === "wasps" && run.status === "completed")) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(runs.find((run) => run.inputs.topic === "wasps")?.status).toBe("cancelled");
+      expect(runs.find((run) => run.inputs.topic === "honey bees")?.status).toBe("completed");
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });
