@@ -122,10 +122,9 @@ describe("ten crews sharing one provider's rate limit", () => {
     expect(refused).toBe(0);
     expect(busiestWindow(accepted, WINDOW_MS - TRANSIT_MS)).toBeLessThanOrEqual(LIMIT);
     const waits = runs.flat().filter((event) => event.type === "llm.retry");
-    // 20 requests at 6 per window: at least 14 had to wait, each reported in its own run.
-    expect(
-      new Set(waits.map((event) => `${event.runId}/${event.task}`)).size,
-    ).toBeGreaterThanOrEqual(CREWS * 2 - LIMIT);
+    // The ten first requests leave together and 6 fit in a window: at least 4 crews waited,
+    // each wait reported in its own run. (Later requests may find room as windows slide.)
+    expect(new Set(waits.map((event) => event.runId)).size).toBeGreaterThanOrEqual(CREWS - LIMIT);
     for (const wait of waits) {
       expect(wait).toMatchObject({
         type: "llm.retry",
