@@ -31,6 +31,7 @@ const nextTick = () => new Promise((resolve) => setImmediate(resolve));
 const lines = createInterface({ input: process.stdin });
 lines.on("line", (line) => {
   if (line === "go") release();
+  if (line === "exit") process.exit(0);
   if (line === "mem") {
     globalThis.gc?.();
     const m = process.memoryUsage();

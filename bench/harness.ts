@@ -52,9 +52,20 @@ export async function startHelperProcess(
   args: string[] = [],
 ): Promise<{ child: ChildProcess; firstLine: string; lines: Interface }> {
   const path = fileURLToPath(new URL(file, import.meta.url));
-  const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", path, ...args], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_CHILD_FLAGS?.split(" ").filter(Boolean) ?? []),
+      "--expose-gc",
+      "--import",
+      "tsx",
+      path,
+      ...args,
+    ],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   const firstLine = await new Promise<string>((resolve, reject) => {
     lines.once("line", resolve);

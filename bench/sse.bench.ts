@@ -31,6 +31,15 @@ async function startServer(mode: string, events: number): Promise<Server> {
   return { child, lines, url, runId };
 }
 
+/** Asks the server process to exit (so profilers can write), killing it if it does not. */
+async function stop(server: Server): Promise<void> {
+  const exited = new Promise((resolve) => server.child.once("exit", resolve));
+  send(server, "exit");
+  const timer = setTimeout(() => server.child.kill("SIGKILL"), 30_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 function send(server: Server, line: string): void {
   server.child.stdin?.write(`${line}\n`);
 }
@@ -135,8 +144,7 @@ async function idleMemory(mode: string): Promise<number> {
     const after = await memoryOf(server);
     return (after - before) / IDLE_CONNECTIONS;
   } finally {
-    server.child.kill();
-    agent.destroy();
+    await stop(server);
   }
 }
 

@@ -45,8 +45,8 @@ function ensureSystemPackages() {
 ensureSystemPackages();
 mkdirSync(join(root, "test-results"), { recursive: true });
 
-const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-if (pkg.scripts["build:web"]) run("build web UI", "npm", ["run", "--silent", "build:web"]);
+// The package build (dist/ and web/dist/) is what the browser and Next.js tests serve.
+run("build", "npm", ["run", "--silent", "build"]);
 run("type-check", "npm", ["run", "--silent", "typecheck"]);
 run("lint", "npm", ["run", "--silent", "lint"]);
 run("vitest", "npx", [

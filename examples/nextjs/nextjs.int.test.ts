@@ -88,7 +88,8 @@ beforeAll(async () => {
   next.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
   next.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
   await ready(next);
-});
+  // `next build` on a busy two-core machine takes minutes.
+}, 900_000);
 
 afterAll(async () => {
   if (next?.exitCode === null) {

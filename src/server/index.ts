@@ -19,3 +19,8 @@ export {
 export { WsSession, CLOSE_TOO_SLOW, type WsSessionOptions } from "./ws-session.js";
 export type { Logger } from "./logger.js";
 export type { CrewSource, CrewListing, RunService, OnDisconnect } from "./types.js";
+export { silentLogger } from "./logger.js";
+// What a host app (e.g. a Next.js route file) needs to build the app itself.
+export { RunManager, type RunManagerOptions } from "../runs/index.js";
+export { MemoryRunStore, SqliteRunStore, DEFAULT_DB_PATH } from "../store/index.js";
+export { CrewCatalog } from "../crew/index.js";
