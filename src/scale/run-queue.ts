@@ -21,9 +21,11 @@ export function bullPrefix(prefix: string): string {
 /** Producer side of the run queue, used by servers. */
 export class RunQueue {
   readonly #queue: Queue<RunJob>;
+  readonly #connection: Redis;
 
   /** `connection` is owned by the queue from now on (closed by {@link RunQueue.close}). */
   constructor(connection: Redis, prefix: string) {
+    this.#connection = connection;
     this.#queue = new Queue<RunJob>(RUN_QUEUE, { connection, prefix: bullPrefix(prefix) });
     this.#queue.on("error", () => undefined);
   }
@@ -50,5 +52,7 @@ export class RunQueue {
 
   async close(): Promise<void> {
     await this.#queue.close();
+    // BullMQ leaves a connection it was given open.
+    this.#connection.disconnect();
   }
 }

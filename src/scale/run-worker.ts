@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { Worker } from "bullmq";
+import type { Redis } from "ioredis";
 import type { RunOptions } from "../crew/index.js";
 import { CrewError, ErrorCode } from "../events/index.js";
 import type { RateLimiterLike } from "../llm/index.js";
@@ -45,6 +46,7 @@ export class RunWorker {
   readonly #active = new Map<string, ActiveRun>();
   readonly #subscriber;
   #worker: Worker<RunJob> | undefined;
+  #connection: Redis | undefined;
   #sweeper: { stop(): void } | undefined;
 
   constructor(options: RunWorkerOptions) {
@@ -77,8 +79,9 @@ export class RunWorker {
       (message) => this.#control(message),
       (error) => this.#logger.error("A control message could not be read", error),
     );
+    this.#connection = store.connect({ maxRetriesPerRequest: null });
     this.#worker = new Worker<RunJob>(RUN_QUEUE, (job) => this.#execute(job.data.runId), {
-      connection: store.connect({ maxRetriesPerRequest: null }),
+      connection: this.#connection,
       prefix: bullPrefix(store.keys.prefix),
       concurrency: this.#options.concurrency ?? 4,
       // A dead worker's job must not be handed to another: the sweeper ends its run instead.
@@ -95,6 +98,8 @@ export class RunWorker {
     for (const run of this.#active.values())
       run.controller.abort(new CrewError(ErrorCode.CANCELLED, "The worker is shutting down."));
     await closing;
+    // BullMQ leaves a connection it was given open.
+    this.#connection?.disconnect();
     this.#subscriber.disconnect();
   }
 
