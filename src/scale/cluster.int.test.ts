@@ -40,11 +40,7 @@ it("keeps every run and every client consistent when a worker and a server die m
     spawnCrewstream(["worker", ...common, "--concurrency", "10"], /taking runs/, ENV),
   ]);
   processes.push(...started);
-  const [serverA, serverB, doomedWorker] = started as [
-    SpawnedProcess,
-    SpawnedProcess,
-    SpawnedProcess,
-  ];
+  const [serverA, serverB, doomedWorker] = started;
   const alive = new Set([serverA.ready, serverB.ready]);
   const servers = (): string[] => [...alive];
 
