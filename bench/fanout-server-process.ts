@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { EventStamper, type CrewEvent } from "../src/events/index.js";
+import { EventStamper } from "../src/events/index.js";
 import { RunManager, type CrewRunner } from "../src/runs/index.js";
 import { createApp } from "../src/server/index.js";
 import { silentLogger } from "../src/server/logger.js";
@@ -91,7 +91,7 @@ if (mode === "raw") {
         inputs: {},
         agents: [],
         tasks: [],
-      }) as CrewEvent;
+      });
       await go;
       for (let i = 0; i < EVENTS - 2; i++) {
         yield stamper.stamp({
@@ -99,7 +99,7 @@ if (mode === "raw") {
           agent: "writer",
           task: "draft",
           delta: `t=${now()};`,
-        }) as CrewEvent;
+        });
         if (i % BURST === 0) await nextTick();
       }
       yield stamper.stamp({
@@ -107,7 +107,7 @@ if (mode === "raw") {
         status: "completed",
         usage: { inputTokens: 0, outputTokens: 0 },
         durationMs: 0,
-      }) as CrewEvent;
+      });
     },
   };
   const store = new SqliteRunStore({

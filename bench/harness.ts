@@ -66,7 +66,7 @@ export async function startHelperProcess(
       stdio: ["pipe", "pipe", "inherit"],
     },
   );
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const firstLine = await new Promise<string>((resolve, reject) => {
     lines.once("line", resolve);
     child.once("exit", (code) => reject(new Error(`${file} exited with ${code}`)));

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { Crew } from "../src/crew/index.js";
-import { EventStamper, type CrewEvent } from "../src/events/index.js";
+import { EventStamper } from "../src/events/index.js";
 import { crewRunner, RunManager } from "../src/runs/index.js";
 import { RunWriter } from "../src/runs/run-writer.js";
 import { MemoryRunStore, SqliteRunStore, type RunStore } from "../src/store/index.js";
@@ -40,7 +40,7 @@ async function appendThroughput(store: RunStore): Promise<number> {
             agent: "writer",
             task: "draft",
             delta: `token ${i} `,
-          }) as CrewEvent,
+          }),
         );
         if (i % 500 === 0) await writer.backpressure();
       }

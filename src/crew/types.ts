@@ -3,6 +3,9 @@
  * engine. Field names are camelCase versions of CrewAI's YAML keys.
  */
 import type { LanguageModel, Tool } from "ai";
+
+/** A model instance (what `resolveModel` answers), as opposed to a "provider/model" string. */
+export type ModelInstance = Exclude<LanguageModel, string>;
 import type { CrewEvent, CrewProcess, Inputs } from "../events/protocol.js";
 
 /** An agent: who works on tasks (CrewAI's agents.yaml entry). */
@@ -16,7 +19,7 @@ export interface AgentDefinition {
   /** Who the agent is. May contain `{placeholders}`. */
   backstory: string;
   /** "provider/model" string or a model instance; defaults to the crew's model. */
-  llm?: string | LanguageModel;
+  llm?: string | ModelInstance;
   /** Names of tools: built-ins (`read_file`, `fetch_url`) or tools registered on the crew. */
   tools: string[];
   /** Whether the agent may hand work to other agents (hierarchical manager delegation). */
@@ -51,7 +54,7 @@ export interface CrewDefinition {
   name: string;
   process: CrewProcess;
   /** Model of the hierarchical manager; defaults to the crew's model. */
-  managerLlm?: string | LanguageModel;
+  managerLlm?: string | ModelInstance;
   agents: AgentDefinition[];
   tasks: TaskDefinition[];
   /** Inputs used when a run does not give them (crew.yaml `inputs:`). */
@@ -80,7 +83,7 @@ export interface RunOptions {
   /** Id of the run; generated when absent. */
   runId?: string;
   /** Overrides every agent's model ("provider/model" or an instance): `--model`. */
-  model?: string | LanguageModel;
+  model?: string | ModelInstance;
   /** Answers `human_input` tasks. Without one, such tasks fail with a clear error. */
   onInputRequest?: InputHandler;
   /** Tools registered for this run in addition to the crew's. */

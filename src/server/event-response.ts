@@ -12,7 +12,6 @@ import {
 } from "../transport/index.js";
 import type { CrewEvent } from "../events/index.js";
 import type { RouteDeps } from "./deps.js";
-import { releaseWhenDone } from "./limits.js";
 
 /** The wire format a request asks for. */
 export type StreamFormat = "sse" | "jsonl";
@@ -52,13 +51,13 @@ export function eventStreamResponse(
   };
   const body =
     options.format === "jsonl"
-      ? toJsonlStream(source, { onError })
-      : toSseStream(source, { pingMs: deps.pingMs, onError });
+      ? toJsonlStream(source, { onError, onClose: options.release })
+      : toSseStream(source, { pingMs: deps.pingMs, onError, onClose: options.release });
   const headers = {
     ...(options.format === "jsonl" ? JSONL_HEADERS : SSE_HEADERS),
     "x-run-id": options.runId,
   };
-  return new Response(releaseWhenDone(body, options.release), {
+  return new Response(body, {
     status: options.status ?? 200,
     headers,
   });

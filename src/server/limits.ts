@@ -41,37 +41,3 @@ export class StreamLimiter {
     return this.#open.get(client) ?? 0;
   }
 }
-
-/**
- * Wraps a byte stream so `release` runs exactly once when it ends: read to the end, errored,
- * or cancelled by the client going away.
- */
-export function releaseWhenDone(
-  stream: ReadableStream<Uint8Array>,
-  release: () => void,
-): ReadableStream<Uint8Array> {
-  const reader = stream.getReader();
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          const { done, value } = await reader.read();
-          if (done) {
-            release();
-            controller.close();
-          } else {
-            controller.enqueue(value);
-          }
-        } catch (error) {
-          release();
-          controller.error(error);
-        }
-      },
-      async cancel(reason) {
-        release();
-        await reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-}

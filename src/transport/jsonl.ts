@@ -4,8 +4,8 @@
  */
 import { CrewError, ErrorCode, parseEvent } from "../events/index.js";
 import type { CrewEvent } from "../events/index.js";
-import { encodeEventStream } from "./sse.js";
-import type { EventSource } from "./sse.js";
+import { encodeEventStream } from "./event-stream.js";
+import type { EventSource } from "./event-stream.js";
 
 /** Content type of a JSONL response. */
 export const JSONL_CONTENT_TYPE = "application/x-ndjson";
@@ -27,6 +27,8 @@ export function toJsonLine(value: unknown): string {
 export interface JsonlStreamOptions {
   /** Called with a failure of the source before the stream errors. */
   onError?: (error: unknown) => void;
+  /** Called once when the stream ends, however it ends. */
+  onClose?: () => void;
 }
 
 /**
@@ -40,6 +42,7 @@ export function toJsonlStream(
   return encodeEventStream(source, {
     encode: toJsonLine,
     ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.onClose ? { onClose: options.onClose } : {}),
   });
 }
 
