@@ -85,9 +85,9 @@ describe("encodeEventStream", () => {
   });
 
   it("sends the heartbeat while the source is idle", async () => {
-    const idle = (async function* (): AsyncGenerator<CrewEvent> {
-      await new Promise(() => undefined);
-    })();
+    const idle: AsyncIterable<CrewEvent> = {
+      [Symbol.asyncIterator]: () => ({ next: () => new Promise(() => undefined) }),
+    };
     const reader = encodeEventStream(idle, {
       encode: toSseFrame,
       heartbeat: ": ping\n\n",
