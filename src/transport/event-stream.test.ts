@@ -98,3 +98,17 @@ describe("encodeEventStream", () => {
     await reader.cancel();
   });
 });
+
+describe("encodeEventStream with a source that never pauses", () => {
+  it("still hands bounded chunks to the reader", async () => {
+    const stamper = new EventStamper("endless");
+    async function* endless(): AsyncGenerator<CrewEvent> {
+      for (;;) yield stamper.stamp({ type: "text.delta", agent: "a", task: "t", delta: "x" });
+    }
+    const reader = encodeEventStream(endless(), { encode: toSseFrame }).getReader();
+    const { value } = await reader.read();
+    expect(value?.byteLength).toBeGreaterThan(0);
+    expect(value?.byteLength).toBeLessThan(128 * 1024);
+    await reader.cancel();
+  });
+});

@@ -46,6 +46,9 @@ function encodedFrame(encode: (event: CrewEvent) => string, event: CrewEvent): U
   return bytes;
 }
 
+/** Most bytes sent as one chunk; a source that never pauses still yields to the reader. */
+const MAX_CHUNK_BYTES = 64 * 1024;
+
 const TICK = Symbol("tick");
 let tick: Promise<typeof TICK> | undefined;
 
@@ -117,7 +120,9 @@ export function encodeEventStream(
         const ping = encoder.encode(options.heartbeat);
         const every = options.heartbeatMs ?? 15_000;
         heartbeat = setInterval(() => {
-          if (finished || Date.now() - lastSent < every) return;
+          // At most one ping waits in the queue, however long the reader does not read.
+          if (finished || Date.now() - lastSent < every || (controller.desiredSize ?? 0) < 0)
+            return;
           lastSent = Date.now();
           controller.enqueue(ping);
         }, every);
@@ -130,6 +135,7 @@ export function encodeEventStream(
             Symbol.asyncIterator
           ]();
           const chunks: Uint8Array[] = [];
+          let bytes = 0;
           let ended = false;
           let next = await (pending ??= iterator.next());
           for (;;) {
@@ -139,11 +145,14 @@ export function encodeEventStream(
               ended = true;
               break;
             }
-            chunks.push(encodedFrame(encode, next.value));
+            const frame = encodedFrame(encode, next.value);
+            chunks.push(frame);
+            bytes += frame.byteLength;
             if (next.value.type === "run.end") {
               ended = true;
               break;
             }
+            if (bytes >= MAX_CHUNK_BYTES) break;
             // Take whatever else is ready now; leave the rest for the next pull.
             pending = iterator.next();
             const more = await Promise.race([pending, nextTurn()]);
