@@ -16,3 +16,4 @@ export {
 export { recoverRuns } from "./recover-runs.js";
 export { replayEvents } from "./replay-events.js";
 export { catalogRunnerResolver, type CatalogRunnerOptions } from "./catalog-runner.js";
+export { endRun } from "./end-run.js";

@@ -24,7 +24,7 @@ import type {
 import type { ListRunsOptions, RunPage, RunRecord } from "../store/index.js";
 import type { RedisRunStore } from "../store/redis-store.js";
 import { sendControl } from "./control-channel.js";
-import { endRun } from "./end-run.js";
+import { endRun } from "../runs/index.js";
 import { followEvents } from "./follow-events.js";
 import type { RunQueue } from "./run-queue.js";
 import { openInputRequests, waitForEnd } from "./run-state.js";

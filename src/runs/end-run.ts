@@ -13,7 +13,7 @@ import {
   type RunEndStatus,
   type Usage,
 } from "../events/index.js";
-import type { CrewRunnerInfo } from "../runs/index.js";
+import type { CrewRunnerInfo } from "./crew-runner.js";
 import type { RunRecord, RunStore } from "../store/index.js";
 
 const PAGE = 1000;
