@@ -14,7 +14,11 @@ export interface RetryOptions {
 }
 
 /** The delay before reconnect attempt `attempt` (1-based). */
-export function backoffDelay(attempt: number, options: RetryOptions = {}, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: RetryOptions = {},
+  random: () => number = Math.random,
+): number {
   const initial = options.initialDelayMs ?? 250;
   const max = options.maxDelayMs ?? 5_000;
   const ceiling = Math.min(max, initial * 2 ** (attempt - 1));

@@ -67,7 +67,10 @@ describe("CrewClient against a real server", () => {
   });
 
   it("resumes a subscription from a cursor and after cuts, without repeats", async () => {
-    const { runId } = await direct.startRun({ crew: "research-crew", inputs: { topic: "heat pumps" } });
+    const { runId } = await direct.startRun({
+      crew: "research-crew",
+      inputs: { topic: "heat pumps" },
+    });
     // A cursor must not be past the run's last event: wait until there are more than five.
     for await (const event of direct.subscribe(runId)) if (event.seq > 5) break;
     const client = new CrewClient({ baseUrl: proxy.url });
@@ -86,7 +89,10 @@ describe("CrewClient against a real server", () => {
     const events: CrewEvent[] = [];
     for await (const event of run) {
       events.push(event);
-      if (event.type === "text.delta" && events.filter((e) => e.type === "text.delta").length === 3) {
+      if (
+        event.type === "text.delta" &&
+        events.filter((e) => e.type === "text.delta").length === 3
+      ) {
         await direct.cancel(run.runId);
       }
     }
@@ -99,9 +105,12 @@ describe("CrewClient against a real server", () => {
     const events: CrewEvent[] = [];
     for await (const event of run) {
       events.push(event);
-      if (event.type === "input.request") await direct.answer(run.runId, event.requestId, "Mention the new CLI.");
+      if (event.type === "input.request")
+        await direct.answer(run.runId, event.requestId, "Mention the new CLI.");
     }
-    expect(events.find((e) => e.type === "input.response")).toMatchObject({ text: "Mention the new CLI." });
+    expect(events.find((e) => e.type === "input.response")).toMatchObject({
+      text: "Mention the new CLI.",
+    });
     expect(events.at(-1)).toMatchObject({ type: "run.end", status: "completed" });
   });
 
@@ -123,7 +132,9 @@ describe("CrewClient against a real server", () => {
 
   it("throws the server's error codes", async () => {
     await expect(direct.getRun("no-such-run")).rejects.toMatchObject({ code: "run_not_found" });
-    await expect(direct.streamRun({ crew: "nope", inputs: { topic: "x" } })).rejects.toMatchObject({ code: "crew_not_found" });
+    await expect(direct.streamRun({ crew: "nope", inputs: { topic: "x" } })).rejects.toMatchObject({
+      code: "crew_not_found",
+    });
     const { runId } = await direct.startRun({ crew: "research-crew", inputs: { topic: "wind" } });
     await storedEvents(runId);
     const cursorPast = direct.subscribe(runId, { after: 1_000_000 });
@@ -134,21 +145,26 @@ describe("CrewClient against a real server", () => {
     const { WebSocket } = await import("ws");
     const socket = await direct.socket({ WebSocket: WebSocket as never });
     try {
-      const { runId, events } = await socket.start({ crew: "research-crew", inputs: { topic: "batteries" } });
+      const { runId, events } = await socket.start({
+        crew: "research-crew",
+        inputs: { topic: "batteries" },
+      });
       const received: CrewEvent[] = [];
       for await (const event of events) received.push(event);
       expectGapless(received);
       expect(received).toEqual(await storedEvents(runId));
 
       const again: CrewEvent[] = [];
-      for await (const event of socket.subscribe(runId, { after: received.length - 2 })) again.push(event);
+      for await (const event of socket.subscribe(runId, { after: received.length - 2 }))
+        again.push(event);
       expect(again).toEqual(received.slice(-2));
 
       const second = await socket.start({ crew: "research-crew", inputs: { topic: "hydrogen" } });
       const seen: CrewEvent[] = [];
       for await (const event of second.events) {
         seen.push(event);
-        if (event.type === "text.delta" && seen.filter((e) => e.type === "text.delta").length === 2) await socket.cancel(second.runId);
+        if (event.type === "text.delta" && seen.filter((e) => e.type === "text.delta").length === 2)
+          await socket.cancel(second.runId);
       }
       expect(seen.at(-1)).toMatchObject({ type: "run.end", status: "cancelled" });
     } finally {

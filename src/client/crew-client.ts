@@ -42,12 +42,18 @@ export class CrewClient {
   }
 
   /** A run's events after `options.after`, live until `run.end`, resuming after network errors. */
-  subscribe(runId: string, options: Omit<SubscribeOptions, keyof ConnectionOptions> = {}): AsyncGenerator<CrewEvent> {
+  subscribe(
+    runId: string,
+    options: Omit<SubscribeOptions, keyof ConnectionOptions> = {},
+  ): AsyncGenerator<CrewEvent> {
     return subscribe(runId, { ...this.#connection, ...options });
   }
 
   /** Starts a run in the background; answers its id. */
-  startRun(request: { crew?: string; inputs: Inputs }, options: CallSignal = {}): Promise<{ runId: string }> {
+  startRun(
+    request: { crew?: string; inputs: Inputs },
+    options: CallSignal = {},
+  ): Promise<{ runId: string }> {
     return api.startRun(request, { ...this.#connection, ...options });
   }
 

@@ -15,7 +15,10 @@ export interface WebSocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: "open" | "close" | "error" | "message", listener: (event: { data?: unknown }) => void): void;
+  addEventListener(
+    type: "open" | "close" | "error" | "message",
+    listener: (event: { data?: unknown }) => void,
+  ): void;
 }
 
 /** A WebSocket constructor: the global one or `ws`'s (which also takes `{ headers }`). */
@@ -45,7 +48,9 @@ export class CrewSocket {
   private constructor(socket: WebSocketLike) {
     this.#socket = socket;
     socket.addEventListener("message", (event) => this.#onMessage(String(event.data)));
-    socket.addEventListener("close", () => this.#fail(new CrewError(ErrorCode.CANCELLED, "The WebSocket closed.")));
+    socket.addEventListener("close", () =>
+      this.#fail(new CrewError(ErrorCode.CANCELLED, "The WebSocket closed.")),
+    );
   }
 
   /** Opens a socket to `GET /api/ws` and resolves once it is open. */
@@ -58,19 +63,29 @@ export class CrewSocket {
         : new WebSocketImpl(url);
     await new Promise<void>((resolve, reject) => {
       socket.addEventListener("open", () => resolve());
-      socket.addEventListener("error", () => reject(new CrewError(ErrorCode.BAD_REQUEST, `Could not open ${url}.`)));
+      socket.addEventListener("error", () =>
+        reject(new CrewError(ErrorCode.BAD_REQUEST, `Could not open ${url}.`)),
+      );
     });
     return new CrewSocket(socket);
   }
 
   /** Starts a run; this socket watches it from its first event. */
-  async start(request: { crew?: string; inputs: Inputs; onDisconnect?: "continue" | "cancel" }): Promise<{
+  async start(request: {
+    crew?: string;
+    inputs: Inputs;
+    onDisconnect?: "continue" | "cancel";
+  }): Promise<{
     runId: string;
     events: AsyncIterable<CrewEvent>;
   }> {
     const id = this.#id();
     const queue = new PushQueue<CrewEvent>();
-    const runId = await this.#request({ type: "start", id, inputs: request.inputs, ...pick(request) }, id, queue);
+    const runId = await this.#request(
+      { type: "start", id, inputs: request.inputs, ...pick(request) },
+      id,
+      queue,
+    );
     return { runId, events: queue };
   }
 
@@ -79,7 +94,15 @@ export class CrewSocket {
     const queue = new PushQueue<CrewEvent>(() => this.#send({ type: "unsubscribe", runId }));
     this.#watches.set(runId, queue);
     const id = this.#id();
-    this.#request({ type: "subscribe", id, runId, ...(options.after === undefined ? {} : { after: options.after }) }, id)
+    this.#request(
+      {
+        type: "subscribe",
+        id,
+        runId,
+        ...(options.after === undefined ? {} : { after: options.after }),
+      },
+      id,
+    )
       .then(() => undefined)
       .catch((error: CrewError) => queue.fail(error));
     return queue;
@@ -173,14 +196,19 @@ function pick(request: { crew?: string; onDisconnect?: "continue" | "cancel" }):
 }
 
 function toWsUrl(httpUrl: string): string {
-  const absolute = /^https?:/i.test(httpUrl) ? httpUrl : new URL(httpUrl, globalThis.location?.href).toString();
+  const absolute = /^https?:/i.test(httpUrl)
+    ? httpUrl
+    : new URL(httpUrl, globalThis.location?.href).toString();
   return absolute.replace(/^http/i, "ws");
 }
 
 async function defaultWebSocket(): Promise<WebSocketConstructor> {
-  if (typeof globalThis.WebSocket === "function") return globalThis.WebSocket as unknown as WebSocketConstructor;
+  if (typeof globalThis.WebSocket === "function")
+    return globalThis.WebSocket as unknown as WebSocketConstructor;
   // A variable specifier keeps browser bundlers from trying to bundle the Node-only package.
   const specifier = "ws";
-  const module = (await import(/* @vite-ignore */ specifier)) as { WebSocket: WebSocketConstructor };
+  const module = (await import(/* @vite-ignore */ specifier)) as {
+    WebSocket: WebSocketConstructor;
+  };
   return module.WebSocket;
 }

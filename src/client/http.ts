@@ -21,7 +21,10 @@ export function apiUrl(options: ConnectionOptions, path: string): string {
 }
 
 /** Request headers with the token (if any) and the given extras. */
-export function apiHeaders(options: ConnectionOptions, extra: Record<string, string> = {}): Record<string, string> {
+export function apiHeaders(
+  options: ConnectionOptions,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return options.token ? { ...extra, authorization: `Bearer ${options.token}` } : extra;
 }
 
@@ -53,7 +56,12 @@ export async function errorFromResponse(response: Response): Promise<CrewError> 
 export async function apiFetch(
   options: ConnectionOptions,
   path: string,
-  init: { method?: string; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal | undefined } = {},
+  init: {
+    method?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    signal?: AbortSignal | undefined;
+  } = {},
 ): Promise<Response> {
   const doFetch = options.fetch ?? globalThis.fetch;
   const headers = apiHeaders(options, { accept: "application/json", ...init.headers });

@@ -14,12 +14,17 @@ const runPath = (runId: string): string => `/api/runs/${encodeURIComponent(runId
 
 /** The crews the server can run (`GET /api/crews`). */
 export async function listCrews(options: CallOptions = {}): Promise<CrewInfo[]> {
-  const body = await apiJson<{ crews: CrewInfo[] }>(options, "/api/crews", { signal: options.signal });
+  const body = await apiJson<{ crews: CrewInfo[] }>(options, "/api/crews", {
+    signal: options.signal,
+  });
   return body.crews;
 }
 
 /** Recent runs, newest first (`GET /api/runs`). */
-export async function listRuns(query: ListRunsOptions = {}, options: CallOptions = {}): Promise<RunPage> {
+export async function listRuns(
+  query: ListRunsOptions = {},
+  options: CallOptions = {},
+): Promise<RunPage> {
   const params = new URLSearchParams();
   if (query.limit !== undefined) params.set("limit", String(query.limit));
   if (query.before !== undefined) params.set("before", query.before);
@@ -38,8 +43,15 @@ export async function startRun(
   request: { crew?: string | undefined; inputs: Inputs },
   options: CallOptions = {},
 ): Promise<{ runId: string }> {
-  const body = request.crew === undefined ? { inputs: request.inputs } : { crew: request.crew, inputs: request.inputs };
-  return apiJson<{ runId: string }>(options, "/api/runs", { method: "POST", body, signal: options.signal });
+  const body =
+    request.crew === undefined
+      ? { inputs: request.inputs }
+      : { crew: request.crew, inputs: request.inputs };
+  return apiJson<{ runId: string }>(options, "/api/runs", {
+    method: "POST",
+    body,
+    signal: options.signal,
+  });
 }
 
 /**
@@ -48,12 +60,21 @@ export async function startRun(
  * (409 `conflict`), which this throws.
  */
 export async function cancel(runId: string, options: CallOptions = {}): Promise<void> {
-  const response = await apiFetch(options, `${runPath(runId)}/cancel`, { method: "POST", body: {}, signal: options.signal });
+  const response = await apiFetch(options, `${runPath(runId)}/cancel`, {
+    method: "POST",
+    body: {},
+    signal: options.signal,
+  });
   await response.body?.cancel();
 }
 
 /** Answers an `input.request` of a waiting run (`POST /api/runs/:id/input`). Empty text accepts as is. */
-export async function answer(runId: string, requestId: string, text: string, options: CallOptions = {}): Promise<void> {
+export async function answer(
+  runId: string,
+  requestId: string,
+  text: string,
+  options: CallOptions = {},
+): Promise<void> {
   const response = await apiFetch(options, `${runPath(runId)}/input`, {
     method: "POST",
     body: { requestId, text },

@@ -24,7 +24,10 @@ export async function* readSseEvents(body: ReadableStream<Uint8Array>): AsyncGen
       if (!value.data) continue;
       const parsed = parseEvent(parseJson(value.data));
       if (!parsed.ok) {
-        throw new CrewError(ErrorCode.BAD_REQUEST, `The server sent an invalid event: ${parsed.error}`);
+        throw new CrewError(
+          ErrorCode.BAD_REQUEST,
+          `The server sent an invalid event: ${parsed.error}`,
+        );
       }
       if (parsed.event) yield parsed.event;
     }
@@ -39,6 +42,9 @@ function parseJson(data: string): unknown {
   try {
     return JSON.parse(data);
   } catch {
-    throw new CrewError(ErrorCode.BAD_REQUEST, `The server sent an event that is not JSON: ${data.slice(0, 80)}`);
+    throw new CrewError(
+      ErrorCode.BAD_REQUEST,
+      `The server sent an event that is not JSON: ${data.slice(0, 80)}`,
+    );
   }
 }

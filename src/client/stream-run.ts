@@ -31,10 +31,16 @@ export interface RunStream extends AsyncIterable<CrewEvent> {
  */
 export async function streamRun(options: StreamRunOptions): Promise<RunStream> {
   const doFetch = options.fetch ?? globalThis.fetch;
-  const body = options.crew === undefined ? { inputs: options.inputs } : { crew: options.crew, inputs: options.inputs };
+  const body =
+    options.crew === undefined
+      ? { inputs: options.inputs }
+      : { crew: options.crew, inputs: options.inputs };
   const response = await doFetch(apiUrl(options, "/api/crew/stream"), {
     method: "POST",
-    headers: apiHeaders(options, { accept: "text/event-stream", "content-type": "application/json" }),
+    headers: apiHeaders(options, {
+      accept: "text/event-stream",
+      "content-type": "application/json",
+    }),
     body: JSON.stringify(body),
     ...(options.signal ? { signal: options.signal } : {}),
   });
@@ -42,7 +48,10 @@ export async function streamRun(options: StreamRunOptions): Promise<RunStream> {
   const runId = response.headers.get("x-run-id");
   if (!runId) {
     await response.body?.cancel();
-    throw new CrewError(ErrorCode.INTERNAL, "The server did not name the run (no X-Run-Id header).");
+    throw new CrewError(
+      ErrorCode.INTERNAL,
+      "The server did not name the run (no X-Run-Id header).",
+    );
   }
   const events = resumableEvents(runId, { ...options, after: 0, initial: response });
   return { runId, [Symbol.asyncIterator]: () => events };

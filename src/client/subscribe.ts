@@ -37,12 +37,18 @@ export interface ResumableOptions extends SubscribeOptions {
  * network failures and 429/502/503/504 are retried until `retry.maxRetries` consecutive
  * attempts fail, then the last error is thrown.
  */
-export function subscribe(runId: string, options: SubscribeOptions = {}): AsyncGenerator<CrewEvent> {
+export function subscribe(
+  runId: string,
+  options: SubscribeOptions = {},
+): AsyncGenerator<CrewEvent> {
   return resumableEvents(runId, options);
 }
 
 /** The engine behind {@link subscribe} and `streamRun`. */
-export async function* resumableEvents(runId: string, options: ResumableOptions): AsyncGenerator<CrewEvent> {
+export async function* resumableEvents(
+  runId: string,
+  options: ResumableOptions,
+): AsyncGenerator<CrewEvent> {
   let cursor = options.after ?? 0;
   let failures = 0;
   let response = options.initial;
@@ -56,9 +62,13 @@ export async function* resumableEvents(runId: string, options: ResumableOptions)
       for await (const event of readSseEvents(response.body)) {
         if (event.seq <= cursor) continue;
         if (event.seq !== cursor + 1) {
-          throw new CrewError(ErrorCode.BAD_CURSOR, `Expected event ${cursor + 1} of run ${runId}, got ${event.seq}.`, {
-            retryable: true,
-          });
+          throw new CrewError(
+            ErrorCode.BAD_CURSOR,
+            `Expected event ${cursor + 1} of run ${runId}, got ${event.seq}.`,
+            {
+              retryable: true,
+            },
+          );
         }
         cursor = event.seq;
         failures = 0;
@@ -80,7 +90,11 @@ export async function* resumableEvents(runId: string, options: ResumableOptions)
   }
 }
 
-async function openEvents(runId: string, after: number, options: SubscribeOptions): Promise<Response> {
+async function openEvents(
+  runId: string,
+  after: number,
+  options: SubscribeOptions,
+): Promise<Response> {
   const doFetch = options.fetch ?? globalThis.fetch;
   const headers = apiHeaders(options, { accept: "text/event-stream" });
   if (after > 0) headers["last-event-id"] = String(after);

@@ -109,7 +109,10 @@ export class CrewError extends Error {
 
   /** True for any CrewError, also across module copies. */
   static is(value: unknown): value is CrewError {
-    return value instanceof CrewError || (value instanceof Error && value.name === "CrewError" && "code" in value);
+    return (
+      value instanceof CrewError ||
+      (value instanceof Error && value.name === "CrewError" && "code" in value)
+    );
   }
 }
 
@@ -126,6 +129,7 @@ export function isAbortError(error: unknown): boolean {
  */
 export function toCrewError(error: unknown): CrewError {
   if (CrewError.is(error)) return error;
-  if (isAbortError(error)) return new CrewError(ErrorCode.CANCELLED, "The run was cancelled.", { cause: error });
+  if (isAbortError(error))
+    return new CrewError(ErrorCode.CANCELLED, "The run was cancelled.", { cause: error });
   return new CrewError(ErrorCode.INTERNAL, "An internal error occurred.", { cause: error });
 }

@@ -29,7 +29,11 @@ function userMessage(text: string): ThreadMessage {
   };
 }
 
-function runOptions(text: string, signal: AbortSignal, custom: Record<string, unknown> = {}): ChatModelRunOptions {
+function runOptions(
+  text: string,
+  signal: AbortSignal,
+  custom: Record<string, unknown> = {},
+): ChatModelRunOptions {
   return {
     messages: [userMessage(text)],
     runConfig: { custom },
@@ -59,9 +63,16 @@ describe("createCrewAdapter against a real server", () => {
   it("streams a run into the message and ends with the result as its text", async () => {
     const started: string[] = [];
     const ended: RunProgress[] = [];
-    const adapter = createCrewAdapter({ client, crew: "research-crew", onRunStart: (id) => started.push(id), onRunEnd: (p) => ended.push(p) });
+    const adapter = createCrewAdapter({
+      client,
+      crew: "research-crew",
+      onRunStart: (id) => started.push(id),
+      onRunEnd: (p) => ended.push(p),
+    });
     const results: ChatModelRunResult[] = [];
-    for await (const result of adapter.run(runOptions("coral reefs", new AbortController().signal)) as AsyncGenerator<ChatModelRunResult>) {
+    for await (const result of adapter.run(
+      runOptions("coral reefs", new AbortController().signal),
+    ) as AsyncGenerator<ChatModelRunResult>) {
       results.push(result);
     }
     const final = results.at(-1);
@@ -82,18 +93,29 @@ describe("createCrewAdapter against a real server", () => {
   it("cancels the run on the server when the message is stopped", async () => {
     const controller = new AbortController();
     let runId = "";
-    const adapter = createCrewAdapter({ client, crew: "research-crew", onRunStart: (id) => (runId = id) });
-    for await (const result of adapter.run(runOptions("glaciers", controller.signal)) as AsyncGenerator<ChatModelRunResult>) {
+    const adapter = createCrewAdapter({
+      client,
+      crew: "research-crew",
+      onRunStart: (id) => (runId = id),
+    });
+    for await (const result of adapter.run(
+      runOptions("glaciers", controller.signal),
+    ) as AsyncGenerator<ChatModelRunResult>) {
       if (progressOf(result).progress.tasks.some((t) => t.segments.length > 0)) controller.abort();
     }
     expect(await lastEvent(runId)).toMatchObject({ type: "run.end", status: "cancelled" });
   });
 
   it("attaches to an existing run by id and replays it", async () => {
-    const { runId } = await client.startRun({ crew: "research-crew", inputs: { topic: "volcanoes" } });
+    const { runId } = await client.startRun({
+      crew: "research-crew",
+      inputs: { topic: "volcanoes" },
+    });
     const adapter = createCrewAdapter({ client });
     let final: ChatModelRunResult | undefined;
-    for await (const result of adapter.run(runOptions("volcanoes", new AbortController().signal, { runId })) as AsyncGenerator<ChatModelRunResult>) {
+    for await (const result of adapter.run(
+      runOptions("volcanoes", new AbortController().signal, { runId }),
+    ) as AsyncGenerator<ChatModelRunResult>) {
       final = result;
     }
     const run = await client.getRun(runId);
@@ -103,7 +125,9 @@ describe("createCrewAdapter against a real server", () => {
 
   it("throws the server's error when the run cannot start", async () => {
     const adapter = createCrewAdapter({ client, crew: "missing-crew" });
-    const generator = adapter.run(runOptions("x", new AbortController().signal)) as AsyncGenerator<ChatModelRunResult>;
+    const generator = adapter.run(
+      runOptions("x", new AbortController().signal),
+    ) as AsyncGenerator<ChatModelRunResult>;
     await expect(generator.next()).rejects.toMatchObject({ code: "crew_not_found" });
   });
 });

@@ -8,7 +8,12 @@
  * - Stopping (assistant-ui's stop button aborts `abortSignal`) cancels the run on the server.
  * - Updates are batched to one per animation frame.
  */
-import type { ChatModelAdapter, ChatModelRunOptions, ChatModelRunResult, ThreadMessage } from "@assistant-ui/react";
+import type {
+  ChatModelAdapter,
+  ChatModelRunOptions,
+  ChatModelRunResult,
+  ThreadMessage,
+} from "@assistant-ui/react";
 import { emptyProgress, isFinished, reduceProgress } from "../client/index.js";
 import type { CrewClient, RunProgress } from "../client/index.js";
 import type { CrewEvent, Inputs } from "../events/index.js";
@@ -39,7 +44,10 @@ export interface CrewAdapterOptions {
 export function lastUserText(messages: readonly ThreadMessage[]): string {
   const user = [...messages].reverse().find((m) => m.role === "user");
   if (!user) return "";
-  return user.content.map((part) => (part.type === "text" ? part.text : "")).join("").trim();
+  return user.content
+    .map((part) => (part.type === "text" ? part.text : ""))
+    .join("")
+    .trim();
 }
 
 /** Creates the adapter; pass it to `useLocalRuntime` (or use `useCrewRuntime`). */
@@ -49,7 +57,10 @@ export function createCrewAdapter(options: CrewAdapterOptions): ChatModelAdapter
   };
 }
 
-async function* streamCrewMessage(options: CrewAdapterOptions, run: ChatModelRunOptions): AsyncGenerator<ChatModelRunResult, void> {
+async function* streamCrewMessage(
+  options: CrewAdapterOptions,
+  run: ChatModelRunOptions,
+): AsyncGenerator<ChatModelRunResult, void> {
   const { client } = options;
   const custom = run.runConfig.custom ?? {};
   const watch = new AbortController();
@@ -68,8 +79,16 @@ async function* streamCrewMessage(options: CrewAdapterOptions, run: ChatModelRun
       runId = custom.runId;
       events = client.subscribe(runId, { signal: watch.signal, onReconnect });
     } else {
-      const crew = typeof custom.crew === "string" ? custom.crew : typeof options.crew === "function" ? options.crew() : options.crew;
-      const inputs = { ...(options.inputsFrom ?? defaultInputs)(run.messages), ...(custom.inputs as Inputs | undefined) };
+      const crew =
+        typeof custom.crew === "string"
+          ? custom.crew
+          : typeof options.crew === "function"
+            ? options.crew()
+            : options.crew;
+      const inputs = {
+        ...(options.inputsFrom ?? defaultInputs)(run.messages),
+        ...(custom.inputs as Inputs | undefined),
+      };
       const stream = await client.streamRun({ crew, inputs, signal: watch.signal, onReconnect });
       runId = stream.runId;
       events = stream;
@@ -86,7 +105,9 @@ async function* streamCrewMessage(options: CrewAdapterOptions, run: ChatModelRun
   const cancelOnServer = (): void => {
     if (isFinished(progress.status === "starting" ? "running" : progress.status)) return;
     if (options.cancelOnAbort && !options.cancelOnAbort()) return;
-    client.cancel(runId).catch((error: unknown) => console.error(`Could not cancel run ${runId}:`, error));
+    client
+      .cancel(runId)
+      .catch((error: unknown) => console.error(`Could not cancel run ${runId}:`, error));
   };
   run.abortSignal.addEventListener("abort", cancelOnServer, { once: true });
   const pump = (async () => {

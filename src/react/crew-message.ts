@@ -27,7 +27,10 @@ export interface CrewMessageMetadata {
 }
 
 /** The assistant message update for a run's progress. */
-export function toRunResult(progress: RunProgress, connection: ConnectionState): ChatModelRunResult {
+export function toRunResult(
+  progress: RunProgress,
+  connection: ConnectionState,
+): ChatModelRunResult {
   const data: CrewProgressData = { progress, connection };
   const text = finalText(progress);
   const content: ThreadAssistantMessagePart[] = [{ type: "data", name: CREW_PROGRESS_PART, data }];
@@ -43,7 +46,13 @@ function statusOf(progress: RunProgress): Pick<ChatModelRunResult, "status"> {
     case "cancelled":
       return { status: { type: "incomplete", reason: "cancelled" } };
     case "failed":
-      return { status: { type: "incomplete", reason: "error", error: progress.error?.message ?? "The run failed." } };
+      return {
+        status: {
+          type: "incomplete",
+          reason: "error",
+          error: progress.error?.message ?? "The run failed.",
+        },
+      };
     default:
       return { status: { type: "running" } };
   }

@@ -10,8 +10,12 @@ const FRAME_FALLBACK_MS = 100;
 /** Resolves at the next animation frame, or after a short timeout where there are none. */
 export function nextFrame(): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(done, typeof requestAnimationFrame === "function" ? FRAME_FALLBACK_MS : 16);
-    const frame = typeof requestAnimationFrame === "function" ? requestAnimationFrame(done) : undefined;
+    const timer = setTimeout(
+      done,
+      typeof requestAnimationFrame === "function" ? FRAME_FALLBACK_MS : 16,
+    );
+    const frame =
+      typeof requestAnimationFrame === "function" ? requestAnimationFrame(done) : undefined;
     function done(): void {
       clearTimeout(timer);
       if (frame !== undefined) cancelAnimationFrame(frame);

@@ -34,7 +34,8 @@ export function useCrewRuntime(options: UseCrewRuntimeOptions): AssistantRuntime
           const crew = latest.current.crew;
           return typeof crew === "function" ? crew() : crew;
         },
-        inputsFrom: (messages) => latest.current.inputsFrom?.(messages) ?? { topic: lastUserText(messages) },
+        inputsFrom: (messages) =>
+          latest.current.inputsFrom?.(messages) ?? { topic: lastUserText(messages) },
         onRunStart: (runId) => latest.current.onRunStart?.(runId),
         onRunEnd: (progress) => latest.current.onRunEnd?.(progress),
         cancelOnAbort: () => latest.current.cancelOnAbort?.() ?? true,

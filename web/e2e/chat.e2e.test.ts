@@ -8,7 +8,13 @@ import type { RealServer } from "../../src/client/test-support/real-server.js";
 import type { CrewEvent } from "../../src/events/index.js";
 import { launchBrowser } from "./support/browser.js";
 import { ensureBuiltWeb } from "./support/built-web.js";
-import { resultHtml, sendTopic, shownRunId, waitForRunStatus, waitForStreamingText } from "./support/chat-page.js";
+import {
+  resultHtml,
+  sendTopic,
+  shownRunId,
+  waitForRunStatus,
+  waitForStreamingText,
+} from "./support/chat-page.js";
 import { renderedMarkdown } from "./support/expected-markdown.js";
 
 let real: RealServer;
@@ -60,11 +66,14 @@ async function expectResultOf(runId: string): Promise<void> {
   const end = (await events(runId)).at(-1);
   expect(end).toMatchObject({ type: "run.end", result: run.result });
   // Serialise the expected markup through the page's DOM so both sides are printed alike.
-  const expected = await page.evaluate((html) => {
-    const template = document.createElement("template");
-    template.innerHTML = html;
-    return template.innerHTML;
-  }, renderedMarkdown(run.result ?? ""));
+  const expected = await page.evaluate(
+    (html) => {
+      const template = document.createElement("template");
+      template.innerHTML = html;
+      return template.innerHTML;
+    },
+    renderedMarkdown(run.result ?? ""),
+  );
   expect(await resultHtml(page)).toBe(expected);
 }
 
@@ -77,7 +86,9 @@ describe("the chat UI", () => {
     expect(await page.locator(".task[data-status=completed]").count()).toBe(3);
     await expect(page.locator(".bubble-user").last().innerText()).resolves.toBe("ocean currents");
     await expectResultOf(runId);
-    await page.evaluate(() => document.querySelector(".crew-run")?.scrollIntoView({ block: "start" }));
+    await page.evaluate(() =>
+      document.querySelector(".crew-run")?.scrollIntoView({ block: "start" }),
+    );
     await page.screenshot({ path: "docs/screenshot.png" });
     await page.emulateMedia({ colorScheme: "dark" });
     await page.screenshot({ path: "docs/screenshot-dark.png" });
@@ -117,7 +128,9 @@ describe("the chat UI", () => {
     await form.getByRole("button", { name: "Send answer" }).click();
     await waitForRunStatus(page, "completed");
     const runId = await shownRunId(page);
-    expect((await events(runId)).find((e) => e.type === "input.response")).toMatchObject({ text: "Mention the new CLI." });
+    expect((await events(runId)).find((e) => e.type === "input.response")).toMatchObject({
+      text: "Mention the new CLI.",
+    });
   });
 
   it("re-attaches to a running run after a reload", async () => {
@@ -132,7 +145,10 @@ describe("the chat UI", () => {
   });
 
   it("replays a finished run from the history sidebar", async () => {
-    const { runId } = await client.startRun({ crew: "research-crew", inputs: { topic: "mangroves" } });
+    const { runId } = await client.startRun({
+      crew: "research-crew",
+      inputs: { topic: "mangroves" },
+    });
     await events(runId);
     await page.reload();
     await page.locator(`.run-item[data-run-id="${runId}"]`).click();

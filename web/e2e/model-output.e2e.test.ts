@@ -13,7 +13,7 @@ const HOSTILE = [
   "# Findings\n\n",
   "Plain text first.\n\n",
   "<script>window.__pwned = 'script'; alert('script')</script>\n\n",
-  '<img src="x" onerror="window.__pwned = \'img\'; alert(\'img\')">\n\n',
+  "<img src=\"x\" onerror=\"window.__pwned = 'img'; alert('img')\">\n\n",
   "[click me](javascript:window.__pwned='link';alert('link'))\n\n",
   "[docs](https://example.com/docs)\n",
 ];
@@ -28,7 +28,9 @@ const dialogs: string[] = [];
 beforeAll(async () => {
   const webRoot = await ensureBuiltWeb();
   fake = await startFakeOpenAI();
-  const model = resolveModel("compatible/fake-model", { env: { CREWSTREAM_BASE_URL: fake.baseURL, CREWSTREAM_API_KEY: "test-key" } });
+  const model = resolveModel("compatible/fake-model", {
+    env: { CREWSTREAM_BASE_URL: fake.baseURL, CREWSTREAM_API_KEY: "test-key" },
+  });
   real = await startRealServer({ model, webRoot });
   browser = await launchBrowser();
 });
@@ -58,13 +60,22 @@ describe("model output in the chat UI", () => {
     await waitForRunStatus(page, "completed");
     const result = page.locator(".result .markdown").last();
     await expect(result.innerText()).resolves.toContain("Plain text first.");
-    expect(await page.locator(".markdown script, .markdown img[onerror], .markdown [onerror]").count()).toBe(0);
+    expect(
+      await page.locator(".markdown script, .markdown img[onerror], .markdown [onerror]").count(),
+    ).toBe(0);
     expect(await page.locator('a[href^="javascript:" i]').count()).toBe(0);
     await result.getByText("click me").click();
-    await page.getByRole("button", { name: "Stop the run" }).or(page.getByRole("button", { name: "Run the crew" })).waitFor();
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+    await page
+      .getByRole("button", { name: "Stop the run" })
+      .or(page.getByRole("button", { name: "Run the crew" }))
+      .waitFor();
+    expect(
+      await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned),
+    ).toBeUndefined();
     expect(dialogs).toEqual([]);
-    await expect(result.locator("a", { hasText: "docs" }).getAttribute("rel")).resolves.toContain("noopener");
+    await expect(result.locator("a", { hasText: "docs" }).getAttribute("rel")).resolves.toContain(
+      "noopener",
+    );
   });
 
   it("explains a provider that rejects the API key", async () => {
@@ -82,7 +93,9 @@ describe("model output in the chat UI", () => {
     await sendTopic(page, "slow provider");
     const notice = page.getByTestId("retry-notice");
     await notice.waitFor({ timeout: 30_000 });
-    await expect(notice.innerText()).resolves.toMatch(/Waiting .* before trying again \(attempt 1\)/);
+    await expect(notice.innerText()).resolves.toMatch(
+      /Waiting .* before trying again \(attempt 1\)/,
+    );
     await waitForRunStatus(page, "completed");
   });
 });

@@ -38,7 +38,11 @@ function Shell() {
     crew: () => crew?.name,
     inputsFrom: (messages) => {
       const main = mainInput(crew);
-      const extras = Object.fromEntries((crew?.inputs ?? []).filter((name) => name !== main).map((name) => [name, extraInputs[name] ?? ""]));
+      const extras = Object.fromEntries(
+        (crew?.inputs ?? [])
+          .filter((name) => name !== main)
+          .map((name) => [name, extraInputs[name] ?? ""]),
+      );
       return { ...extras, [main]: lastUserText(messages) };
     },
     onRunStart: (runId) => {
@@ -71,11 +75,21 @@ function Shell() {
         setCrewName(run.crew);
         setActiveRun(runId);
         rememberRun(runId);
-        const label = String(run.inputs[mainInput(crews.find((c) => c.name === run.crew))] ?? Object.values(run.inputs)[0] ?? run.crew);
-        runtime.thread.append({ role: "user", content: [{ type: "text", text: label }], runConfig: { custom: { runId } } });
+        const label = String(
+          run.inputs[mainInput(crews.find((c) => c.name === run.crew))] ??
+            Object.values(run.inputs)[0] ??
+            run.crew,
+        );
+        runtime.thread.append({
+          role: "user",
+          content: [{ type: "text", text: label }],
+          runConfig: { custom: { runId } },
+        });
       } catch (error) {
         rememberRun(undefined);
-        setOpenError(`Could not open run ${runId}: ${error instanceof Error ? error.message : String(error)}`);
+        setOpenError(
+          `Could not open run ${runId}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     },
     [client, clearThread, crews, runtime],

@@ -58,8 +58,13 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
   const crews = join(dir, "crews");
   await cp(RESEARCH_CREW, join(crews, "research-crew"), { recursive: true });
   await mkdir(join(crews, "review"), { recursive: true });
-  for (const [file, text] of Object.entries(REVIEW_CREW)) await writeFile(join(crews, "review", file), text);
-  const quiet = { info: () => undefined, warn: () => undefined, error: (...args: unknown[]) => console.error(...args) };
+  for (const [file, text] of Object.entries(REVIEW_CREW))
+    await writeFile(join(crews, "review", file), text);
+  const quiet = {
+    info: () => undefined,
+    warn: () => undefined,
+    error: (...args: unknown[]) => console.error(...args),
+  };
   const server = await startServer({
     port: 0,
     db: join(dir, "crewstream.db"),

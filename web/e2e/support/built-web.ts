@@ -13,20 +13,33 @@ const WEB = fileURLToPath(new URL("../..", import.meta.url));
 const ROOT = join(WEB, "..");
 /** Where the built UI lives. */
 export const WEB_DIST = join(WEB, "dist");
-const SOURCES = [join(WEB, "src"), join(WEB, "index.html"), join(ROOT, "src", "client"), join(ROOT, "src", "react")];
+const SOURCES = [
+  join(WEB, "src"),
+  join(WEB, "index.html"),
+  join(ROOT, "src", "client"),
+  join(ROOT, "src", "react"),
+];
 
 function newest(path: string): number {
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(path).reduce((max, name) => Math.max(max, newest(join(path, name))), stat.mtimeMs);
+  return readdirSync(path).reduce(
+    (max, name) => Math.max(max, newest(join(path, name))),
+    stat.mtimeMs,
+  );
 }
 
 /** Builds the UI when needed and answers the folder to serve. */
 export async function ensureBuiltWeb(): Promise<string> {
   const index = join(WEB_DIST, "index.html");
-  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...SOURCES.map(newest))) return WEB_DIST;
+  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...SOURCES.map(newest)))
+    return WEB_DIST;
   const staging = join(WEB, `.dist-${process.pid}`);
-  await build({ configFile: join(WEB, "vite.config.ts"), logLevel: "warn", build: { outDir: staging, emptyOutDir: true } });
+  await build({
+    configFile: join(WEB, "vite.config.ts"),
+    logLevel: "warn",
+    build: { outDir: staging, emptyOutDir: true },
+  });
   await rm(WEB_DIST, { recursive: true, force: true });
   await rename(staging, WEB_DIST).catch(async (error: unknown) => {
     // Another test file moved its build in first; that one is as fresh as ours.

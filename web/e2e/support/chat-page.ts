@@ -25,7 +25,10 @@ export async function waitForRunStatus(page: Page, status: string): Promise<void
 
 /** Waits until some task text has streamed in. */
 export async function waitForStreamingText(page: Page): Promise<void> {
-  await page.locator(".task-running .task-output .markdown > *").first().waitFor({ timeout: WAIT_MS });
+  await page
+    .locator(".task-running .task-output .markdown > *")
+    .first()
+    .waitFor({ timeout: WAIT_MS });
 }
 
 /** Inner HTML of the rendered result. */

@@ -6,7 +6,11 @@ export function AgentStrip({ agents }: { agents: AgentProgress[] }) {
   return (
     <ul className="agent-strip" aria-label="Agents">
       {agents.map((agent) => (
-        <li key={agent.key} className={`agent-chip agent-${agent.status}`} title={`${agent.steps} steps, ${agent.toolCalls} tool calls`}>
+        <li
+          key={agent.key}
+          className={`agent-chip agent-${agent.status}`}
+          title={`${agent.steps} steps, ${agent.toolCalls} tool calls`}
+        >
           <span className="agent-dot" aria-hidden="true" />
           {agent.role}
           {agent.steps > 0 && <span className="agent-steps">{agent.steps} steps</span>}

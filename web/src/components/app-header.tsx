@@ -13,7 +13,12 @@ export interface AppHeaderProps {
 export function AppHeader({ crews, crew, onCrewChange, onToggleSidebar }: AppHeaderProps) {
   return (
     <header className="app-header">
-      <button type="button" className="icon-button sidebar-toggle" onClick={onToggleSidebar} aria-label="Show run history">
+      <button
+        type="button"
+        className="icon-button sidebar-toggle"
+        onClick={onToggleSidebar}
+        aria-label="Show run history"
+      >
         ☰
       </button>
       <div className="brand">

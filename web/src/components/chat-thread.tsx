@@ -22,7 +22,11 @@ export function ChatThread({ crew, extraInputs, onExtraInputsChange }: ChatThrea
         <ThreadPrimitive.Messages components={{ UserMessage, AssistantMessage }} />
         <div className="thread-spacer" />
       </ThreadPrimitive.Viewport>
-      <ComposerBar {...(crew ? { crew } : {})} extraInputs={extraInputs} onExtraInputsChange={onExtraInputsChange} />
+      <ComposerBar
+        {...(crew ? { crew } : {})}
+        extraInputs={extraInputs}
+        onExtraInputsChange={onExtraInputsChange}
+      />
     </ThreadPrimitive.Root>
   );
 }

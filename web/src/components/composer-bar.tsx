@@ -17,7 +17,9 @@ export function ComposerBar({ crew, extraInputs, onExtraInputsChange }: Composer
   return (
     <div className="composer-wrap">
       <ComposerPrimitive.Root className="composer">
-        {extras.length > 0 && <InputsForm names={extras} values={extraInputs} onChange={onExtraInputsChange} />}
+        {extras.length > 0 && (
+          <InputsForm names={extras} values={extraInputs} onChange={onExtraInputsChange} />
+        )}
         <div className="composer-row">
           <ComposerPrimitive.Input
             className="composer-input"
@@ -38,8 +40,10 @@ export function ComposerBar({ crew, extraInputs, onExtraInputsChange }: Composer
         </div>
       </ComposerPrimitive.Root>
       <p className="composer-hint">
-        {crew ? `${crew.name}: ${crew.agents.length} agents, ${crew.tasks.length} tasks, ${crew.process}` : "Default crew"} · Enter to run ·
-        Shift+Enter for a new line
+        {crew
+          ? `${crew.name}: ${crew.agents.length} agents, ${crew.tasks.length} tasks, ${crew.process}`
+          : "Default crew"}{" "}
+        · Enter to run · Shift+Enter for a new line
       </p>
     </div>
   );

@@ -18,7 +18,12 @@ export function CrewProgressView({ data }: DataMessagePartProps<CrewProgressData
   const live = progress.status === "running" || progress.status === "starting";
   const done = progress.tasks.filter((t) => t.status === "completed").length;
   return (
-    <section className="crew-run" aria-label="Crew progress" data-run-id={progress.runId} data-run-status={progress.status}>
+    <section
+      className="crew-run"
+      aria-label="Crew progress"
+      data-run-id={progress.runId}
+      data-run-status={progress.status}
+    >
       <header className="crew-run-header">
         <div className="crew-run-title">
           <strong>{progress.crew ?? "Starting…"}</strong>
@@ -30,16 +35,30 @@ export function CrewProgressView({ data }: DataMessagePartProps<CrewProgressData
               {done}/{progress.tasks.length} tasks
             </span>
           )}
-          {progress.usage.outputTokens > 0 && <span>{progress.usage.outputTokens.toLocaleString()} tokens</span>}
-          <ElapsedTime {...(progress.startedAt ? { since: progress.startedAt } : {})} {...(progress.durationMs === undefined ? {} : { durationMs: progress.durationMs })} live={live} />
+          {progress.usage.outputTokens > 0 && (
+            <span>{progress.usage.outputTokens.toLocaleString()} tokens</span>
+          )}
+          <ElapsedTime
+            {...(progress.startedAt ? { since: progress.startedAt } : {})}
+            {...(progress.durationMs === undefined ? {} : { durationMs: progress.durationMs })}
+            live={live}
+          />
         </div>
       </header>
       <AgentStrip agents={progress.agents} />
       <RunNotices progress={progress} connection={connection} />
-      {progress.pendingInput && progress.runId && <InputRequestForm runId={progress.runId} request={progress.pendingInput} />}
+      {progress.pendingInput && progress.runId && (
+        <InputRequestForm runId={progress.runId} request={progress.pendingInput} />
+      )}
       <ol className="task-list">
         {progress.tasks.map((task) => (
-          <TaskCard key={task.key} task={task} total={progress.tasks.length} agents={progress.agents} live={live} />
+          <TaskCard
+            key={task.key}
+            task={task}
+            total={progress.tasks.length}
+            agents={progress.agents}
+            live={live}
+          />
         ))}
       </ol>
     </section>
@@ -47,7 +66,9 @@ export function CrewProgressView({ data }: DataMessagePartProps<CrewProgressData
 }
 
 function asCancelled(progress: RunProgress): RunProgress {
-  const tasks = progress.tasks.map((t) => (t.status === "running" || t.status === "waiting" ? { ...t, status: "cancelled" as const } : t));
+  const tasks = progress.tasks.map((t) =>
+    t.status === "running" || t.status === "waiting" ? { ...t, status: "cancelled" as const } : t,
+  );
   const { pendingInput: _pending, ...rest } = progress;
   return { ...rest, status: "cancelled", tasks };
 }

@@ -8,14 +8,23 @@ export function formatDuration(ms: number): string {
   return `${minutes}m ${Math.round(seconds % 60)}s`;
 }
 
-export function ElapsedTime({ since, durationMs, live }: { since?: string; durationMs?: number; live: boolean }) {
+export function ElapsedTime({
+  since,
+  durationMs,
+  live,
+}: {
+  since?: string;
+  durationMs?: number;
+  live: boolean;
+}) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!live || durationMs !== undefined) return;
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, [live, durationMs]);
-  if (durationMs !== undefined) return <span className="elapsed">{formatDuration(durationMs)}</span>;
+  if (durationMs !== undefined)
+    return <span className="elapsed">{formatDuration(durationMs)}</span>;
   if (!since || !live) return null;
   return <span className="elapsed">{formatDuration(now - Date.parse(since))}</span>;
 }

@@ -19,10 +19,19 @@ function label(run: RunInfo): string {
 function when(iso: string): string {
   const date = new Date(iso);
   const sameDay = date.toDateString() === new Date().toDateString();
-  return sameDay ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : date.toLocaleDateString();
+  return sameDay
+    ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
+    : date.toLocaleDateString();
 }
 
-export function HistorySidebar({ runs, error, activeRunId, onOpen, onNewChat, onClose }: HistorySidebarProps) {
+export function HistorySidebar({
+  runs,
+  error,
+  activeRunId,
+  onOpen,
+  onNewChat,
+  onClose,
+}: HistorySidebarProps) {
   return (
     <>
       <div className="sidebar-scrim" onClick={onClose} aria-hidden="true" />

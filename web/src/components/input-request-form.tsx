@@ -42,7 +42,11 @@ export function InputRequestForm({ runId, request }: { runId: string; request: I
         <button type="button" className="button" disabled={sending} onClick={() => send("")}>
           Accept as is
         </button>
-        <button type="submit" className="button button-primary" disabled={sending || text.trim() === ""}>
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={sending || text.trim() === ""}
+        >
           Send answer
         </button>
       </div>

@@ -25,7 +25,13 @@ export const TaskCard = memo(function TaskCard({ task, total, agents, live }: Ta
   const bodyId = `task-body-${task.key}`;
   return (
     <li className={`task task-${task.status}`} data-task={task.key} data-status={task.status}>
-      <button type="button" className="task-header" aria-expanded={open} aria-controls={bodyId} onClick={() => setExpanded(!open)}>
+      <button
+        type="button"
+        className="task-header"
+        aria-expanded={open}
+        aria-controls={bodyId}
+        onClick={() => setExpanded(!open)}
+      >
         <span className="task-index">
           {task.index + 1}/{total}
         </span>
@@ -37,7 +43,11 @@ export const TaskCard = memo(function TaskCard({ task, total, agents, live }: Ta
           {task.steps > 0 && <span>{task.steps} steps</span>}
           {task.tools.length > 0 && <span>{task.tools.length} tools</span>}
           {task.usage && <span>{task.usage.outputTokens} tok</span>}
-          <ElapsedTime {...(task.startedAt ? { since: task.startedAt } : {})} {...(task.durationMs === undefined ? {} : { durationMs: task.durationMs })} live={live && active} />
+          <ElapsedTime
+            {...(task.startedAt ? { since: task.startedAt } : {})}
+            {...(task.durationMs === undefined ? {} : { durationMs: task.durationMs })}
+            live={live && active}
+          />
           <StatusBadge status={task.status} />
         </span>
       </button>
@@ -46,7 +56,8 @@ export const TaskCard = memo(function TaskCard({ task, total, agents, live }: Ta
           {task.description && <p className="task-description">{task.description}</p>}
           {task.delegations.map((d, i) => (
             <p key={i} className="delegation">
-              ↳ {roleOf(agents, d.from)} delegated to <strong>{roleOf(agents, d.to)}</strong>: {d.reason}
+              ↳ {roleOf(agents, d.from)} delegated to <strong>{roleOf(agents, d.to)}</strong>:{" "}
+              {d.reason}
             </p>
           ))}
           {task.tools.length > 0 && (
@@ -68,7 +79,13 @@ export const TaskCard = memo(function TaskCard({ task, total, agents, live }: Ta
               <MarkdownView text={text} />
             </div>
           ) : (
-            active && <p className="task-thinking">{task.lastStep ? `${task.lastStep.kind}: ${task.lastStep.text.slice(0, 160)}` : "Thinking…"}</p>
+            active && (
+              <p className="task-thinking">
+                {task.lastStep
+                  ? `${task.lastStep.kind}: ${task.lastStep.text.slice(0, 160)}`
+                  : "Thinking…"}
+              </p>
+            )
           )}
         </div>
       )}

@@ -10,7 +10,13 @@ const LABELS = {
 export function ThemeToggle() {
   const { theme, cycle } = useTheme();
   return (
-    <button type="button" className="chip-button" onClick={cycle} aria-label={`Theme: ${theme}. Change theme`} title="Change theme">
+    <button
+      type="button"
+      className="chip-button"
+      onClick={cycle}
+      aria-label={`Theme: ${theme}. Change theme`}
+      title="Change theme"
+    >
       {LABELS[theme][0]} <span className="theme-word">{LABELS[theme][1]}</span>
     </button>
   );

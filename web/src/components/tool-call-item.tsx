@@ -17,7 +17,9 @@ export function ToolCallItem({ call }: { call: ToolCallProgress }) {
             ⚙
           </span>
           <code>{call.tool}</code>
-          <span className="tool-status">{call.status === "running" ? "running…" : call.status === "error" ? "failed" : "done"}</span>
+          <span className="tool-status">
+            {call.status === "running" ? "running…" : call.status === "error" ? "failed" : "done"}
+          </span>
         </summary>
         <div className="tool-detail">
           <div className="tool-label">Arguments</div>
@@ -25,7 +27,9 @@ export function ToolCallItem({ call }: { call: ToolCallProgress }) {
           {call.status !== "running" && (
             <>
               <div className="tool-label">{call.error ? "Error" : "Result"}</div>
-              <pre>{call.error ? `${call.error.code}: ${call.error.message}` : show(call.result)}</pre>
+              <pre>
+                {call.error ? `${call.error.code}: ${call.error.message}` : show(call.result)}
+              </pre>
             </>
           )}
         </div>

@@ -5,7 +5,10 @@ export function WelcomePanel({ crew }: { crew?: CrewInfo }) {
   return (
     <section className="welcome">
       <h1>Run a crew, watch it work.</h1>
-      <p>Type a {crew ? <strong>{crew.inputs[0] ?? "topic"}</strong> : "topic"} below. Every agent step, tool call and token streams in live.</p>
+      <p>
+        Type a {crew ? <strong>{crew.inputs[0] ?? "topic"}</strong> : "topic"} below. Every agent
+        step, tool call and token streams in live.
+      </p>
       {crew && (
         <div className="welcome-crew">
           <div className="welcome-col">

@@ -13,7 +13,8 @@ export function useCrews(): { crews: CrewInfo[]; error?: string } {
       .listCrews({ signal: controller.signal })
       .then((crews) => setState({ crews }))
       .catch((error: unknown) => {
-        if (!controller.signal.aborted) setState({ crews: [], error: error instanceof Error ? error.message : String(error) });
+        if (!controller.signal.aborted)
+          setState({ crews: [], error: error instanceof Error ? error.message : String(error) });
       });
     return () => controller.abort();
   }, [client]);

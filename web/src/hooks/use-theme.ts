@@ -23,6 +23,9 @@ export function useTheme(): { theme: ThemeChoice; cycle: () => void } {
       localStorage.setItem(KEY, theme);
     }
   }, [theme]);
-  const cycle = useCallback(() => setTheme((t) => ORDER[(ORDER.indexOf(t) + 1) % ORDER.length] ?? "system"), []);
+  const cycle = useCallback(
+    () => setTheme((t) => ORDER[(ORDER.indexOf(t) + 1) % ORDER.length] ?? "system"),
+    [],
+  );
   return { theme, cycle };
 }
