@@ -1,8 +1,9 @@
 /**
  * The embedded default {@link RunStore}: one SQLite file (WAL, `synchronous=NORMAL`).
  *
- * Appends are group-committed: every `appendEvents` call made within `flushMs` of the first
- * pending one is written in a single transaction, and each call's promise resolves only after
+ * Appends are group-committed: every `appendEvents` call made before the next turn of the
+ * event loop (or within `flushMs` of the first pending one, when set) is written in a single
+ * transaction, and each call's promise resolves only after
  * that transaction commits. Each append is checked (gapless seq, right run, nothing after
  * `run.end`) inside the transaction and in its own savepoint, so one bad append is rejected
  * without taking the others of its batch down.
@@ -29,7 +30,10 @@ export const DEFAULT_DB_PATH = ".crewstream/crewstream.db";
 export interface SqliteRunStoreOptions {
   /** Database file (created with its folder); `":memory:"` for a private in-memory database. */
   path?: string;
-  /** How long appends are collected before one transaction writes them all (default 5 ms). */
+  /**
+   * How long appends are collected before one transaction writes them all. Default 0: until
+   * the next turn of the event loop, which groups every append made meanwhile.
+   */
   flushMs?: number;
 }
 
@@ -48,14 +52,14 @@ export class SqliteRunStore implements RunStore {
   readonly #sql: Statements;
   readonly #flushMs: number;
   #pending: PendingAppend[] = [];
-  #timer: NodeJS.Timeout | undefined;
+  #cancelFlush: (() => void) | undefined;
   #closed = false;
 
   constructor(options: SqliteRunStoreOptions = {}) {
     const path = options.path ?? DEFAULT_DB_PATH;
     this.path = path === ":memory:" ? path : resolve(path);
     if (this.path !== ":memory:") mkdirSync(dirname(this.path), { recursive: true });
-    this.#flushMs = options.flushMs ?? 5;
+    this.#flushMs = options.flushMs ?? 0;
     this.#db = new Database(this.path);
     this.#db.pragma("journal_mode = WAL");
     this.#db.pragma("synchronous = NORMAL");
@@ -117,7 +121,7 @@ export class SqliteRunStore implements RunStore {
       return Promise.reject(new CrewError(ErrorCode.CONFLICT, "The run store is closed."));
     return new Promise((resolve, reject) => {
       this.#pending.push({ runId, events, resolve, reject });
-      this.#timer ??= setTimeout(() => this.#flush(), this.#flushMs);
+      this.#cancelFlush ??= this.#scheduleFlush();
     });
   }
 
@@ -147,10 +151,19 @@ export class SqliteRunStore implements RunStore {
     return row && rowToRecord(row);
   }
 
+  #scheduleFlush(): () => void {
+    if (this.#flushMs > 0) {
+      const timer = setTimeout(() => this.#flush(), this.#flushMs);
+      return () => clearTimeout(timer);
+    }
+    const immediate = setImmediate(() => this.#flush());
+    return () => clearImmediate(immediate);
+  }
+
   /** Writes every pending append in one transaction; settles their promises after commit. */
   #flush(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancelFlush?.();
+    this.#cancelFlush = undefined;
     const batch = this.#pending;
     this.#pending = [];
     if (batch.length === 0) return;
@@ -186,12 +199,7 @@ export class SqliteRunStore implements RunStore {
     checkAppend({ id: runId, lastSeq: row.last_seq, ended: row.ended === 1 }, events);
     if (events.length === 0) return;
     for (const event of events) {
-      this.#sql.insertEvent.run({
-        run_id: runId,
-        seq: event.seq,
-        type: event.type,
-        data: JSON.stringify(event),
-      });
+      this.#sql.insertEvent.run(runId, event.seq, event.type, JSON.stringify(event));
     }
     const patch = statusPatch(
       { ...(row.started_at === null ? {} : { startedAt: row.started_at }) },
