@@ -14,6 +14,7 @@ import { CrewError, ErrorCode, isAbortError, type EventDraft } from "../events/i
 import {
   callWithRetry,
   classifyModelError,
+  configuredRateLimiter,
   sharedRateLimiter,
   type RateLimiterLike,
 } from "../llm/index.js";
@@ -41,7 +42,8 @@ function modelKey(model: Exclude<LanguageModel, string>): string {
 /** The model with rate limiting and retries around each streamed request. */
 export function guardModel(model: LanguageModel, options: GuardOptions): LanguageModel {
   if (typeof model === "string" || model.specificationVersion !== "v3") return model;
-  const limiter = options.limiter ?? sharedRateLimiter;
+  // CREWSTREAM_RPM ("openai/gpt-4o-mini=60,compatible/*=30") applies to every run sharing it.
+  const limiter = options.limiter ?? configuredRateLimiter(sharedRateLimiter);
   const key = modelKey(model);
   const { scope, signal } = options;
   const report = (attempt: number, delayMs: number, reason: string): Promise<void> =>

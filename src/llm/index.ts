@@ -18,3 +18,12 @@ export type { ModelErrorClass } from "./classify-model-error.js";
 export { callWithRetry, backoffDelay } from "./retry.js";
 export type { RetryInfo, RetryOptions } from "./retry.js";
 export { abortableSleep, abortError } from "./abortable-sleep.js";
+export {
+  configuredRateLimiter,
+  parseRpmRules,
+  rpmRulesFromEnv,
+  rpmForKey,
+  RpmRulesLimiter,
+  RPM_ENV,
+} from "./rpm-config.js";
+export type { RpmRule } from "./rpm-config.js";

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { CrewError } from "../events/index.js";
 import { RateLimiter } from "./rate-limiter.js";
-import { parseRpmRules, rpmForKey, rpmRulesFromEnv, RpmRulesLimiter } from "./rpm-config.js";
+import {
+  configuredRateLimiter,
+  parseRpmRules,
+  rpmForKey,
+  rpmRulesFromEnv,
+  RpmRulesLimiter,
+} from "./rpm-config.js";
 
 describe("parseRpmRules", () => {
   it("reads provider/model=rpm entries, spaces and empty entries aside", () => {
@@ -99,5 +105,20 @@ describe("RpmRulesLimiter", () => {
     const reasons: string[] = [];
     await limiter.acquire("model:x.chat/m", { onWait: (_ms, reason) => reasons.push(reason) });
     expect(reasons).toEqual(["max_rpm 1 reached"]);
+  });
+});
+
+describe("configuredRateLimiter", () => {
+  it("applies CREWSTREAM_RPM on top of the shared limiter, rebuilt only when the variable changes", () => {
+    const shared = new RateLimiter();
+    expect(configuredRateLimiter(shared, {})).toBe(shared);
+    const env = { CREWSTREAM_RPM: "compatible/*=30" };
+    const limiter = configuredRateLimiter(shared, env);
+    expect(limiter).toBeInstanceOf(RpmRulesLimiter);
+    expect((limiter as RpmRulesLimiter).rules).toEqual([
+      { provider: "compatible", model: "*", rpm: 30 },
+    ]);
+    expect(configuredRateLimiter(shared, env)).toBe(limiter);
+    expect(() => configuredRateLimiter(shared, { CREWSTREAM_RPM: "openai=abc" })).toThrow(/openai/);
   });
 });

@@ -99,3 +99,24 @@ export class RpmRulesLimiter implements RateLimiterLike {
     return this.inner.setLimit(key, rpm);
   }
 }
+
+let configured: { text: string | undefined; limiter: RateLimiterLike } | undefined;
+
+/**
+ * The process's shared rate limiter with the `CREWSTREAM_RPM` rules applied (the shared
+ * limiter itself when there are none). Rebuilt only when the variable changes.
+ */
+export function configuredRateLimiter(
+  shared: RateLimiterLike,
+  env: NodeJS.ProcessEnv = process.env,
+): RateLimiterLike {
+  const text = env[RPM_ENV];
+  if (configured?.text !== text || !configured) {
+    const rules = parseRpmRules(text);
+    configured = {
+      text,
+      limiter: rules.length === 0 ? shared : new RpmRulesLimiter(shared, rules),
+    };
+  }
+  return configured.limiter;
+}
