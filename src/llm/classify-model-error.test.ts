@@ -1,22 +1,8 @@
-import { APICallError, JSONParseError, RetryError } from "ai";
+import { JSONParseError, RetryError } from "ai";
 import { describe, expect, it } from "vitest";
+import { apiError } from "./test-support/api-error.js";
 import { ErrorCode } from "../events/index.js";
 import { classifyModelError, retryAfterMs } from "./classify-model-error.js";
-
-function apiError(
-  statusCode: number | undefined,
-  headers: Record<string, string> = {},
-  isRetryable?: boolean,
-) {
-  return new APICallError({
-    message: `status ${statusCode}`,
-    url: "http://127.0.0.1/v1/chat/completions",
-    requestBodyValues: {},
-    ...(statusCode === undefined ? {} : { statusCode }),
-    responseHeaders: headers,
-    ...(isRetryable === undefined ? {} : { isRetryable }),
-  });
-}
 
 describe("classifyModelError", () => {
   it("does not retry rejected credentials", () => {

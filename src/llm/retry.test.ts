@@ -1,22 +1,7 @@
-import { APICallError } from "ai";
 import { describe, expect, it } from "vitest";
+import { apiError } from "./test-support/api-error.js";
 import { CrewError, ErrorCode } from "../events/index.js";
 import { backoffDelay, callWithRetry, type RetryInfo } from "./retry.js";
-
-function apiError(
-  statusCode: number | undefined,
-  headers: Record<string, string> = {},
-  isRetryable?: boolean,
-) {
-  return new APICallError({
-    message: `status ${statusCode}`,
-    url: "http://127.0.0.1/v1/chat/completions",
-    requestBodyValues: {},
-    ...(statusCode === undefined ? {} : { statusCode }),
-    responseHeaders: headers,
-    ...(isRetryable === undefined ? {} : { isRetryable }),
-  });
-}
 
 describe("callWithRetry", () => {
   const fixedJitter = () => 0.5;
