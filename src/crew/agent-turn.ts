@@ -78,6 +78,9 @@ export async function streamTurn(
 ): Promise<StreamTurnResult> {
   const { scope } = options;
   const gate = deferredMap();
+  // Taken from onFinish: reading `result.response` afterwards would replay the whole stream
+  // through a second tee branch that buffers every chunk.
+  let responseMessages: ModelMessage[] = [];
   const result = streamText({
     model: ctx.modelFor(options.agent, scope),
     system: options.system,
@@ -90,6 +93,9 @@ export async function streamTurn(
     abortSignal: ctx.signal,
     // Errors reach the loop below as "error" parts and fail the run; no console logging.
     onError: () => undefined,
+    onFinish: (event) => {
+      responseMessages = event.response.messages;
+    },
   });
   let text = "";
   let reasoning = "";
@@ -100,9 +106,12 @@ export async function streamTurn(
     switch (part.type) {
       case "text-delta":
         if (part.text === "") break;
-        text += part.text;
-        await ctx.emit({ type: "text.delta", ...scope, delta: part.text });
-        break;
+        {
+          text += part.text;
+          const delta = { type: "text.delta" as const, ...scope, delta: part.text };
+          if (!ctx.tryEmit(delta)) await ctx.emit(delta);
+          break;
+        }
       case "reasoning-delta":
         reasoning += part.text;
         break;
@@ -151,6 +160,5 @@ export async function streamTurn(
         break;
     }
   }
-  const response = await result.response;
-  return { text: last.text, finishReason: last.finishReason, responseMessages: response.messages };
+  return { text: last.text, finishReason: last.finishReason, responseMessages };
 }

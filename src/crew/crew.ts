@@ -121,7 +121,7 @@ export class Crew {
    * Never throws for run failures: the last event is always one `run.end` (unless the
    * consumer stopped pulling first).
    */
-  async *stream(
+  stream(
     inputs: Inputs = {},
     options: CrewRunOptions = {},
   ): AsyncGenerator<CrewEvent, void, undefined> {
@@ -154,7 +154,8 @@ export class Crew {
         ...(t.agent === undefined ? {} : { agent: t.agent }),
       })),
     };
-    yield* executeRun({ stamper, runStart, options, prepared });
+    // The run's own generator, not a delegating one: one async step per event, not two.
+    return executeRun({ stamper, runStart, options, prepared });
   }
 
   /** Runs the crew to the end, calling `onEvent` for each event; resolves with how it ended. */

@@ -34,4 +34,24 @@ describe("EventChannel", () => {
     await expect(channel.push(3)).rejects.toBeInstanceOf(ChannelClosedError);
     expect(await channel.next()).toBeUndefined();
   });
+
+  it("offers items synchronously while there is room, and never after close", async () => {
+    const channel = new EventChannel<number>(2);
+    expect(channel.offer(1)).toBe(true);
+    expect(channel.offer(2)).toBe(true);
+    expect(channel.writable).toBe(false);
+    expect(channel.offer(3)).toBe(false);
+    // Buffered items come back without a promise; an empty channel makes the consumer wait.
+    expect(channel.next()).toEqual({ value: 1 });
+    expect(channel.offer(3)).toBe(true);
+    expect(channel.next()).toEqual({ value: 2 });
+    expect(channel.next()).toEqual({ value: 3 });
+    const waiting = channel.next();
+    expect(waiting).toBeInstanceOf(Promise);
+    expect(channel.offer(4)).toBe(true);
+    expect(await waiting).toEqual({ value: 4 });
+    channel.close();
+    expect(channel.offer(5)).toBe(false);
+    expect(channel.next()).toBeUndefined();
+  });
 });

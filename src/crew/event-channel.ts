@@ -25,6 +25,22 @@ export class EventChannel<T> {
     this.#capacity = capacity;
   }
 
+  /** Whether an item pushed now would be buffered at once. */
+  get writable(): boolean {
+    return !this.#closed && this.#buffer.length < this.#capacity;
+  }
+
+  /**
+   * Adds the item at once if the buffer has room and the channel is open; returns whether it
+   * did. The fast path of a producer that emits many small items.
+   */
+  offer(item: T): boolean {
+    if (!this.writable) return false;
+    this.#buffer.push(item);
+    this.#wake();
+    return true;
+  }
+
   /** Adds an item; waits while the buffer is full. Rejects with ChannelClosedError after cancel(). */
   async push(item: T): Promise<void> {
     while (this.#buffer.length >= this.#capacity && !this.#cancelled) {
@@ -55,17 +71,18 @@ export class EventChannel<T> {
     this.#wake();
   }
 
-  /** Next item, or `undefined` once closed and drained. */
-  async next(): Promise<{ value: T } | undefined> {
-    for (;;) {
-      if (this.#buffer.length > 0) {
-        const value = this.#buffer.shift() as T;
-        this.#waitingProducers.shift()?.resolve();
-        return { value };
-      }
-      if (this.#closed) return undefined;
-      await new Promise<void>((resolve) => (this.#wakeConsumer = resolve));
+  /**
+   * Next item, or `undefined` once closed and drained. Returns synchronously when an item is
+   * buffered (or the channel is done), a promise only when the consumer has to wait.
+   */
+  next(): { value: T } | undefined | Promise<{ value: T } | undefined> {
+    if (this.#buffer.length > 0) {
+      const value = this.#buffer.shift() as T;
+      this.#waitingProducers.shift()?.resolve();
+      return { value };
     }
+    if (this.#closed) return undefined;
+    return new Promise<void>((resolve) => (this.#wakeConsumer = resolve)).then(() => this.next());
   }
 
   #wake(): void {

@@ -35,6 +35,11 @@ export interface RunContext {
    * once the consumer has gone away.
    */
   emit(draft: EventDraft): Promise<void>;
+  /**
+   * Queues an event only if that needs no waiting; returns whether it did. Lets a producer of
+   * many small events (text deltas) skip a promise per event, falling back to `emit`.
+   */
+  tryEmit(draft: EventDraft): boolean;
   /** The model an agent uses for a turn, with rate limiting and retries reported in `scope`. */
   modelFor(agent: AgentDefinition, scope: TurnScope): LanguageModel;
   /** The tools of an agent, plus a task's extra tools. */

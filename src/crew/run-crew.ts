@@ -48,6 +48,7 @@ function createContext(
   options: CrewRunOptions,
   signal: AbortSignal,
   emit: (draft: EventDraft) => Promise<void>,
+  tryEmit: (draft: EventDraft) => boolean,
   usage: UsageMeter,
 ): RunContext {
   const { crew } = prepared;
@@ -85,6 +86,7 @@ function createContext(
     onInputRequest: options.onInputRequest,
     usage,
     emit,
+    tryEmit,
     modelFor: (agent, scope) =>
       guardModel(modelOf(agent), {
         scope,
@@ -115,6 +117,8 @@ export async function* executeRun(
   const channel = new EventChannel<CrewEvent>();
   const usage = new UsageMeter();
   const emit = (draft: EventDraft): Promise<void> => channel.push(stamper.stamp(draft));
+  const tryEmit = (draft: EventDraft): boolean =>
+    channel.writable && channel.offer(stamper.stamp(draft));
 
   const produce = async (): Promise<void> => {
     await emit(args.runStart);
@@ -122,7 +126,7 @@ export async function* executeRun(
     try {
       const { prepared } = args;
       if (prepared instanceof CrewError) throw prepared;
-      const ctx = createContext(prepared, options, controller.signal, emit, usage);
+      const ctx = createContext(prepared, options, controller.signal, emit, tryEmit, usage);
       const result =
         prepared.crew.process === "hierarchical"
           ? await runHierarchical(ctx, prepared.manager)
@@ -159,7 +163,8 @@ export async function* executeRun(
   let ended = false;
   try {
     for (;;) {
-      const next = await channel.next();
+      const pending = channel.next();
+      const next = pending instanceof Promise ? await pending : pending;
       if (next === undefined) break;
       if (next.value.type === "run.end") ended = true;
       yield next.value;

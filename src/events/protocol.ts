@@ -303,13 +303,28 @@ export function isTerminal(event: CrewEvent): event is RunEndEvent {
  */
 export class EventStamper {
   #seq: number;
+  readonly #now: (() => Date) | undefined;
+  #lastMs = Number.NaN;
+  #lastTs = "";
 
   constructor(
     readonly runId: string,
     startSeq = 0,
-    private readonly now: () => Date = () => new Date(),
+    now?: () => Date,
   ) {
     this.#seq = startSeq;
+    this.#now = now;
+  }
+
+  /** The current time as ISO 8601; formatted once per millisecond, as tokens come faster. */
+  #timestamp(): string {
+    if (this.#now !== undefined) return this.#now().toISOString();
+    const ms = Date.now();
+    if (ms !== this.#lastMs) {
+      this.#lastMs = ms;
+      this.#lastTs = new Date(ms).toISOString();
+    }
+    return this.#lastTs;
   }
 
   /** The `seq` of the last stamped event (0 before the first). */
@@ -324,7 +339,7 @@ export class EventStamper {
       v: PROTOCOL_VERSION,
       runId: this.runId,
       seq: this.#seq,
-      ts: this.now().toISOString(),
+      ts: this.#timestamp(),
       ...draft,
     } as unknown as Extract<CrewEvent, { type: D["type"] }>;
   }

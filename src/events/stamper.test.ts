@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { EventStamper, parseEvent } from "./protocol.js";
+
+describe("EventStamper", () => {
+  it("numbers events gaplessly and stamps valid, non-decreasing ISO timestamps", () => {
+    const stamper = new EventStamper("run-1", 4);
+    const before = Date.now();
+    const events = Array.from({ length: 500 }, (_, i) =>
+      stamper.stamp({ type: "text.delta", agent: "a", task: "t", delta: `token ${i}` }),
+    );
+    const after = Date.now();
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 500 }, (_, i) => i + 5));
+    expect(stamper.lastSeq).toBe(504);
+    const times = events.map((e) => Date.parse(e.ts));
+    expect(times[0]).toBeGreaterThanOrEqual(before);
+    expect(times.at(-1)).toBeLessThanOrEqual(after);
+    expect(times).toEqual([...times].sort((x, y) => x - y));
+    for (const event of events.slice(0, 3)) expect(parseEvent(event)).toEqual({ ok: true, event });
+  });
+
+  it("uses the given clock", () => {
+    let ms = Date.UTC(2026, 0, 1);
+    const stamper = new EventStamper("run-2", 0, () => new Date((ms += 1500)));
+    expect(stamper.stamp({ type: "run.end", status: "completed" } as never).ts).toBe(
+      "2026-01-01T00:00:01.500Z",
+    );
+    expect(stamper.stamp({ type: "run.end", status: "completed" } as never).ts).toBe(
+      "2026-01-01T00:00:03.000Z",
+    );
+  });
+});
