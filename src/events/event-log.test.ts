@@ -116,14 +116,25 @@ describe("EventLog", () => {
     }
     expect(await fast).toEqual(range(1, 202));
     expect((await second).value).toMatchObject({ seq: 2 });
-    const error = await slow.next().then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
+    // It still gets the rest of the batch it had already taken, then the error with its cursor.
+    const seen = [2];
+    const error = await (async () => {
+      try {
+        for (;;) {
+          const next = await slow.next();
+          if (next.done) return undefined;
+          seen.push(next.value.seq);
+        }
+      } catch (thrown: unknown) {
+        return thrown;
+      }
+    })();
+    expect(seen).toEqual(range(2, seen.at(-1)!));
+    expect(seen.length).toBeLessThanOrEqual(5);
     expect(error).toBeInstanceOf(SlowConsumerError);
-    expect(error).toMatchObject({ code: "too_many_requests", cursor: 2 });
+    expect(error).toMatchObject({ code: "too_many_requests", cursor: seen.at(-1) });
     expect(await collect(log.subscribe((error as SlowConsumerError).cursor))).toEqual(
-      range(3, 202),
+      range(seen.at(-1)! + 1, 202),
     );
   });
 
@@ -139,5 +150,30 @@ describe("EventLog", () => {
     expect(await aborted).toEqual([1, 2]);
     log.fail(new SlowConsumerError(0));
     await expect(failing).rejects.toMatchObject({ code: "too_many_requests" });
+  });
+
+  it("hands every live subscriber the same batch, trimmed only for a subscriber behind it", async () => {
+    const events = makeEvents("r", 6);
+    const log = new EventLog({ runId: "r" });
+    log.append(events.slice(0, 2));
+    const a = log.subscribeBatches(2);
+    const b = log.subscribeBatches(2);
+    const nextA = a.next();
+    const nextB = b.next();
+    await tick();
+    log.append(events.slice(2, 5));
+    const [batchA, batchB] = [(await nextA).value, (await nextB).value];
+    expect(batchA?.map((e) => e.seq)).toEqual([3, 4, 5]);
+    expect(batchA).toBe(batchB);
+    expect(Object.isFrozen(batchA)).toBe(true);
+    // A replay from the middle of what is stored starts exactly after its cursor.
+    const late = log.subscribeBatches(3);
+    expect((await late.next()).value?.map((e) => e.seq)).toEqual([4, 5]);
+    await late.return(undefined);
+    log.append(events.slice(5));
+    expect((await a.next()).value?.map((e) => e.seq)).toEqual([6, 7, 8]);
+    expect((await a.next()).done).toBe(true);
+    await b.return(undefined);
+    expect(log.subscriberCount).toBe(0);
   });
 });

@@ -52,21 +52,31 @@ export class SlowConsumerError extends CrewError {
 class Subscriber {
   live = false;
   dropped = false;
-  buffer: CrewEvent[] = [];
+  /** Live batches not yet taken, each shared with the other subscribers (never mutated). */
+  batches: Array<readonly CrewEvent[]> = [];
+  buffered = 0;
   #wake: (() => void) | undefined;
 
   constructor(readonly highWaterMark: number) {}
 
-  offer(events: readonly CrewEvent[]): void {
+  offer(batch: readonly CrewEvent[]): void {
     if (this.live && !this.dropped) {
-      if (this.buffer.length + events.length > this.highWaterMark) {
+      if (this.buffered + batch.length > this.highWaterMark) {
         this.dropped = true;
-        this.buffer = [];
+        this.batches = [];
+        this.buffered = 0;
       } else {
-        this.buffer.push(...events);
+        this.batches.push(batch);
+        this.buffered += batch.length;
       }
     }
     this.notify();
+  }
+
+  take(): readonly CrewEvent[] | undefined {
+    const batch = this.batches.shift();
+    if (batch !== undefined) this.buffered -= batch.length;
+    return batch;
   }
 
   notify(): void {
@@ -86,6 +96,27 @@ class Subscriber {
       signal?.addEventListener("abort", done, { once: true });
     });
   }
+}
+
+/**
+ * The events of `batch` with `seq > cursor`, up to and including a `run.end`. The batch itself
+ * when it needs no trimming, so every subscriber of a live run gets the same array (which lets
+ * a transport encode it once for all of them).
+ */
+export function eventsAfter(batch: readonly CrewEvent[], cursor: number): readonly CrewEvent[] {
+  let from = 0;
+  while (from < batch.length && batch[from]!.seq <= cursor) from += 1;
+  let to = from;
+  while (to < batch.length && batch[to]!.type !== "run.end") to += 1;
+  to = Math.min(to + 1, batch.length);
+  return from === 0 && to === batch.length ? batch : batch.slice(from, to);
+}
+
+/** The events of every batch, one by one. */
+export async function* flattenBatches(
+  batches: AsyncIterable<readonly CrewEvent[]>,
+): AsyncGenerator<CrewEvent, void, undefined> {
+  for await (const batch of batches) yield* batch;
 }
 
 /** One run's live event fan-out; see the file comment for the delivery contract. */
@@ -171,6 +202,18 @@ export class EventLog {
    * aborts. Throws {@link SlowConsumerError} if this subscriber overflows its buffer.
    */
   subscribe(after = 0, options: SubscribeOptions = {}): AsyncGenerator<CrewEvent, void, undefined> {
+    return flattenBatches(this.subscribeBatches(after, options));
+  }
+
+  /**
+   * Like {@link EventLog.subscribe}, in batches: replay pages, then the live batches as they
+   * were published (the same array objects for every subscriber, unless trimmed to a cursor).
+   * Batches are never empty and never mutated.
+   */
+  subscribeBatches(
+    after = 0,
+    options: SubscribeOptions = {},
+  ): AsyncGenerator<readonly CrewEvent[], void, undefined> {
     if (!Number.isInteger(after) || after < 0) {
       throw new CrewError(ErrorCode.BAD_CURSOR, `Cursor ${after} is not a non-negative integer.`);
     }
@@ -185,7 +228,7 @@ export class EventLog {
     after: number,
     signal: AbortSignal | undefined,
     sub: Subscriber,
-  ): AsyncGenerator<CrewEvent, void, undefined> {
+  ): AsyncGenerator<readonly CrewEvent[], void, undefined> {
     let cursor = after;
     this.#subscribers.add(sub);
     try {
@@ -194,16 +237,18 @@ export class EventLog {
         if (this.#failure) throw this.#failure;
         if (sub.dropped) throw new SlowConsumerError(cursor);
         if (sub.live) {
-          const next = sub.buffer.shift();
+          const next = sub.take();
           if (next === undefined) {
             if (this.#ended && cursor >= this.#lastSeq) return;
             await sub.wait(signal);
             continue;
           }
-          if (next.seq <= cursor) continue;
-          cursor = next.seq;
-          yield next;
-          if (next.type === "run.end") return;
+          const fresh = eventsAfter(next, cursor);
+          if (fresh.length === 0) continue;
+          const last = fresh[fresh.length - 1]!;
+          cursor = last.seq;
+          yield fresh;
+          if (last.type === "run.end") return;
           continue;
         }
         if (cursor >= this.#lastSeq) {
@@ -213,19 +258,18 @@ export class EventLog {
           continue;
         }
         const page = await this.#read(cursor, this.#pageSize);
-        const fresh = page.filter((event) => event.seq > cursor);
+        const fresh = eventsAfter(page, cursor);
         if (fresh.length === 0 || fresh[0]?.seq !== cursor + 1) {
           throw new CrewError(
             ErrorCode.INTERNAL,
             `Replay after seq ${cursor} found no next event though seq ${this.#lastSeq} was published.`,
           );
         }
-        for (const event of fresh) {
-          if (signal?.aborted) return;
-          cursor = event.seq;
-          yield event;
-          if (event.type === "run.end") return;
-        }
+        if (signal?.aborted) return;
+        const last = fresh[fresh.length - 1]!;
+        cursor = last.seq;
+        yield fresh;
+        if (last.type === "run.end") return;
       }
     } finally {
       this.#subscribers.delete(sub);
@@ -258,6 +302,8 @@ export class EventLog {
     if (events.length === 0) return;
     this.#lastSeq = events[events.length - 1]!.seq;
     if (events.some((event) => event.type === "run.end")) this.#ended = true;
-    for (const subscriber of this.#subscribers) subscriber.offer(events);
+    // One frozen copy shared by every subscriber: the caller may reuse its array.
+    const batch = Object.freeze(events.slice());
+    for (const subscriber of this.#subscribers) subscriber.offer(batch);
   }
 }

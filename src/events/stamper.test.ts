@@ -21,11 +21,8 @@ describe("EventStamper", () => {
   it("uses the given clock", () => {
     let ms = Date.UTC(2026, 0, 1);
     const stamper = new EventStamper("run-2", 0, () => new Date((ms += 1500)));
-    expect(stamper.stamp({ type: "run.end", status: "completed" } as never).ts).toBe(
-      "2026-01-01T00:00:01.500Z",
-    );
-    expect(stamper.stamp({ type: "run.end", status: "completed" } as never).ts).toBe(
-      "2026-01-01T00:00:03.000Z",
-    );
+    const delta = { type: "text.delta", delta: "x" } as const;
+    expect(stamper.stamp(delta).ts).toBe("2026-01-01T00:00:01.500Z");
+    expect(stamper.stamp(delta).ts).toBe("2026-01-01T00:00:03.000Z");
   });
 });

@@ -14,6 +14,6 @@ export {
   type ResolveRunner,
 } from "./crew-runner.js";
 export { recoverRuns } from "./recover-runs.js";
-export { replayEvents } from "./replay-events.js";
+export { replayEventBatches, replayEvents } from "./replay-events.js";
 export { catalogRunnerResolver, type CatalogRunnerOptions } from "./catalog-runner.js";
 export { endRun } from "./end-run.js";

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import {
   CrewError,
   ErrorCode,
+  flattenBatches,
   inputsSchema,
   toCrewError,
   type CrewEvent,
@@ -19,7 +20,7 @@ import type { ListRunsOptions, RunPage, RunRecord, RunStore } from "../store/ind
 import type { CrewRunner, ResolveRunner } from "./crew-runner.js";
 import { recoverRuns } from "./recover-runs.js";
 import { ActiveRun, type RunContext, type RunLogger, type RunWatch } from "./run.js";
-import { replayEvents } from "./replay-events.js";
+import { replayEventBatches, replayEvents } from "./replay-events.js";
 
 /** Options of {@link RunManager}. */
 export interface RunManagerOptions {
@@ -221,6 +222,17 @@ export class RunManager {
 
   /** Like {@link RunManager.events}, but checks the run and cursor before resolving. */
   async openEvents(id: string, options: RunEventsOptions = {}): Promise<AsyncIterable<CrewEvent>> {
+    return flattenBatches(await this.openEventBatches(id, options));
+  }
+
+  /**
+   * Like {@link RunManager.openEvents}, in batches (never empty): replay pages, then live
+   * batches shared by every watcher of the run, so transports can encode each batch once.
+   */
+  async openEventBatches(
+    id: string,
+    options: RunEventsOptions = {},
+  ): Promise<AsyncIterable<readonly CrewEvent[]>> {
     const after = options.after ?? 0;
     const run = this.#active.get(id);
     const record = await this.#store.getRun(id);
@@ -234,9 +246,9 @@ export class RunManager {
         `Cursor ${after} is past the run's last seq ${lastSeq}.`,
       );
     const signal = options.signal === undefined ? {} : { signal: options.signal };
-    if (!run) return replayEvents(this.#store, id, after, signal);
+    if (!run) return replayEventBatches(this.#store, id, after, signal);
     const hwm = options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark };
-    return run.log.subscribe(after, { ...signal, ...hwm });
+    return run.log.subscribeBatches(after, { ...signal, ...hwm });
   }
 
   /** Ends runs a crashed process left unfinished with `run.end` failed/interrupted. Call before starting runs. */

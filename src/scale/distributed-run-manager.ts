@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import {
   CrewError,
   ErrorCode,
+  flattenBatches,
   inputsSchema,
   summarize,
   toCrewError,
@@ -25,7 +26,7 @@ import type { ListRunsOptions, RunPage, RunRecord } from "../store/index.js";
 import type { RedisRunStore } from "../store/redis-store.js";
 import { sendControl } from "./control-channel.js";
 import { endRun } from "../runs/index.js";
-import { followEvents } from "./follow-events.js";
+import { followEventBatches } from "./follow-events.js";
 import type { RunQueue } from "./run-queue.js";
 import { openInputRequests, waitForEnd } from "./run-state.js";
 
@@ -175,6 +176,14 @@ export class DistributedRunManager {
 
   /** Checks the run and cursor, then follows the run's events from the shared store. */
   async openEvents(id: string, options: RunEventsOptions = {}): Promise<AsyncIterable<CrewEvent>> {
+    return flattenBatches(await this.openEventBatches(id, options));
+  }
+
+  /** Like {@link DistributedRunManager.openEvents}, in pages as they are read (never empty). */
+  async openEventBatches(
+    id: string,
+    options: RunEventsOptions = {},
+  ): Promise<AsyncIterable<readonly CrewEvent[]>> {
     const after = options.after ?? 0;
     const record = await this.#store.getRun(id);
     if (!record) throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${id}".`);
@@ -188,7 +197,7 @@ export class DistributedRunManager {
     const signal = options.signal
       ? AbortSignal.any([options.signal, this.#closing.signal])
       : this.#closing.signal;
-    return followEvents(this.#store, id, after, { signal });
+    return followEventBatches(this.#store, id, after, { signal });
   }
 
   /** Ends open event streams (their clients resume on another server) and closes the queue. Runs go on in workers. */

@@ -3,7 +3,7 @@
  * ones as workers append them (blocking reads on the run's stream), ending after `run.end`.
  * Nothing is buffered beyond one page: the subscriber pulls at its own pace.
  */
-import type { CrewEvent } from "../events/index.js";
+import { eventsAfter, flattenBatches, type CrewEvent } from "../events/index.js";
 import type { RedisRunStore } from "../store/redis-store.js";
 
 /** Options of {@link followEvents}. */
@@ -13,13 +13,13 @@ export interface FollowOptions {
   blockMs?: number;
 }
 
-/** Yields the run's events with `seq > after`, in order, through `run.end`. */
-export async function* followEvents(
+/** Yields the run's events with `seq > after`, in pages as they are read, through `run.end`. */
+export async function* followEventBatches(
   store: RedisRunStore,
   runId: string,
   after: number,
   options: FollowOptions = {},
-): AsyncGenerator<CrewEvent, void, undefined> {
+): AsyncGenerator<readonly CrewEvent[], void, undefined> {
   const { signal } = options;
   let cursor = after;
   for (;;) {
@@ -28,16 +28,26 @@ export async function* followEvents(
       blockMs: options.blockMs ?? 5000,
       ...(signal ? { signal } : {}),
     });
-    if (page.length === 0) {
+    if (signal?.aborted) return;
+    const fresh = eventsAfter(page, cursor);
+    if (fresh.length === 0) {
       // Nothing new for a while: stop if the run expired meanwhile.
-      if (!signal?.aborted && !(await store.getRun(runId))) return;
+      if (!(await store.getRun(runId))) return;
       continue;
     }
-    for (const event of page) {
-      if (signal?.aborted) return;
-      cursor = event.seq;
-      yield event;
-      if (event.type === "run.end") return;
-    }
+    const last = fresh[fresh.length - 1]!;
+    cursor = last.seq;
+    yield fresh;
+    if (last.type === "run.end") return;
   }
+}
+
+/** Yields the run's events with `seq > after`, in order, through `run.end`. */
+export function followEvents(
+  store: RedisRunStore,
+  runId: string,
+  after: number,
+  options: FollowOptions = {},
+): AsyncGenerator<CrewEvent, void, undefined> {
+  return flattenBatches(followEventBatches(store, runId, after, options));
 }

@@ -19,6 +19,6 @@ export {
 } from "./cluster-server.js";
 export { RedisRateLimiter, type RedisRateLimiterOptions } from "./redis-rate-limiter.js";
 export { sweepStalledRuns, startSweeper, DEFAULT_STALL_MS } from "./run-sweeper.js";
-export { followEvents, type FollowOptions } from "./follow-events.js";
+export { followEventBatches, followEvents, type FollowOptions } from "./follow-events.js";
 export { sendControl, receiveControl, type ControlMessage } from "./control-channel.js";
 export { redisGate, redactUrl } from "./redis-gate.js";

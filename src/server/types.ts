@@ -14,7 +14,15 @@ export type OnDisconnect = "continue" | "cancel";
  */
 export type RunService = Pick<
   RunManager,
-  "start" | "get" | "list" | "cancel" | "answer" | "openEvents" | "watch" | "close"
+  | "start"
+  | "get"
+  | "list"
+  | "cancel"
+  | "answer"
+  | "openEvents"
+  | "openEventBatches"
+  | "watch"
+  | "close"
 >;
 
 /** One crew as `GET /api/crews` lists it. */

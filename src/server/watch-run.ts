@@ -2,8 +2,13 @@
  * One watcher of a run: the run's events from a cursor until `run.end`, counted as a watcher
  * of the run so its onDisconnect policy applies when the last watcher leaves.
  */
-import type { CrewEvent } from "../events/index.js";
-import { CrewError, ErrorCode } from "../events/index.js";
+import {
+  CrewError,
+  ErrorCode,
+  eventsAfter,
+  flattenBatches,
+  type CrewEvent,
+} from "../events/index.js";
 import type { RunService } from "./types.js";
 
 /** Options of {@link openWatch}. */
@@ -34,33 +39,50 @@ export async function openWatch(
   runId: string,
   options: OpenWatchOptions,
 ): Promise<AsyncGenerator<CrewEvent>> {
-  const first = await runs.openEvents(runId, { after: options.after, signal: options.signal });
+  return flattenBatches(await openWatchBatches(runs, runId, options));
+}
+
+/**
+ * {@link openWatch} in batches (never empty, never mutated): a live run's batches are the
+ * same arrays for every watcher, so a transport can encode each one once for all of them.
+ */
+export async function openWatchBatches(
+  runs: RunService,
+  runId: string,
+  options: OpenWatchOptions,
+): Promise<AsyncGenerator<readonly CrewEvent[]>> {
+  const first = await runs.openEventBatches(runId, {
+    after: options.after,
+    signal: options.signal,
+  });
   return follow(runs, runId, first, options);
 }
 
 async function* follow(
   runs: RunService,
   runId: string,
-  first: AsyncIterable<CrewEvent>,
+  first: AsyncIterable<readonly CrewEvent[]>,
   options: OpenWatchOptions,
-): AsyncGenerator<CrewEvent> {
+): AsyncGenerator<readonly CrewEvent[]> {
   const watch = runs.watch(runId);
   let cursor = options.after;
   let source = first;
   try {
     for (;;) {
       try {
-        for await (const event of source) {
-          if (event.seq <= cursor) continue;
-          cursor = event.seq;
-          yield event;
-          if (event.type === "run.end") return;
+        for await (const batch of source) {
+          const fresh = eventsAfter(batch, cursor);
+          if (fresh.length === 0) continue;
+          const last = fresh[fresh.length - 1]!;
+          cursor = last.seq;
+          yield fresh;
+          if (last.type === "run.end") return;
         }
         return;
       } catch (error) {
         if (!isSlowConsumer(error) || options.signal.aborted) throw error;
       }
-      source = await runs.openEvents(runId, { after: cursor, signal: options.signal });
+      source = await runs.openEventBatches(runId, { after: cursor, signal: options.signal });
     }
   } finally {
     watch.release();
