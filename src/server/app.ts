@@ -109,17 +109,19 @@ export function createApp(options: AppOptions): Hono {
     );
   }
   if (options.token) app.use("/api/*", requireToken(options.token));
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new CrewError(
-          ErrorCode.PAYLOAD_TOO_LARGE,
-          `The body is larger than ${maxBodyBytes} bytes; send less.`,
-        );
-      },
-    }),
+  const limitBody = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: () => {
+      throw new CrewError(
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        `The body is larger than ${maxBodyBytes} bytes; send less.`,
+      );
+    },
+  });
+  // GET and HEAD carry no body. Looking for one would make @hono/node-server build a full
+  // web Request for every event stream, kept for the connection's whole life.
+  app.use("/api/*", (c, next) =>
+    c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
   );
 
   for (const routes of [

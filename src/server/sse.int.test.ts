@@ -94,6 +94,32 @@ describe("POST /api/crew/stream", () => {
   });
 });
 
+describe("headers of a stream written by the Node server", () => {
+  it("carries the CORS headers of an allowed origin next to its own", async () => {
+    const server = await startTestServer({ corsOrigins: ["http://ui.example"] });
+    try {
+      const runId = await startBackground(server);
+      const response = await server.api(`/api/runs/${runId}/events`, {
+        headers: { origin: "http://ui.example" },
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("access-control-allow-origin")).toBe("http://ui.example");
+      expect(response.headers.get("access-control-expose-headers")).toMatch(/x-run-id/i);
+      expect(response.headers.get("vary")).toMatch(/origin/i);
+      expect(response.headers.get("x-run-id")).toBe(runId);
+      expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+      assertCompleteRun(await collectSse(response));
+      const other = await server.api(`/api/runs/${runId}/events`, {
+        headers: { origin: "http://evil.example" },
+      });
+      expect(other.headers.get("access-control-allow-origin")).toBeNull();
+      assertCompleteRun(await collectSse(other));
+    } finally {
+      await server.cleanup();
+    }
+  });
+});
+
 describe("GET /api/runs/:id/events", () => {
   it("replays a finished run from the start, from ?after= and from Last-Event-ID, which wins", async () => {
     const runId = await startBackground(fast);

@@ -1,11 +1,14 @@
 /**
- * The pull-based pump that turns an event iterable into a byte stream; SSE and JSONL give it
- * their framing. It is the hot path of fan-out (one pump per watcher of a run), so:
+ * The pull-based pump that turns events into a byte stream; SSE and JSONL give it their
+ * framing. It is the hot path of fan-out (one pump per watcher of a run), so:
  *
- * - each event is framed and UTF-8 encoded once per wire format, whatever the number of
- *   watchers (the same event object reaches every watcher of a run);
- * - events that are already available are sent together as one chunk, so a watcher that
- *   fell a little behind catches up with one write instead of one per event;
+ * - it works on batches: a run's events reach every live watcher as the same batch objects
+ *   (see `EventLog.subscribeBatches`), and a batch is encoded once per wire format, then the
+ *   same bytes go to every watcher;
+ * - each event is framed once per wire format, whatever the number of watchers, so even a
+ *   watcher whose batches were cut differently (a replay, a cursor inside a batch) only copies;
+ * - a source of single events is grouped into batches of whatever is already available, so a
+ *   watcher that fell a little behind catches up with one write instead of one per event;
  * - the keep-alive is one timer per stream, not one per event.
  */
 import { isAbortError, type CrewEvent } from "../events/index.js";
@@ -13,6 +16,16 @@ import { isAbortError, type CrewEvent } from "../events/index.js";
 /** A source of events: an iterable, or a function that opens one bound to the stream's signal. */
 export type EventSource =
   AsyncIterable<CrewEvent> | ((signal: AbortSignal) => AsyncIterable<CrewEvent>);
+
+/**
+ * A source of event batches (never empty, never mutated once handed out), as run managers and
+ * event logs provide them: an iterable, or a function that opens one bound to a signal.
+ */
+export interface EventBatchSource {
+  batches:
+    | AsyncIterable<readonly CrewEvent[]>
+    | ((signal: AbortSignal) => AsyncIterable<readonly CrewEvent[]>);
+}
 
 /** Options of {@link encodeEventStream}. */
 export interface EncodeEventStreamOptions {
@@ -26,28 +39,130 @@ export interface EncodeEventStreamOptions {
   onError?: (error: unknown) => void;
   /** Called once when the stream ends, however it ends (closed, errored or cancelled). */
   onClose?: () => void;
+  /**
+   * Aborted when the stream ends (its signal is the one a source function gets); a new one by
+   * default. Passing the controller that already bounds the source saves one per stream.
+   */
+  abort?: AbortController;
 }
 
-const encoder = new TextEncoder();
-const frameCaches = new WeakMap<(event: CrewEvent) => string, WeakMap<CrewEvent, Uint8Array>>();
+type Encode = (event: CrewEvent) => string;
 
-/** `encode(event)` as UTF-8, computed once per event object and encode function. */
-function encodedFrame(encode: (event: CrewEvent) => string, event: CrewEvent): Uint8Array {
-  let cache = frameCaches.get(encode);
+const frameCaches = new WeakMap<Encode, WeakMap<CrewEvent, string>>();
+const batchCaches = new WeakMap<Encode, WeakMap<readonly CrewEvent[], Buffer>>();
+
+function cacheOf<K extends object, V>(
+  caches: WeakMap<Encode, WeakMap<K, V>>,
+  encode: Encode,
+): WeakMap<K, V> {
+  let cache = caches.get(encode);
   if (!cache) {
     cache = new WeakMap();
-    frameCaches.set(encode, cache);
+    caches.set(encode, cache);
   }
-  let bytes = cache.get(event);
-  if (!bytes) {
-    bytes = encoder.encode(encode(event));
-    cache.set(event, bytes);
+  return cache;
+}
+
+/** `encode(event)`, computed once per event object and encode function. */
+function frameOf(encode: Encode, event: CrewEvent): string {
+  const cache = cacheOf(frameCaches, encode);
+  let frame = cache.get(event);
+  if (frame === undefined) {
+    frame = encode(event);
+    cache.set(event, frame);
+  }
+  return frame;
+}
+
+/**
+ * The UTF-8 bytes of a batch's frames, computed once per batch object and encode function:
+ * every watcher handed the same batch writes the same bytes.
+ */
+export function encodeBatch(encode: Encode, batch: readonly CrewEvent[]): Buffer {
+  const cache = cacheOf(batchCaches, encode);
+  let bytes = cache.get(batch);
+  if (bytes === undefined) {
+    let text = "";
+    for (const event of batch) text += frameOf(encode, event);
+    bytes = Buffer.from(text, "utf8");
+    cache.set(batch, bytes);
   }
   return bytes;
 }
 
-/** Most bytes sent as one chunk; a source that never pauses still yields to the reader. */
-const MAX_CHUNK_BYTES = 64 * 1024;
+/** True when the batch holds a `run.end` (always its last event). */
+export function endsRun(batch: readonly CrewEvent[]): boolean {
+  return batch[batch.length - 1]?.type === "run.end";
+}
+
+const pings = new Map<string, Buffer>();
+
+/** The bytes of a heartbeat text, shared by every stream that sends it. */
+function pingBytes(text: string): Buffer {
+  let bytes = pings.get(text);
+  if (bytes === undefined) {
+    bytes = Buffer.from(text, "utf8");
+    pings.set(text, bytes);
+  }
+  return bytes;
+}
+
+const keepAlives = new Map<
+  number,
+  { timer: ReturnType<typeof setInterval>; checks: Set<() => void> }
+>();
+
+/**
+ * Calls `check` every `everyMs` until the returned function is called. One timer serves every
+ * stream with the same interval, so thousands of idle streams cost one timer, not thousands.
+ */
+export function everyInterval(everyMs: number, check: () => void): () => void {
+  let group = keepAlives.get(everyMs);
+  if (group === undefined) {
+    const checks = new Set<() => void>();
+    const timer = setInterval(() => {
+      for (const each of checks) each();
+    }, everyMs);
+    timer.unref?.();
+    group = { timer, checks };
+    keepAlives.set(everyMs, group);
+  }
+  const { checks } = group;
+  checks.add(check);
+  return () => {
+    checks.delete(check);
+    const current = keepAlives.get(everyMs);
+    if (checks.size === 0 && current?.checks === checks) {
+      clearInterval(current.timer);
+      keepAlives.delete(everyMs);
+    }
+  };
+}
+
+/**
+ * The keep-alive of one stream: sends `ping` when nothing was sent for `everyMs` and `canSend()`
+ * says the previous bytes left. `sent()` records a write; `stop()` ends it.
+ */
+export function keepAlive(
+  heartbeat: string | undefined,
+  everyMs: number | undefined,
+  send: (ping: Buffer) => void,
+  canSend: () => boolean,
+): { sent: () => void; stop: () => void } {
+  let lastSent = Date.now();
+  if (heartbeat === undefined) return { sent: () => undefined, stop: () => undefined };
+  const ping = pingBytes(heartbeat);
+  const every = everyMs ?? 15_000;
+  const stop = everyInterval(every, () => {
+    if (Date.now() - lastSent < every || !canSend()) return;
+    lastSent = Date.now();
+    send(ping);
+  });
+  return { sent: () => void (lastSent = Date.now()), stop };
+}
+
+/** Most events grouped into one batch from a source of single events. */
+const MAX_GROUP = 512;
 
 const TICK = Symbol("tick");
 let tick: Promise<typeof TICK> | undefined;
@@ -65,17 +180,58 @@ function nextTurn(): Promise<typeof TICK> {
   ));
 }
 
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  let length = 0;
-  for (const chunk of chunks) length += chunk.byteLength;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
+/**
+ * Single events grouped into batches of what is available without waiting for the next turn
+ * of the event loop (up to {@link MAX_GROUP}); a batch ends with `run.end` when one comes.
+ */
+async function* groupReady(events: AsyncIterable<CrewEvent>): AsyncGenerator<CrewEvent[]> {
+  const iterator = events[Symbol.asyncIterator]();
+  let pending: Promise<IteratorResult<CrewEvent>> | undefined;
+  let done = false;
+  try {
+    for (;;) {
+      const first = await (pending ?? iterator.next());
+      pending = undefined;
+      if (first.done) {
+        done = true;
+        return;
+      }
+      const batch = [first.value];
+      while (batch.length < MAX_GROUP && batch[batch.length - 1]!.type !== "run.end") {
+        pending = iterator.next();
+        const more = await Promise.race([pending, nextTurn()]);
+        if (more === TICK) break;
+        pending = undefined;
+        if (more.done) {
+          done = true;
+          break;
+        }
+        batch.push(more.value);
+      }
+      yield batch;
+      if (done) return;
+    }
+  } finally {
+    if (!done && pending) {
+      // A next() still in flight settles after the source's signal aborts; not awaited here.
+      pending.catch(() => undefined);
+      iterator.return?.()?.catch(() => undefined);
+    } else if (!done) {
+      await iterator.return?.();
+    }
   }
-  return out;
+}
+
+/** Opens a source as batches, bound to `signal`. */
+export function openBatches(
+  source: EventSource | EventBatchSource,
+  signal: AbortSignal,
+): AsyncIterator<readonly CrewEvent[]> {
+  if (typeof source === "object" && "batches" in source) {
+    const batches = typeof source.batches === "function" ? source.batches(signal) : source.batches;
+    return batches[Symbol.asyncIterator]();
+  }
+  return groupReady(typeof source === "function" ? source(signal) : source);
 }
 
 /**
@@ -87,21 +243,21 @@ function concat(chunks: Uint8Array[]): Uint8Array {
  * so its `finally` blocks run. `onClose` is called exactly once.
  */
 export function encodeEventStream(
-  source: EventSource,
+  source: EventSource | EventBatchSource,
   options: EncodeEventStreamOptions,
 ): ReadableStream<Uint8Array> {
-  const abort = new AbortController();
+  const abort = options.abort ?? new AbortController();
   const { encode } = options;
-  let iterator: AsyncIterator<CrewEvent> | undefined;
-  let pending: Promise<IteratorResult<CrewEvent>> | undefined;
+  let iterator: AsyncIterator<readonly CrewEvent[]> | undefined;
+  let pending: Promise<IteratorResult<readonly CrewEvent[]>> | undefined;
   let finished = false;
-  let lastSent = Date.now();
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let heartbeat: { sent: () => void; stop: () => void } | undefined;
 
-  const stop = (): void => {
+  /** Ends the stream's work; resolves once the source iterator has returned. */
+  const stop = async (): Promise<void> => {
     if (finished) return;
     finished = true;
-    if (heartbeat) clearInterval(heartbeat);
+    heartbeat?.stop();
     abort.abort();
     const it = iterator;
     iterator = undefined;
@@ -109,74 +265,47 @@ export function encodeEventStream(
     pending?.catch((error: unknown) => {
       if (!isAbortError(error)) options.onError?.(error);
     });
-    if (it?.return) it.return().catch((error: unknown) => options.onError?.(error));
     options.onClose?.();
+    await it?.return?.()?.catch((error: unknown) => options.onError?.(error));
   };
 
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        if (options.heartbeat === undefined) return;
-        const ping = encoder.encode(options.heartbeat);
-        const every = options.heartbeatMs ?? 15_000;
-        heartbeat = setInterval(() => {
-          // At most one ping waits in the queue, however long the reader does not read.
-          if (finished || Date.now() - lastSent < every || (controller.desiredSize ?? 0) < 0)
-            return;
-          lastSent = Date.now();
-          controller.enqueue(ping);
-        }, every);
-        heartbeat.unref?.();
+        // At most one ping waits in the queue, however long the reader does not read.
+        heartbeat = keepAlive(
+          options.heartbeat,
+          options.heartbeatMs,
+          (ping) => controller.enqueue(ping),
+          () => !finished && (controller.desiredSize ?? 0) >= 0,
+        );
       },
       async pull(controller) {
         if (finished) return;
         try {
-          iterator ??= (typeof source === "function" ? source(abort.signal) : source)[
-            Symbol.asyncIterator
-          ]();
-          const chunks: Uint8Array[] = [];
-          let bytes = 0;
-          let ended = false;
-          let next = await (pending ??= iterator.next());
-          for (;;) {
-            pending = undefined;
-            if (finished) return;
-            if (next.done) {
-              ended = true;
-              break;
-            }
-            const frame = encodedFrame(encode, next.value);
-            chunks.push(frame);
-            bytes += frame.byteLength;
-            if (next.value.type === "run.end") {
-              ended = true;
-              break;
-            }
-            if (bytes >= MAX_CHUNK_BYTES) break;
-            // Take whatever else is ready now; leave the rest for the next pull.
-            pending = iterator.next();
-            const more = await Promise.race([pending, nextTurn()]);
-            if (more === TICK) break;
-            next = more;
+          iterator ??= openBatches(source, abort.signal);
+          const next = await (pending ??= iterator.next());
+          pending = undefined;
+          if (finished) return;
+          if (!next.done) {
+            heartbeat?.sent();
+            controller.enqueue(encodeBatch(encode, next.value));
           }
-          if (chunks.length > 0) {
-            lastSent = Date.now();
-            controller.enqueue(concat(chunks));
-          }
-          if (ended) {
-            stop();
+          if (next.done || endsRun(next.value)) {
+            // The source's `finally` blocks have run when the reader sees the end.
+            await stop();
             controller.close();
           }
         } catch (error) {
           pending = undefined;
           if (finished) return;
-          stop();
+          void stop();
           options.onError?.(error);
           controller.error(error);
         }
       },
       cancel() {
-        stop();
+        void stop();
       },
     },
     { highWaterMark: 0 },

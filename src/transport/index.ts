@@ -4,3 +4,4 @@ export * from "./jsonl.js";
 export * from "./websocket.js";
 export * from "./legacy-progress.js";
 export * from "./ui-message-stream.js";
+export * from "./node-response.js";

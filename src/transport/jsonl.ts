@@ -5,7 +5,7 @@
 import { CrewError, ErrorCode, parseEvent } from "../events/index.js";
 import type { CrewEvent } from "../events/index.js";
 import { encodeEventStream } from "./event-stream.js";
-import type { EventSource } from "./event-stream.js";
+import type { EventBatchSource, EventSource } from "./event-stream.js";
 
 /** Content type of a JSONL response. */
 export const JSONL_CONTENT_TYPE = "application/x-ndjson";
@@ -36,7 +36,7 @@ export interface JsonlStreamOptions {
  * NDJSON has no comment syntax, so no keep-alive is sent.
  */
 export function toJsonlStream(
-  source: EventSource,
+  source: EventSource | EventBatchSource,
   options: JsonlStreamOptions = {},
 ): ReadableStream<Uint8Array> {
   return encodeEventStream(source, {

@@ -3,11 +3,15 @@
  * the pump that turns an event iterable into a byte stream is in event-stream.ts.
  */
 import type { CrewEvent } from "../events/index.js";
-import { encodeEventStream, type EventSource } from "./event-stream.js";
+import { encodeEventStream, type EventBatchSource, type EventSource } from "./event-stream.js";
 
 export {
+  encodeBatch,
   encodeEventStream,
+  endsRun,
+  openBatches,
   type EncodeEventStreamOptions,
+  type EventBatchSource,
   type EventSource,
 } from "./event-stream.js";
 
@@ -50,7 +54,7 @@ export interface SseStreamOptions {
 
 /** Events as an SSE byte stream with `: ping` comments, closed after `run.end`. */
 export function toSseStream(
-  source: EventSource,
+  source: EventSource | EventBatchSource,
   options: SseStreamOptions = {},
 ): ReadableStream<Uint8Array> {
   return encodeEventStream(source, {

@@ -1,0 +1,155 @@
+import { createServer, request, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { EventStamper, type CrewEvent } from "../events/index.js";
+import { writeEventStream, type WriteEventStreamOptions } from "./node-response.js";
+import { SSE_HEADERS, toSseFrame } from "./sse.js";
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+function batchesOf(count: number, size: number): CrewEvent[][] {
+  const stamper = new EventStamper("run-n");
+  const batches: CrewEvent[][] = [];
+  for (let b = 0; b < count; b++) {
+    batches.push(
+      Array.from({ length: size }, (_, i) =>
+        stamper.stamp({ type: "text.delta", agent: "a", task: "t", delta: `${b}.${i} ` }),
+      ),
+    );
+  }
+  batches[count - 1]!.push(
+    stamper.stamp({
+      type: "run.end",
+      status: "completed",
+      usage: { inputTokens: 0, outputTokens: 0 },
+      durationMs: 1,
+    }),
+  );
+  return batches;
+}
+
+/** A server answering every request with `writeEventStream(source())`. */
+async function serveEvents(
+  source: (signal: AbortSignal) => AsyncIterable<readonly CrewEvent[]>,
+  options: Partial<WriteEventStreamOptions> = {},
+): Promise<string> {
+  const server = createServer((_req, res) =>
+    writeEventStream(
+      res,
+      { batches: source },
+      { encode: toSseFrame, headers: { ...SSE_HEADERS, "x-run-id": "run-n" }, ...options },
+    ),
+  );
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}
+
+function open(url: string): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, resolve);
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+async function readAll(res: IncomingMessage): Promise<string> {
+  res.setEncoding("utf8");
+  let text = "";
+  for await (const chunk of res) text += chunk as string;
+  return text;
+}
+
+describe("writeEventStream", () => {
+  it("writes every batch with its headers and ends the response after run.end", async () => {
+    const batches = batchesOf(4, 3);
+    let returned = false;
+    let closed = 0;
+    const url = await serveEvents(
+      async function* () {
+        try {
+          yield* batches;
+          yield batches[0]!; // past run.end: never written
+        } finally {
+          returned = true;
+        }
+      },
+      { onClose: () => void (closed += 1) },
+    );
+    const res = await open(url);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/^text\/event-stream/);
+    expect(res.headers["x-run-id"]).toBe("run-n");
+    expect(await readAll(res)).toBe(batches.flat().map(toSseFrame).join(""));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(returned).toBe(true);
+    expect(closed).toBe(1);
+  });
+
+  it("stops pulling while the client does not read, and ends the source when it leaves", async () => {
+    const big = "x".repeat(64 * 1024);
+    const stamper = new EventStamper("run-n");
+    let pulled = 0;
+    let aborted = false;
+    let closed = 0;
+    const url = await serveEvents(
+      async function* (signal) {
+        signal.addEventListener("abort", () => (aborted = true));
+        for (;;) {
+          pulled += 1;
+          yield [stamper.stamp({ type: "text.delta", agent: "a", task: "t", delta: big })];
+        }
+      },
+      { onClose: () => void (closed += 1) },
+    );
+    const res = await open(url);
+    res.pause();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const whilePaused = pulled;
+    // Socket buffers hold a few MB at most; an unbounded pump would have pulled thousands.
+    expect(whilePaused).toBeLessThan(200);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(pulled).toBe(whilePaused);
+    res.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(aborted).toBe(true);
+    expect(closed).toBe(1);
+  });
+
+  it("sends the heartbeat while the source is idle", async () => {
+    const url = await serveEvents(
+      // eslint-disable-next-line require-yield
+      async function* (signal) {
+        await new Promise((resolve) => signal.addEventListener("abort", resolve));
+      },
+      { heartbeat: ": ping\n\n", heartbeatMs: 20 },
+    );
+    const res = await open(url);
+    res.setEncoding("utf8");
+    const first = await new Promise<string>((resolve) => res.once("data", resolve));
+    expect(first).toBe(": ping\n\n");
+    res.destroy();
+  });
+
+  it("reports a failing source and cuts the response", async () => {
+    const errors: unknown[] = [];
+    const [first] = batchesOf(1, 2);
+    const url = await serveEvents(
+      async function* () {
+        yield first!.slice(0, 1);
+        throw new Error("store failed");
+      },
+      { onError: (error) => errors.push(error) },
+    );
+    const res = await open(url);
+    await expect(readAll(res)).rejects.toThrow();
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toMatch(/store failed/);
+  });
+});
