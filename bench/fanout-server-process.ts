@@ -2,7 +2,9 @@
  * The server side of the SSE benchmarks, in its own process. Mode `crewstream` serves the real
  * app (Hono on @hono/node-server, run manager, SQLite store) with one run whose runner waits
  * for `go` on stdin, then emits EVENTS text deltas as fast as it can; mode `raw` is a minimal
- * `node:http` SSE broadcaster writing the same frames to every open response. Each delta
+ * `node:http` SSE broadcaster writing the same frames to every open response, one write per
+ * event; mode `raw-batched` writes each burst of events as one buffer (as crewstream does with
+ * each committed batch). Each delta
  * carries its emit time (`t=<epoch ms>;`) so clients can measure latency. Prints one JSON line
  * `{ url, runId }`; answers `mem` on stdin with its memory use after a GC.
  */
@@ -13,11 +15,19 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { EventStamper } from "../src/events/index.js";
-import { RunManager, type CrewRunner } from "../src/runs/index.js";
-import { createApp } from "../src/server/index.js";
-import { silentLogger } from "../src/server/logger.js";
-import { SqliteRunStore } from "../src/store/index.js";
+import type * as Events from "../src/events/index.js";
+import type * as Runs from "../src/runs/index.js";
+import type * as Server from "../src/server/index.js";
+import type * as Logger from "../src/server/logger.js";
+import type * as Store from "../src/store/index.js";
+import { loadBuilt } from "./built.js";
+
+// The package as built (what `crewstream serve` runs), not the TypeScript sources through tsx.
+const { EventStamper } = await loadBuilt<typeof Events>("events/index.js");
+const { RunManager } = await loadBuilt<typeof Runs>("runs/index.js");
+const { createApp } = await loadBuilt<typeof Server>("server/index.js");
+const { silentLogger } = await loadBuilt<typeof Logger>("server/logger.js");
+const { SqliteRunStore } = await loadBuilt<typeof Store>("store/index.js");
 
 const mode = process.argv[2] ?? "crewstream";
 const EVENTS = Number(process.argv[3] ?? 10_000);
@@ -41,7 +51,7 @@ lines.on("line", (line) => {
   }
 });
 
-if (mode === "raw") {
+if (mode === "raw" || mode === "raw-batched") {
   const clients = new Set<ServerResponse>();
   const server = createServer((req, res) => {
     res.writeHead(200, {
@@ -59,6 +69,7 @@ if (mode === "raw") {
   );
   await go;
   const stamper = new EventStamper("raw");
+  let pending = "";
   for (let i = 0; i < EVENTS; i++) {
     const type = i === EVENTS - 1 ? "run.end" : "text.delta";
     const event =
@@ -76,11 +87,23 @@ if (mode === "raw") {
             delta: `t=${now()};`,
           });
     const frame = `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-    for (const res of clients) res.write(frame);
-    if (i % BURST === 0) await nextTick();
+    if (mode === "raw") {
+      for (const res of clients) res.write(frame);
+    } else {
+      pending += frame;
+    }
+    if (i % BURST === 0 || i === EVENTS - 1) {
+      // raw-batched: one buffer per burst, written to every client.
+      if (pending !== "") {
+        const bytes = Buffer.from(pending);
+        pending = "";
+        for (const res of clients) res.write(bytes);
+      }
+      await nextTick();
+    }
   }
 } else {
-  const runner: CrewRunner = {
+  const runner: Runs.CrewRunner = {
     name: "fanout",
     async *stream(_inputs, options) {
       const stamper = new EventStamper(options.runId ?? "fanout");

@@ -152,15 +152,22 @@ console.log(
   `sse: fan-out of ${EVENTS} events to ${SUBSCRIBERS} subscribers; ${IDLE_CONNECTIONS} idle connections`,
 );
 const raw = await fanout("raw");
+const rawBatched = await fanout("raw-batched");
 const ours = await fanout("crewstream");
 const ratio = ours.rate / raw.rate;
 report("raw node:http broadcaster (events/s delivered)", fmt(raw.rate, 0));
+report("raw, one write per burst (events/s delivered)", fmt(rawBatched.rate, 0));
 report("crewstream SSE (events/s delivered)", fmt(ours.rate, 0));
 report("fan-out throughput crewstream / raw", `${fmt(ratio)}x`, {
   ok: ratio >= 0.8,
   text: ">= 0.8x",
 });
+report("fan-out crewstream / raw one write per burst", `${fmt(ours.rate / rawBatched.rate)}x`);
 report("latency emit->client p50 / p99, raw (ms)", `${fmt(raw.p50)} / ${fmt(raw.p99)}`);
+report(
+  "latency p50 / p99, raw one write per burst (ms)",
+  `${fmt(rawBatched.p50)} / ${fmt(rawBatched.p99)}`,
+);
 report("latency emit->client p50 / p99, crewstream (ms)", `${fmt(ours.p50)} / ${fmt(ours.p99)}`);
 const rawPerConnection = await idleMemory("raw");
 const perConnection = await idleMemory("crewstream");
