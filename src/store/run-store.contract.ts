@@ -125,6 +125,29 @@ export function runStoreContract(
       await expect(store.readEvents("missing", 0)).rejects.toMatchObject({ code: "run_not_found" });
     });
 
+    it("stores large appends whole, whatever their size", async () => {
+      const { store } = await open();
+      await store.createRun({ id: "big", crew: "demo", inputs: {}, status: "running" });
+      const events = stamp("big", [
+        runStart(),
+        ...Array.from({ length: 200 }, (_, i) => delta(`token ${i} `)),
+        runEnd(),
+      ]);
+      // Sizes around and across any internal chunking of a batch.
+      for (const [from, to] of [
+        [0, 1],
+        [1, 33],
+        [33, 97],
+        [97, 160],
+        [160, events.length],
+      ] as const) {
+        await store.appendEvents("big", events.slice(from, to));
+      }
+      expect(await store.readEvents("big", 0)).toEqual(events);
+      expect((await store.getRun("big"))?.lastSeq).toBe(events.length);
+      expect((await store.getRun("big"))?.status).toBe("completed");
+    });
+
     it("rejects gaps, duplicates, events of another run and anything after run.end, writing nothing", async () => {
       const { store } = await open();
       await store.createRun({ id: "run", crew: "demo", inputs: {}, status: "running" });
