@@ -16,6 +16,14 @@ export const ErrorCode = {
   CREW_NOT_FOUND: "crew_not_found",
   /** No run with that id. */
   RUN_NOT_FOUND: "run_not_found",
+  /** No route with that path. */
+  NOT_FOUND: "not_found",
+  /** A known path asked with a method it does not take (the `Allow` header lists those). */
+  METHOD_NOT_ALLOWED: "method_not_allowed",
+  /** A WebSocket endpoint asked with plain HTTP. */
+  UPGRADE_REQUIRED: "upgrade_required",
+  /** A service the server needs (the Redis run store) cannot be reached; retry later. */
+  UNAVAILABLE: "unavailable",
   /** A cursor that is not a non-negative integer or is past the run's last seq. */
   BAD_CURSOR: "bad_cursor",
   /** The request needs a token and has none or a wrong one. */
@@ -62,6 +70,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   missing_input: 400,
   crew_not_found: 404,
   run_not_found: 404,
+  not_found: 404,
+  method_not_allowed: 405,
+  upgrade_required: 426,
+  unavailable: 503,
   bad_cursor: 400,
   unauthorized: 401,
   payload_too_large: 413,

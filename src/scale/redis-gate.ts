@@ -4,6 +4,8 @@
  * succeed again as soon as Redis is back.
  */
 import type { Redis } from "ioredis";
+import { ErrorCode } from "../events/index.js";
+import { errorResponse } from "../server/errors.js";
 
 /** Wraps a fetch handler: `/api` requests get 503 while `redis` is not ready. */
 export function redisGate(
@@ -12,14 +14,10 @@ export function redisGate(
   fetch: (request: Request, env?: unknown) => Response | Promise<Response>,
 ): (request: Request, env?: unknown) => Promise<Response> {
   const unavailable = (): Response =>
-    Response.json(
-      {
-        error: {
-          code: "unavailable",
-          message: `The run store (Redis at ${label}) cannot be reached; retry when it is back.`,
-        },
-      },
-      { status: 503, headers: { "retry-after": "2" } },
+    errorResponse(
+      ErrorCode.UNAVAILABLE,
+      `The run store (Redis at ${label}) cannot be reached; retry when it is back.`,
+      { "retry-after": "2" },
     );
   return async (request, env) => {
     const api = new URL(request.url).pathname.startsWith("/api");

@@ -63,14 +63,9 @@ export function createErrorHandler(logger: Logger): ErrorHandler {
 
 /** Unknown routes: 404 with the path named. */
 export const notFoundHandler: NotFoundHandler = (c) =>
-  Response.json(
-    {
-      error: {
-        code: "not_found",
-        message: `No route ${c.req.method} ${new URL(c.req.url).pathname}; see GET /api/health.`,
-      },
-    },
-    { status: 404 },
+  errorResponse(
+    ErrorCode.NOT_FOUND,
+    `No route ${c.req.method} ${new URL(c.req.url).pathname}; see GET /api/health.`,
   );
 
 /** Known path, wrong method: 405 with the allowed methods. */
@@ -79,13 +74,9 @@ export function methodNotAllowedResponse(
   path: string,
   allowed: readonly string[],
 ): Response {
-  return Response.json(
-    {
-      error: {
-        code: "method_not_allowed",
-        message: `${method} is not allowed on ${path}; use ${allowed.join(" or ")}.`,
-      },
-    },
-    { status: 405, headers: { allow: allowed.join(", ") } },
+  return errorResponse(
+    ErrorCode.METHOD_NOT_ALLOWED,
+    `${method} is not allowed on ${path}; use ${allowed.join(" or ")}.`,
+    { allow: allowed.join(", ") },
   );
 }

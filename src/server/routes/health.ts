@@ -1,6 +1,8 @@
 /** `GET /api/health`: liveness and version; and the answer to a plain `GET /api/ws`. */
 import { Hono } from "hono";
+import { ErrorCode } from "../../events/index.js";
 import type { RouteDeps } from "../deps.js";
+import { errorResponse } from "../errors.js";
 
 /** Routes of the health resource. */
 export function healthRoutes(deps: RouteDeps): Hono {
@@ -8,15 +10,10 @@ export function healthRoutes(deps: RouteDeps): Hono {
     new Hono()
       .get("/health", (c) => c.json({ ok: true, name: "crewstream", version: deps.version }))
       // The WebSocket endpoint is served on the HTTP server's upgrade event; a plain GET lands here.
-      .get("/ws", (c) =>
-        c.json(
-          {
-            error: {
-              code: "upgrade_required",
-              message: "GET /api/ws is a WebSocket endpoint; connect with a WebSocket client.",
-            },
-          },
-          426,
+      .get("/ws", () =>
+        errorResponse(
+          ErrorCode.UPGRADE_REQUIRED,
+          "GET /api/ws is a WebSocket endpoint; connect with a WebSocket client.",
           { upgrade: "websocket" },
         ),
       )
