@@ -17,3 +17,4 @@ export { recoverRuns } from "./recover-runs.js";
 export { replayEventBatches, replayEvents } from "./replay-events.js";
 export { catalogRunnerResolver, type CatalogRunnerOptions } from "./catalog-runner.js";
 export { endRun } from "./end-run.js";
+export { checkCursor } from "./check-cursor.js";

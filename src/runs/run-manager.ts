@@ -20,6 +20,7 @@ import type { ListRunsOptions, RunPage, RunRecord, RunStore } from "../store/ind
 import type { CrewRunner, ResolveRunner } from "./crew-runner.js";
 import { recoverRuns } from "./recover-runs.js";
 import { ActiveRun, type RunContext, type RunLogger, type RunWatch } from "./run.js";
+import { checkCursor } from "./check-cursor.js";
 import { replayEventBatches, replayEvents } from "./replay-events.js";
 
 /** Options of {@link RunManager}. */
@@ -237,14 +238,7 @@ export class RunManager {
     const run = this.#active.get(id);
     const record = await this.#store.getRun(id);
     if (!record) throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${id}".`);
-    if (!Number.isInteger(after) || after < 0)
-      throw new CrewError(ErrorCode.BAD_CURSOR, `Cursor ${after} is not a non-negative integer.`);
-    const lastSeq = Math.max(record.lastSeq, run?.log.lastSeq ?? 0);
-    if (after > lastSeq)
-      throw new CrewError(
-        ErrorCode.BAD_CURSOR,
-        `Cursor ${after} is past the run's last seq ${lastSeq}.`,
-      );
+    checkCursor(after, Math.max(record.lastSeq, run?.log.lastSeq ?? 0));
     const signal = options.signal === undefined ? {} : { signal: options.signal };
     if (!run) return replayEventBatches(this.#store, id, after, signal);
     const hwm = options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark };

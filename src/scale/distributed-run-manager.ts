@@ -25,7 +25,7 @@ import type {
 import type { ListRunsOptions, RunPage, RunRecord } from "../store/index.js";
 import type { RedisRunStore } from "../store/redis-store.js";
 import { sendControl } from "./control-channel.js";
-import { endRun } from "../runs/index.js";
+import { checkCursor, endRun } from "../runs/index.js";
 import { followEventBatches } from "./follow-events.js";
 import type { RunQueue } from "./run-queue.js";
 import { openInputRequests, waitForEnd } from "./run-state.js";
@@ -187,13 +187,7 @@ export class DistributedRunManager {
     const after = options.after ?? 0;
     const record = await this.#store.getRun(id);
     if (!record) throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${id}".`);
-    if (!Number.isInteger(after) || after < 0)
-      throw new CrewError(ErrorCode.BAD_CURSOR, `Cursor ${after} is not a non-negative integer.`);
-    if (after > record.lastSeq)
-      throw new CrewError(
-        ErrorCode.BAD_CURSOR,
-        `Cursor ${after} is past the run's last seq ${record.lastSeq}.`,
-      );
+    checkCursor(after, record.lastSeq);
     const signal = options.signal
       ? AbortSignal.any([options.signal, this.#closing.signal])
       : this.#closing.signal;
