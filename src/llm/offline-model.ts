@@ -23,7 +23,7 @@ import { hashText, tokenize } from "./offline-topic.js";
 export interface OfflineModelOptions {
   /**
    * Delay per streamed token in ms; 0 streams without delay. Default: the
-   * `CREWSTREAM_OFFLINE_TOKEN_MS` environment variable, else 20 (about 50 tokens per second).
+   * `CREWSTREAM_OFFLINE_TOKEN_MS` environment variable, else 18 (about 55 tokens per second).
    */
   tokenMs?: number;
   /** Varies the wording deterministically; the same seed and prompt give the same answer. */
@@ -35,8 +35,8 @@ export interface OfflineModelOptions {
 /** Provider id of the offline model; `describeModel` shows it as `offline`. */
 export const OFFLINE_PROVIDER = "offline";
 
-/** Default pace: 20 ms per token, about 50 tokens per second like a fast hosted model. */
-export const DEFAULT_OFFLINE_TOKEN_MS = 20;
+/** Default pace: 18 ms per token, about 55 tokens per second like a fast hosted model. */
+export const DEFAULT_OFFLINE_TOKEN_MS = 18;
 
 function resolveTokenMs(options: OfflineModelOptions): number {
   if (options.tokenMs !== undefined) return Math.max(0, options.tokenMs);
