@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { CrewError, ErrorCode, type CrewEvent } from "../events/index.js";
+import { CrewError, ErrorCode, summarize, type CrewEvent } from "../events/index.js";
 import { SqliteRunStore } from "../store/index.js";
 import type { CrewRunner } from "./crew-runner.js";
 import { gate, scriptedRunner, type ScriptedRunnerOptions } from "./fixtures/scripted-runner.js";
@@ -98,6 +98,9 @@ describe("RunManager.start", () => {
       lastSeq: 54,
       summary: { status: "completed", tasks: [{ key: "t", status: "completed" }] },
     });
+    // A finished run's summary is the summary of its whole log, the same on every call.
+    expect(details?.summary).toEqual(summarize(live));
+    expect(await manager.get(record.id)).toEqual(details);
     expect((await manager.list()).runs.map((r) => r.id)).toEqual([record.id]);
   });
 

@@ -13,7 +13,7 @@ import {
   inputsSchema,
   toCrewError,
   type CrewEvent,
-  summarize,
+  SummaryBuilder,
   type RunSummary,
 } from "../events/index.js";
 import type { ListRunsOptions, RunPage, RunRecord, RunStore } from "../store/index.js";
@@ -21,7 +21,7 @@ import type { CrewRunner, ResolveRunner } from "./crew-runner.js";
 import { recoverRuns } from "./recover-runs.js";
 import { ActiveRun, type RunContext, type RunLogger, type RunWatch } from "./run.js";
 import { checkCursor } from "./check-cursor.js";
-import { replayEventBatches, replayEvents } from "./replay-events.js";
+import { replayEventBatches } from "./replay-events.js";
 
 /** Options of {@link RunManager}. */
 export interface RunManagerOptions {
@@ -65,6 +65,9 @@ export interface RunEventsOptions {
   highWaterMark?: number;
 }
 
+/** Finished runs whose summaries are kept. */
+const SUMMARY_CACHE_SIZE = 256;
+
 /** The runs of one process; see the file comment. */
 export class RunManager {
   readonly #store: RunStore;
@@ -72,6 +75,8 @@ export class RunManager {
   readonly #max: number;
   readonly #context: RunContext;
   readonly #active = new Map<string, ActiveRun>();
+  /** Summaries of finished runs, so polling one does not re-read its log each time. */
+  readonly #summaries = new Map<string, { lastSeq: number; summary: RunSummary }>();
   readonly #queue: ActiveRun[] = [];
   readonly #finished = new Map<string, Promise<void>>();
   #running = 0;
@@ -163,9 +168,18 @@ export class RunManager {
     if (!record) return undefined;
     const live = this.#active.get(id);
     if (live) return { ...record, summary: live.summary.snapshot() };
-    const events: CrewEvent[] = [];
-    for await (const event of replayEvents(this.#store, id, 0)) events.push(event);
-    return { ...record, summary: summarize(events) };
+    const cached = this.#summaries.get(id);
+    if (cached && cached.lastSeq === record.lastSeq) return { ...record, summary: cached.summary };
+    // Page by page: a long finished run is summarised without holding its whole log.
+    const builder = new SummaryBuilder();
+    for await (const batch of replayEventBatches(this.#store, id, 0)) builder.addAll(batch);
+    const summary = builder.snapshot();
+    this.#summaries.delete(id);
+    this.#summaries.set(id, { lastSeq: record.lastSeq, summary });
+    // The least recently summarised go first (a Map keeps insertion order).
+    while (this.#summaries.size > SUMMARY_CACHE_SIZE)
+      this.#summaries.delete(this.#summaries.keys().next().value as string);
+    return { ...record, summary };
   }
 
   /** Recent runs, newest first, paged. */
