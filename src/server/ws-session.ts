@@ -4,10 +4,15 @@
  */
 import type { CrewEvent } from "../events/index.js";
 import { CrewError, ErrorCode, toCrewError } from "../events/index.js";
-import { encodeServerMessage, errorMessage, parseClientMessage } from "../transport/index.js";
+import {
+  encodeServerMessage,
+  errorMessage,
+  frameOf,
+  parseClientMessage,
+} from "../transport/index.js";
 import type { ClientMessage, ServerMessage } from "../transport/index.js";
 import type { RouteDeps } from "./deps.js";
-import { openWatch } from "./watch-run.js";
+import { openWatchBatches } from "./watch-run.js";
 
 /** The part of a `ws` WebSocket a session uses. */
 export interface SessionSocket {
@@ -32,6 +37,9 @@ export const CLOSE_TOO_SLOW = 1013;
 interface Watch {
   abort: AbortController;
 }
+
+/** An event as the `event` message sent to sockets. */
+const eventMessage = (event: CrewEvent): string => encodeServerMessage({ type: "event", event });
 
 /** Serves one socket. Call {@link handle} for each text frame and {@link close} when it closes. */
 export class WsSession {
@@ -130,14 +138,14 @@ export class WsSession {
   async #watch(runId: string, after: number, id: string | undefined): Promise<void> {
     const watch: Watch = { abort: new AbortController() };
     const signal = watch.abort.signal;
-    const events = await openWatch(this.#deps.runs, runId, { after, signal });
+    const batches = await openWatchBatches(this.#deps.runs, runId, { after, signal });
     if (this.#closed) {
       watch.abort.abort();
       return;
     }
     this.#watches.set(runId, watch);
     this.#ack(id, runId);
-    this.#pump(events, signal)
+    this.#pump(batches, signal)
       .catch((error: unknown) => {
         if (signal.aborted) return;
         const crewError = toCrewError(error);
@@ -150,16 +158,20 @@ export class WsSession {
       });
   }
 
-  /** Sends events, pausing the pull while the socket's buffer is above the high-water mark. */
-  async #pump(events: AsyncGenerator<CrewEvent>, signal: AbortSignal): Promise<void> {
+  /**
+   * Sends events, pausing the pull while the socket's buffer is above the high-water mark
+   * (checked per batch, so at most one batch goes over it). Each event message is encoded
+   * once for every socket watching the run.
+   */
+  async #pump(batches: AsyncGenerator<readonly CrewEvent[]>, signal: AbortSignal): Promise<void> {
     try {
-      for await (const event of events) {
+      for await (const batch of batches) {
         if (signal.aborted || this.#closed) return;
         if (!(await this.#drained(signal))) return;
-        this.#send({ type: "event", event });
+        for (const event of batch) this.#sendText(frameOf(eventMessage, event));
       }
     } finally {
-      await events.return(undefined);
+      await batches.return(undefined);
     }
   }
 
@@ -180,9 +192,13 @@ export class WsSession {
   }
 
   #send(message: ServerMessage): void {
+    this.#sendText(encodeServerMessage(message));
+  }
+
+  #sendText(text: string): void {
     if (this.#closed || this.#socket.readyState !== OPEN) return;
     try {
-      this.#socket.send(encodeServerMessage(message));
+      this.#socket.send(text);
     } catch (error) {
       this.#deps.logger.error("WebSocket send failed; closing the socket", error);
       this.#socket.close(1011, "send failed");

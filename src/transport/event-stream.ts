@@ -64,7 +64,7 @@ function cacheOf<K extends object, V>(
 }
 
 /** `encode(event)`, computed once per event object and encode function. */
-function frameOf(encode: Encode, event: CrewEvent): string {
+export function frameOf(encode: Encode, event: CrewEvent): string {
   const cache = cacheOf(frameCaches, encode);
   let frame = cache.get(event);
   if (frame === undefined) {

@@ -9,6 +9,7 @@ export {
   encodeBatch,
   encodeEventStream,
   endsRun,
+  frameOf,
   openBatches,
   type EncodeEventStreamOptions,
   type EventBatchSource,
