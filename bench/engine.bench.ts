@@ -6,11 +6,15 @@
  */
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { streamText } from "ai";
-import { Crew } from "../src/crew/index.js";
+import type * as CrewModule from "../src/crew/index.js";
+import { loadBuilt } from "./built.js";
 import { fmt, measure, median, report, startHelperProcess, type Sample } from "./harness.js";
 
-const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 30);
-const WARMUP = 5;
+// The engine as built (what users run), not the TypeScript sources through tsx.
+const { Crew } = await loadBuilt<typeof CrewModule>("crew/index.js");
+
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 100);
+const WARMUP = 10;
 
 const { child, firstLine: baseURL } = await startHelperProcess("./fake-model-process.ts", ["200"]);
 try {

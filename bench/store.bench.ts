@@ -8,12 +8,22 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { Crew } from "../src/crew/index.js";
-import { EventStamper } from "../src/events/index.js";
-import { crewRunner, RunManager } from "../src/runs/index.js";
-import { RunWriter } from "../src/runs/run-writer.js";
-import { MemoryRunStore, SqliteRunStore, type RunStore } from "../src/store/index.js";
+import type * as CrewModule from "../src/crew/index.js";
+import type * as Events from "../src/events/index.js";
+import type * as Runs from "../src/runs/index.js";
+import type * as Writer from "../src/runs/run-writer.js";
+import type * as Store from "../src/store/index.js";
+import { loadBuilt } from "./built.js";
 import { fmt, median, report, startHelperProcess } from "./harness.js";
+
+// The package as built (what users run), not the TypeScript sources through tsx.
+const { Crew } = await loadBuilt<typeof CrewModule>("crew/index.js");
+const { EventStamper } = await loadBuilt<typeof Events>("events/index.js");
+const { crewRunner, RunManager } = await loadBuilt<typeof Runs>("runs/index.js");
+const { RunWriter } = await loadBuilt<typeof Writer>("runs/run-writer.js");
+const { MemoryRunStore, SqliteRunStore } = await loadBuilt<typeof Store>("store/index.js");
+type RunStore = Store.RunStore;
+type RunManager = Runs.RunManager;
 
 const RUNS = 10;
 const EVENTS_PER_RUN = 20_000;
