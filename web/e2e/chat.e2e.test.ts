@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CrewClient } from "../../src/client/index.js";
@@ -16,6 +19,16 @@ import {
   waitForStreamingText,
 } from "./support/chat-page.js";
 import { renderedMarkdown } from "./support/expected-markdown.js";
+
+/**
+ * Where the run's screenshots go: `docs/` (the README shows them) with UPDATE_SCREENSHOTS=1,
+ * a temporary folder otherwise, so a test run leaves the tree as it was.
+ */
+const screenshotDir =
+  process.env.UPDATE_SCREENSHOTS === "1"
+    ? "docs"
+    : mkdtempSync(join(tmpdir(), "crewstream-shots-"));
+const screenshotPath = (name: string): string => join(screenshotDir, name);
 
 let real: RealServer;
 let proxy: CuttableProxy;
@@ -89,9 +102,13 @@ describe("the chat UI", () => {
     await page.evaluate(() =>
       document.querySelector(".crew-run")?.scrollIntoView({ block: "start" }),
     );
-    await page.screenshot({ path: "docs/screenshot.png" });
+    const light = await page.screenshot({ path: screenshotPath("screenshot.png") });
     await page.emulateMedia({ colorScheme: "dark" });
-    await page.screenshot({ path: "docs/screenshot-dark.png" });
+    const dark = await page.screenshot({ path: screenshotPath("screenshot-dark.png") });
+    for (const png of [light, dark]) {
+      expect(png.subarray(1, 4).toString()).toBe("PNG");
+      expect(png.byteLength).toBeGreaterThan(20_000);
+    }
   });
 
   it("stops a run: the server ends it cancelled", async () => {

@@ -1,5 +1,6 @@
 /** The crew's agents with what each is doing. */
 import type { AgentProgress } from "../../../src/client/index.js";
+import { stepCount } from "./step-count.js";
 
 export function AgentStrip({ agents }: { agents: AgentProgress[] }) {
   if (agents.length === 0) return null;
@@ -13,7 +14,7 @@ export function AgentStrip({ agents }: { agents: AgentProgress[] }) {
         >
           <span className="agent-dot" aria-hidden="true" />
           {agent.role}
-          {agent.steps > 0 && <span className="agent-steps">{agent.steps} steps</span>}
+          {agent.steps > 0 && <span className="agent-steps">{stepCount(agent.steps)}</span>}
         </li>
       ))}
     </ul>

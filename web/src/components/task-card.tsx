@@ -5,6 +5,7 @@ import { ElapsedTime } from "./elapsed-time.js";
 import { MarkdownView } from "./markdown-view.js";
 import { StatusBadge } from "./status-badge.js";
 import { ToolCallItem } from "./tool-call-item.js";
+import { stepCount } from "./step-count.js";
 
 export interface TaskCardProps {
   task: TaskProgress;
@@ -40,7 +41,7 @@ export const TaskCard = memo(function TaskCard({ task, total, agents, live }: Ta
           {task.agent && <span className="task-agent">{roleOf(agents, task.agent)}</span>}
         </span>
         <span className="task-meta">
-          {task.steps > 0 && <span>{task.steps} steps</span>}
+          {task.steps > 0 && <span>{stepCount(task.steps)}</span>}
           {task.tools.length > 0 && <span>{task.tools.length} tools</span>}
           {task.usage && <span>{task.usage.outputTokens} tok</span>}
           <ElapsedTime
