@@ -3,14 +3,10 @@
  * `startServer`, but runs are queued in Redis for `crewstream worker` processes and every
  * event is read from the shared Redis store, so several such servers can sit behind one URL.
  */
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import { serve } from "@hono/node-server";
 import { CrewCatalog } from "../crew/index.js";
 import type { RunManagerOptions } from "../runs/index.js";
 import { catalogRunners } from "../server/catalog-runners.js";
 import {
-  attachWebSocket,
   createApp,
   StreamLimiter,
   DEFAULT_MAX_STREAMS_PER_CLIENT,
@@ -18,6 +14,7 @@ import {
   type Logger,
 } from "../server/index.js";
 import { remoteAddressKey } from "../server/app.js";
+import { bindSettings, listen } from "../server/listen.js";
 import { RedisRunStore } from "../store/redis-store.js";
 import { DistributedRunManager } from "./distributed-run-manager.js";
 import { redactUrl, redisGate } from "./redis-gate.js";
@@ -75,12 +72,7 @@ export async function startClusterServer(
   options: ClusterServerOptions,
 ): Promise<RunningClusterServer> {
   const logger = options.logger ?? console;
-  const host = options.host ?? "127.0.0.1";
-  const token = options.token ?? process.env.CREWSTREAM_TOKEN;
-  if (!["127.0.0.1", "::1", "localhost"].includes(host) && !token)
-    logger.warn(
-      `Binding ${host} without a token: anyone who can reach this address can start runs. Set CREWSTREAM_TOKEN.`,
-    );
+  const { host, token } = bindSettings(options, logger);
   const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
   const store = new RedisRunStore({
     url: options.redisUrl,
@@ -106,28 +98,20 @@ export async function startClusterServer(
     limiter,
     logger,
     clientKey: options.clientKey ?? remoteAddressKey,
+    ...(token ? { token } : {}),
   });
   const fetch = redisGate(store.redis, redactUrl(options.redisUrl), app.fetch);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = serve({ fetch, hostname: host, port: options.port ?? 5757 }, () =>
-      resolve(listening as Server),
-    );
-    listening.once("error", reject);
+  const listening = await listen({
+    fetch,
+    host,
+    port: options.port ?? 5757,
+    runs,
+    logger,
+    limiter,
+    allowedOrigins: options.corsOrigins ?? [],
+    ...(token ? { token } : {}),
+    beforeClose: () => sweeper.stop(),
+    afterClose: () => store.close(),
   });
-  const ws = attachWebSocket(server, { runs, logger, limiter, ...(token ? { token } : {}) });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
-
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> =>
-    (closing ??= (async () => {
-      sweeper.stop();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      await runs.close();
-      await ws.close();
-      server.closeAllConnections();
-      await closed;
-      await store.close();
-    })());
-  return { url: `http://${urlHost}:${address.port}`, port: address.port, runs, store, close };
+  return { ...listening, runs, store };
 }

@@ -3,9 +3,6 @@
  * manager (recovering runs a dead process left unfinished), the crew catalog, the HTTP app, and
  * the WebSocket endpoint, and shuts them down in order.
  */
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import { serve } from "@hono/node-server";
 import { CrewCatalog } from "../crew/index.js";
 import { RunManager } from "../runs/index.js";
 import type { RunManagerOptions } from "../runs/index.js";
@@ -16,7 +13,7 @@ import type { AppOptions } from "./app.js";
 import { DEFAULT_MAX_STREAMS_PER_CLIENT, StreamLimiter } from "./limits.js";
 import type { Logger } from "./logger.js";
 import { catalogRunners } from "./catalog-runners.js";
-import { attachWebSocket } from "./ws-endpoint.js";
+import { bindSettings, listen } from "./listen.js";
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions extends Omit<
@@ -53,18 +50,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
-
 /** Starts the server and resolves once it listens. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? console;
-  const host = options.host ?? "127.0.0.1";
-  const token = options.token ?? process.env.CREWSTREAM_TOKEN;
-  if (!LOOPBACK.has(host) && !token) {
-    logger.warn(
-      `Binding ${host} without a token: anyone who can reach this address can start runs. Set CREWSTREAM_TOKEN.`,
-    );
-  }
+  const { host, token } = bindSettings(options, logger);
   const store =
     options.store ??
     (options.persist === false
@@ -93,34 +82,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(token ? { token } : {}),
   });
 
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 5757 }, () =>
-      resolve(listening as Server),
-    );
-    listening.once("error", reject);
-  });
-  const ws = attachWebSocket(server, {
+  const listening = await listen({
+    fetch: app.fetch,
+    host,
+    port: options.port ?? 5757,
     runs,
     logger,
     limiter,
     allowedOrigins: options.corsOrigins ?? [],
     ...(token ? { token } : {}),
+    afterClose: () => store.close(),
   });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
-
-  let closing: Promise<void> | undefined;
-  // Stop listening first; then cancel runs so open streams end with their run.end; then cut
-  // what is left (sockets, idle keep-alive connections) and close the store.
-  const close = (): Promise<void> =>
-    (closing ??= (async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      await runs.close();
-      await ws.close();
-      server.closeAllConnections();
-      await closed;
-      await store.close();
-    })());
-
-  return { url: `http://${urlHost}:${address.port}`, port: address.port, runs, close };
+  return { ...listening, runs };
 }
