@@ -2,12 +2,12 @@
  * `crewstream serve`: the HTTP/WebSocket API and the web UI on one port, until SIGINT or
  * SIGTERM, which close it gracefully (running runs end as cancelled, the store is flushed).
  */
-import { dirname } from "node:path";
 import pc from "picocolors";
 import { CrewError, ErrorCode } from "../events/index.js";
 import { startServer } from "../server/index.js";
-import { DEFAULT_CREW_DIR, nonEmpty, resolveCrewDirs, resolveDbPath } from "./cli-paths.js";
+import { nonEmpty, resolveDbPath } from "./cli-paths.js";
 import { ExitCode } from "./exit-codes.js";
+import { crewsFolders, untilSignal } from "./serve-support.js";
 
 /** Options of `crewstream serve` (commander fills them from flags, then env variables). */
 export interface ServeCommandOptions {
@@ -40,12 +40,11 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
     options.maxRuns === undefined
       ? undefined
       : parseWhole("--max-runs", options.maxRuns, 1, 10_000);
-  const crewDirs = resolveCrewDirs(options.crews);
   const token = nonEmpty(options.token);
   const server = await startServer({
     host: options.host,
     port,
-    crewsDirs: crewDirs.length > 0 ? crewDirs : [dirname(DEFAULT_CREW_DIR)],
+    crewsDirs: crewsFolders(options.crews),
     ...(options.persist === false ? { persist: false } : { db: resolveDbPath(options.db) }),
     ...(options.model === undefined ? {} : { model: options.model }),
     ...(maxRuns === undefined ? {} : { maxConcurrentRuns: maxRuns }),
@@ -55,17 +54,7 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
   process.stdout.write(`${colors.bold("crewstream")} listening on ${colors.cyan(server.url)}\n`);
   process.stdout.write(colors.dim("Press Ctrl-C to stop.\n"));
 
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (): void => {
-      if (stopping) process.exit(ExitCode.CANCELLED);
-      stopping = true;
-      process.stdout.write("Shutting down…\n");
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  await untilSignal();
   await server.close();
   return ExitCode.OK;
 }

@@ -3,12 +3,12 @@
  * mode of `crewstream serve` (queues runs for workers and streams them from Redis, so several
  * servers can sit behind one URL). {@link registerScaleCommands} adds both to the program.
  */
-import { dirname } from "node:path";
 import { Option, type Command } from "commander";
 import { CrewError, ErrorCode } from "../events/index.js";
-import { DEFAULT_CREW_DIR, nonEmpty, resolveCrewDirs } from "./cli-paths.js";
+import { nonEmpty } from "./cli-paths.js";
 import { ExitCode, reportError } from "./exit-codes.js";
 import type { ServeCommandOptions } from "./serve-command.js";
+import { crewsFolders, untilSignal } from "./serve-support.js";
 
 /** Flags shared by `worker` and `serve --redis`. */
 interface ScaleFlags {
@@ -59,26 +59,6 @@ function scaleSettings(flags: ScaleFlags): {
     ...(stallMs === undefined ? {} : { stallMs }),
     ...(retentionMs === undefined ? {} : { retentionMs }),
   };
-}
-
-function crewsFolders(flag: string[] | undefined): string[] {
-  const dirs = resolveCrewDirs(flag);
-  return dirs.length > 0 ? dirs : [dirname(DEFAULT_CREW_DIR)];
-}
-
-/** Resolves on the first SIGINT/SIGTERM; a second one exits at once. */
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    let stopping = false;
-    const stop = (): void => {
-      if (stopping) process.exit(ExitCode.CANCELLED);
-      stopping = true;
-      process.stdout.write("Shutting down…\n");
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
 }
 
 /** `crewstream worker`: executes queued runs until a signal; running runs end as cancelled. */
