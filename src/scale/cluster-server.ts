@@ -6,15 +6,8 @@
 import { CrewCatalog } from "../crew/index.js";
 import type { RunManagerOptions } from "../runs/index.js";
 import { catalogRunners } from "../server/catalog-runners.js";
-import {
-  createApp,
-  StreamLimiter,
-  DEFAULT_MAX_STREAMS_PER_CLIENT,
-  type AppOptions,
-  type Logger,
-} from "../server/index.js";
-import { remoteAddressKey } from "../server/app.js";
-import { bindSettings, listen } from "../server/listen.js";
+import type { Logger } from "../server/index.js";
+import { bindSettings, listen, type ServerAppOptions } from "../server/listen.js";
 import { RedisRunStore } from "../store/redis-store.js";
 import { DistributedRunManager } from "./distributed-run-manager.js";
 import { redactUrl, redisGate } from "./redis-gate.js";
@@ -22,10 +15,7 @@ import { RunQueue } from "./run-queue.js";
 import { DEFAULT_STALL_MS, startSweeper } from "./run-sweeper.js";
 
 /** Options of {@link startClusterServer}. */
-export interface ClusterServerOptions extends Omit<
-  AppOptions,
-  "runs" | "catalog" | "limiter" | "logger"
-> {
+export interface ClusterServerOptions extends ServerAppOptions {
   /** Redis URL (`--redis`, `CREWSTREAM_REDIS_URL`). */
   redisUrl: string;
   /** Key prefix in Redis (default `cs:`). */
@@ -90,26 +80,14 @@ export async function startClusterServer(
   });
   const sweeper = startSweeper(store, logger, Math.max(250, stallMs / 2));
 
-  const limiter = new StreamLimiter(options.maxStreamsPerClient ?? DEFAULT_MAX_STREAMS_PER_CLIENT);
-  const app = createApp({
-    ...options,
+  const listening = await listen({
+    app: options,
     runs,
     catalog,
-    limiter,
     logger,
-    clientKey: options.clientKey ?? remoteAddressKey,
-    ...(token ? { token } : {}),
-  });
-  const fetch = redisGate(store.redis, redactUrl(options.redisUrl), app.fetch);
-  const listening = await listen({
-    fetch,
     host,
-    port: options.port ?? 5757,
-    runs,
-    logger,
-    limiter,
-    allowedOrigins: options.corsOrigins ?? [],
-    ...(token ? { token } : {}),
+    token,
+    wrapFetch: (fetch) => redisGate(store.redis, redactUrl(options.redisUrl), fetch),
     beforeClose: () => sweeper.stop(),
     afterClose: () => store.close(),
   });

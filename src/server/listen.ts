@@ -1,14 +1,16 @@
 /**
- * The Node side every crewstream server shares: an HTTP server for a fetch handler, the
+ * The Node side every crewstream server shares: the HTTP app on a server of its own, the
  * WebSocket endpoint on it, and an orderly shutdown. `startServer` (one process) and
  * `startClusterServer` (in front of workers) differ only in what they put behind it.
  */
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
-import type { StreamLimiter } from "./limits.js";
+import { createApp, remoteAddressKey } from "./app.js";
+import type { AppOptions } from "./app.js";
+import { DEFAULT_MAX_STREAMS_PER_CLIENT, StreamLimiter } from "./limits.js";
 import type { Logger } from "./logger.js";
-import type { RunService } from "./types.js";
+import type { CrewSource, RunService } from "./types.js";
 import { attachWebSocket } from "./ws-endpoint.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
@@ -31,19 +33,27 @@ export function bindSettings(
   return { host, token: token || undefined };
 }
 
+/** A fetch handler; under Node it gets @hono/node-server's `{ incoming, outgoing }` as env. */
+export type FetchHandler = (request: Request, env?: unknown) => Response | Promise<Response>;
+
+/** What a server's own options pass on to the app, and the port. */
+export type ServerAppOptions = Omit<AppOptions, "runs" | "catalog" | "limiter" | "logger"> & {
+  /** Port (default 5757; 0 picks a free one). */
+  port?: number;
+};
+
 /** Options of {@link listen}. */
 export interface ListenOptions {
-  /** The app's fetch handler (it gets @hono/node-server's `{ incoming, outgoing }` as env). */
-  fetch: (request: Request, env?: unknown) => Response | Promise<Response>;
-  host: string;
-  port: number;
+  /** The server's options; everything in them goes on to {@link createApp}. */
+  app: ServerAppOptions;
   runs: RunService;
+  catalog: CrewSource;
   logger: Logger;
-  /** Stream slots shared by the HTTP app and the WebSocket endpoint. */
-  limiter: StreamLimiter;
-  token?: string;
-  /** Origins besides the server's own whose pages may open sockets (the CORS allowlist). */
-  allowedOrigins: readonly string[];
+  /** From {@link bindSettings}. */
+  host: string;
+  token: string | undefined;
+  /** Wraps the app's fetch handler (e.g. to answer 503 while the store is unreachable). */
+  wrapFetch?: (fetch: FetchHandler) => FetchHandler;
   /** Called first on close (stop background work). */
   beforeClose?: () => void;
   /** Called last on close, once no request is served any more (close the store). */
@@ -58,21 +68,38 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** Serves `fetch` and the WebSocket endpoint on `host:port`; resolves once listening. */
+/**
+ * Builds the app for `runs` and `catalog` and serves it, with the WebSocket endpoint sharing its
+ * stream slots, on `host` and the app options' port; resolves once listening.
+ */
 export async function listen(options: ListenOptions): Promise<Listening> {
+  const { runs, logger, token } = options;
+  const limiter = new StreamLimiter(
+    options.app.maxStreamsPerClient ?? DEFAULT_MAX_STREAMS_PER_CLIENT,
+  );
+  const app = createApp({
+    ...options.app,
+    runs,
+    catalog: options.catalog,
+    limiter,
+    logger,
+    clientKey: options.app.clientKey ?? remoteAddressKey,
+    ...(token ? { token } : {}),
+  });
+  const fetch = options.wrapFetch ? options.wrapFetch(app.fetch) : app.fetch;
+
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = serve(
-      { fetch: options.fetch, hostname: options.host, port: options.port },
-      () => resolve(listening as Server),
+    const listening = serve({ fetch, hostname: options.host, port: options.app.port ?? 5757 }, () =>
+      resolve(listening as Server),
     );
     listening.once("error", reject);
   });
   const ws = attachWebSocket(server, {
-    runs: options.runs,
-    logger: options.logger,
-    limiter: options.limiter,
-    allowedOrigins: options.allowedOrigins,
-    ...(options.token ? { token: options.token } : {}),
+    runs,
+    logger,
+    limiter,
+    allowedOrigins: options.app.corsOrigins ?? [],
+    ...(token ? { token } : {}),
   });
   const address = server.address() as AddressInfo;
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -84,7 +111,7 @@ export async function listen(options: ListenOptions): Promise<Listening> {
     (closing ??= (async () => {
       options.beforeClose?.();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      await options.runs.close();
+      await runs.close();
       await ws.close();
       server.closeAllConnections();
       await closed;

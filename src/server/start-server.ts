@@ -8,18 +8,13 @@ import { RunManager } from "../runs/index.js";
 import type { RunManagerOptions } from "../runs/index.js";
 import { DEFAULT_DB_PATH, MemoryRunStore, SqliteRunStore } from "../store/index.js";
 import type { RunStore } from "../store/index.js";
-import { createApp, remoteAddressKey } from "./app.js";
-import type { AppOptions } from "./app.js";
-import { DEFAULT_MAX_STREAMS_PER_CLIENT, StreamLimiter } from "./limits.js";
 import type { Logger } from "./logger.js";
 import { catalogRunners } from "./catalog-runners.js";
 import { bindSettings, listen } from "./listen.js";
+import type { ServerAppOptions } from "./listen.js";
 
 /** Options of {@link startServer}. */
-export interface StartServerOptions extends Omit<
-  AppOptions,
-  "runs" | "catalog" | "limiter" | "logger"
-> {
+export interface StartServerOptions extends ServerAppOptions {
   /** Interface to bind (default 127.0.0.1). Binding elsewhere without a token logs a warning. */
   host?: string;
   /** Port (default 5757; 0 picks a free one). */
@@ -71,26 +66,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   await runs.recover();
 
-  const limiter = new StreamLimiter(options.maxStreamsPerClient ?? DEFAULT_MAX_STREAMS_PER_CLIENT);
-  const app = createApp({
-    ...options,
+  const listening = await listen({
+    app: options,
     runs,
     catalog,
-    limiter,
     logger,
-    clientKey: options.clientKey ?? remoteAddressKey,
-    ...(token ? { token } : {}),
-  });
-
-  const listening = await listen({
-    fetch: app.fetch,
     host,
-    port: options.port ?? 5757,
-    runs,
-    logger,
-    limiter,
-    allowedOrigins: options.corsOrigins ?? [],
-    ...(token ? { token } : {}),
+    token,
     afterClose: () => store.close(),
   });
   return { ...listening, runs };
