@@ -6,12 +6,12 @@
  */
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { streamText } from "ai";
-import type * as CrewModule from "../src/crew/index.js";
+import type * as CrewModule from "../src/engine/index.js";
 import { loadBuilt } from "./built.js";
 import { fmt, measure, median, report, startHelperProcess, type Sample } from "./harness.js";
 
 // The engine as built (what users run), not the TypeScript sources through tsx.
-const { Crew } = await loadBuilt<typeof CrewModule>("crew/index.js");
+const { Crew } = await loadBuilt<typeof CrewModule>("engine/index.js");
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 100);
 const WARMUP = 10;

@@ -15,8 +15,8 @@ import { EventLog } from "../src/events/event-log.js";
 import { EventStamper } from "../src/events/index.js";
 import { RunWriter } from "../src/runs/run-writer.js";
 import { followEvents, RedisRunStore, RunQueue } from "../src/scale/index.js";
-import { startTestRedis } from "../src/scale/testing/redis-server.js";
-import { spawnCrewstream, type SpawnedProcess } from "../src/scale/testing/spawn-node.js";
+import { startTestRedis } from "../src/scale/test-support/redis-server.js";
+import { spawnCrewstream, type SpawnedProcess } from "../src/scale/test-support/spawn-node.js";
 import { SqliteRunStore, type RunStore } from "../src/store/index.js";
 import { fmt, median, percentile, report } from "./harness.js";
 

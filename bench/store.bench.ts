@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import type * as CrewModule from "../src/crew/index.js";
+import type * as CrewModule from "../src/engine/index.js";
 import type * as Events from "../src/events/index.js";
 import type * as Runs from "../src/runs/index.js";
 import type * as Writer from "../src/runs/run-writer.js";
@@ -17,7 +17,7 @@ import { loadBuilt } from "./built.js";
 import { fmt, median, report, startHelperProcess } from "./harness.js";
 
 // The package as built (what users run), not the TypeScript sources through tsx.
-const { Crew } = await loadBuilt<typeof CrewModule>("crew/index.js");
+const { Crew } = await loadBuilt<typeof CrewModule>("engine/index.js");
 const { EventStamper } = await loadBuilt<typeof Events>("events/index.js");
 const { crewRunner, RunManager } = await loadBuilt<typeof Runs>("runs/index.js");
 const { RunWriter } = await loadBuilt<typeof Writer>("runs/run-writer.js");

@@ -6,13 +6,13 @@
  */
 export * from "./events/index.js";
 export * from "./crew/index.js";
+export * from "./engine/index.js";
 export {
   resolveModel,
   describeModel,
-  createOfflineModel,
   sharedRateLimiter,
   RateLimiter,
   type ResolveModelOptions,
-  type OfflineModelOptions,
   type RateLimiterLike,
 } from "./llm/index.js";
+export { createOfflineModel, type OfflineModelOptions } from "./offline/index.js";

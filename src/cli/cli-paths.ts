@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
  * The package root: two levels above this file, which is `src/cli/` when run from source and
  * `dist/cli/` when run from the build.
  */
-export const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** The crew `crewstream run` uses when none is named. */
 export const DEFAULT_CREW_DIR = resolve(PACKAGE_ROOT, "examples", "research-crew");

@@ -3,7 +3,8 @@
  * YAML crews, the bridge for process crews (crew.yaml `command:`).
  */
 import { ProcessCrew } from "../bridge/index.js";
-import { Crew, requiredInputs, type LoadedCrew } from "../crew/index.js";
+import { requiredInputs, type LoadedCrew } from "../crew/index.js";
+import { Crew } from "../engine/index.js";
 import { crewRunner, type CrewRunner } from "../runs/index.js";
 
 /** A runner for a loaded crew. */

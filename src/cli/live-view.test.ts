@@ -3,7 +3,7 @@ import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import { EventStamper } from "../events/index.js";
 import { LiveView } from "./live-view.js";
-import { sampleRun, sampleRunEnd } from "./testing/sample-run.js";
+import { sampleRun, sampleRunEnd } from "./test-support/sample-run.js";
 
 /** A fake terminal: a stream with a width that records every write. */
 function fakeTerminal(): { stream: NodeJS.WriteStream; writes: string[] } {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { plainLine } from "./plain-lines.js";
 import { applyEvent, createRunViewState } from "./run-view-state.js";
-import { sampleRun, sampleRunEnd } from "./testing/sample-run.js";
+import { sampleRun, sampleRunEnd } from "./test-support/sample-run.js";
 
 describe("plainLine", () => {
   it("prints one line per notable event and none for streamed text", () => {

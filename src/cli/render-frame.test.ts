@@ -2,7 +2,7 @@ import pc from "picocolors";
 import { describe, expect, it } from "vitest";
 import { renderFrame } from "./render-frame.js";
 import { applyEvent, createRunViewState } from "./run-view-state.js";
-import { sampleRun, sampleRunEnd } from "./testing/sample-run.js";
+import { sampleRun, sampleRunEnd } from "./test-support/sample-run.js";
 
 const plain = pc.createColors(false);
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEvent, type CrewEvent } from "../events/index.js";
-import { runCli, type CliResult } from "./testing/run-cli.js";
+import { runCli, type CliResult } from "./test-support/run-cli.js";
 
 let dir: string;
 let db: string;

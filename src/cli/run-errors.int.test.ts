@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEvent } from "../events/index.js";
-import { collectCli, runCli, spawnCli } from "./testing/run-cli.js";
+import { collectCli, runCli, spawnCli } from "./test-support/run-cli.js";
 
 const fixtures = join(import.meta.dirname, "..", "crew", "fixtures", "bad-crews");
 let dir: string;

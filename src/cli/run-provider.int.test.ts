@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseEvent, type CrewEvent } from "../events/index.js";
 import { reply, startFakeOpenAI, type FakeOpenAI } from "../testing/index.js";
-import { runCli } from "./testing/run-cli.js";
+import { runCli } from "./test-support/run-cli.js";
 
 let fake: FakeOpenAI;
 beforeEach(async () => {

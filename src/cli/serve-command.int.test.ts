@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collectCli, spawnCli } from "./testing/run-cli.js";
+import { collectCli, spawnCli } from "./test-support/run-cli.js";
 
 describe("crewstream serve", { timeout: 180_000 }, () => {
   it("serves the API on the port from CREWSTREAM_PORT, prints the URL and stops on SIGTERM", async () => {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Crew } from "./crew.js";
+import { Crew } from "../engine/crew.js";
 import { requiredInputs } from "./interpolate.js";
 import { loadCrew } from "./load-crew.js";
 import { scaffoldCrew } from "./scaffold.js";

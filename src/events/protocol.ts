@@ -60,6 +60,11 @@ export type EventEnvelope = z.infer<typeof envelopeSchema>;
 export const processSchema = z.enum(["sequential", "hierarchical"]);
 export type CrewProcess = z.infer<typeof processSchema>;
 
+/** The agent key of a hierarchical crew's manager, as it appears in `agent` and `task.delegate.from`. */
+export const MANAGER_KEY = "manager";
+/** The name of the manager's delegation tool, as it appears in `tool.call` events. */
+export const DELEGATE_TOOL = "delegate_work";
+
 /** First event of every run. */
 export const runStartSchema = envelopeSchema.extend({
   type: z.literal("run.start"),

@@ -7,17 +7,12 @@ export {
   DEFAULT_OPENAI_MODEL,
 } from "./resolve-model.js";
 export type { ModelInstance, ResolveModelOptions } from "./resolve-model.js";
-export { createOfflineModel, OFFLINE_PROVIDER, DEFAULT_OFFLINE_TOKEN_MS } from "./offline-model.js";
-export type { OfflineModelOptions } from "./offline-model.js";
-export { OFFLINE_LABEL } from "./offline-answers.js";
-export { DELEGATE_TOOL } from "./offline-tools.js";
 export { RateLimiter, sharedRateLimiter } from "./rate-limiter.js";
 export type { AcquireOptions, RateLimiterLike, RateLimiterOptions } from "./rate-limiter.js";
 export { classifyModelError, retryAfterMs } from "./classify-model-error.js";
 export type { ModelErrorClass } from "./classify-model-error.js";
 export { callWithRetry, backoffDelay } from "./retry.js";
 export type { RetryInfo, RetryOptions } from "./retry.js";
-export { abortableSleep, abortError } from "./abortable-sleep.js";
 export {
   configuredRateLimiter,
   parseRpmRules,

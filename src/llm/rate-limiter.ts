@@ -4,7 +4,7 @@
  * 60 s window, and holds a key back after a provider answered 429 with Retry-After.
  */
 import { CrewError, ErrorCode } from "../events/index.js";
-import { abortError, abortableSleep } from "./abortable-sleep.js";
+import { abortError, abortableSleep } from "../util/index.js";
 
 /** Options of one {@link RateLimiterLike.acquire}. */
 export interface AcquireOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CrewError, ErrorCode } from "../events/index.js";
-import { createOfflineModel } from "./offline-model.js";
+import { createOfflineModel } from "../offline/offline-model.js";
 import { defaultModelSpec, describeModel, resolveModel } from "./resolve-model.js";
 
 function codeOf(fn: () => unknown): string | undefined {

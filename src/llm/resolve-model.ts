@@ -7,7 +7,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
 import { CrewError, ErrorCode } from "../events/index.js";
-import { OFFLINE_PROVIDER, createOfflineModel } from "./offline-model.js";
+import { OFFLINE_PROVIDER, createOfflineModel } from "../offline/index.js";
 
 /** A model instance (what {@link resolveModel} returns): any AI SDK `LanguageModel` that is not a string. */
 export type ModelInstance = Exclude<LanguageModel, string>;

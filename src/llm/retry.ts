@@ -4,7 +4,7 @@
  * Which failures are retryable is decided by `classifyModelError`.
  */
 import { CrewError, ErrorCode } from "../events/index.js";
-import { abortableSleep } from "./abortable-sleep.js";
+import { abortableSleep } from "../util/index.js";
 import { classifyModelError, type ModelErrorClass } from "./classify-model-error.js";
 
 /** One wait before another attempt, as reported in an `llm.retry` event. */

@@ -4,7 +4,7 @@
  * limiter's `windowMs`) so that a "minute" passes in two seconds.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Crew } from "../crew/index.js";
+import { Crew } from "../engine/index.js";
 import type { CrewEvent } from "../events/index.js";
 import { startFakeOpenAI, type FakeOpenAI, type FakeReply } from "../testing/index.js";
 import { RateLimiter } from "./rate-limiter.js";

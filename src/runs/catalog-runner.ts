@@ -2,7 +2,8 @@
  * Resolves crew names to runners through a {@link CrewCatalog}: YAML crews run on the engine,
  * process crews (crew.yaml `command:`) through whatever `processRunner` the caller supplies.
  */
-import { Crew, type CrewCatalog, type CrewOptions, type LoadedCrew } from "../crew/index.js";
+import { type CrewCatalog, type LoadedCrew } from "../crew/index.js";
+import { Crew, type CrewOptions } from "../engine/index.js";
 import { CrewError, ErrorCode } from "../events/index.js";
 import { crewRunner, type CrewRunner, type ResolveRunner } from "./crew-runner.js";
 

@@ -2,7 +2,7 @@
  * What the run manager runs: anything that streams a run's events. The engine's `Crew` is one
  * (see {@link crewRunner}); a process crew bridge is another.
  */
-import type { Crew } from "../crew/index.js";
+import type { Crew } from "../engine/index.js";
 import type { RunOptions } from "../crew/index.js";
 import type { CrewEvent, CrewProcess, Inputs } from "../events/index.js";
 

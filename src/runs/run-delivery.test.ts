@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, expect, it, vi } from "vitest";
 import { SlowConsumerError, type CrewEvent } from "../events/index.js";
 import { MemoryRunStore, SqliteRunStore, type RunStore } from "../store/index.js";
-import { gate, scriptedRunner } from "./fixtures/scripted-runner.js";
+import { gate, scriptedRunner } from "./test-support/scripted-runner.js";
 import { RunManager } from "./run-manager.js";
 
 const root = mkdtempSync(join(tmpdir(), "crewstream-delivery-"));

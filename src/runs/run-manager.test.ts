@@ -5,7 +5,11 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { CrewError, ErrorCode, summarize, type CrewEvent } from "../events/index.js";
 import { SqliteRunStore } from "../store/index.js";
 import type { CrewRunner } from "./crew-runner.js";
-import { gate, scriptedRunner, type ScriptedRunnerOptions } from "./fixtures/scripted-runner.js";
+import {
+  gate,
+  scriptedRunner,
+  type ScriptedRunnerOptions,
+} from "./test-support/scripted-runner.js";
 import { RunManager, type RunManagerOptions } from "./run-manager.js";
 
 const root = mkdtempSync(join(tmpdir(), "crewstream-runs-"));

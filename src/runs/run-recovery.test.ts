@@ -6,12 +6,12 @@ import { fileURLToPath } from "node:url";
 import { afterAll, expect, it } from "vitest";
 import { EventStamper } from "../events/index.js";
 import { MemoryRunStore, SqliteRunStore } from "../store/index.js";
-import { scriptedRunner } from "./fixtures/scripted-runner.js";
+import { scriptedRunner } from "./test-support/scripted-runner.js";
 import { RunManager } from "./run-manager.js";
 
 const root = mkdtempSync(join(tmpdir(), "crewstream-recovery-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const child = fileURLToPath(new URL("./fixtures/crash-child.ts", import.meta.url));
+const child = fileURLToPath(new URL("./test-support/crash-child.ts", import.meta.url));
 
 it("keeps every event written before a SIGKILL and ends the run failed/interrupted on recovery", async () => {
   const path = join(root, "crash.db");

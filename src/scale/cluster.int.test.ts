@@ -8,9 +8,9 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { RedisRunStore } from "../store/redis-store.js";
-import { followRunSse, gaplessProblems, type FollowResult } from "./testing/follow-sse.js";
-import { startTestRedis, type TestRedis } from "./testing/redis-server.js";
-import { spawnCrewstream, type SpawnedProcess } from "./testing/spawn-node.js";
+import { followRunSse, gaplessProblems, type FollowResult } from "./test-support/follow-sse.js";
+import { startTestRedis, type TestRedis } from "./test-support/redis-server.js";
+import { spawnCrewstream, type SpawnedProcess } from "./test-support/spawn-node.js";
 
 const CREWS = fileURLToPath(new URL("../server/fixtures/crews", import.meta.url));
 const RUNS = 20;

@@ -7,8 +7,8 @@ import { startClusterServer, type RunningClusterServer } from "./cluster-server.
 import { claimRun } from "./run-claim.js";
 import { sweepStalledRuns } from "./run-sweeper.js";
 import { RunWorker } from "./run-worker.js";
-import { followRunSse, gaplessProblems } from "./testing/follow-sse.js";
-import { startTestRedis, type TestRedis } from "./testing/redis-server.js";
+import { followRunSse, gaplessProblems } from "./test-support/follow-sse.js";
+import { startTestRedis, type TestRedis } from "./test-support/redis-server.js";
 
 const CREWS = fileURLToPath(new URL("../server/fixtures/crews", import.meta.url));
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };

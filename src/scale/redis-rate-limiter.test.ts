@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { RedisRunStore } from "../store/redis-store.js";
 import { RedisRateLimiter } from "./redis-rate-limiter.js";
-import { startTestRedis, type TestRedis } from "./testing/redis-server.js";
+import { startTestRedis, type TestRedis } from "./test-support/redis-server.js";
 
 let redis: TestRedis;
 let store: RedisRunStore;

@@ -6,12 +6,8 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { CrewError, ErrorCode } from "../events/index.js";
-import {
-  abortableSleep,
-  abortError,
-  type AcquireOptions,
-  type RateLimiterLike,
-} from "../llm/index.js";
+import { type AcquireOptions, type RateLimiterLike } from "../llm/index.js";
+import { abortableSleep, abortError } from "../util/index.js";
 import type { RedisKeys } from "../store/redis-keys.js";
 
 /**

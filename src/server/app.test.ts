@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CrewCatalog } from "../crew/index.js";
-import { createOfflineModel } from "../llm/index.js";
+import { createOfflineModel } from "../offline/index.js";
 import { RunManager } from "../runs/index.js";
 import { MemoryRunStore } from "../store/index.js";
 import type { ListRunsOptions, RunPage } from "../store/index.js";

@@ -4,7 +4,7 @@
  */
 import { ProcessCrew } from "../bridge/index.js";
 import type { CrewCatalog } from "../crew/index.js";
-import { Crew } from "../crew/index.js";
+import { Crew } from "../engine/index.js";
 import { CrewError, ErrorCode } from "../events/index.js";
 import { crewRunner } from "../runs/index.js";
 import type { CrewRunner, ResolveRunner } from "../runs/index.js";

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { CrewCatalog } from "../crew/index.js";
-import { createOfflineModel } from "../llm/index.js";
+import { createOfflineModel } from "../offline/index.js";
 import { RunManager } from "../runs/index.js";
 import { MemoryRunStore } from "../store/index.js";
 import { catalogRunners } from "./catalog-runners.js";

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { CrewCatalog } from "../crew/index.js";
 import type { CrewEvent } from "../events/index.js";
-import { createOfflineModel } from "../llm/index.js";
+import { createOfflineModel } from "../offline/index.js";
 import { RunManager } from "../runs/index.js";
 import { MemoryRunStore } from "../store/index.js";
 import type { ServerMessage } from "../transport/index.js";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { EventStamper } from "../events/protocol.js";
-import { startTestRedis, type TestRedis } from "../scale/testing/redis-server.js";
+import { startTestRedis, type TestRedis } from "../scale/test-support/redis-server.js";
 import { runStoreContract } from "./run-store.contract.js";
 import { RedisRunStore } from "./redis-store.js";
 

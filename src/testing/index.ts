@@ -10,5 +10,5 @@ export type {
 export { reply, defaultTokens } from "./fake-openai-replies.js";
 export type { FakeReply, FakeToolCall } from "./fake-openai-replies.js";
 export { collect, collectUntil } from "./collect.js";
-export { createOfflineModel, OFFLINE_LABEL } from "../llm/index.js";
-export type { OfflineModelOptions } from "../llm/index.js";
+export { createOfflineModel, OFFLINE_LABEL } from "../offline/index.js";
+export type { OfflineModelOptions } from "../offline/index.js";

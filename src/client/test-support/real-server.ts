@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { LanguageModel } from "ai";
-import { createOfflineModel } from "../../llm/index.js";
+import { createOfflineModel } from "../../offline/index.js";
 import { startServer } from "../../server/index.js";
 import type { RunningServer } from "../../server/index.js";
 

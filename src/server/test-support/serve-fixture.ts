@@ -2,7 +2,7 @@
  * Test support: a server in its own process, so a test can `kill -9` it mid-run.
  * Usage: node --import tsx serve-fixture.ts <db> <crewsDir> <tokenMs>. Prints `{"url":...}`.
  */
-import { createOfflineModel } from "../../llm/index.js";
+import { createOfflineModel } from "../../offline/index.js";
 import { startServer } from "../start-server.js";
 
 const [db, crews, tokenMs] = process.argv.slice(2);

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createOfflineModel } from "../../llm/index.js";
+import { createOfflineModel } from "../../offline/index.js";
 import type { Logger } from "../logger.js";
 import { startServer } from "../start-server.js";
 import type { RunningServer, StartServerOptions } from "../start-server.js";

@@ -7,7 +7,7 @@ import { CrewError, ErrorCode } from "../events/index.js";
 import { streamTurn } from "./agent-turn.js";
 import { agentSystemPrompt, FINAL_ANSWER_NUDGE } from "./prompts.js";
 import type { RunContext, StepCounter, TurnScope, UsageMeter } from "./run-context.js";
-import type { AgentDefinition } from "./types.js";
+import type { AgentDefinition } from "../crew/index.js";
 
 /** One piece of work for an agent. */
 export interface AgentWork {

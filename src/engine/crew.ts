@@ -15,12 +15,13 @@ import {
   toCrewError,
 } from "../events/index.js";
 import { dispatchEvent, type EventCallback } from "./callbacks.js";
-import { normalizeCrew, type CrewConfig } from "./crew-config.js";
-import { managerAgent, MANAGER_KEY, MANAGER_ROLE } from "./hierarchical.js";
-import { requiredInputs, interpolateCrew } from "./interpolate.js";
+import { normalizeCrew, type CrewConfig } from "../crew/index.js";
+import { managerAgent, MANAGER_ROLE } from "./hierarchical.js";
+import { MANAGER_KEY } from "../events/index.js";
+import { requiredInputs, interpolateCrew } from "../crew/index.js";
 import { executeRun, type PreparedRun } from "./run-crew.js";
 import type { CrewRunOptions } from "./run-context.js";
-import type { CrewDefinition } from "./types.js";
+import type { CrewDefinition } from "../crew/index.js";
 
 /** What `crew.info()` answers: enough for a UI to show and start the crew. */
 export interface CrewInfo {

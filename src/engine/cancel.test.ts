@@ -2,7 +2,7 @@ import { tool } from "ai";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { CrewEvent } from "../events/index.js";
-import { createOfflineModel } from "../llm/index.js";
+import { createOfflineModel } from "../offline/index.js";
 import { Crew } from "./crew.js";
 
 function slowCrew(): Crew {

@@ -13,7 +13,7 @@ import type {
   LanguageModelV3Usage,
 } from "@ai-sdk/provider";
 import { CrewError, ErrorCode } from "../events/index.js";
-import { abortError, abortableSleep } from "./abortable-sleep.js";
+import { abortError, abortableSleep } from "../util/index.js";
 import { composeAnswer } from "./offline-answers.js";
 import { parsePrompt } from "./offline-prompt.js";
 import { planToolCall, type PlannedToolCall } from "./offline-tools.js";

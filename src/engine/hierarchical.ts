@@ -9,14 +9,11 @@ import { DELEGATED_EXPECTED_OUTPUT, delegateToolDescription, taskPrompt } from "
 import type { RunContext, StepCounter, UsageMeter } from "./run-context.js";
 import { contextFor } from "./sequential.js";
 import { runTask } from "./task.js";
-import type { AgentDefinition } from "./types.js";
+import type { AgentDefinition } from "../crew/index.js";
+import { DELEGATE_TOOL, MANAGER_KEY } from "../events/index.js";
 
-/** Key of the manager agent in events (`agent`, `task.delegate`'s `from`). */
-export const MANAGER_KEY = "manager";
 /** Role of the manager agent. */
 export const MANAGER_ROLE = "Crew Manager";
-/** Name of the manager's delegation tool (the offline model drives it by this name). */
-export const DELEGATE_TOOL = "delegate_work";
 
 /** The manager agent of a crew: its goal is the crew's tasks done well by the right people. */
 export function managerAgent(crewAgents: readonly AgentDefinition[]): AgentDefinition {

@@ -6,7 +6,7 @@ import type { ModelMessage } from "ai";
 import { CrewError, ErrorCode } from "../events/index.js";
 import { feedbackPrompt, humanReviewPrompt } from "./prompts.js";
 import { StepCounter, UsageMeter, type RunContext, type TurnScope } from "./run-context.js";
-import type { TaskDefinition } from "./types.js";
+import type { TaskDefinition } from "../crew/index.js";
 
 /** A task's work: produce an answer, and revise it after feedback when asked. */
 export interface TaskWork {

@@ -4,7 +4,7 @@
 import type { LanguageModel, ToolSet } from "ai";
 import type { EventDraft, Usage } from "../events/index.js";
 import type { RateLimiterLike } from "../llm/index.js";
-import type { AgentDefinition, CrewDefinition, InputHandler, RunOptions } from "./types.js";
+import type { AgentDefinition, CrewDefinition, InputHandler, RunOptions } from "../crew/index.js";
 
 /** Run options of the engine: {@link RunOptions} plus tuning of model retries. */
 export interface CrewRunOptions extends RunOptions {

@@ -7,7 +7,8 @@ import { CrewError, ErrorCode } from "../events/index.js";
 import { instrumentTools } from "./instrument-tools.js";
 import { firstLine } from "./prompts.js";
 import type { RunContext, StepCounter, TurnScope, UsageMeter } from "./run-context.js";
-import type { AgentDefinition } from "./types.js";
+import type { AgentDefinition } from "../crew/index.js";
+import { DELEGATE_TOOL } from "../events/index.js";
 
 /** What one `streamText` call needs. */
 export interface StreamTurnOptions {
@@ -52,7 +53,7 @@ function stepSummary(
   reasoning: string,
   toolCalls: Array<{ name: string; input: unknown }>,
 ) {
-  if (toolCalls.length > 0 && toolCalls.every((c) => c.name === "delegate_work")) {
+  if (toolCalls.length > 0 && toolCalls.every((c) => c.name === DELEGATE_TOOL)) {
     const to = toolCalls.map(
       (c) => (c.input as { coworker?: string } | undefined)?.coworker ?? "?",
     );

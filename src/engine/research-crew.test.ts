@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Crew } from "./crew.js";
-import { loadCrew } from "./load-crew.js";
+import { loadCrew } from "../crew/load-crew.js";
 
 const example = resolve(import.meta.dirname, "..", "..", "examples", "research-crew");
 

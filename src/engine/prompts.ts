@@ -2,7 +2,7 @@
  * Prompt text of agents, tasks, delegation and human feedback, laid out as CrewAI lays it out
  * (so crews ported from CrewAI behave alike, and the offline model can read the sections).
  */
-import type { AgentDefinition, TaskDefinition } from "./types.js";
+import type { AgentDefinition, TaskDefinition } from "../crew/index.js";
 
 /** An earlier task's output handed to a later task as context. */
 export interface ContextOutput {

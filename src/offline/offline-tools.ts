@@ -7,9 +7,7 @@ import type { JSONSchema7, JSONSchema7Definition } from "@ai-sdk/provider";
 import type { LanguageModelV3CallOptions, LanguageModelV3FunctionTool } from "@ai-sdk/provider";
 import type { OfflinePrompt } from "./offline-prompt.js";
 import { excerpt, findTopic } from "./offline-topic.js";
-
-/** Name of the hierarchical manager's delegation tool (defined by the engine). */
-export const DELEGATE_TOOL = "delegate_work";
+import { DELEGATE_TOOL } from "../events/index.js";
 
 /** A tool call the offline model decided to make. */
 export interface PlannedToolCall {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseEvent, type CrewEvent } from "../events/index.js";
 import { Crew } from "./crew.js";
-import type { CrewListener } from "./types.js";
+import type { CrewListener } from "../crew/index.js";
 
 function researchCrew(): Crew {
   return new Crew({

@@ -6,7 +6,7 @@ import { runAgent } from "./agent.js";
 import { taskPrompt, type ContextOutput } from "./prompts.js";
 import type { RunContext } from "./run-context.js";
 import { runTask } from "./task.js";
-import type { AgentDefinition, TaskDefinition } from "./types.js";
+import type { AgentDefinition, TaskDefinition } from "../crew/index.js";
 
 /** The outputs a task is given: its `context` tasks', or else the previous task's. */
 export function contextFor(

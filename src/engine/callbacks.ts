@@ -3,7 +3,7 @@
  * {@link CrewListener} object whose methods are called per event type.
  */
 import type { CrewEvent } from "../events/index.js";
-import type { CrewListener } from "./types.js";
+import type { CrewListener } from "../crew/index.js";
 
 /** A function called with every event, or a listener object. */
 export type EventCallback = ((event: CrewEvent) => void | Promise<void>) | CrewListener;

@@ -5,6 +5,7 @@
 import type { OfflinePrompt } from "./offline-prompt.js";
 import { CLOSERS, RECOMMENDATIONS, ANGLES, fill, pick } from "./offline-phrases.js";
 import { capitalize, excerpt } from "./offline-topic.js";
+import { DELEGATE_TOOL } from "../events/index.js";
 
 /** Bullet lines (or else headings) of earlier outputs. */
 function contextPoints(context: string): string[] {
@@ -18,7 +19,7 @@ function contextPoints(context: string): string[] {
 /** Notes on tool results the agent received, quoted as sources. */
 export function toolNote(prompt: OfflinePrompt): string {
   const used = prompt.exchanges.filter(
-    (e) => e.result !== undefined && e.toolName !== "delegate_work",
+    (e) => e.result !== undefined && e.toolName !== DELEGATE_TOOL,
   );
   if (used.length === 0) return "";
   return (

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CrewEvent } from "../events/index.js";
 import { Crew } from "./crew.js";
-import type { InputRequest } from "./types.js";
+import type { InputRequest } from "../crew/index.js";
 
 const crew = new Crew({
   name: "reviewed",

@@ -21,7 +21,7 @@ import { guardModel, toRunError } from "./model-guard.js";
 import { UsageMeter, type CrewRunOptions, type RunContext } from "./run-context.js";
 import { runSequential } from "./sequential.js";
 import { ToolRegistry } from "./tools/index.js";
-import type { AgentDefinition, CrewDefinition } from "./types.js";
+import type { AgentDefinition, CrewDefinition } from "../crew/index.js";
 
 /** What a run needs once its inputs are known to be good. */
 export interface PreparedRun {

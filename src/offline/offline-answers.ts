@@ -6,6 +6,7 @@ import type { OfflinePrompt } from "./offline-prompt.js";
 import { ANGLES, CONFIDENCE, fill, pick, requestedCount } from "./offline-phrases.js";
 import { capitalize, excerpt, findTopic, hashText, matchTopic, roleKind } from "./offline-topic.js";
 import { reviewerAnswer, toolNote, writerAnswer } from "./offline-writing.js";
+import { DELEGATE_TOOL } from "../events/index.js";
 
 /** First line of every offline answer, so nobody mistakes it for a real model's output. */
 export const OFFLINE_LABEL = "_(offline model: deterministic demo output)_";
@@ -52,7 +53,7 @@ function generic(p: OfflinePrompt, topic: string, seed: number): string {
 
 /** Final answer of a hierarchical manager after every coworker answered. */
 export function managerSummary(p: OfflinePrompt, topic: string): string {
-  const results = p.exchanges.filter((e) => e.toolName === "delegate_work");
+  const results = p.exchanges.filter((e) => e.toolName === DELEGATE_TOOL);
   const parts = results.map((e) => {
     const named =
       typeof e.input === "object" && e.input !== null
@@ -83,7 +84,7 @@ export function composeAnswer(prompt: OfflinePrompt, seed = 0): string {
     findTopic(prompt.goal, prompt.task);
   const h = hashText(prompt.fullText, seed);
   const kind = roleKind(prompt.role, prompt.goal);
-  const delegated = prompt.exchanges.some((e) => e.toolName === "delegate_work");
+  const delegated = prompt.exchanges.some((e) => e.toolName === DELEGATE_TOOL);
   const body = delegated
     ? managerSummary(prompt, topic)
     : kind === "researcher"

@@ -1,0 +1,2 @@
+/** Small helpers with no dependencies, shared by every layer. */
+export { abortableSleep, abortError } from "./abortable-sleep.js";
