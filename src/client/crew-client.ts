@@ -7,8 +7,15 @@
  * for await (const event of run) console.log(event.type);
  * ```
  */
-import type { CrewEvent, Inputs } from "../events/index.js";
-import type { CrewInfo, ListRunsOptions, RunDetails, RunPage } from "./api-types.js";
+import type {
+  CrewEvent,
+  CrewListing,
+  ListRunsQuery,
+  RunDetails,
+  RunPage,
+  RunStarted,
+  StartRunBody,
+} from "../events/index.js";
 import { CrewSocket } from "./crew-socket.js";
 import type { CrewSocketOptions } from "./crew-socket.js";
 import type { ConnectionOptions } from "./http.js";
@@ -49,11 +56,8 @@ export class CrewClient {
     return subscribe(runId, { ...this.#connection, ...options });
   }
 
-  /** Starts a run in the background; answers its id. */
-  startRun(
-    request: { crew?: string; inputs: Inputs },
-    options: CallSignal = {},
-  ): Promise<{ runId: string }> {
+  /** Starts a run in the background; answers its id and status. */
+  startRun(request: StartRunBody, options: CallSignal = {}): Promise<RunStarted> {
     return api.startRun(request, { ...this.#connection, ...options });
   }
 
@@ -73,12 +77,12 @@ export class CrewClient {
   }
 
   /** Recent runs, newest first. */
-  listRuns(query: ListRunsOptions = {}, options: CallSignal = {}): Promise<RunPage> {
+  listRuns(query: ListRunsQuery = {}, options: CallSignal = {}): Promise<RunPage> {
     return api.listRuns(query, { ...this.#connection, ...options });
   }
 
   /** The crews the server can run. */
-  listCrews(options: CallSignal = {}): Promise<CrewInfo[]> {
+  listCrews(options: CallSignal = {}): Promise<CrewListing[]> {
     return api.listCrews({ ...this.#connection, ...options });
   }
 

@@ -3,9 +3,14 @@
  * answer human input. Works with the browser's `WebSocket` or, in Node, with the `ws` package
  * (loaded on demand when there is no global `WebSocket`, or passed as `WebSocket`).
  */
-import { CrewError, ErrorCode, parseEvent } from "../events/index.js";
-import type { CrewEvent, Inputs } from "../events/index.js";
-import type { ClientMessage, ServerMessage } from "../transport/index.js";
+import {
+  ackMessageSchema,
+  CrewError,
+  ErrorCode,
+  errorMessageSchema,
+  parseEvent,
+} from "../events/index.js";
+import type { ClientMessageInput, CrewEvent, StartMessage } from "../events/index.js";
 import { apiUrl } from "./http.js";
 import type { ConnectionOptions } from "./http.js";
 import { PushQueue } from "./push-queue.js";
@@ -71,11 +76,7 @@ export class CrewSocket {
   }
 
   /** Starts a run; this socket watches it from its first event. */
-  async start(request: {
-    crew?: string;
-    inputs: Inputs;
-    onDisconnect?: "continue" | "cancel";
-  }): Promise<{
+  async start(request: Omit<StartMessage, "type" | "id">): Promise<{
     runId: string;
     events: AsyncIterable<CrewEvent>;
   }> {
@@ -130,7 +131,7 @@ export class CrewSocket {
     return `c${this.#nextId}`;
   }
 
-  #request(message: ClientMessage, id: string, queue?: PushQueue<CrewEvent>): Promise<string> {
+  #request(message: ClientMessageInput, id: string, queue?: PushQueue<CrewEvent>): Promise<string> {
     return new Promise<string>((resolve, reject) => {
       if (this.#closed) return reject(this.#closed);
       this.#pending.set(id, {
@@ -144,14 +145,18 @@ export class CrewSocket {
     });
   }
 
-  #send(message: ClientMessage): void {
+  #send(message: ClientMessageInput): void {
     if (this.#closed) return;
     this.#socket.send(JSON.stringify(message));
   }
 
+  /**
+   * Routes one server message. Acks and errors are checked with their schemas; an event is
+   * checked once, by `parseEvent`, and events of types this version does not know are skipped.
+   */
   #onMessage(data: string): void {
-    const message = JSON.parse(data) as ServerMessage;
-    if (message.type === "event") {
+    const message = parseJson(data);
+    if (message?.type === "event") {
       const parsed = parseEvent(message.event);
       if (!parsed.ok || !parsed.event) return;
       const queue = this.#watches.get(parsed.event.runId);
@@ -160,18 +165,23 @@ export class CrewSocket {
         queue?.end();
         this.#watches.delete(parsed.event.runId);
       }
-    } else if (message.type === "ack" && message.id !== undefined) {
-      this.#pending.get(message.id)?.resolve(message.runId);
-      this.#pending.delete(message.id);
-    } else if (message.type === "error") {
-      const error = new CrewError(message.code, message.message);
-      const pending = message.id === undefined ? undefined : this.#pending.get(message.id);
-      if (pending && message.id !== undefined) {
-        this.#pending.delete(message.id);
+    } else if (message?.type === "ack") {
+      const ack = ackMessageSchema.safeParse(message);
+      if (!ack.success || ack.data.id === undefined) return;
+      this.#pending.get(ack.data.id)?.resolve(ack.data.runId);
+      this.#pending.delete(ack.data.id);
+    } else if (message?.type === "error") {
+      const parsed = errorMessageSchema.safeParse(message);
+      if (!parsed.success) return;
+      const { id, runId } = parsed.data;
+      const error = CrewError.fromInfo(parsed.data);
+      const pending = id === undefined ? undefined : this.#pending.get(id);
+      if (pending && id !== undefined) {
+        this.#pending.delete(id);
         pending.reject(error);
-      } else if (message.runId !== undefined) {
-        this.#watches.get(message.runId)?.fail(error);
-        this.#watches.delete(message.runId);
+      } else if (runId !== undefined) {
+        this.#watches.get(runId)?.fail(error);
+        this.#watches.delete(runId);
       }
     }
   }
@@ -185,14 +195,23 @@ export class CrewSocket {
   }
 }
 
-function pick(request: { crew?: string; onDisconnect?: "continue" | "cancel" }): {
-  crew?: string;
-  onDisconnect?: "continue" | "cancel";
-} {
+function pick(
+  request: Pick<StartMessage, "crew" | "onDisconnect">,
+): Pick<StartMessage, "crew" | "onDisconnect"> {
   return {
     ...(request.crew === undefined ? {} : { crew: request.crew }),
     ...(request.onDisconnect === undefined ? {} : { onDisconnect: request.onDisconnect }),
   };
+}
+
+/** A frame's JSON with its `type`, or undefined when it is not a JSON object. */
+function parseJson(data: string): { type?: unknown; event?: unknown } | undefined {
+  try {
+    const value: unknown = JSON.parse(data);
+    return typeof value === "object" && value !== null ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function toWsUrl(httpUrl: string): string {

@@ -2,7 +2,8 @@
  * The HTTP plumbing shared by every client call: URL building, the bearer token, JSON bodies,
  * and turning `{ error: { code, message } }` bodies into {@link CrewError}s.
  */
-import { CrewError, ErrorCode } from "../events/index.js";
+import type { z } from "zod";
+import { CrewError, ErrorCode, errorBodySchema } from "../events/index.js";
 
 /** How to reach a crewstream server. */
 export interface ConnectionOptions {
@@ -35,18 +36,15 @@ export function isRetryableStatus(status: number): boolean {
 
 /** Reads an error response into a CrewError carrying the server's code and message. */
 export async function errorFromResponse(response: Response): Promise<CrewError> {
-  let code: string = ErrorCode.INTERNAL;
-  let message = `The server answered ${response.status} ${response.statusText}.`;
-  try {
-    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
-    if (typeof body.error?.code === "string") code = body.error.code;
-    if (typeof body.error?.message === "string") message = body.error.message;
-  } catch {
-    // A body that is not JSON (a proxy's HTML page) keeps the status-based message above.
-  }
-  const known = Object.values(ErrorCode) as string[];
-  const errorCode = (known.includes(code) ? code : ErrorCode.INTERNAL) as ErrorCode;
-  return new CrewError(errorCode, message, { retryable: isRetryableStatus(response.status) });
+  const retryable = isRetryableStatus(response.status);
+  // A body that is not an error body (a proxy's HTML page) gets a message from the status.
+  const body = errorBodySchema.safeParse(await response.json().catch(() => undefined));
+  if (body.success) return CrewError.fromInfo(body.data.error, { retryable });
+  return new CrewError(
+    ErrorCode.INTERNAL,
+    `The server answered ${response.status} ${response.statusText}.`,
+    { retryable },
+  );
 }
 
 /**
@@ -76,12 +74,25 @@ export async function apiFetch(
   return response;
 }
 
-/** {@link apiFetch} and parse the JSON body. */
-export async function apiJson<T>(
+/**
+ * {@link apiFetch}, then read the JSON body with `schema` (one of the API's answer schemas).
+ * An answer of another shape throws CrewError `internal` naming the path, so a client never
+ * works on a shape it does not understand.
+ */
+export async function apiJson<S extends z.ZodType>(
   options: ConnectionOptions,
   path: string,
+  schema: S,
   init: Parameters<typeof apiFetch>[2] = {},
-): Promise<T> {
+): Promise<z.output<S>> {
   const response = await apiFetch(options, path, init);
-  return (await response.json()) as T;
+  const parsed = schema.safeParse(await response.json());
+  if (parsed.success) return parsed.data;
+  throw new CrewError(
+    ErrorCode.INTERNAL,
+    `The server's answer to ${path} has an unexpected shape: ${parsed.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`)
+      .join("; ")}.`,
+  );
 }

@@ -1,6 +1,4 @@
 /** `crewstream/client`: stream, watch and control crew runs over HTTP and WebSocket. */
-export * from "./api-types.js";
-export * from "./backoff.js";
 export * from "./crew-client.js";
 export * from "./crew-socket.js";
 export * from "./http.js";
@@ -10,3 +8,15 @@ export * from "./runs-api.js";
 export * from "./stream-run.js";
 export * from "./subscribe.js";
 export { readSseEvents } from "./sse-events.js";
+// The API's shapes, defined with the protocol, for apps that import only the client.
+export {
+  isFinished,
+  type CrewListing,
+  type ListRunsQuery,
+  type RunDetails,
+  type RunPage,
+  type RunRecord,
+  type RunStarted,
+  type RunStatus,
+  type StartRunBody,
+} from "../events/index.js";

@@ -2,8 +2,21 @@
  * One function per HTTP API call that is not a stream: crews, runs, cancel, human input.
  * Every failure is a CrewError with the server's code and message.
  */
-import type { Inputs } from "../events/index.js";
-import type { CrewInfo, ListRunsOptions, RunDetails, RunPage } from "./api-types.js";
+import {
+  crewListingsSchema,
+  runDetailsSchema,
+  runPageSchema,
+  runStartedSchema,
+} from "../events/index.js";
+import type {
+  CrewListing,
+  ListRunsQuery,
+  RunDetails,
+  RunPage,
+  InputBody,
+  RunStarted,
+  StartRunBody,
+} from "../events/index.js";
 import { apiFetch, apiJson } from "./http.js";
 import type { ConnectionOptions } from "./http.js";
 
@@ -13,8 +26,8 @@ export type CallOptions = ConnectionOptions & { signal?: AbortSignal };
 const runPath = (runId: string): string => `/api/runs/${encodeURIComponent(runId)}`;
 
 /** The crews the server can run (`GET /api/crews`). */
-export async function listCrews(options: CallOptions = {}): Promise<CrewInfo[]> {
-  const body = await apiJson<{ crews: CrewInfo[] }>(options, "/api/crews", {
+export async function listCrews(options: CallOptions = {}): Promise<CrewListing[]> {
+  const body = await apiJson(options, "/api/crews", crewListingsSchema, {
     signal: options.signal,
   });
   return body.crews;
@@ -22,7 +35,7 @@ export async function listCrews(options: CallOptions = {}): Promise<CrewInfo[]> 
 
 /** Recent runs, newest first (`GET /api/runs`). */
 export async function listRuns(
-  query: ListRunsOptions = {},
+  query: ListRunsQuery = {},
   options: CallOptions = {},
 ): Promise<RunPage> {
   const params = new URLSearchParams();
@@ -30,26 +43,22 @@ export async function listRuns(
   if (query.before !== undefined) params.set("before", query.before);
   if (query.status !== undefined) params.set("status", query.status);
   const search = params.size > 0 ? `?${params.toString()}` : "";
-  return apiJson<RunPage>(options, `/api/runs${search}`, { signal: options.signal });
+  return apiJson(options, `/api/runs${search}`, runPageSchema, { signal: options.signal });
 }
 
 /** A run's status, result and summary (`GET /api/runs/:id`); throws `run_not_found`. */
 export async function getRun(runId: string, options: CallOptions = {}): Promise<RunDetails> {
-  return apiJson<RunDetails>(options, runPath(runId), { signal: options.signal });
+  return apiJson(options, runPath(runId), runDetailsSchema, { signal: options.signal });
 }
 
-/** Starts a run in the background (`POST /api/runs`) and answers its id. */
+/** Starts a run in the background (`POST /api/runs`) and answers its id and status. */
 export async function startRun(
-  request: { crew?: string | undefined; inputs: Inputs },
+  request: StartRunBody,
   options: CallOptions = {},
-): Promise<{ runId: string }> {
-  const body =
-    request.crew === undefined
-      ? { inputs: request.inputs }
-      : { crew: request.crew, inputs: request.inputs };
-  return apiJson<{ runId: string }>(options, "/api/runs", {
+): Promise<RunStarted> {
+  return apiJson(options, "/api/runs", runStartedSchema, {
     method: "POST",
-    body,
+    body: request,
     signal: options.signal,
   });
 }
@@ -77,7 +86,7 @@ export async function answer(
 ): Promise<void> {
   const response = await apiFetch(options, `${runPath(runId)}/input`, {
     method: "POST",
-    body: { requestId, text },
+    body: { requestId, text } satisfies InputBody,
     signal: options.signal,
   });
   await response.body?.cancel();

@@ -6,11 +6,20 @@
  */
 import { CrewError, ErrorCode } from "../events/index.js";
 import type { CrewEvent } from "../events/index.js";
-import { backoffDelay, sleep } from "./backoff.js";
-import type { RetryOptions } from "./backoff.js";
+import { abortableSleep, backoffDelay } from "../util/index.js";
 import { apiHeaders, apiUrl, errorFromResponse } from "./http.js";
 import type { ConnectionOptions } from "./http.js";
 import { readSseEvents } from "./sse-events.js";
+
+/** The reconnect policy of {@link subscribe}: exponential backoff with jitter, capped. */
+export interface RetryOptions {
+  /** Delay before the first reconnect attempt (default 250 ms). */
+  initialDelayMs?: number;
+  /** Longest wait between attempts (default 5 s). */
+  maxDelayMs?: number;
+  /** Consecutive failed attempts before giving up (default 30); reset by every event received. */
+  maxRetries?: number;
+}
 
 /** Options of {@link subscribe}. */
 export interface SubscribeOptions extends ConnectionOptions {
@@ -84,9 +93,14 @@ export async function* resumableEvents(
     response = undefined;
     failures += 1;
     if (failures > maxRetries) throw lastError;
-    const delayMs = backoffDelay(failures, options.retry);
+    const delayMs = backoffDelay(
+      failures,
+      options.retry?.initialDelayMs ?? 250,
+      options.retry?.maxDelayMs ?? 5_000,
+    );
     options.onReconnect?.({ attempt: failures, delayMs, after: cursor, error: lastError });
-    await sleep(delayMs, signal);
+    // An abort during the wait ends the loop below instead of throwing at the consumer.
+    await abortableSleep(delayMs, signal).catch(() => undefined);
   }
 }
 

@@ -4,36 +4,21 @@
  * another part of the file system. Loaded crews are cached until one of their files changes.
  */
 import { isAbsolute, resolve } from "node:path";
-import {
-  CrewError,
-  ErrorCode,
-  toCrewError,
-  type CrewProcess,
-  type ErrorInfo,
-} from "../events/index.js";
+import { CrewError, ErrorCode, toCrewError, type CrewListing } from "../events/index.js";
 import { crewNamesIn, crewStamp, findCrewIn, isCrewFolder } from "./crew-folders.js";
 import { CREW_NAME_PATTERN } from "./crew-schema.js";
 import { requiredInputs } from "./interpolate.js";
 import { loadCrew } from "./load-crew.js";
 import type { LoadedCrew } from "./load-crew.js";
 
-/** One crew of the catalog, as `GET /api/crews` shows it. */
-export interface CrewSummary {
-  /** The crew's folder name; what `load(name)` and run requests use. */
-  name: string;
-  /** Whether runs that name no crew use this one. */
-  default: boolean;
-  process: CrewProcess;
-  agents: { key: string; role: string }[];
-  tasks: { key: string; agent?: string }[];
-  /** Inputs a run must give: placeholders without a default in crew.yaml. */
-  inputs: string[];
+/**
+ * One crew of the catalog: its listing (what `GET /api/crews` shows) plus where it lives, which
+ * stays on the server.
+ */
+export interface CatalogEntry extends CrewListing {
   /** The crew's folder (absolute, symlinks resolved). */
   dir: string;
-  /** `crew` runs on the engine; `process` runs crew.yaml's `command` through the bridge. */
   kind: "crew" | "process";
-  /** Why the crew cannot be loaded; such a crew is listed so that the problem is visible. */
-  error?: ErrorInfo;
 }
 
 /** Options of {@link CrewCatalog}. */
@@ -67,7 +52,7 @@ export class CrewCatalog {
   }
 
   /** Every crew of every folder, sorted by name; crews that fail to load carry `error`. */
-  async list(): Promise<CrewSummary[]> {
+  async list(): Promise<CatalogEntry[]> {
     const found = new Map<string, string>();
     for (const root of this.dirs) {
       for (const name of await crewNamesIn(root)) {
@@ -76,16 +61,13 @@ export class CrewCatalog {
         if (dir !== undefined) found.set(name, dir);
       }
     }
-    const summaries = await Promise.all(
-      [...found]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([name, dir]) => this.#summarize(name, dir)),
+    const entries = await Promise.all(
+      [...found].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, dir]) => this.#entry(name, dir)),
     );
-    const loadable = summaries.filter((summary) => summary.error === undefined);
+    const loadable = entries.filter((entry) => entry.error === undefined);
     const defaultName =
-      this.defaultName ??
-      (loadable.find((summary) => summary.kind === "crew") ?? loadable[0])?.name;
-    return summaries.map((summary) => ({ ...summary, default: summary.name === defaultName }));
+      this.defaultName ?? (loadable.find((entry) => entry.kind === "crew") ?? loadable[0])?.name;
+    return entries.map((entry) => ({ ...entry, default: entry.name === defaultName }));
   }
 
   /**
@@ -109,7 +91,7 @@ export class CrewCatalog {
   /** The name of the crew used when a run names none, if there is one. */
   async resolveDefault(): Promise<string | undefined> {
     if (this.defaultName !== undefined) return this.defaultName;
-    return (await this.list()).find((summary) => summary.default)?.name;
+    return (await this.list()).find((entry) => entry.default)?.name;
   }
 
   /**
@@ -147,7 +129,7 @@ export class CrewCatalog {
     );
   }
 
-  async #summarize(name: string, dir: string): Promise<Omit<CrewSummary, "default">> {
+  async #entry(name: string, dir: string): Promise<Omit<CatalogEntry, "default">> {
     try {
       const crew = await this.loadDir(dir);
       return {
@@ -195,7 +177,7 @@ export class CrewCatalog {
   }
 
   async #notFound(name: string): Promise<CrewError> {
-    const names = (await this.list()).map((summary) => summary.name);
+    const names = (await this.list()).map((entry) => entry.name);
     const known = names.length === 0 ? "there are no crews" : `known crews: ${names.join(", ")}`;
     return new CrewError(ErrorCode.CREW_NOT_FOUND, `No crew named "${name}"; ${known}.`);
   }

@@ -8,6 +8,7 @@ import {
   EventStamper,
   inputsSchema,
   type CrewEvent,
+  type CrewOutline,
   type ErrorInfo,
   type Inputs,
   type RunEndStatus,
@@ -22,16 +23,6 @@ import { requiredInputs, interpolateCrew } from "../crew/index.js";
 import { executeRun, type PreparedRun } from "./run-crew.js";
 import type { CrewRunOptions } from "./run-context.js";
 import type { CrewDefinition } from "../crew/index.js";
-
-/** What `crew.info()` answers: enough for a UI to show and start the crew. */
-export interface CrewInfo {
-  name: string;
-  process: CrewDefinition["process"];
-  agents: Array<{ key: string; role: string }>;
-  tasks: Array<{ key: string; agent?: string }>;
-  /** Names of the inputs a run must give (placeholders without a default). */
-  inputs: string[];
-}
 
 /** Options of `crew.kickoff`. */
 export interface KickoffOptions extends CrewRunOptions {
@@ -84,7 +75,7 @@ export class Crew {
   }
 
   /** Name, process, agents, tasks and required inputs. */
-  info(): CrewInfo {
+  info(): CrewOutline {
     const def = this.definition;
     return {
       name: def.name,

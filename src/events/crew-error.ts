@@ -119,6 +119,19 @@ export class CrewError extends Error {
     return { code: this.code, message: this.message };
   }
 
+  /**
+   * The CrewError a client rebuilds from a `{ code, message }` it received. A code this version
+   * does not know (from a newer server) becomes `internal`, keeping the server's message.
+   */
+  static fromInfo(info: ErrorInfo, options: CrewErrorOptions = {}): CrewError {
+    const known = (Object.values(ErrorCode) as string[]).includes(info.code);
+    return new CrewError(
+      known ? (info.code as ErrorCode) : ErrorCode.INTERNAL,
+      info.message,
+      options,
+    );
+  }
+
   /** True for any CrewError, also across module copies. */
   static is(value: unknown): value is CrewError {
     return (

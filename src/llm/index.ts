@@ -11,7 +11,7 @@ export { RateLimiter, sharedRateLimiter } from "./rate-limiter.js";
 export type { AcquireOptions, RateLimiterLike, RateLimiterOptions } from "./rate-limiter.js";
 export { classifyModelError, retryAfterMs } from "./classify-model-error.js";
 export type { ModelErrorClass } from "./classify-model-error.js";
-export { callWithRetry, backoffDelay } from "./retry.js";
+export { callWithRetry } from "./retry.js";
 export type { RetryInfo, RetryOptions } from "./retry.js";
 export {
   configuredRateLimiter,

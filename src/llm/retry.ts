@@ -4,7 +4,7 @@
  * Which failures are retryable is decided by `classifyModelError`.
  */
 import { CrewError, ErrorCode } from "../events/index.js";
-import { abortableSleep } from "../util/index.js";
+import { abortableSleep, backoffDelay } from "../util/index.js";
 import { classifyModelError, type ModelErrorClass } from "./classify-model-error.js";
 
 /** One wait before another attempt, as reported in an `llm.retry` event. */
@@ -30,17 +30,6 @@ export interface RetryOptions {
   onRetry?: (info: RetryInfo) => void | Promise<void>;
   /** Random number in [0, 1) for jitter; injectable for tests. */
   random?: () => number;
-}
-
-/** Backoff before retry `attempt` (1-based): exponential, capped, with "equal jitter" (half fixed, half random). */
-export function backoffDelay(
-  attempt: number,
-  baseDelayMs: number,
-  maxDelayMs: number,
-  random: () => number = Math.random,
-): number {
-  const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
 function finalMessage(kind: ModelErrorClass, attempts: number): string {

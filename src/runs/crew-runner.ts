@@ -4,14 +4,10 @@
  */
 import type { Crew } from "../engine/index.js";
 import type { RunOptions } from "../crew/index.js";
-import type { CrewEvent, CrewProcess, Inputs } from "../events/index.js";
+import type { CrewEvent, CrewOutline, Inputs } from "../events/index.js";
 
 /** How a crew presents itself before it runs (the fields of `crew.info()` the manager uses). */
-export interface CrewRunnerInfo {
-  process: CrewProcess;
-  agents: Array<{ key: string; role: string }>;
-  tasks: Array<{ key: string; agent?: string }>;
-}
+export type CrewRunnerInfo = Pick<CrewOutline, "process" | "agents" | "tasks">;
 
 /** A crew the run manager can run. */
 export interface CrewRunner {

@@ -5,13 +5,8 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { CrewError, ErrorCode, HTTP_STATUS, toCrewError } from "../events/index.js";
-import type { ErrorInfo } from "../events/index.js";
+import type { ErrorBody } from "../events/index.js";
 import type { Logger } from "./logger.js";
-
-/** The JSON body of every error response. */
-export interface ErrorBody {
-  error: ErrorInfo;
-}
 
 /** An error response for a code, with its HTTP status. */
 export function errorResponse(

@@ -18,7 +18,7 @@ export {
 } from "./ws-endpoint.js";
 export { WsSession, CLOSE_TOO_SLOW, type WsSessionOptions } from "./ws-session.js";
 export type { Logger } from "./logger.js";
-export type { CrewSource, CrewListing, RunService, OnDisconnect } from "./types.js";
+export type { CrewSource, RunService, OnDisconnect } from "./types.js";
 export { silentLogger } from "./logger.js";
 // What a host app (e.g. a Next.js route file) needs to build the app itself.
 export { RunManager, type RunManagerOptions } from "../runs/index.js";

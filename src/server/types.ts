@@ -3,6 +3,7 @@
  * (src/runs) and `CrewCatalog` (src/crew); these structural types keep the routes honest about
  * which of their methods they use.
  */
+import type { CrewListing } from "../events/index.js";
 import type { RunManager } from "../runs/index.js";
 
 /** What happens to a run when the stream that started it closes. */
@@ -24,20 +25,6 @@ export type RunService = Pick<
   | "watch"
   | "close"
 >;
-
-/** One crew as `GET /api/crews` lists it. */
-export interface CrewListing {
-  name: string;
-  default?: boolean;
-  process: string;
-  agents: Array<{ key: string; role: string }>;
-  tasks: Array<{ key: string; agent?: string }>;
-  inputs: string[];
-  /** "crew" runs on the engine, "process" through the process bridge. */
-  kind?: string;
-  /** Why the crew cannot be loaded; listed so the problem is visible. */
-  error?: { code: string; message: string };
-}
 
 /** The crew catalog's surface used by `GET /api/crews`. */
 export interface CrewSource {

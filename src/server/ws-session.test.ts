@@ -4,7 +4,7 @@ import type { CrewEvent } from "../events/index.js";
 import { createOfflineModel } from "../offline/index.js";
 import { RunManager } from "../runs/index.js";
 import { MemoryRunStore } from "../store/index.js";
-import type { ServerMessage } from "../transport/index.js";
+import type { ServerMessage } from "../events/index.js";
 import { catalogRunners } from "./catalog-runners.js";
 import { FIXTURE_CREWS, memoryLogger } from "./test-support/test-server.js";
 import { CLOSE_TOO_SLOW, WsSession } from "./ws-session.js";

@@ -2,15 +2,15 @@
  * One WebSocket connection: parses client messages, starts, watches, cancels and answers runs,
  * and sends their events with backpressure. A socket watches several runs at once.
  */
-import type { CrewEvent } from "../events/index.js";
-import { CrewError, ErrorCode, toCrewError } from "../events/index.js";
+import type { ClientMessage, CrewEvent, ServerMessage } from "../events/index.js";
 import {
-  encodeServerMessage,
+  CrewError,
+  ErrorCode,
   errorMessage,
-  frameOf,
   parseClientMessage,
-} from "../transport/index.js";
-import type { ClientMessage, ServerMessage } from "../transport/index.js";
+  toCrewError,
+} from "../events/index.js";
+import { encodeServerMessage, frameOf } from "../transport/index.js";
 import type { RouteDeps } from "./deps.js";
 import { openWatchBatches } from "./watch-run.js";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CrewEvent } from "../events/index.js";
-import type { ServerMessage } from "../transport/index.js";
+import type { ServerMessage } from "../events/index.js";
 import { assertCompleteRun, collectSse } from "./test-support/sse-client.js";
 import { startTestServer } from "./test-support/test-server.js";
 import type { TestServer } from "./test-support/test-server.js";

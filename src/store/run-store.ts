@@ -3,31 +3,10 @@
  * (later) Redis implement this interface and pass the same contract suite
  * (`run-store.contract.ts`).
  */
-import type { CrewEvent, ErrorInfo, Inputs } from "../events/protocol.js";
+import type { CrewEvent, Inputs, RunPage, RunRecord, RunStatus } from "../events/index.js";
 
-/** Status of a run. `queued` runs wait for a free slot under the concurrency cap. */
-export type RunStatus = "queued" | "running" | "completed" | "failed" | "cancelled";
-
-/** The status row of a run. */
-export interface RunRecord {
-  id: string;
-  /** The crew's name. */
-  crew: string;
-  status: RunStatus;
-  inputs: Inputs;
-  /** ISO-8601 timestamps. */
-  createdAt: string;
-  startedAt?: string;
-  endedAt?: string;
-  /** `seq` of the last durable event (0 when none). */
-  lastSeq: number;
-  /** Final output, when completed. */
-  result?: string;
-  /** Why it failed or was cancelled. */
-  error?: ErrorInfo;
-  /** Where the run was started from: "cli", "http", "ws", "chat", "web". */
-  source?: string;
-}
+/** The run row and its status are wire shapes: a client reads them as the store keeps them. */
+export type { RunRecord, RunStatus } from "../events/index.js";
 
 /** What is needed to create a run. */
 export interface NewRun {
@@ -38,12 +17,8 @@ export interface NewRun {
   source?: string;
 }
 
-/** A page of runs, newest first. */
-export interface RunPage {
-  runs: RunRecord[];
-  /** Pass as `before` to get the next (older) page; absent on the last page. */
-  nextCursor?: string;
-}
+/** A page of runs, newest first, as `GET /api/runs` answers it. */
+export type { RunPage } from "../events/index.js";
 
 /** Options of {@link RunStore.listRuns}. */
 export interface ListRunsOptions {

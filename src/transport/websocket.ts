@@ -1,166 +1,11 @@
 /**
- * The WebSocket message protocol: what a client may send (`start`, `subscribe`, `cancel`,
- * `input`, `unsubscribe`) and what the server sends (`event`, `ack`, `error`). Every frame is
- * one JSON text message. One socket can watch several runs.
+ * WebSocket framing: every message is one JSON text frame, at most {@link MAX_WS_FRAME_BYTES}.
+ * The messages themselves are defined with the protocol (`events/socket-messages.ts`).
  */
-import { z } from "zod";
-import { ErrorCode, inputsSchema } from "../events/index.js";
-import type { CrewEvent } from "../events/index.js";
+import type { ClientMessageInput, ServerMessage } from "../events/index.js";
 
 /** Largest frame a server accepts (1 MB); larger frames close the socket. */
 export const MAX_WS_FRAME_BYTES = 1024 * 1024;
-
-const runIdSchema = z.string().min(1, "runId must be a non-empty string").max(200);
-const requestIdSchema = z.string().min(1).max(200);
-
-/** Start a run; the server answers `ack { id, runId }`, then the run's events. */
-export const startMessageSchema = z.strictObject({
-  type: z.literal("start"),
-  /** Chosen by the client to match the `ack` or `error` to this request. */
-  id: requestIdSchema,
-  /** Crew name; the server's default crew when absent. */
-  crew: z.string().min(1).max(200).optional(),
-  inputs: inputsSchema.default({}),
-  /** "cancel" ends the run when this socket closes; default "continue". */
-  onDisconnect: z.enum(["continue", "cancel"]).optional(),
-});
-
-/** Watch a run's events with `seq > after` (default 0: from the start). */
-export const subscribeMessageSchema = z.strictObject({
-  type: z.literal("subscribe"),
-  id: requestIdSchema.optional(),
-  runId: runIdSchema,
-  after: z
-    .number()
-    .int("after must be an integer")
-    .nonnegative("after must not be negative")
-    .optional(),
-});
-
-/** Cancel a run (not just this socket's watch). */
-export const cancelMessageSchema = z.strictObject({
-  type: z.literal("cancel"),
-  id: requestIdSchema.optional(),
-  runId: runIdSchema,
-});
-
-/** Answer an `input.request`. */
-export const inputMessageSchema = z.strictObject({
-  type: z.literal("input"),
-  id: requestIdSchema.optional(),
-  runId: runIdSchema,
-  requestId: requestIdSchema,
-  text: z.string().max(100_000),
-});
-
-/**
- * Stop watching a run. The run goes on, unless it was started with `onDisconnect: "cancel"`
- * and this was its last watcher.
- */
-export const unsubscribeMessageSchema = z.strictObject({
-  type: z.literal("unsubscribe"),
-  id: requestIdSchema.optional(),
-  runId: runIdSchema,
-});
-
-/** Any message a client may send. */
-export const clientMessageSchema = z.discriminatedUnion("type", [
-  startMessageSchema,
-  subscribeMessageSchema,
-  cancelMessageSchema,
-  inputMessageSchema,
-  unsubscribeMessageSchema,
-]);
-export type ClientMessage = z.infer<typeof clientMessageSchema>;
-export type StartMessage = z.infer<typeof startMessageSchema>;
-export type SubscribeMessage = z.infer<typeof subscribeMessageSchema>;
-
-/** Types a client may send. */
-export const CLIENT_MESSAGE_TYPES = [
-  "start",
-  "subscribe",
-  "cancel",
-  "input",
-  "unsubscribe",
-] as const;
-
-/** An event of a run this socket watches. */
-export interface EventMessage {
-  type: "event";
-  event: CrewEvent;
-}
-/** A request succeeded; `runId` names the run it concerns. */
-export interface AckMessage {
-  type: "ack";
-  id?: string;
-  runId: string;
-}
-/** A request failed, or the server dropped a watch; the socket stays open. */
-export interface ErrorMessage {
-  type: "error";
-  id?: string;
-  runId?: string;
-  code: ErrorCode;
-  message: string;
-}
-/** Any message the server sends. */
-export type ServerMessage = EventMessage | AckMessage | ErrorMessage;
-
-/** The result of {@link parseClientMessage}. */
-export type ParseClientMessageResult =
-  { ok: true; message: ClientMessage } | { ok: false; error: ErrorMessage };
-
-/**
- * Parses one text frame from a client. Never throws: malformed JSON, an unknown `type` and
- * invalid fields become an `error` message (with the frame's `id` when it had one) that says
- * what to fix.
- */
-export function parseClientMessage(data: string): ParseClientMessageResult {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return fail(undefined, "The message is not valid JSON. Send one JSON object per frame.");
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return fail(undefined, 'The message must be a JSON object with a "type" field.');
-  }
-  const record = value as Record<string, unknown>;
-  const id = typeof record.id === "string" ? record.id : undefined;
-  if (
-    typeof record.type !== "string" ||
-    !(CLIENT_MESSAGE_TYPES as readonly string[]).includes(record.type)
-  ) {
-    return fail(
-      id,
-      `Unknown message type ${JSON.stringify(record.type)}; use one of: ${CLIENT_MESSAGE_TYPES.join(", ")}.`,
-    );
-  }
-  const parsed = clientMessageSchema.safeParse(value);
-  if (!parsed.success)
-    return fail(id, `Invalid "${record.type}" message: ${z.prettifyError(parsed.error)}`);
-  return { ok: true, message: parsed.data };
-}
-
-function fail(id: string | undefined, message: string): ParseClientMessageResult {
-  return { ok: false, error: errorMessage(ErrorCode.BAD_REQUEST, message, id) };
-}
-
-/** Builds an `error` message, leaving out absent ids. */
-export function errorMessage(
-  code: ErrorCode,
-  message: string,
-  id?: string,
-  runId?: string,
-): ErrorMessage {
-  return {
-    type: "error",
-    ...(id === undefined ? {} : { id }),
-    ...(runId === undefined ? {} : { runId }),
-    code,
-    message,
-  };
-}
 
 /** One server message as a text frame. */
 export function encodeServerMessage(message: ServerMessage): string {
@@ -168,6 +13,6 @@ export function encodeServerMessage(message: ServerMessage): string {
 }
 
 /** One client message as a text frame (for clients and tests). */
-export function encodeClientMessage(message: z.input<typeof clientMessageSchema>): string {
+export function encodeClientMessage(message: ClientMessageInput): string {
   return JSON.stringify(message);
 }

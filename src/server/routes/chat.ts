@@ -10,11 +10,10 @@
  * stream only detaches).
  */
 import { Hono } from "hono";
-import { CrewError, ErrorCode } from "../../events/index.js";
+import { CrewError, crewNameSchema, ErrorCode } from "../../events/index.js";
 import { inputsFromChatBody, toUIMessageStreamResponse } from "../../transport/index.js";
 import type { RouteDeps } from "../deps.js";
 import { readJson } from "../read-json.js";
-import { crewNameSchema } from "../schemas.js";
 import { openWatch } from "../watch-run.js";
 import type { CrewSource } from "../types.js";
 import { z } from "zod";

@@ -4,10 +4,10 @@
  * this watcher; the run goes on unless the body asked for `onDisconnect: "cancel"`.
  */
 import { Hono } from "hono";
+import { startRunBodySchema } from "../../events/index.js";
 import type { RouteDeps } from "../deps.js";
 import { eventStreamResponse, streamFormat } from "../event-response.js";
 import { readJson } from "../read-json.js";
-import { startRunBodySchema } from "../schemas.js";
 import { openWatchBatches } from "../watch-run.js";
 
 /** Routes of the streaming start. */

@@ -1,6 +1,7 @@
 /** `GET /api/health`: liveness and version; and the answer to a plain `GET /api/ws`. */
 import { Hono } from "hono";
 import { ErrorCode } from "../../events/index.js";
+import type { Health } from "../../events/index.js";
 import type { RouteDeps } from "../deps.js";
 import { errorResponse } from "../errors.js";
 
@@ -8,7 +9,9 @@ import { errorResponse } from "../errors.js";
 export function healthRoutes(deps: RouteDeps): Hono {
   return (
     new Hono()
-      .get("/health", (c) => c.json({ ok: true, name: "crewstream", version: deps.version }))
+      .get("/health", (c) =>
+        c.json<Health>({ ok: true, name: "crewstream", version: deps.version }),
+      )
       // The WebSocket endpoint is served on the HTTP server's upgrade event; a plain GET lands here.
       .get("/ws", () =>
         errorResponse(

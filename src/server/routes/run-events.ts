@@ -3,10 +3,10 @@
  * wins over `?after=` (browsers resend the header on reconnect); neither means from the start.
  */
 import { Hono } from "hono";
+import { runIdSchema } from "../../events/index.js";
 import type { RouteDeps } from "../deps.js";
 import { eventStreamResponse, streamFormat } from "../event-response.js";
 import { parseCursor, validate } from "../read-json.js";
-import { runIdSchema } from "../schemas.js";
 import { openWatchBatches } from "../watch-run.js";
 
 /** Routes of a run's event stream. */

@@ -3,15 +3,23 @@
  * answer human input. Streaming a run's events lives in `run-events.ts`.
  */
 import { Hono } from "hono";
-import { CrewError, ErrorCode } from "../../events/index.js";
-import type { RouteDeps } from "../deps.js";
-import { readJson, validate } from "../read-json.js";
 import {
+  CrewError,
+  ErrorCode,
   inputBodySchema,
   listRunsQuerySchema,
   runIdSchema,
   startRunBodySchema,
-} from "../schemas.js";
+} from "../../events/index.js";
+import type {
+  InputAccepted,
+  RunDetails,
+  RunPage,
+  RunRecord,
+  RunStarted,
+} from "../../events/index.js";
+import type { RouteDeps } from "../deps.js";
+import { readJson, validate } from "../read-json.js";
 
 /** Routes of the runs resource. */
 export function runsRoutes(deps: RouteDeps): Hono {
@@ -24,7 +32,8 @@ export function runsRoutes(deps: RouteDeps): Hono {
         source: "http",
         ...(body.crew === undefined ? {} : { crew: body.crew }),
       });
-      return c.json({ runId: run.id, status: run.status }, 202, {
+      const answer: RunStarted = { runId: run.id, status: run.status };
+      return c.json(answer, 202, {
         "x-run-id": run.id,
         location: `/api/runs/${run.id}`,
       });
@@ -36,24 +45,25 @@ export function runsRoutes(deps: RouteDeps): Hono {
         ...(query.before === undefined ? {} : { before: query.before }),
         ...(query.status === undefined ? {} : { status: query.status }),
       });
-      return c.json(page);
+      return c.json<RunPage>(page);
     })
     .get("/runs/:id", async (c) => {
       const id = validate(runIdSchema, c.req.param("id"), "run id");
       const run = await runs.get(id);
       if (!run) throw runNotFound(id);
-      return c.json(run);
+      return c.json<RunDetails>(run);
     })
     .post("/runs/:id/cancel", async (c) => {
       const id = validate(runIdSchema, c.req.param("id"), "run id");
       const run = await runs.cancel(id);
-      return c.json(run);
+      return c.json<RunRecord>(run);
     })
     .post("/runs/:id/input", async (c) => {
       const id = validate(runIdSchema, c.req.param("id"), "run id");
       const body = await readJson(c, inputBodySchema);
       await runs.answer(id, body.requestId, body.text);
-      return c.json({ ok: true, runId: id, requestId: body.requestId });
+      const answer: InputAccepted = { ok: true, runId: id, requestId: body.requestId };
+      return c.json(answer);
     });
 }
 

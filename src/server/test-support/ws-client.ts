@@ -1,6 +1,6 @@
 /** Test support: a WebSocket peer that queues server messages and waits for the ones it wants. */
 import { WebSocket } from "ws";
-import type { ServerMessage } from "../../transport/index.js";
+import type { ServerMessage } from "../../events/index.js";
 
 /** A connected test socket. */
 export class TestSocket {

@@ -1,11 +1,11 @@
 /** Top bar: history toggle (narrow screens), brand, crew picker, theme toggle. */
-import type { CrewInfo } from "../../../src/client/index.js";
+import type { CrewListing } from "../../../src/client/index.js";
 import { CrewPicker } from "./crew-picker.js";
 import { ThemeToggle } from "./theme-toggle.js";
 
 export interface AppHeaderProps {
-  crews: CrewInfo[];
-  crew?: CrewInfo;
+  crews: CrewListing[];
+  crew?: CrewListing;
   onCrewChange: (name: string) => void;
   onToggleSidebar: () => void;
 }

@@ -1,13 +1,13 @@
 /** The conversation: messages in a scrolling viewport, the composer at the bottom. */
 import { ThreadPrimitive } from "@assistant-ui/react";
-import type { CrewInfo } from "../../../src/client/index.js";
+import type { CrewListing } from "../../../src/client/index.js";
 import { AssistantMessage } from "./assistant-message.js";
 import { ComposerBar } from "./composer-bar.js";
 import { UserMessage } from "./user-message.js";
 import { WelcomePanel } from "./welcome-panel.js";
 
 export interface ChatThreadProps {
-  crew?: CrewInfo;
+  crew?: CrewListing;
   extraInputs: Record<string, string>;
   onExtraInputsChange: (inputs: Record<string, string>) => void;
 }

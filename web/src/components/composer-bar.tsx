@@ -1,11 +1,11 @@
 /** The message box with the crew's other inputs, Send and Stop (which cancels the run on the server). */
 import { ComposerPrimitive, useAuiState } from "@assistant-ui/react";
-import type { CrewInfo } from "../../../src/client/index.js";
+import type { CrewListing } from "../../../src/client/index.js";
 import { mainInput } from "../hooks/use-crews.js";
 import { InputsForm } from "./inputs-form.js";
 
 export interface ComposerBarProps {
-  crew?: CrewInfo;
+  crew?: CrewListing;
   extraInputs: Record<string, string>;
   onExtraInputsChange: (inputs: Record<string, string>) => void;
 }

@@ -1,9 +1,9 @@
 /** Chooses the crew new messages run. */
-import type { CrewInfo } from "../../../src/client/index.js";
+import type { CrewListing } from "../../../src/client/index.js";
 
 export interface CrewPickerProps {
-  crews: CrewInfo[];
-  crew?: CrewInfo;
+  crews: CrewListing[];
+  crew?: CrewListing;
   onChange: (name: string) => void;
 }
 

@@ -1,9 +1,9 @@
 /** Recent runs: open a finished run to replay it, a running one to watch it live. */
-import type { RunInfo } from "../../../src/client/index.js";
+import type { RunRecord } from "../../../src/client/index.js";
 import { StatusBadge } from "./status-badge.js";
 
 export interface HistorySidebarProps {
-  runs: RunInfo[];
+  runs: RunRecord[];
   error?: string;
   activeRunId?: string;
   onOpen: (runId: string) => void;
@@ -11,7 +11,7 @@ export interface HistorySidebarProps {
   onClose: () => void;
 }
 
-function label(run: RunInfo): string {
+function label(run: RunRecord): string {
   const value = run.inputs.topic ?? Object.values(run.inputs)[0];
   return value === undefined ? run.crew : String(value);
 }

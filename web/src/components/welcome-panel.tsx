@@ -1,7 +1,7 @@
 /** What an empty thread shows: the chosen crew's agents and tasks. */
-import type { CrewInfo } from "../../../src/client/index.js";
+import type { CrewListing } from "../../../src/client/index.js";
 
-export function WelcomePanel({ crew }: { crew?: CrewInfo }) {
+export function WelcomePanel({ crew }: { crew?: CrewListing }) {
   return (
     <section className="welcome">
       <h1>Run a crew, watch it work.</h1>

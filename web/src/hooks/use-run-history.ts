@@ -1,14 +1,14 @@
 /** Recent runs for the sidebar, refreshed on demand and every few seconds while any runs. */
 import { useCallback, useEffect, useState } from "react";
-import type { RunInfo } from "../../../src/client/index.js";
+import type { RunRecord } from "../../../src/client/index.js";
 import { useCrewClient } from "../client-context.js";
 
 const POLL_MS = 4_000;
 
 /** Runs (newest first), an error if the last refresh failed, and a refresh function. */
-export function useRunHistory(): { runs: RunInfo[]; error?: string; refresh: () => void } {
+export function useRunHistory(): { runs: RunRecord[]; error?: string; refresh: () => void } {
   const client = useCrewClient();
-  const [runs, setRuns] = useState<RunInfo[]>([]);
+  const [runs, setRuns] = useState<RunRecord[]>([]);
   const [error, setError] = useState<string>();
   const refresh = useCallback(() => {
     client

@@ -1,0 +1,19 @@
+/**
+ * Answers every part of the HTTP API shares: the error body and the health check. The runs and
+ * crews resources are in `api-runs.ts` and `api-crews.ts`.
+ */
+import { z } from "zod";
+import { errorInfoSchema } from "./protocol.js";
+
+/** The JSON body of every error response, with the HTTP status of its code. */
+export const errorBodySchema = z.object({ error: errorInfoSchema });
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** Answer of `GET /api/health`. */
+export const healthSchema = z.object({
+  ok: z.literal(true),
+  name: z.literal("crewstream"),
+  /** The server's package version. */
+  version: z.string(),
+});
+export type Health = z.infer<typeof healthSchema>;
