@@ -8,7 +8,6 @@ import { randomUUID } from "node:crypto";
 import { CrewError, ErrorCode, EventStamper, ZERO_USAGE } from "../events/index.js";
 import type { CrewEvent, ErrorInfo, Inputs, RunEndEvent } from "../events/index.js";
 import type { RunOptions } from "../crew/index.js";
-import type { CrewRunner } from "../runs/index.js";
 import { CrewProcess } from "./crew-process.js";
 import { DEFAULT_MAX_LINE_LENGTH } from "./line-splitter.js";
 import { fillPlaceholders } from "./names.js";
@@ -27,8 +26,11 @@ import type { StopReason } from "./stop-signals.js";
 
 export type { ProcessCrewOptions } from "./process-crew-options.js";
 
-/** Runs a crew program and streams its progress as protocol events. */
-export class ProcessCrew implements CrewRunner {
+/**
+ * Runs a crew program and streams its progress as protocol events. It has the shape of the run
+ * manager's `CrewRunner`, which `runs/` adapts it to (the bridge does not depend on `runs/`).
+ */
+export class ProcessCrew {
   /** The crew's name. */
   readonly name: string;
   readonly #options: ProcessCrewOptions;
