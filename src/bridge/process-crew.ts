@@ -7,10 +7,9 @@
 import { randomUUID } from "node:crypto";
 import { CrewError, ErrorCode, EventStamper, ZERO_USAGE } from "../events/index.js";
 import type { CrewEvent, ErrorInfo, Inputs, RunEndEvent } from "../events/index.js";
-import type { RunOptions } from "../crew/index.js";
+import { fillKnownPlaceholders, type RunOptions } from "../crew/index.js";
 import { CrewProcess } from "./crew-process.js";
 import { DEFAULT_MAX_LINE_LENGTH } from "./line-splitter.js";
-import { fillPlaceholders } from "./names.js";
 import {
   ERROR_TAIL_LINES,
   processError,
@@ -105,7 +104,7 @@ export class ProcessCrew {
       // Roles as the program will print them: placeholders filled in.
       agents: (this.#options.agents ?? []).map((agent) => ({
         key: agent.key,
-        role: fillPlaceholders(agent.role, inputs).trim(),
+        role: fillKnownPlaceholders(agent.role, inputs).trim(),
       })),
       tasks: this.#runStartTasks(),
     });

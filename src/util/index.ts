@@ -1,2 +1,3 @@
 /** Small helpers with no dependencies, shared by every layer. */
 export { abortableSleep, abortError } from "./abortable-sleep.js";
+export { firstNonEmptyLine } from "./first-non-empty-line.js";
