@@ -33,11 +33,12 @@ export function modelFlag(): Option {
   ).env("CREWSTREAM_MODEL");
 }
 
-/** `--no-persist` / `CREWSTREAM_NO_PERSIST` (any value): runs in memory only. */
+/**
+ * `--no-persist` / `CREWSTREAM_NO_PERSIST`: runs in memory only. Commander reads a boolean
+ * flag's variable as set or not, whatever its value.
+ */
 export function noPersistFlag(description: string): Option {
-  return new Option("--no-persist", `${description} (env CREWSTREAM_NO_PERSIST=1)`).env(
-    "CREWSTREAM_NO_PERSIST",
-  );
+  return new Option("--no-persist", description).env("CREWSTREAM_NO_PERSIST");
 }
 
 /** The Redis flags of `worker` and `serve --redis`. */
