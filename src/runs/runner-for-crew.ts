@@ -9,7 +9,7 @@
  */
 import { ProcessCrew } from "../bridge/index.js";
 import { requiredInputs, type CrewCatalog, type LoadedCrew } from "../crew/index.js";
-import { Crew, type CrewOptions } from "../engine/index.js";
+import { Crew } from "../engine/index.js";
 import { CrewError, ErrorCode } from "../events/index.js";
 import type { RateLimiterLike } from "../llm/index.js";
 import { crewRunner, type CrewRunner, type ResolveRunner } from "./crew-runner.js";
@@ -27,8 +27,6 @@ export interface RunnerForCrewOptions {
    * Default: the limiter shared by every run in this process.
    */
   rateLimiter?: RateLimiterLike;
-  /** Extra tools and a default model for engine crews (agents' own `llm` wins). */
-  engine?: CrewOptions;
 }
 
 /** The runner of a process crew: the program from crew.yaml, with its known agents and tasks. */
@@ -57,7 +55,7 @@ function processRunner(
 
 /** The engine's runner for a YAML crew, with the caller's rate limiter on every run. */
 function engineRunner(crew: LoadedCrew, options: RunnerForCrewOptions): CrewRunner {
-  const engine = new Crew(crew, options.engine);
+  const engine = new Crew(crew);
   const runner = crewRunner(engine);
   const { rateLimiter } = options;
   if (rateLimiter === undefined) return runner;
