@@ -2,24 +2,6 @@
  * Text helpers for matching a process crew's progress lines (roles and first lines of task
  * descriptions, as CrewAI prints them) to agent and task keys.
  */
-import type { Inputs } from "../events/index.js";
-
-/** Fills `{name}` placeholders that have a value; leaves the others as written. */
-export function fillPlaceholders(text: string, inputs: Inputs): string {
-  return text.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => {
-    const value = inputs[name];
-    return value === undefined ? whole : String(value);
-  });
-}
-
-/** The first non-empty line of a text, trimmed. */
-export function firstLine(text: string): string {
-  for (const line of text.split(/\r?\n/)) {
-    const trimmed = line.trim();
-    if (trimmed !== "") return trimmed;
-  }
-  return "";
-}
 
 /** Case- and whitespace-insensitive form used to compare roles and task lines. */
 export function normalize(text: string): string {

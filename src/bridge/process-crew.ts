@@ -7,11 +7,9 @@
 import { randomUUID } from "node:crypto";
 import { CrewError, ErrorCode, EventStamper, ZERO_USAGE } from "../events/index.js";
 import type { CrewEvent, ErrorInfo, Inputs, RunEndEvent } from "../events/index.js";
-import type { RunOptions } from "../crew/index.js";
-import type { CrewRunner } from "../runs/index.js";
+import { fillKnownPlaceholders, type RunOptions } from "../crew/index.js";
 import { CrewProcess } from "./crew-process.js";
 import { DEFAULT_MAX_LINE_LENGTH } from "./line-splitter.js";
-import { fillPlaceholders } from "./names.js";
 import {
   ERROR_TAIL_LINES,
   processError,
@@ -27,8 +25,11 @@ import type { StopReason } from "./stop-signals.js";
 
 export type { ProcessCrewOptions } from "./process-crew-options.js";
 
-/** Runs a crew program and streams its progress as protocol events. */
-export class ProcessCrew implements CrewRunner {
+/**
+ * Runs a crew program and streams its progress as protocol events. It has the shape of the run
+ * manager's `CrewRunner`, which `runs/` adapts it to (the bridge does not depend on `runs/`).
+ */
+export class ProcessCrew {
   /** The crew's name. */
   readonly name: string;
   readonly #options: ProcessCrewOptions;
@@ -103,7 +104,7 @@ export class ProcessCrew implements CrewRunner {
       // Roles as the program will print them: placeholders filled in.
       agents: (this.#options.agents ?? []).map((agent) => ({
         key: agent.key,
-        role: fillPlaceholders(agent.role, inputs).trim(),
+        role: fillKnownPlaceholders(agent.role, inputs).trim(),
       })),
       tasks: this.#runStartTasks(),
     });

@@ -5,7 +5,9 @@
  */
 import { ZERO_USAGE, parseEvent } from "../events/index.js";
 import type { EventDraft, Inputs } from "../events/index.js";
-import { fillPlaceholders, firstLine, normalize, slugKey } from "./names.js";
+import { fillKnownPlaceholders } from "../crew/index.js";
+import { firstNonEmptyLine } from "../util/index.js";
+import { normalize, slugKey } from "./names.js";
 import type { ProgressLine } from "./stderr-line.js";
 
 /** An agent the crew declares (agents.yaml): its key and role. */
@@ -150,7 +152,7 @@ export class TaskTracker {
     const description =
       known?.description === undefined
         ? line.task
-        : fillPlaceholders(known.description, this.#inputs).trim();
+        : fillKnownPlaceholders(known.description, this.#inputs).trim();
     const total = Math.max(this.#tasks.length, index + 1);
     const draft = { type: "task.start", task: key, index, total, description };
     return (agent === undefined ? draft : { ...draft, agent }) as EventDraft;
@@ -165,7 +167,7 @@ export class TaskTracker {
     const unused = this.#tasks.filter((task) => !this.#usedTasks.has(task.key));
     const wanted = normalize(line);
     const firstOf = (task: KnownTask): string =>
-      normalize(firstLine(fillPlaceholders(task.description ?? "", this.#inputs)));
+      normalize(firstNonEmptyLine(fillKnownPlaceholders(task.description ?? "", this.#inputs)));
     return (
       unused.find((task) => firstOf(task) === wanted) ??
       unused.find((task) => {
@@ -183,7 +185,7 @@ export class TaskTracker {
     const wanted = normalize(role);
     if (wanted === "") return undefined;
     const known = this.#agents.find(
-      (agent) => normalize(fillPlaceholders(agent.role, this.#inputs)) === wanted,
+      (agent) => normalize(fillKnownPlaceholders(agent.role, this.#inputs)) === wanted,
     );
     if (known !== undefined) return known.key;
     const key = slugKey(role, "agent", new Set(this.#agents.map((agent) => agent.key)));

@@ -1,18 +1,25 @@
 /**
- * The `crewstream` program: `run`, `serve`, `runs`, `replay` and `init`. Each command lives
- * in its own file and answers an exit code; this file only declares flags and help texts.
+ * The `crewstream` program: `run`, `serve`, `worker`, `runs`, `replay` and `init`. Every flag
+ * of every command is declared here, once (shared ones come from `flags.ts`); each command's
+ * action lives in its own file and answers an exit code.
+ *
+ * Mistakes in the command line (an unknown command or flag, a bad number, a flag that does
+ * nothing) exit 2 with one line naming the mistake and one pointing at the command's help.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Command, Option } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { PACKAGE_ROOT } from "./cli-paths.js";
-import { reportError } from "./exit-codes.js";
+import { ExitCode, reportError } from "./exit-codes.js";
+import { crewsFlag, dbFlag, modelFlag, noPersistFlag, redisFlags } from "./flags.js";
+import { refuseIdleServeFlags } from "./idle-flags.js";
 import { collect } from "./parse-inputs.js";
+import { numberArg } from "./parse-number.js";
+import type { ClusterServeCommandOptions } from "./cluster-serve-command.js";
 import type { ReplayCommandOptions } from "./replay-command.js";
 import type { RunCommandOptions } from "./run-command.js";
 import type { RunsCommandOptions } from "./runs-command.js";
-import type { ServeCommandOptions } from "./serve-command.js";
-import { registerScaleCommands } from "./worker-command.js";
+import type { WorkerCommandOptions } from "./worker-command.js";
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as {
@@ -34,15 +41,23 @@ async function exitWith(action: () => Promise<number>): Promise<void> {
   }
 }
 
-/** Builds the program; `main.ts` parses `process.argv` with it. */
+/** Adds a subcommand whose usage errors end with a pointer to its own help. */
+function subcommand(program: Command, name: string): Command {
+  return program.command(name).showHelpAfterError(`(run \`crewstream ${name} --help\` for usage)`);
+}
+
+/**
+ * Builds the program. Commander's exits are overridden (inherited by every subcommand), so a
+ * usage error throws a CommanderError that {@link runProgram} turns into exit code 2.
+ */
 export function createProgram(): Command {
   const program = new Command("crewstream")
     .description("Run CrewAI-style crews of AI agents and stream everything they do, live.")
     .version(packageVersion(), "-v, --version", "print the version")
-    .showHelpAfterError("(run with --help for usage)");
+    .exitOverride()
+    .showHelpAfterError("(run `crewstream --help` for usage)");
 
-  program
-    .command("run")
+  subcommand(program, "run")
     .description("run a crew and show its agents and tasks live")
     .argument(
       "[crew]",
@@ -55,24 +70,17 @@ export function createProgram(): Command {
       [],
     )
     .option("--input-json <json>", "inputs as a JSON object (numbers and booleans keep their type)")
-    .addOption(
-      new Option(
-        "-m, --model <provider/model>",
-        "model for every agent, e.g. openai/gpt-4o-mini, offline",
-      ).env("CREWSTREAM_MODEL"),
-    )
+    .addOption(modelFlag())
     .option("--jsonl", "write the protocol events to stdout, one JSON per line, and nothing else")
     .option(
       "--progress-stderr",
       'write the legacy {"type":"progress",...} lines to stderr and the result to stdout',
     )
+    .addOption(dbFlag())
     .addOption(
-      new Option("--db <path>", "SQLite database of runs (default .crewstream/crewstream.db)").env(
-        "CREWSTREAM_DB",
-      ),
+      noPersistFlag("keep the run in memory only (it will not appear in `crewstream runs`)"),
     )
-    .option("--no-persist", "keep the run in memory only (it will not appear in `crewstream runs`)")
-    .option("--crews <dir...>", "folders holding crews, for crew names (env CREWSTREAM_CREWS)")
+    .addOption(crewsFlag("none; the research crew example runs"))
     .addHelpText(
       "after",
       `
@@ -88,8 +96,7 @@ Examples:
       exitWith(async () => (await import("./run-command.js")).runCommand(crew, options)),
     );
 
-  program
-    .command("serve")
+  const serve = subcommand(program, "serve")
     .description("serve the HTTP/WebSocket API and the web chat UI")
     .addOption(
       new Option("--host <host>", "interface to bind").env("CREWSTREAM_HOST").default("127.0.0.1"),
@@ -97,58 +104,88 @@ Examples:
     .addOption(
       new Option("-p, --port <port>", "port to listen on (0 picks a free one)")
         .env("CREWSTREAM_PORT")
-        .default("5757"),
-    )
-    .addOption(
-      new Option("--db <path>", "SQLite database of runs (default .crewstream/crewstream.db)").env(
-        "CREWSTREAM_DB",
-      ),
-    )
-    .addOption(new Option("--no-persist", "keep runs in memory only"))
-    .option(
-      "--crews <dir...>",
-      "folders holding crews (env CREWSTREAM_CREWS; default: the examples)",
-    )
-    .addOption(
-      new Option("-m, --model <provider/model>", "model for every agent").env("CREWSTREAM_MODEL"),
-    )
-    .addOption(
-      new Option("--max-runs <n>", "runs at the same time; the rest queue").env(
-        "CREWSTREAM_MAX_RUNS",
-      ),
+        .argParser(numberArg({ min: 0, max: 65_535 }))
+        .default(5757),
     )
     .addOption(
       new Option("--token <token>", "require Authorization: Bearer <token> on /api").env(
         "CREWSTREAM_TOKEN",
       ),
     )
-    .action((options: ServeCommandOptions) =>
-      exitWith(async () => (await import("./serve-command.js")).serveCommand(options)),
-    );
+    .addOption(crewsFlag("the examples"))
+    .addOption(dbFlag())
+    .addOption(noPersistFlag("keep runs in memory only"))
+    .addOption(
+      new Option("--max-runs <n>", "runs at the same time; the rest queue")
+        .env("CREWSTREAM_MAX_RUNS")
+        .argParser(numberArg({ min: 1, max: 10_000, unit: "runs" })),
+    )
+    .addOption(modelFlag());
+  for (const flag of redisFlags()) serve.addOption(flag);
+  serve
+    .addHelpText(
+      "after",
+      `
+With --redis, runs are queued for \`crewstream worker\` processes and streamed from Redis, so
+several servers can share them. --db, --no-persist, --max-runs and --model do nothing then
+and are refused; give --model and --concurrency to the workers.`,
+    )
+    .action((options: ClusterServeCommandOptions, command: Command) => {
+      refuseIdleServeFlags(command, options.redis !== undefined);
+      return exitWith(async () =>
+        options.redis === undefined
+          ? (await import("./serve-command.js")).serveCommand(options)
+          : (await import("./cluster-serve-command.js")).clusterServeCommand(options),
+      );
+    });
 
-  program
-    .command("runs")
+  const worker = subcommand(program, "worker")
+    .description("execute queued runs from Redis (start servers with serve --redis)")
+    .addOption(
+      new Option("-c, --concurrency <n>", "runs executed at once")
+        .env("CREWSTREAM_CONCURRENCY")
+        .argParser(numberArg({ min: 1, max: 1000, unit: "runs" }))
+        .default(4),
+    )
+    .addOption(crewsFlag("the examples"))
+    .addOption(modelFlag());
+  for (const flag of redisFlags()) worker.addOption(flag);
+  worker.action((options: WorkerCommandOptions) =>
+    exitWith(async () => (await import("./worker-command.js")).workerCommand(options)),
+  );
+
+  subcommand(program, "runs")
     .description("list recent runs")
-    .addOption(new Option("--db <path>", "SQLite database of runs").env("CREWSTREAM_DB"))
-    .option("-n, --limit <n>", "how many runs to show", "20")
-    .option(
-      "--status <status>",
-      "only runs with this status: queued, running, completed, failed, cancelled",
+    .addOption(dbFlag())
+    .addOption(
+      new Option("-n, --limit <n>", "how many runs to show")
+        .argParser(numberArg({ min: 1, max: 1000, unit: "runs" }))
+        .default(20),
+    )
+    .addOption(
+      new Option("--status <status>", "only runs with this status").choices([
+        "queued",
+        "running",
+        "completed",
+        "failed",
+        "cancelled",
+      ]),
     )
     .option("--json", "print the runs as JSON")
     .action((options: RunsCommandOptions) =>
       exitWith(async () => (await import("./runs-command.js")).runsCommand(options)),
     );
 
-  program
-    .command("replay")
+  subcommand(program, "replay")
     .description("replay a stored run's events (live view, plain lines or JSONL)")
     .argument("<runId>", "the run's id (see `crewstream runs`)")
-    .addOption(new Option("--db <path>", "SQLite database of runs").env("CREWSTREAM_DB"))
+    .addOption(dbFlag())
     .option("--jsonl", "write the events as JSON lines")
-    .option(
-      "--speed <factor>",
-      "pace by the original timestamps (1 = real time, 4 = four times faster)",
+    .addOption(
+      new Option(
+        "--speed <factor>",
+        "pace by the original timestamps (1 = real time, 4 = four times faster)",
+      ).argParser(numberArg({ min: 0.01, max: 1000, fractions: true })),
     )
     .action((runId: string, options: ReplayCommandOptions) =>
       exitWith(async () => {
@@ -164,15 +201,25 @@ Examples:
       }),
     );
 
-  program
-    .command("init")
+  subcommand(program, "init")
     .description("create a new crew folder (agents.yaml, tasks.yaml, crew.yaml)")
     .argument("<dir>", "folder to create")
     .action((dir: string) =>
       exitWith(async () => (await import("./init-command.js")).initCommand(dir)),
     );
 
-  // `worker` and `serve --redis`: several processes sharing runs through Redis.
-  registerScaleCommands(program);
   return program;
+}
+
+/**
+ * Parses `argv` and runs the command it names, leaving its answer in `process.exitCode`:
+ * `--help` and `--version` exit 0, every command-line mistake 2.
+ */
+export async function runProgram(argv: readonly string[]): Promise<void> {
+  try {
+    await createProgram().parseAsync(argv);
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    process.exitCode = error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+  }
 }

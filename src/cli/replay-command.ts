@@ -15,7 +15,7 @@ export interface ReplayCommandOptions {
   db?: string;
   jsonl?: boolean;
   /** Pace: 1 is the original speed, 2 twice as fast; absent means no waiting. */
-  speed?: string;
+  speed?: number;
 }
 
 /** Events read from the store per query. */
@@ -35,25 +35,13 @@ export async function* readRunEvents(store: RunStore, runId: string): AsyncGener
   }
 }
 
-function parseSpeed(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const speed = Number(value);
-  if (!Number.isFinite(speed) || speed <= 0) {
-    throw new CrewError(
-      ErrorCode.BAD_REQUEST,
-      `--speed must be a positive number (1 = original pace), got "${value}".`,
-    );
-  }
-  return speed;
-}
-
 /** Replays a run; answers the exit code. */
 export async function replayCommand(
   runId: string,
   options: ReplayCommandOptions,
   signal: AbortSignal,
 ): Promise<number> {
-  const speed = parseSpeed(options.speed);
+  const { speed } = options;
   const path = resolveDbPath(options.db);
   if (!existsSync(path))
     throw new CrewError(

@@ -5,11 +5,10 @@
 import { CrewError, ErrorCode } from "../events/index.js";
 import { CrewCatalog, requiredInputs } from "../crew/index.js";
 import { resolveModel } from "../llm/index.js";
-import { RunManager } from "../runs/index.js";
+import { RunManager, runnerForCrew } from "../runs/index.js";
 import { MemoryRunStore, SqliteRunStore, type RunStore } from "../store/index.js";
 import { DEFAULT_CREW_DIR, resolveCrewDirs, resolveDbPath } from "./cli-paths.js";
 import { ExitCode, reportError } from "./exit-codes.js";
-import { crewRunnerFor } from "./crew-runner-for.js";
 import { canAskHuman } from "./human-input.js";
 import { parseInputs } from "./parse-inputs.js";
 import { chooseOutputMode, createRunOutput } from "./run-output.js";
@@ -85,7 +84,10 @@ export async function runCommand(
     options.persist === false
       ? new MemoryRunStore()
       : new SqliteRunStore({ path: resolveDbPath(options.db) });
-  const runner = crewRunnerFor(crew);
+  // A process crew's logs and tracebacks belong on the terminal, next to its progress.
+  const runner = runnerForCrew(crew, {
+    onDiagnostic: (line) => process.stderr.write(`${line}\n`),
+  });
   const manager = new RunManager({
     store,
     resolveRunner: async () => runner,

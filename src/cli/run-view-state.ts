@@ -4,7 +4,7 @@
  * same events always give the same state (replay shows exactly what the live run showed).
  */
 import type { CrewEvent, RunEndEvent, TaskEndEvent } from "../events/index.js";
-import { fillKnownPlaceholders } from "../transport/index.js";
+import { fillKnownPlaceholders } from "../crew/index.js";
 import type { AgentView, RunViewState, TaskView, ViewStatus } from "./run-view.js";
 
 export type { AgentView, RunViewState, TaskView, ToolCallView, ViewStatus } from "./run-view.js";

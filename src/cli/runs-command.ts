@@ -5,42 +5,15 @@ import { existsSync } from "node:fs";
 import pc from "picocolors";
 import type { Colors } from "./render-frame.js";
 import { SqliteRunStore, type RunRecord, type RunStatus } from "../store/index.js";
-import { CrewError, ErrorCode } from "../events/index.js";
 import { resolveDbPath } from "./cli-paths.js";
 import { fit, formatDuration } from "./format.js";
 
-/** Options of `crewstream runs`. */
+/** Options of `crewstream runs` (commander has checked the limit and the status). */
 export interface RunsCommandOptions {
   db?: string;
-  limit?: string;
-  status?: string;
+  limit: number;
+  status?: RunStatus;
   json?: boolean;
-}
-
-const STATUSES: readonly RunStatus[] = ["queued", "running", "completed", "failed", "cancelled"];
-
-function parseLimit(value: string | undefined): number {
-  if (value === undefined) return 20;
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw new CrewError(
-      ErrorCode.BAD_REQUEST,
-      `--limit must be a whole number from 1 to 1000, got "${value}".`,
-    );
-  }
-  return limit;
-}
-
-function parseStatus(value: string | undefined): RunStatus | undefined {
-  if (value === undefined) return undefined;
-  const status = STATUSES.find((candidate) => candidate === value);
-  if (status === undefined) {
-    throw new CrewError(
-      ErrorCode.BAD_REQUEST,
-      `--status must be one of ${STATUSES.join(", ")}; got "${value}".`,
-    );
-  }
-  return status;
 }
 
 /** `2026-01-31 14:05:09` in local time. */
@@ -97,8 +70,7 @@ export function formatRunsTable(
 
 /** Lists recent runs; answers the exit code. */
 export async function runsCommand(options: RunsCommandOptions): Promise<number> {
-  const limit = parseLimit(options.limit);
-  const status = parseStatus(options.status);
+  const { limit, status } = options;
   const path = resolveDbPath(options.db);
   if (!existsSync(path)) {
     if (options.json === true) process.stdout.write(`${JSON.stringify({ runs: [] })}\n`);

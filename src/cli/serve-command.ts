@@ -3,43 +3,30 @@
  * SIGTERM, which close it gracefully (running runs end as cancelled, the store is flushed).
  */
 import pc from "picocolors";
-import { CrewError, ErrorCode } from "../events/index.js";
 import { startServer } from "../server/index.js";
 import { nonEmpty, resolveDbPath } from "./cli-paths.js";
 import { ExitCode } from "./exit-codes.js";
 import { crewsFolders, untilSignal } from "./serve-support.js";
 
-/** Options of `crewstream serve` (commander fills them from flags, then env variables). */
+/**
+ * Options of `crewstream serve` (commander fills them from flags, then env variables, and has
+ * checked the numbers).
+ */
 export interface ServeCommandOptions {
   host: string;
-  port: string;
+  port: number;
   db?: string;
   /** False with `--no-persist`. */
   persist?: boolean;
   crews?: string[];
   model?: string;
-  maxRuns?: string;
+  maxRuns?: number;
   token?: string;
-}
-
-function parseWhole(name: string, value: string, min: number, max: number): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < min || number > max) {
-    throw new CrewError(
-      ErrorCode.BAD_REQUEST,
-      `${name} must be a whole number from ${min} to ${max}, got "${value}".`,
-    );
-  }
-  return number;
 }
 
 /** Serves until a signal; answers the exit code. */
 export async function serveCommand(options: ServeCommandOptions): Promise<number> {
-  const port = parseWhole("--port", options.port, 0, 65_535);
-  const maxRuns =
-    options.maxRuns === undefined
-      ? undefined
-      : parseWhole("--max-runs", options.maxRuns, 1, 10_000);
+  const { port, maxRuns } = options;
   const token = nonEmpty(options.token);
   const server = await startServer({
     host: options.host,

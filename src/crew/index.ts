@@ -8,7 +8,13 @@ export {
 } from "./crew-config.js";
 export { loadCrew, type LoadCrewOptions, type LoadedCrew } from "./load-crew.js";
 export { CrewCatalog, type CrewCatalogOptions, type CatalogEntry } from "./crew-catalog.js";
-export { interpolate, interpolateCrew, requiredInputs, placeholdersOf } from "./interpolate.js";
+export {
+  interpolate,
+  interpolateCrew,
+  fillKnownPlaceholders,
+  requiredInputs,
+  placeholdersOf,
+} from "./interpolate.js";
 export { scaffoldCrew, type ScaffoldOptions, type ScaffoldResult } from "./scaffold.js";
 export type {
   AgentDefinition,

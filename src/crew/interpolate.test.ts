@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { CrewError } from "../events/index.js";
-import { interpolate, interpolateCrew, placeholdersOf, requiredInputs } from "./interpolate.js";
+import {
+  fillKnownPlaceholders,
+  interpolate,
+  interpolateCrew,
+  placeholdersOf,
+  requiredInputs,
+} from "./interpolate.js";
 import type { CrewDefinition } from "./types.js";
 
 function errorOf(run: () => unknown): CrewError {
@@ -127,5 +133,16 @@ describe("interpolateCrew", () => {
   it("keeps the extra fields of a loaded crew", () => {
     const loaded = { ...crew, kind: "crew" as const };
     expect(interpolateCrew(loaded, { topic: "t", audience: "a" }).kind).toBe("crew");
+  });
+});
+
+describe("fillKnownPlaceholders", () => {
+  it("fills what the inputs give by the same rules as interpolate, and leaves the rest", () => {
+    const text = "{topic} for {target-audience}, not {{topic}}, {missing} or {1x}";
+    const inputs = { topic: "AI", "target-audience": "CTOs", year: 2026 };
+    expect(fillKnownPlaceholders(text, inputs)).toBe(
+      "AI for CTOs, not {{topic}}, {missing} or {1x}",
+    );
+    expect(fillKnownPlaceholders("in {year}", inputs)).toBe(interpolate("in {year}", inputs));
   });
 });

@@ -7,7 +7,7 @@
 import { CrewError, ErrorCode, type Inputs } from "../events/index.js";
 import type { CrewDefinition } from "./types.js";
 
-/** CrewAI's `interpolate_only` pattern. */
+/** CrewAI's `interpolate_only` pattern: the only definition of a placeholder in crewstream. */
 const PLACEHOLDER = /(?<!\{)\{([A-Za-z_][A-Za-z0-9_-]*)\}(?!\})/g;
 
 /** The placeholder names in `text`, each once, in order of first use. */
@@ -45,6 +45,17 @@ export function interpolate(text: string, inputs: Inputs, where?: string): strin
   if (absent.length > 0)
     throw missing(new Map(absent.map((name) => [name, where === undefined ? [] : [where]])));
   return text.replace(PLACEHOLDER, (_match, name: string) => asText(name, inputs[name]));
+}
+
+/**
+ * Fills the placeholders `inputs` gives and leaves the others as written. For showing text
+ * whose inputs may be incomplete (roles in `run.start`, a process crew's descriptions); a run's
+ * own text is filled by {@link interpolate}, which refuses missing inputs.
+ */
+export function fillKnownPlaceholders(text: string, inputs: Inputs): string {
+  return text.replace(PLACEHOLDER, (whole, name: string) =>
+    Object.hasOwn(inputs, name) ? asText(name, inputs[name]) : whole,
+  );
 }
 
 /**

@@ -51,7 +51,7 @@ export function parseYaml(source: string, file: string): YamlFile {
   const problems: CrewProblem[] = doc.errors.map((error) => ({
     file,
     line: lineAtOffset(error.pos[0]),
-    message: `YAML syntax error: ${firstLine(error.message)}`,
+    message: `YAML syntax error: ${yamlErrorHeadline(error.message)}`,
   }));
   if (problems.length === 0 && doc.contents !== null) {
     findDuplicateKeys(doc.contents, doc, [], problems, file, lineAtOffset);
@@ -73,7 +73,8 @@ function fileWithProblem(file: string, message: string): YamlFile {
   return { file, value: undefined, problems: [{ file, message }], lineOf: () => undefined };
 }
 
-function firstLine(message: string): string {
+/** The YAML parser's message without its code excerpt and position (the problem carries the line). */
+function yamlErrorHeadline(message: string): string {
   return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "").trim();
 }
 

@@ -5,7 +5,7 @@
 import { stepCountIs, streamText, type ModelMessage, type ToolSet } from "ai";
 import { CrewError, ErrorCode } from "../events/index.js";
 import { instrumentTools } from "./instrument-tools.js";
-import { firstLine } from "./prompts.js";
+import { summaryLine } from "./prompts.js";
 import type { RunContext, StepCounter, TurnScope, UsageMeter } from "./run-context.js";
 import type { AgentDefinition } from "../crew/index.js";
 import { DELEGATE_TOOL } from "../events/index.js";
@@ -64,8 +64,8 @@ function stepSummary(
       kind: "tool" as const,
       text: `Using tool: ${toolCalls.map((c) => c.name).join(", ")}`,
     };
-  if (text.trim() !== "") return { kind: "answer" as const, text: firstLine(text) };
-  return { kind: "thought" as const, text: firstLine(reasoning) || "(no output)" };
+  if (text.trim() !== "") return { kind: "answer" as const, text: summaryLine(text) };
+  return { kind: "thought" as const, text: summaryLine(reasoning) || "(no output)" };
 }
 
 /**

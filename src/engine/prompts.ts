@@ -3,6 +3,7 @@
  * (so crews ported from CrewAI behave alike, and the offline model can read the sections).
  */
 import type { AgentDefinition, TaskDefinition } from "../crew/index.js";
+import { firstNonEmptyLine } from "../util/index.js";
 
 /** An earlier task's output handed to a later task as context. */
 export interface ContextOutput {
@@ -87,8 +88,8 @@ export function humanReviewPrompt(taskKey: string, draft: string): string {
 export const FINAL_ANSWER_NUDGE =
   "You have used all your tool calls. Give your best complete final answer now, using what you have gathered.";
 
-/** The first line of a text, shortened for step summaries. */
-export function firstLine(text: string, max = 120): string {
-  const line = text.trim().split(/\r?\n/, 1)[0] ?? "";
+/** An `agent.step`'s text: the answer's or reasoning's first line with content, cut to `max` characters. */
+export function summaryLine(text: string, max = 120): string {
+  const line = firstNonEmptyLine(text);
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

@@ -15,6 +15,6 @@ export {
 } from "./crew-runner.js";
 export { recoverRuns } from "./recover-runs.js";
 export { replayEventBatches, replayEvents } from "./replay-events.js";
-export { catalogRunnerResolver, type CatalogRunnerOptions } from "./catalog-runner.js";
+export { runnerForCrew, catalogRunners, type RunnerForCrewOptions } from "./runner-for-crew.js";
 export { endRun } from "./end-run.js";
 export { checkCursor } from "./check-cursor.js";

@@ -5,7 +5,7 @@
  */
 import { CrewCatalog } from "../crew/index.js";
 import type { RunManagerOptions } from "../runs/index.js";
-import { catalogRunners } from "../server/catalog-runners.js";
+import { catalogRunners } from "../runs/index.js";
 import type { Logger } from "../server/index.js";
 import { bindSettings, listen, type ServerAppOptions } from "../server/listen.js";
 import { RedisRunStore } from "../store/redis-store.js";

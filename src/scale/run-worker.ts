@@ -7,9 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import type { RunOptions } from "../crew/index.js";
 import { CrewError, ErrorCode } from "../events/index.js";
-import type { RateLimiterLike } from "../llm/index.js";
 import type { CrewRunner, ResolveRunner, RunLogger } from "../runs/index.js";
 import { ActiveRun, type RunContext } from "../runs/run.js";
 import type { RedisRunStore } from "../store/redis-store.js";
@@ -26,8 +24,6 @@ export interface RunWorkerOptions {
   concurrency?: number;
   /** A run whose heartbeat is older than this is interrupted (default 15 s). */
   stallMs?: number;
-  /** Shared model rate limiter (e.g. {@link RedisRateLimiter}). */
-  rateLimiter?: RateLimiterLike;
   /** Overrides every agent's model. */
   model?: RunContext["model"];
   logger?: RunLogger;
@@ -141,17 +137,13 @@ export class RunWorker {
     }
   }
 
-  /** The crew's runner with the shared rate limiter; a crew that cannot load fails the run. */
+  /**
+   * The crew's runner; a crew that cannot load fails the run. A shared rate limiter is given
+   * to `resolveRunner` (see `catalogRunners`), not applied here.
+   */
   async #runner(crew: string): Promise<CrewRunner> {
-    const rateLimiter = this.#options.rateLimiter;
     try {
-      const runner = await this.#options.resolveRunner(crew);
-      if (!rateLimiter) return runner;
-      return {
-        ...runner,
-        stream: (inputs, options: RunOptions) =>
-          runner.stream(inputs, { ...options, rateLimiter } as RunOptions),
-      };
+      return await this.#options.resolveRunner(crew);
     } catch (error) {
       return {
         name: crew,

@@ -25,7 +25,7 @@ import { createOfflineModel } from "../offline/index.js";
 import { RunManager } from "../runs/index.js";
 import { MemoryRunStore } from "../store/index.js";
 import { createApp } from "./app.js";
-import { catalogRunners } from "./catalog-runners.js";
+import { catalogRunners } from "../runs/index.js";
 import { readSse } from "./test-support/sse-client.js";
 import { FIXTURE_CREWS, memoryLogger, startTestServer } from "./test-support/test-server.js";
 import type { TestServer } from "./test-support/test-server.js";

@@ -4,12 +4,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CrewCatalog } from "../crew/index.js";
 import { createOfflineModel } from "../offline/index.js";
-import { RunManager } from "../runs/index.js";
+import { catalogRunners, RunManager } from "../runs/index.js";
 import { MemoryRunStore } from "../store/index.js";
 import type { ListRunsOptions, RunPage } from "../store/index.js";
 import { createApp, crewstreamVersion } from "./app.js";
 import type { AppOptions } from "./app.js";
-import { catalogRunners } from "./catalog-runners.js";
 import { readSse } from "./test-support/sse-client.js";
 import { FIXTURE_CREWS, memoryLogger } from "./test-support/test-server.js";
 

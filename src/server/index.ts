@@ -7,7 +7,6 @@ export {
   type AppOptions,
 } from "./app.js";
 export { startServer, type RunningServer, type StartServerOptions } from "./start-server.js";
-export { catalogRunners } from "./catalog-runners.js";
 export { StreamLimiter, DEFAULT_MAX_STREAMS_PER_CLIENT } from "./limits.js";
 export { tokenMatches } from "./auth.js";
 export {
@@ -21,6 +20,11 @@ export type { Logger } from "./logger.js";
 export type { CrewSource, RunService, OnDisconnect } from "./types.js";
 export { silentLogger } from "./logger.js";
 // What a host app (e.g. a Next.js route file) needs to build the app itself.
-export { RunManager, type RunManagerOptions } from "../runs/index.js";
+export {
+  RunManager,
+  catalogRunners,
+  type RunManagerOptions,
+  type RunnerForCrewOptions,
+} from "../runs/index.js";
 export { MemoryRunStore, SqliteRunStore, DEFAULT_DB_PATH } from "../store/index.js";
 export { CrewCatalog } from "../crew/index.js";

@@ -4,12 +4,11 @@
  * the WebSocket endpoint, and shuts them down in order.
  */
 import { CrewCatalog } from "../crew/index.js";
-import { RunManager } from "../runs/index.js";
+import { catalogRunners, RunManager } from "../runs/index.js";
 import type { RunManagerOptions } from "../runs/index.js";
 import { DEFAULT_DB_PATH, MemoryRunStore, SqliteRunStore } from "../store/index.js";
 import type { RunStore } from "../store/index.js";
 import type { Logger } from "./logger.js";
-import { catalogRunners } from "./catalog-runners.js";
 import { bindSettings, listen } from "./listen.js";
 import type { ServerAppOptions } from "./listen.js";
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { EventStamper } from "../events/index.js";
-import { firstLine, LegacyProgressProjector, toLegacyProgress } from "./legacy-progress.js";
+import {
+  LegacyProgressProjector,
+  toLegacyProgress,
+  type LegacyProgressContext,
+} from "./legacy-progress.js";
 
 describe("legacy progress lines", () => {
   const stamper = new EventStamper("run_1");
@@ -71,7 +75,11 @@ describe("legacy progress lines", () => {
   });
 
   it("takes the first non-empty line of a description", () => {
-    expect(firstLine("\n\n  Write it.\nThen check.")).toBe("Write it.");
-    expect(firstLine("")).toBe("");
+    const context = (description: string): LegacyProgressContext => ({
+      roles: new Map(),
+      descriptions: new Map([["research_task", description]]),
+    });
+    expect(toLegacyProgress(step, context("\n\n  Write it.\nThen check.")).task).toBe("Write it.");
+    expect(toLegacyProgress(step, context("")).task).toBe("");
   });
 });

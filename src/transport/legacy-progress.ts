@@ -3,7 +3,9 @@
  * as a projection of `agent.step` events. This is what `crewstream run --progress-stderr` writes,
  * so tools built for the seed's Python crew keep working unchanged.
  */
-import type { AgentStepEvent, CrewEvent, Inputs } from "../events/index.js";
+import { fillKnownPlaceholders } from "../crew/index.js";
+import type { AgentStepEvent, CrewEvent } from "../events/index.js";
+import { firstNonEmptyLine } from "../util/index.js";
 
 /** One legacy progress line, exactly the seed's shape (and key order). */
 export interface LegacyProgressLine {
@@ -22,25 +24,6 @@ export interface LegacyProgressContext {
   descriptions: ReadonlyMap<string, string>;
 }
 
-/** The first non-empty line of a description, trimmed (CrewAI's multi-line YAML descriptions). */
-export function firstLine(text: string): string {
-  for (const line of text.split(/\r?\n/)) {
-    const trimmed = line.trim();
-    if (trimmed !== "") return trimmed;
-  }
-  return "";
-}
-
-/**
- * Fills `{name}` placeholders that the run's inputs give, leaving others as they are. Roles in
- * `run.start` may still carry placeholders (CrewAI interpolates them when the crew starts).
- */
-export function fillKnownPlaceholders(text: string, inputs: Inputs): string {
-  return text.replace(/\{([A-Za-z_][A-Za-z0-9_-]*)\}/g, (whole, name: string) =>
-    Object.hasOwn(inputs, name) ? String(inputs[name]) : whole,
-  );
-}
-
 /**
  * Projects one `agent.step` to the legacy line. Unknown agents fall back to their key and
  * unknown tasks to the task key, so a line is never dropped for missing context.
@@ -55,7 +38,7 @@ export function toLegacyProgress(
   return {
     type: "progress",
     agent: context.roles.get(agentKey) ?? agentKey,
-    task: description === undefined ? taskKey : firstLine(description),
+    task: description === undefined ? taskKey : firstNonEmptyLine(description),
     timestamp: event.ts,
   };
 }

@@ -1,3 +1,4 @@
 /** Small helpers with no dependencies, shared by every layer. */
 export { abortableSleep, abortError } from "./abortable-sleep.js";
 export { backoffDelay } from "./backoff-delay.js";
+export { firstNonEmptyLine } from "./first-non-empty-line.js";

@@ -1,0 +1,33 @@
+/**
+ * `crewstream serve --redis`: a server in front of workers (runs are queued and streamed
+ * through Redis, so several servers can sit behind one URL), until SIGINT or SIGTERM.
+ */
+import { nonEmpty } from "./cli-paths.js";
+import { ExitCode } from "./exit-codes.js";
+import { redisSettings, type RedisFlags } from "./redis-settings.js";
+import type { ServeCommandOptions } from "./serve-command.js";
+import { crewsFolders, untilSignal } from "./serve-support.js";
+
+/** Options of `crewstream serve --redis`. */
+export type ClusterServeCommandOptions = ServeCommandOptions & RedisFlags;
+
+/** Serves until a signal; answers the exit code. */
+export async function clusterServeCommand(options: ClusterServeCommandOptions): Promise<number> {
+  const { url, ...settings } = redisSettings(options);
+  const token = nonEmpty(options.token);
+  const { startClusterServer, redactUrl } = await import("../scale/index.js");
+  const server = await startClusterServer({
+    redisUrl: url,
+    host: options.host,
+    port: options.port,
+    crewsDirs: crewsFolders(options.crews),
+    ...settings,
+    ...(token === undefined ? {} : { token }),
+  });
+  process.stdout.write(
+    `crewstream listening on ${server.url} (runs in Redis at ${redactUrl(url)})\n`,
+  );
+  await untilSignal();
+  await server.close();
+  return ExitCode.OK;
+}

@@ -1,0 +1,72 @@
+import { fileURLToPath } from "node:url";
+import { afterEach, expect, it } from "vitest";
+import { CrewCatalog } from "../crew/index.js";
+import type { CrewEvent } from "../events/index.js";
+import { RateLimiter } from "../llm/index.js";
+import { MemoryRunStore } from "../store/index.js";
+import { RunManager } from "./run-manager.js";
+import { catalogRunners, runnerForCrew } from "./runner-for-crew.js";
+
+const examples = fileURLToPath(new URL("../../examples", import.meta.url));
+const catalog = new CrewCatalog({ dirs: [examples], defaultName: "research-crew" });
+let manager: RunManager | undefined;
+afterEach(async () => manager?.close());
+
+async function eventsOf(runs: RunManager, runId: string): Promise<CrewEvent[]> {
+  const events: CrewEvent[] = [];
+  for await (const event of runs.events(runId)) events.push(event);
+  return events;
+}
+
+it("runs a crew from the catalog on the offline model through the run manager", async () => {
+  manager = new RunManager({ store: new MemoryRunStore(), resolveRunner: catalogRunners(catalog) });
+  await expect(manager.start({ crew: "no-such-crew", inputs: {} })).rejects.toMatchObject({
+    code: "crew_not_found",
+  });
+  const record = await manager.start({ inputs: { topic: "sea otters" } });
+  expect(record.crew).toBe("research-crew");
+  const events = await eventsOf(manager, record.id);
+  expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+  expect(events[0]).toMatchObject({ type: "run.start", crew: "research-crew" });
+  expect(events.at(-1)).toMatchObject({ type: "run.end", status: "completed" });
+  const details = await manager.get(record.id);
+  expect(details?.summary.tasks.length).toBeGreaterThan(0);
+  expect(details?.summary.tasks.every((t) => t.status === "completed")).toBe(true);
+});
+
+it("starts a process crew with crew.yaml's default inputs and reports its diagnostics", async () => {
+  const diagnostics: string[] = [];
+  manager = new RunManager({
+    store: new MemoryRunStore(),
+    resolveRunner: catalogRunners(catalog, { onDiagnostic: (line) => diagnostics.push(line) }),
+  });
+  const record = await manager.start({ crew: "python-crew", inputs: {} });
+  const events = await eventsOf(manager, record.id);
+  const start = events[0];
+  expect(start).toMatchObject({ type: "run.start", crew: "python-crew" });
+  expect(start?.type === "run.start" && start.inputs).toEqual({ topic: "AI LLMs" });
+  // Roles are shown with the default filled in, as the program prints them.
+  expect(start?.type === "run.start" && start.agents.map((a) => a.role).join(" ")).toContain(
+    "AI LLMs",
+  );
+  expect(events.at(-1)).toMatchObject({ type: "run.end", status: "completed" });
+  expect(diagnostics.length).toBeGreaterThan(0);
+}, 60_000);
+
+it("puts the caller's rate limiter on every model request of an engine crew", async () => {
+  const keys: string[] = [];
+  const limiter = new RateLimiter();
+  const counting = {
+    acquire: async (key: string, options?: Parameters<RateLimiter["acquire"]>[1]) => {
+      keys.push(key);
+      return limiter.acquire(key, options);
+    },
+    penalize: (key: string, ms: number) => limiter.penalize(key, ms),
+    setLimit: (key: string, rpm: number | undefined) => limiter.setLimit(key, rpm),
+  };
+  const runner = runnerForCrew(await catalog.load("research-crew"), { rateLimiter: counting });
+  let end: CrewEvent | undefined;
+  for await (const event of runner.stream({}, { model: "offline" })) end = event;
+  expect(end).toMatchObject({ type: "run.end", status: "completed" });
+  expect(keys.length).toBeGreaterThan(0);
+});
