@@ -5,6 +5,7 @@ import type { CrewEvent } from "../events/index.js";
 import { MemoryRunStore } from "../store/index.js";
 import { catalogRunnerResolver } from "./catalog-runner.js";
 import { RunManager } from "./run-manager.js";
+import { runEvents } from "./test-support/run-events.js";
 
 const examples = fileURLToPath(new URL("../../examples", import.meta.url));
 let manager: RunManager | undefined;
@@ -22,7 +23,7 @@ it("runs a crew from the catalog on the offline model through the run manager", 
   const record = await manager.start({ inputs: { topic: "sea otters" } });
   expect(record.crew).toBe("research-crew");
   const events: CrewEvent[] = [];
-  for await (const event of manager.events(record.id)) events.push(event);
+  for await (const event of runEvents(manager, record.id)) events.push(event);
   expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
   expect(events[0]).toMatchObject({ type: "run.start", crew: "research-crew" });
   expect(events.at(-1)).toMatchObject({ type: "run.end", status: "completed" });

@@ -5,12 +5,19 @@
 import type { Crew } from "../engine/index.js";
 import type { RunOptions } from "../crew/index.js";
 import type { CrewEvent, CrewProcess, Inputs } from "../events/index.js";
+import type { RateLimiterLike } from "../llm/index.js";
 
 /** How a crew presents itself before it runs (the fields of `crew.info()` the manager uses). */
 export interface CrewRunnerInfo {
   process: CrewProcess;
   agents: Array<{ key: string; role: string }>;
   tasks: Array<{ key: string; agent?: string }>;
+}
+
+/** Options of one {@link CrewRunner.stream}: the crew's run options plus what a host shares. */
+export interface RunnerOptions extends RunOptions {
+  /** Rate limiter for model requests (e.g. one shared by several workers); runners without models ignore it. */
+  rateLimiter?: RateLimiterLike;
 }
 
 /** A crew the run manager can run. */
@@ -21,7 +28,7 @@ export interface CrewRunner {
    * Streams one run: full stamped events for `options.runId`, seq gapless from 1, ending with
    * one `run.end`. Aborting `options.signal` must end it with `run.end` cancelled.
    */
-  stream(inputs: Inputs, options: RunOptions): AsyncIterable<CrewEvent>;
+  stream(inputs: Inputs, options: RunnerOptions): AsyncIterable<CrewEvent>;
   /** Names of inputs a run must give; checked before the run is created. */
   requiredInputs?(): string[];
   /** Checks inputs in full before the run is created; throws CrewError bad_request / missing_input. */

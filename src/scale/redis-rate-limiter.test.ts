@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { RedisRunStore } from "../store/redis-store.js";
+import { RedisRunStore } from "./redis-store.js";
 import { RedisRateLimiter } from "./redis-rate-limiter.js";
 import { startTestRedis, type TestRedis } from "./test-support/redis-server.js";
 

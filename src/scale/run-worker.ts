@@ -7,12 +7,16 @@
 import { randomUUID } from "node:crypto";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import type { RunOptions } from "../crew/index.js";
 import { CrewError, ErrorCode } from "../events/index.js";
 import type { RateLimiterLike } from "../llm/index.js";
-import type { CrewRunner, ResolveRunner, RunLogger } from "../runs/index.js";
-import { ActiveRun, type RunContext } from "../runs/run.js";
-import type { RedisRunStore } from "../store/redis-store.js";
+import {
+  ActiveRun,
+  type ActiveRunContext,
+  type CrewRunner,
+  type ResolveRunner,
+  type RunLogger,
+} from "../runs/index.js";
+import type { RedisRunStore } from "./redis-store.js";
 import { receiveControl, type ControlMessage } from "./control-channel.js";
 import { beat, claimRun } from "./run-claim.js";
 import { bullPrefix, RUN_QUEUE, type RunJob } from "./run-queue.js";
@@ -29,7 +33,7 @@ export interface RunWorkerOptions {
   /** Shared model rate limiter (e.g. {@link RedisRateLimiter}). */
   rateLimiter?: RateLimiterLike;
   /** Overrides every agent's model. */
-  model?: RunContext["model"];
+  model?: ActiveRunContext["model"];
   logger?: RunLogger;
   /** How long a cancelled crew may take to stop (default 10 s). */
   cancelGraceMs?: number;
@@ -42,7 +46,7 @@ export class RunWorker {
   readonly #options: RunWorkerOptions;
   readonly #stallMs: number;
   readonly #logger: RunLogger;
-  readonly #context: RunContext;
+  readonly #context: ActiveRunContext;
   readonly #active = new Map<string, ActiveRun>();
   readonly #subscriber;
   #worker: Worker<RunJob> | undefined;
@@ -61,6 +65,7 @@ export class RunWorker {
       flushMs: 0,
       cancelGraceMs: options.cancelGraceMs ?? 10_000,
       ...(options.model === undefined ? {} : { model: options.model }),
+      ...(options.rateLimiter === undefined ? {} : { rateLimiter: options.rateLimiter }),
     };
     this.#subscriber = options.store.connect();
   }
@@ -109,14 +114,7 @@ export class RunWorker {
     if (!claim.claimed) return;
     const record = await store.getRun(runId);
     if (!record) return;
-    const run = new ActiveRun(
-      runId,
-      await this.#runner(record.crew),
-      record.inputs,
-      "continue",
-      this.#context,
-      () => undefined,
-    );
+    const run = new ActiveRun(runId, await this.#runner(record.crew), record.inputs, this.#context);
     this.#active.set(runId, run);
     const heartbeat = setInterval(
       () => {
@@ -141,17 +139,10 @@ export class RunWorker {
     }
   }
 
-  /** The crew's runner with the shared rate limiter; a crew that cannot load fails the run. */
+  /** The crew's runner; a crew that cannot load fails the run. */
   async #runner(crew: string): Promise<CrewRunner> {
-    const rateLimiter = this.#options.rateLimiter;
     try {
-      const runner = await this.#options.resolveRunner(crew);
-      if (!rateLimiter) return runner;
-      return {
-        ...runner,
-        stream: (inputs, options: RunOptions) =>
-          runner.stream(inputs, { ...options, rateLimiter } as RunOptions),
-      };
+      return await this.#options.resolveRunner(crew);
     } catch (error) {
       return {
         name: crew,

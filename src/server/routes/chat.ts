@@ -10,12 +10,12 @@
  * stream only detaches).
  */
 import { Hono } from "hono";
-import { CrewError, ErrorCode } from "../../events/index.js";
+import { CrewError, ErrorCode, flatten } from "../../events/index.js";
+import { openWatch } from "../../runs/index.js";
 import { inputsFromChatBody, toUIMessageStreamResponse } from "../../transport/index.js";
 import type { RouteDeps } from "../deps.js";
 import { readJson } from "../read-json.js";
 import { crewNameSchema } from "../schemas.js";
-import { openWatch } from "../watch-run.js";
 import type { CrewSource } from "../types.js";
 import { z } from "zod";
 
@@ -57,7 +57,9 @@ export function chatRoutes(deps: RouteDeps): Hono {
         ...(crew === undefined ? {} : { crew }),
       });
       const abort = new AbortController();
-      const events = await openWatch(deps.runs, run.id, { after: 0, signal: abort.signal });
+      const events = flatten(
+        await openWatch(deps.runs, run.id, { after: 0, signal: abort.signal }),
+      );
       const response = toUIMessageStreamResponse(events, {
         signal: abort.signal,
         headers: { "x-run-id": run.id },
