@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EventLog } from "../src/events/event-log.js";
-import { EventStamper } from "../src/events/index.js";
+import { EventStamper, flatten } from "../src/events/index.js";
 import { RunWriter } from "../src/runs/run-writer.js";
 import { followEvents, RedisRunStore, RunQueue } from "../src/scale/index.js";
 import { startTestRedis } from "../src/scale/test-support/redis-server.js";
@@ -122,7 +122,7 @@ async function runsPerSecond(workers: number, runs: number): Promise<number> {
     await store.createRun({ id, crew: "duo", inputs: { topic: `topic ${id}` }, status: "queued" });
     await queue.enqueue(id);
   }
-  for (const id of ids) for await (const event of followEvents(store, id, 0)) void event;
+  for (const id of ids) for await (const batch of followEvents(store, id, 0)) void batch;
   const seconds = (performance.now() - start) / 1000;
   await Promise.all(spawned.map((p) => p.kill("SIGTERM")));
   await queue.close();
@@ -146,9 +146,9 @@ try {
   report("Redis events/s", fmt(median(redisRates), 0));
   report("Redis / SQLite", fmt(median(redisRates) / median(sqliteRates)));
 
-  const local = await latency(sqlite, (runId, log) => log.subscribe(0));
+  const local = await latency(sqlite, (runId, log) => flatten(log.subscribe(0)));
   const reader = new RedisRunStore({ url: redis.url, prefix: "bench:" });
-  const remote = await latency(viaRedis, (runId) => followEvents(reader, runId, 0));
+  const remote = await latency(viaRedis, (runId) => flatten(followEvents(reader, runId, 0)));
   console.log(`Enqueue-to-subscriber latency, ${LATENCY_EVENTS} events at 1 per ms`);
   report(
     "SQLite, in-process subscriber p50 / p99 ms",

@@ -18,7 +18,7 @@ import { fmt, median, report, startHelperProcess } from "./harness.js";
 
 // The package as built (what users run), not the TypeScript sources through tsx.
 const { Crew } = await loadBuilt<typeof CrewModule>("engine/index.js");
-const { EventStamper } = await loadBuilt<typeof Events>("events/index.js");
+const { EventStamper, flatten } = await loadBuilt<typeof Events>("events/index.js");
 const { crewRunner, RunManager } = await loadBuilt<typeof Runs>("runs/index.js");
 const { RunWriter } = await loadBuilt<typeof Writer>("runs/run-writer.js");
 const { MemoryRunStore, SqliteRunStore } = await loadBuilt<typeof Store>("store/index.js");
@@ -119,7 +119,7 @@ try {
     const start = performance.now();
     const run = await manager.start({ inputs: { topic: "storage" } });
     let status = "";
-    for await (const event of manager.events(run.id))
+    for await (const event of flatten(await manager.openEvents(run.id)))
       if (event.type === "run.end") status = event.status;
     if (status !== "completed") throw new Error(`run ${status}`);
     return performance.now() - start;

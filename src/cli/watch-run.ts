@@ -2,17 +2,14 @@
  * Follows one run to its end in the terminal: shows its events, answers human input at the
  * terminal, and turns Ctrl-C into a clean cancel. Shared by `run` (a run started here).
  */
-import type { CrewEvent, RunEndEvent } from "../events/index.js";
+import { flatten, type RunEndEvent } from "../events/index.js";
+import { openWatch, type RunService } from "../runs/index.js";
 import { askHuman, canAskHuman } from "./human-input.js";
 import { handleInterrupts } from "./interrupts.js";
 import type { RunOutput } from "./run-output.js";
 
-/** The parts of the run manager a watcher uses. */
-export interface WatchedRuns {
-  events(id: string, options?: { after?: number; signal?: AbortSignal }): AsyncIterable<CrewEvent>;
-  cancel(id: string): Promise<unknown>;
-  answer(id: string, requestId: string, text: string): Promise<void>;
-}
+/** The parts of the run service a watcher uses. */
+export type WatchedRuns = Pick<RunService, "openEvents" | "watch" | "cancel" | "answer">;
 
 /** Options of {@link watchRun}. */
 export interface WatchRunOptions {
@@ -45,7 +42,8 @@ export async function watchRun(options: WatchRunOptions): Promise<RunEndEvent | 
   const interrupts = handleInterrupts(cancel, (text) => output.notice(text));
   let end: RunEndEvent | undefined;
   try {
-    for await (const event of runs.events(runId)) {
+    // The same watch as every other consumer: a slow terminal resumes from its cursor.
+    for await (const event of flatten(await openWatch(runs, runId))) {
       output.event(event);
       if (event.type === "run.end") end = event;
       if (event.type !== "input.request" || cancelling) continue;

@@ -27,10 +27,9 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
   });
   const worker = new RunWorker({
     store,
+    resolveRunner: catalogRunners(new CrewCatalog({ dirs: crewsFolders(options.crews) })),
     // Model rate limits are shared by every worker on this Redis.
-    resolveRunner: catalogRunners(new CrewCatalog({ dirs: crewsFolders(options.crews) }), {
-      rateLimiter: new RedisRateLimiter(store.redis, store.keys),
-    }),
+    rateLimiter: new RedisRateLimiter(store.redis, store.keys),
     concurrency: options.concurrency,
     ...(stallMs === undefined ? {} : { stallMs }),
     ...(options.model === undefined ? {} : { model: options.model }),

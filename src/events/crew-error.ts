@@ -34,6 +34,8 @@ export const ErrorCode = {
   UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
   /** Too many streams or runs for this client. */
   TOO_MANY_REQUESTS: "too_many_requests",
+  /** A stream's consumer fell too far behind the live run and was dropped; resume from its cursor. */
+  SLOW_CONSUMER: "slow_consumer",
   /** The action does not fit the run's state (e.g. input for a finished run). */
   CONFLICT: "conflict",
   /** "provider/model" names no known provider. */
@@ -79,6 +81,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,
+  slow_consumer: 429,
   conflict: 409,
   unknown_provider: 400,
   missing_api_key: 400,

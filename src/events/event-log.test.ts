@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EventLog, SlowConsumerError } from "./event-log.js";
+import { EventLog, flatten, SlowConsumerError, type SubscribeOptions } from "./event-log.js";
 import { EventStamper, type CrewEvent } from "./protocol.js";
 
 function makeEvents(runId: string, deltas: number): CrewEvent[] {
@@ -25,6 +25,15 @@ function makeEvents(runId: string, deltas: number): CrewEvent[] {
   ];
 }
 
+/** The log's events one by one, as a per-event consumer reads them. */
+function eventsOf(
+  log: EventLog,
+  after?: number,
+  options?: SubscribeOptions,
+): AsyncGenerator<CrewEvent> {
+  return flatten(log.subscribe(after, options));
+}
+
 async function collect(iterable: AsyncIterable<CrewEvent>): Promise<number[]> {
   const seqs: number[] = [];
   for await (const event of iterable) seqs.push(event.seq);
@@ -40,16 +49,16 @@ describe("EventLog", () => {
     const events = makeEvents("r", 10);
     const log = new EventLog({ runId: "r" });
     log.append(events.slice(0, 4));
-    const all = collect(log.subscribe(0));
-    const fromMiddle = collect(log.subscribe(2));
+    const all = collect(eventsOf(log, 0));
+    const fromMiddle = collect(eventsOf(log, 2));
     await tick();
     log.append(events.slice(4, 9));
     await tick();
     log.append(events.slice(9));
     expect(await all).toEqual(range(1, 12));
     expect(await fromMiddle).toEqual(range(3, 12));
-    expect(await collect(log.subscribe(12))).toEqual([]);
-    expect(await collect(log.subscribe(5))).toEqual(range(6, 12));
+    expect(await collect(eventsOf(log, 12))).toEqual([]);
+    expect(await collect(eventsOf(log, 5))).toEqual(range(6, 12));
     expect(log.subscriberCount).toBe(0);
   });
 
@@ -86,12 +95,12 @@ describe("EventLog", () => {
       // Sometimes a reader sees the store before the batch is published.
       if (Math.random() < 0.3) {
         const after = Math.floor(Math.random() * (durable.length + 1));
-        subscriptions.push({ after, seqs: collect(log.subscribe(after)) });
+        subscriptions.push({ after, seqs: collect(eventsOf(log, after)) });
       }
       log.publish(batch);
       if (Math.random() < 0.2) {
         const after = Math.floor(Math.random() * (log.lastSeq + 1));
-        subscriptions.push({ after, seqs: collect(log.subscribe(after)) });
+        subscriptions.push({ after, seqs: collect(eventsOf(log, after)) });
       }
       if (Math.random() < 0.5) await tick();
     }
@@ -104,8 +113,8 @@ describe("EventLog", () => {
     const events = makeEvents("r", 200);
     const log = new EventLog({ runId: "r" });
     log.append(events.slice(0, 1));
-    const fast = collect(log.subscribe(0));
-    const slow = log.subscribe(0, { highWaterMark: 10 });
+    const fast = collect(eventsOf(log, 0));
+    const slow = eventsOf(log, 0, { highWaterMark: 10 });
     expect((await slow.next()).value).toMatchObject({ seq: 1 });
     // The slow subscriber has caught up and waits live when the burst comes, then stops pulling.
     const second = slow.next();
@@ -132,8 +141,8 @@ describe("EventLog", () => {
     expect(seen).toEqual(range(2, seen.at(-1)!));
     expect(seen.length).toBeLessThanOrEqual(5);
     expect(error).toBeInstanceOf(SlowConsumerError);
-    expect(error).toMatchObject({ code: "too_many_requests", cursor: seen.at(-1) });
-    expect(await collect(log.subscribe((error as SlowConsumerError).cursor))).toEqual(
+    expect(error).toMatchObject({ code: "slow_consumer", cursor: seen.at(-1) });
+    expect(await collect(eventsOf(log, (error as SlowConsumerError).cursor))).toEqual(
       range(seen.at(-1)! + 1, 202),
     );
   });
@@ -143,21 +152,21 @@ describe("EventLog", () => {
     const events = makeEvents("r", 3);
     log.append(events.slice(0, 2));
     const controller = new AbortController();
-    const aborted = collect(log.subscribe(0, { signal: controller.signal }));
-    const failing = collect(log.subscribe(0));
+    const aborted = collect(eventsOf(log, 0, { signal: controller.signal }));
+    const failing = collect(eventsOf(log, 0));
     await tick();
     controller.abort();
     expect(await aborted).toEqual([1, 2]);
     log.fail(new SlowConsumerError(0));
-    await expect(failing).rejects.toMatchObject({ code: "too_many_requests" });
+    await expect(failing).rejects.toMatchObject({ code: "slow_consumer" });
   });
 
   it("hands every live subscriber the same batch, trimmed only for a subscriber behind it", async () => {
     const events = makeEvents("r", 6);
     const log = new EventLog({ runId: "r" });
     log.append(events.slice(0, 2));
-    const a = log.subscribeBatches(2);
-    const b = log.subscribeBatches(2);
+    const a = log.subscribe(2);
+    const b = log.subscribe(2);
     const nextA = a.next();
     const nextB = b.next();
     await tick();
@@ -167,7 +176,7 @@ describe("EventLog", () => {
     expect(batchA).toBe(batchB);
     expect(Object.isFrozen(batchA)).toBe(true);
     // A replay from the middle of what is stored starts exactly after its cursor.
-    const late = log.subscribeBatches(3);
+    const late = log.subscribe(3);
     expect((await late.next()).value?.map((e) => e.seq)).toEqual([4, 5]);
     await late.return(undefined);
     log.append(events.slice(5));

@@ -39,11 +39,14 @@ export interface SubscribeOptions {
   highWaterMark?: number;
 }
 
-/** Thrown by a subscription that fell too far behind. Resume with `subscribe(error.cursor)`. */
+/**
+ * Thrown by a subscription that fell too far behind (code `slow_consumer`). Resume with
+ * `subscribe(error.cursor)`.
+ */
 export class SlowConsumerError extends CrewError {
   constructor(readonly cursor: number) {
     super(
-      ErrorCode.TOO_MANY_REQUESTS,
+      ErrorCode.SLOW_CONSUMER,
       `Slow consumer: fell too far behind the live run and was dropped; resume after seq ${cursor}.`,
     );
   }
@@ -112,8 +115,8 @@ export function eventsAfter(batch: readonly CrewEvent[], cursor: number): readon
   return from === 0 && to === batch.length ? batch : batch.slice(from, to);
 }
 
-/** The events of every batch, one by one. */
-export async function* flattenBatches(
+/** The events of every batch, one by one: the adapter for consumers of single events. */
+export async function* flatten(
   batches: AsyncIterable<readonly CrewEvent[]>,
 ): AsyncGenerator<CrewEvent, void, undefined> {
   for await (const batch of batches) yield* batch;
@@ -198,19 +201,13 @@ export class EventLog {
   }
 
   /**
-   * Events with `seq > after`: replayed, then live; ends after `run.end` or when `signal`
-   * aborts. Throws {@link SlowConsumerError} if this subscriber overflows its buffer.
+   * Events with `seq > after`, in batches: replay pages, then the live batches as they were
+   * published (the same frozen array objects for every subscriber, unless trimmed to a
+   * cursor), without gap or duplicate. Batches are never empty and never mutated. Ends after
+   * `run.end` or when `signal` aborts; throws {@link SlowConsumerError} if this subscriber
+   * overflows its buffer. Use {@link flatten} for one event at a time.
    */
-  subscribe(after = 0, options: SubscribeOptions = {}): AsyncGenerator<CrewEvent, void, undefined> {
-    return flattenBatches(this.subscribeBatches(after, options));
-  }
-
-  /**
-   * Like {@link EventLog.subscribe}, in batches: replay pages, then the live batches as they
-   * were published (the same array objects for every subscriber, unless trimmed to a cursor).
-   * Batches are never empty and never mutated.
-   */
-  subscribeBatches(
+  subscribe(
     after = 0,
     options: SubscribeOptions = {},
   ): AsyncGenerator<readonly CrewEvent[], void, undefined> {

@@ -5,9 +5,16 @@
 import type { Crew } from "../engine/index.js";
 import type { RunOptions } from "../crew/index.js";
 import type { CrewEvent, CrewOutline, Inputs } from "../events/index.js";
+import type { RateLimiterLike } from "../llm/index.js";
 
 /** How a crew presents itself before it runs (the fields of `crew.info()` the manager uses). */
 export type CrewRunnerInfo = Pick<CrewOutline, "process" | "agents" | "tasks">;
+
+/** Options of one {@link CrewRunner.stream}: the crew's run options plus what a host shares. */
+export interface RunnerOptions extends RunOptions {
+  /** Rate limiter for model requests (e.g. one shared by several workers); runners without models ignore it. */
+  rateLimiter?: RateLimiterLike;
+}
 
 /** A crew the run manager can run. */
 export interface CrewRunner {
@@ -17,7 +24,7 @@ export interface CrewRunner {
    * Streams one run: full stamped events for `options.runId`, seq gapless from 1, ending with
    * one `run.end`. Aborting `options.signal` must end it with `run.end` cancelled.
    */
-  stream(inputs: Inputs, options: RunOptions): AsyncIterable<CrewEvent>;
+  stream(inputs: Inputs, options: RunnerOptions): AsyncIterable<CrewEvent>;
   /** Names of inputs a run must give; checked before the run is created. */
   requiredInputs?(): string[];
   /** Checks inputs in full before the run is created; throws CrewError bad_request / missing_input. */

@@ -2,13 +2,16 @@
  * Reads a run's stored events from a cursor, page by page, up to `run.end` (or the end of
  * what is stored).
  */
-import { eventsAfter, flattenBatches, type CrewEvent } from "../events/index.js";
+import { eventsAfter, type CrewEvent } from "../events/index.js";
 import type { RunStore } from "../store/index.js";
 
 const PAGE = 500;
 
-/** The run's stored events with `seq > after`, in pages; stops after `run.end` or when `signal` aborts. */
-export async function* replayEventBatches(
+/**
+ * The run's stored events with `seq > after`, in pages (never empty); stops after `run.end`,
+ * at the end of what is stored, or when `signal` aborts.
+ */
+export async function* replayEvents(
   store: RunStore,
   runId: string,
   after: number,
@@ -25,14 +28,4 @@ export async function* replayEventBatches(
     yield fresh;
     if (last.type === "run.end") return;
   }
-}
-
-/** The run's stored events with `seq > after`, in order; stops after `run.end` or when `signal` aborts. */
-export function replayEvents(
-  store: RunStore,
-  runId: string,
-  after: number,
-  options: { signal?: AbortSignal } = {},
-): AsyncGenerator<CrewEvent, void, undefined> {
-  return flattenBatches(replayEventBatches(store, runId, after, options));
 }

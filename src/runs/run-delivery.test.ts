@@ -6,6 +6,7 @@ import { SlowConsumerError, type CrewEvent } from "../events/index.js";
 import { MemoryRunStore, SqliteRunStore, type RunStore } from "../store/index.js";
 import { gate, scriptedRunner } from "./test-support/scripted-runner.js";
 import { RunManager } from "./run-manager.js";
+import { runEvents } from "./test-support/run-events.js";
 
 const root = mkdtempSync(join(tmpdir(), "crewstream-delivery-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -44,7 +45,7 @@ it("shows watchers an event only once the store has it", async () => {
   const { id } = await manager.start({});
   const seen: number[] = [];
   const watching = (async () => {
-    for await (const event of manager.events(id)) seen.push(event.seq);
+    for await (const event of runEvents(manager, id)) seen.push(event.seq);
   })();
   await new Promise((resolve) => setTimeout(resolve, 20));
   expect(appends).toBe(1);
@@ -77,7 +78,7 @@ it("gives watchers joining a busy SQLite-backed run at random cursors every even
     const { id } = runs[i % 2]!;
     const lastSeq = (await store.getRun(id))?.lastSeq ?? 0;
     const after = Math.floor(Math.random() * (lastSeq + 1));
-    watchers.push({ id, after, seqs: collect(manager.events(id, { after })) });
+    watchers.push({ id, after, seqs: collect(runEvents(manager, id, { after })) });
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
   }
   for (const { after, seqs } of watchers) expect(await seqs).toEqual(range(after + 1, 3004));
@@ -92,19 +93,19 @@ it("drops a watcher that stops pulling a live run, and it resumes from its curso
     resolveRunner: async () => scriptedRunner({ deltas: 0, hold: hold.promise, askInput: true }),
   });
   const { id } = await manager.start({});
-  const slow = manager.events(id, { highWaterMark: 1 });
+  const slow = runEvents(manager, id, { highWaterMark: 1 });
   expect((await slow.next()).value).toMatchObject({ seq: 1 });
   expect((await slow.next()).value).toMatchObject({ seq: 2 });
   const third = slow.next();
   hold.open();
   expect((await third).value).toMatchObject({ seq: 3 });
   await manager.answer(id, "q1", "fine");
-  await collect(manager.events(id));
+  await collect(runEvents(manager, id));
   const error: unknown = await slow.next().catch((thrown: unknown) => thrown);
   expect(error).toBeInstanceOf(SlowConsumerError);
-  expect(error).toMatchObject({ code: "too_many_requests", cursor: 3 });
-  expect(await collect(manager.events(id, { after: (error as SlowConsumerError).cursor }))).toEqual(
-    [4, 5, 6],
-  );
+  expect(error).toMatchObject({ code: "slow_consumer", cursor: 3 });
+  expect(
+    await collect(runEvents(manager, id, { after: (error as SlowConsumerError).cursor })),
+  ).toEqual([4, 5, 6]);
   await manager.close();
 });

@@ -11,6 +11,7 @@ import {
   type ScriptedRunnerOptions,
 } from "./test-support/scripted-runner.js";
 import { RunManager, type RunManagerOptions } from "./run-manager.js";
+import { runEvents } from "./test-support/run-events.js";
 
 const root = mkdtempSync(join(tmpdir(), "crewstream-runs-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -89,12 +90,12 @@ describe("RunManager.start", () => {
       inputs: { topic: "otters", n: 2, ok: true },
       source: "cli",
     });
-    const live = await collect(manager.events(record.id));
+    const live = await collect(runEvents(manager, record.id));
     expectWholeRun(live, "completed");
     expect(live).toHaveLength(54);
-    expect(await collect(manager.events(record.id))).toEqual(live);
-    expect(await collect(manager.events(record.id, { after: 40 }))).toEqual(live.slice(40));
-    expect(await collect(manager.events(record.id, { after: 54 }))).toEqual([]);
+    expect(await collect(runEvents(manager, record.id))).toEqual(live);
+    expect(await collect(runEvents(manager, record.id, { after: 40 }))).toEqual(live.slice(40));
+    expect(await collect(runEvents(manager, record.id, { after: 54 }))).toEqual([]);
     const details = await manager.get(record.id);
     expect(details).toMatchObject({
       status: "completed",
@@ -112,14 +113,16 @@ describe("RunManager.start", () => {
     const hold = gate();
     const { manager } = setup({ default: { hold: hold.promise } });
     const { id } = await manager.start({});
-    const first = manager.events(id);
+    const first = runEvents(manager, id);
     const runStart = (await first.next()).value as CrewEvent;
     expect(runStart).toMatchObject({ seq: 1 });
-    await expect(manager.events("missing").next()).rejects.toMatchObject({ code: "run_not_found" });
-    await expect(manager.events(id, { after: -1 }).next()).rejects.toMatchObject({
+    await expect(runEvents(manager, "missing").next()).rejects.toMatchObject({
+      code: "run_not_found",
+    });
+    await expect(runEvents(manager, id, { after: -1 }).next()).rejects.toMatchObject({
       code: "bad_cursor",
     });
-    await expect(manager.events(id, { after: 0.5 }).next()).rejects.toMatchObject({
+    await expect(runEvents(manager, id, { after: 0.5 }).next()).rejects.toMatchObject({
       code: "bad_cursor",
     });
     await expect(manager.openEvents(id, { after: 999 })).rejects.toMatchObject({
@@ -148,19 +151,19 @@ describe("RunManager queueing and cancel", () => {
       "c2",
     ]);
     holds[1]!.open();
-    await collect(manager.events(runs[1]!.id));
+    await collect(runEvents(manager, runs[1]!.id));
     await vi.waitFor(() => expect(started).toEqual(["c0", "c1", "c2"]));
     holds[0]!.open();
     await vi.waitFor(() => expect(started).toEqual(["c0", "c1", "c2", "c3"]));
     holds[2]!.open();
     holds[3]!.open();
-    for (const run of runs) expectWholeRun(await collect(manager.events(run.id)), "completed");
+    for (const run of runs) expectWholeRun(await collect(runEvents(manager, run.id)), "completed");
   });
 
   it("cancels a running run: run.end cancelled is durable when cancel resolves", async () => {
     const { manager } = setup({ default: { hold: new Promise(() => undefined) } });
     const { id } = await manager.start({});
-    const stream = collect(manager.events(id));
+    const stream = collect(runEvents(manager, id));
     await vi.waitFor(async () =>
       expect((await manager.get(id))?.lastSeq).toBeGreaterThanOrEqual(5),
     );
@@ -187,12 +190,12 @@ describe("RunManager queueing and cancel", () => {
       status: "cancelled",
       error: { code: "cancelled" },
     });
-    const events = await collect(manager.events(b.id));
+    const events = await collect(runEvents(manager, b.id));
     expectWholeRun(events, "cancelled");
     expect(events.map((e) => e.type)).toEqual(["run.start", "run.end"]);
     expect(events[0]).toMatchObject({ crew: "b", agents: [{ key: "a", role: "Agent" }] });
     hold.open();
-    expectWholeRun(await collect(manager.events(a.id)), "completed");
+    expectWholeRun(await collect(runEvents(manager, a.id)), "completed");
     expect(started).toEqual([a.id]);
   });
 
@@ -204,7 +207,7 @@ describe("RunManager queueing and cancel", () => {
     const { id } = await manager.start({});
     await vi.waitFor(async () => expect((await manager.get(id))?.lastSeq).toBe(5));
     expect(await manager.cancel(id)).toMatchObject({ status: "cancelled" });
-    expectWholeRun(await collect(manager.events(id)), "cancelled");
+    expectWholeRun(await collect(runEvents(manager, id)), "cancelled");
     expect(logger.error).toHaveBeenCalledWith(expect.stringContaining("did not stop"));
   });
 
@@ -227,7 +230,7 @@ describe("RunManager input, watchers and failures", () => {
     const { manager } = setup({ default: { askInput: true } });
     const { id } = await manager.start({});
     const seen: CrewEvent[] = [];
-    for await (const event of manager.events(id)) {
+    for await (const event of runEvents(manager, id)) {
       seen.push(event);
       if (event.type === "input.request") {
         await expect(manager.answer(id, "other", "x")).rejects.toMatchObject({ code: "conflict" });
@@ -257,10 +260,10 @@ describe("RunManager input, watchers and failures", () => {
     const watchers = [manager.watch(keep.id), manager.watch(drop.id), manager.watch(drop.id)];
     for (const w of watchers) w.release();
     watchers[1]!.release();
-    expectWholeRun(await collect(manager.events(drop.id)), "cancelled");
+    expectWholeRun(await collect(runEvents(manager, drop.id)), "cancelled");
     expect((await manager.get(keep.id))?.status).toBe("running");
     hold.open();
-    expectWholeRun(await collect(manager.events(keep.id)), "completed");
+    expectWholeRun(await collect(runEvents(manager, keep.id)), "completed");
   });
 
   it("turns a crew that throws or stops early into one run.end failed", async () => {
@@ -271,12 +274,12 @@ describe("RunManager input, watchers and failures", () => {
     });
     const throws = await manager.start({ crew: "throws" });
     const early = await manager.start({ crew: "early" });
-    const thrown = await collect(manager.events(throws.id));
+    const thrown = await collect(runEvents(manager, throws.id));
     expectWholeRun(thrown, "failed");
     expect(thrown.at(-1)).toMatchObject({
       error: { code: "internal", message: "An internal error occurred." },
     });
-    const ended = await collect(manager.events(early.id));
+    const ended = await collect(runEvents(manager, early.id));
     expectWholeRun(ended, "failed");
     expect(ended.at(-1)).toMatchObject({
       error: { code: "internal" },
@@ -300,7 +303,7 @@ describe("RunManager input, watchers and failures", () => {
     };
     const { manager } = setup({ broken });
     const { id } = await manager.start({ crew: "broken" });
-    const events = await collect(manager.events(id));
+    const events = await collect(runEvents(manager, id));
     expectWholeRun(events, "failed");
     expect(events.map((e) => e.type)).toEqual(["run.start", "run.end"]);
     expect(events.at(-1)).toMatchObject({

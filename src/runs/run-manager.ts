@@ -1,27 +1,29 @@
 /**
- * Starts, queues, cancels and watches runs, and serves their events from any cursor.
+ * The {@link RunService} of one process: starts, queues, cancels and watches runs, and serves
+ * their events from any cursor.
  *
  * Every run, however it was started, goes through here: its events are appended to the store
  * (batched) and only then shown to watchers, so no consumer ever holds a cursor past what is
  * durable. At most `maxConcurrentRuns` run at once; the rest wait in FIFO order as `queued`.
  */
 import { randomUUID } from "node:crypto";
-import {
-  CrewError,
-  ErrorCode,
-  flattenBatches,
-  inputsSchema,
-  toCrewError,
-  type CrewEvent,
-  SummaryBuilder,
-  type RunSummary,
-} from "../events/index.js";
+import { CrewError, ErrorCode, type CrewEvent } from "../events/index.js";
 import type { ListRunsOptions, RunPage, RunRecord, RunStore } from "../store/index.js";
-import type { CrewRunner, ResolveRunner } from "./crew-runner.js";
+import { checkStart } from "./check-start.js";
+import type { ResolveRunner } from "./crew-runner.js";
 import { recoverRuns } from "./recover-runs.js";
-import { ActiveRun, type RunContext, type RunLogger, type RunWatch } from "./run.js";
-import { checkCursor } from "./check-cursor.js";
-import { replayEventBatches } from "./replay-events.js";
+import { replayEvents } from "./replay-events.js";
+import { requireCursor, requireRun } from "./require-run.js";
+import { ActiveRun, type ActiveRunContext, type RunLogger } from "./run.js";
+import type {
+  RunDetails,
+  RunEventsOptions,
+  RunService,
+  RunWatch,
+  StartRunRequest,
+} from "./run-service.js";
+import { RunWatchers } from "./run-watchers.js";
+import { SummaryCache } from "./summary-cache.js";
 
 /** Options of {@link RunManager}. */
 export interface RunManagerOptions {
@@ -35,48 +37,19 @@ export interface RunManagerOptions {
   /** How long a cancelled crew may take to stop before its run is ended without it (default 10 s). */
   cancelGraceMs?: number;
   /** Overrides every agent's model (`--model`). */
-  model?: RunContext["model"];
+  model?: ActiveRunContext["model"];
   logger?: RunLogger;
 }
 
-/** What {@link RunManager.start} needs. */
-export interface StartRunRequest {
-  /** Crew name; the resolver's default crew when absent. */
-  crew?: string;
-  inputs?: unknown;
-  /** Where the run was started from: "cli", "http", "ws", "chat", "web". */
-  source?: string;
-  /** What happens when the last watcher detaches (default "continue"). */
-  onDisconnect?: "continue" | "cancel";
-}
-
-/** A run's status row with its progress by agent and task. */
-export type RunDetails = RunRecord & { summary: RunSummary };
-
-/** Options of {@link RunManager.events}. */
-export interface RunEventsOptions {
-  /** Last `seq` already seen (default 0: from the start). */
-  after?: number;
-  signal?: AbortSignal;
-  /**
-   * Most live events held for this consumer while it does not pull; past that it is dropped
-   * with a `SlowConsumerError` (code too_many_requests) carrying its cursor (default 1024).
-   */
-  highWaterMark?: number;
-}
-
-/** Finished runs whose summaries are kept. */
-const SUMMARY_CACHE_SIZE = 256;
-
 /** The runs of one process; see the file comment. */
-export class RunManager {
+export class RunManager implements RunService {
   readonly #store: RunStore;
   readonly #resolveRunner: ResolveRunner;
   readonly #max: number;
-  readonly #context: RunContext;
+  readonly #context: ActiveRunContext;
   readonly #active = new Map<string, ActiveRun>();
-  /** Summaries of finished runs, so polling one does not re-read its log each time. */
-  readonly #summaries = new Map<string, { lastSeq: number; summary: RunSummary }>();
+  readonly #summaries: SummaryCache;
+  readonly #watchers: RunWatchers;
   readonly #queue: ActiveRun[] = [];
   readonly #finished = new Map<string, Promise<void>>();
   #running = 0;
@@ -88,6 +61,7 @@ export class RunManager {
     this.#store = options.store;
     this.#resolveRunner = options.resolveRunner;
     this.#max = Math.max(1, options.maxConcurrentRuns ?? 4);
+    this.#summaries = new SummaryCache(options.store);
     this.#context = {
       store: options.store,
       logger: options.logger ?? { error: (message, details) => console.error(message, details) },
@@ -95,35 +69,17 @@ export class RunManager {
       cancelGraceMs: options.cancelGraceMs ?? 10_000,
       ...(options.model === undefined ? {} : { model: options.model }),
     };
+    this.#watchers = new RunWatchers((id) => {
+      this.cancel(id).catch((error: unknown) =>
+        this.#context.logger.error(`Run ${id}: cancel after the last watcher left failed`, error),
+      );
+    });
   }
 
-  /**
-   * Validates the request (crew_not_found, bad_request, missing_input: no run is created on
-   * error), creates the run and returns its record at once; the run executes in the background.
-   */
   async start(request: StartRunRequest): Promise<RunRecord> {
     if (this.#closed)
       throw new CrewError(ErrorCode.CONFLICT, "The run manager is closed; no new runs start.");
-    const parsed = inputsSchema.safeParse(request.inputs ?? {});
-    if (!parsed.success)
-      throw new CrewError(
-        ErrorCode.BAD_REQUEST,
-        "inputs must be a flat object of strings, numbers and booleans.",
-      );
-    const inputs = parsed.data;
-    const onDisconnect = request.onDisconnect ?? "continue";
-    if (onDisconnect !== "continue" && onDisconnect !== "cancel") {
-      throw new CrewError(ErrorCode.BAD_REQUEST, 'onDisconnect must be "continue" or "cancel".');
-    }
-    const runner = await this.#resolve(request.crew);
-    const missing = (runner.requiredInputs?.() ?? []).filter((name) => !(name in inputs));
-    if (missing.length > 0) {
-      throw new CrewError(
-        ErrorCode.MISSING_INPUT,
-        `Crew "${runner.name}" needs the input(s) ${missing.map((m) => `"${m}"`).join(", ")}; pass them in inputs.`,
-      );
-    }
-    runner.validateInputs?.(inputs);
+    const { runner, inputs, onDisconnect } = await checkStart(request, this.#resolveRunner);
     const id = randomUUID();
     // Decide now, synchronously, whether the run takes a free slot or queues, so that runs
     // keep their order however long createRun takes.
@@ -140,11 +96,7 @@ export class RunManager {
         status: slot ? "running" : "queued",
         ...(request.source === undefined ? {} : { source: request.source }),
       });
-      run = new ActiveRun(id, runner, inputs, onDisconnect, this.#context, () => {
-        this.cancel(id).catch((error: unknown) =>
-          this.#context.logger.error(`Run ${id}: cancel after the last watcher left failed`, error),
-        );
-      });
+      run = new ActiveRun(id, runner, inputs, this.#context);
     } catch (error) {
       if (slot) this.#running -= 1;
       else this.#enqueuing -= 1;
@@ -152,6 +104,7 @@ export class RunManager {
       throw error;
     }
     this.#active.set(id, run);
+    if (onDisconnect === "cancel") this.#watchers.track(id);
     if (slot) {
       this.#launch(run);
     } else {
@@ -162,35 +115,15 @@ export class RunManager {
     return record;
   }
 
-  /** The run's record and summary, or undefined. */
   async get(id: string): Promise<RunDetails | undefined> {
     const record = await this.#store.getRun(id);
-    if (!record) return undefined;
-    const live = this.#active.get(id);
-    if (live) return { ...record, summary: live.summary.snapshot() };
-    const cached = this.#summaries.get(id);
-    if (cached && cached.lastSeq === record.lastSeq) return { ...record, summary: cached.summary };
-    // Page by page: a long finished run is summarised without holding its whole log.
-    const builder = new SummaryBuilder();
-    for await (const batch of replayEventBatches(this.#store, id, 0)) builder.addAll(batch);
-    const summary = builder.snapshot();
-    this.#summaries.delete(id);
-    this.#summaries.set(id, { lastSeq: record.lastSeq, summary });
-    // The least recently summarised go first (a Map keeps insertion order).
-    while (this.#summaries.size > SUMMARY_CACHE_SIZE)
-      this.#summaries.delete(this.#summaries.keys().next().value as string);
-    return { ...record, summary };
+    return record && this.#summaries.details(record);
   }
 
-  /** Recent runs, newest first, paged. */
   list(options: ListRunsOptions = {}): Promise<RunPage> {
     return this.#store.listRuns(options);
   }
 
-  /**
-   * Cancels a queued or running run and resolves with its record once `run.end` (cancelled) is
-   * durable. A finished run is returned unchanged; an unknown id throws run_not_found.
-   */
   async cancel(id: string): Promise<RunRecord> {
     const run = this.#active.get(id);
     if (run) {
@@ -203,60 +136,37 @@ export class RunManager {
       }
       await this.#finished.get(id);
     }
-    const record = await this.#store.getRun(id);
-    if (!record) throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${id}".`);
-    return record;
+    return requireRun(this.#store, id);
   }
 
-  /** Answers the run's pending `input.request` `requestId`; conflict if none is pending. */
   async answer(id: string, requestId: string, text: string): Promise<void> {
     const run = this.#active.get(id);
     if (!run) {
-      if (await this.#store.getRun(id))
-        throw new CrewError(ErrorCode.CONFLICT, `Run ${id} is not running; it cannot take input.`);
-      throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${id}".`);
+      await requireRun(this.#store, id);
+      throw new CrewError(ErrorCode.CONFLICT, `Run ${id} is not running; it cannot take input.`);
     }
     run.answer(requestId, text);
   }
 
-  /** Attaches a watcher to a live run (a no-op handle for runs not live here). See `onDisconnect`. */
   watch(id: string): RunWatch {
-    return this.#active.get(id)?.watch() ?? { release: () => undefined };
+    return this.#watchers.watch(id);
   }
 
   /**
-   * The run's events after `after`: replayed from the store, then live, ending after `run.end`
-   * (or when `signal` aborts). Throws run_not_found or bad_cursor on the first pull.
+   * A live run's events come from its event log (replay, then live batches shared by
+   * every watcher, with the slow-consumer drop); a finished run's are replayed from the store.
    */
-  async *events(
-    id: string,
-    options: RunEventsOptions = {},
-  ): AsyncGenerator<CrewEvent, void, undefined> {
-    yield* await this.openEvents(id, options);
-  }
-
-  /** Like {@link RunManager.events}, but checks the run and cursor before resolving. */
-  async openEvents(id: string, options: RunEventsOptions = {}): Promise<AsyncIterable<CrewEvent>> {
-    return flattenBatches(await this.openEventBatches(id, options));
-  }
-
-  /**
-   * Like {@link RunManager.openEvents}, in batches (never empty): replay pages, then live
-   * batches shared by every watcher of the run, so transports can encode each batch once.
-   */
-  async openEventBatches(
+  async openEvents(
     id: string,
     options: RunEventsOptions = {},
   ): Promise<AsyncIterable<readonly CrewEvent[]>> {
     const after = options.after ?? 0;
     const run = this.#active.get(id);
-    const record = await this.#store.getRun(id);
-    if (!record) throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${id}".`);
-    checkCursor(after, Math.max(record.lastSeq, run?.log.lastSeq ?? 0));
+    await requireCursor(this.#store, id, after, run?.log.lastSeq);
     const signal = options.signal === undefined ? {} : { signal: options.signal };
-    if (!run) return replayEventBatches(this.#store, id, after, signal);
+    if (!run) return replayEvents(this.#store, id, after, signal);
     const hwm = options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark };
-    return run.log.subscribeBatches(after, { ...signal, ...hwm });
+    return run.log.subscribe(after, { ...signal, ...hwm });
   }
 
   /** Ends runs a crashed process left unfinished with `run.end` failed/interrupted. Call before starting runs. */
@@ -268,14 +178,6 @@ export class RunManager {
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.all([...this.#active.keys()].map((id) => this.cancel(id)));
-  }
-
-  async #resolve(crew: string | undefined): Promise<CrewRunner> {
-    try {
-      return await this.#resolveRunner(crew);
-    } catch (error) {
-      throw toCrewError(error);
-    }
   }
 
   /** Starts queued runs, oldest first, while slots are free. */
@@ -299,6 +201,7 @@ export class RunManager {
       .finally(() => {
         this.#active.delete(run.id);
         this.#finished.delete(run.id);
+        this.#watchers.forget(run.id);
         release?.();
         this.#pump();
       });

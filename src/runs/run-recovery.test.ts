@@ -8,6 +8,7 @@ import { EventStamper } from "../events/index.js";
 import { MemoryRunStore, SqliteRunStore } from "../store/index.js";
 import { scriptedRunner } from "./test-support/scripted-runner.js";
 import { RunManager } from "./run-manager.js";
+import { runEvents } from "./test-support/run-events.js";
 
 const root = mkdtempSync(join(tmpdir(), "crewstream-recovery-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -45,7 +46,7 @@ it("keeps every event written before a SIGKILL and ends the run failed/interrupt
   const recovered = await manager.recover();
   expect(recovered.map((r) => [r.id, r.status])).toEqual([[seen.runId, "failed"]]);
   const after: unknown[] = [];
-  for await (const event of manager.events(seen.runId)) after.push(event);
+  for await (const event of runEvents(manager, seen.runId)) after.push(event);
   expect(after.slice(0, before.length)).toEqual(before);
   expect(after).toHaveLength(before.length + 1);
   expect(after.at(-1)).toMatchObject({

@@ -1,9 +1,9 @@
 /**
- * One live run inside a {@link RunManager}: drives its runner, makes each event durable in the
- * store (batched) before publishing it to watchers, answers human input, counts watchers, and
- * guarantees the run's log ends with exactly one `run.end`.
+ * One live run, in a {@link RunManager} or a worker: drives its runner, makes each event durable
+ * in the store (batched) before publishing it to watchers, answers human input, and guarantees
+ * the run's log ends with exactly one `run.end`.
  */
-import type { InputHandler, RunOptions } from "../crew/index.js";
+import type { InputHandler } from "../crew/index.js";
 import {
   addUsage,
   CrewError,
@@ -17,10 +17,10 @@ import {
   type RunEndStatus,
   type Usage,
   EventLog,
-  SummaryBuilder,
 } from "../events/index.js";
+import type { RateLimiterLike } from "../llm/index.js";
 import type { RunStore } from "../store/index.js";
-import type { CrewRunner } from "./crew-runner.js";
+import type { CrewRunner, RunnerOptions } from "./crew-runner.js";
 import { GRACE_OVER, graceAfterAbort } from "./abort-grace.js";
 import { InputRequests } from "./input-requests.js";
 import { RunWriter } from "./run-writer.js";
@@ -30,31 +30,26 @@ export interface RunLogger {
   error(message: string, details?: unknown): void;
 }
 
-/** What a run needs from its manager. */
-export interface RunContext {
+/** What an {@link ActiveRun} needs from the manager or worker executing it. */
+export interface ActiveRunContext {
   store: RunStore;
   logger: RunLogger;
   /** Extra wait before a batch is appended, to batch more (0: as soon as the last batch is stored). */
   flushMs: number;
   /** How long an aborted runner may take to end before the run is ended without it. */
   cancelGraceMs: number;
-  /** Passed to the runner as `RunOptions.model`. */
-  model?: NonNullable<RunOptions["model"]>;
-}
-
-/** Detaches one watcher of a run; calling it again does nothing. */
-export interface RunWatch {
-  release(): void;
+  /** Passed to the runner as `RunnerOptions.model`. */
+  model?: NonNullable<RunnerOptions["model"]>;
+  /** Passed to the runner as `RunnerOptions.rateLimiter` (e.g. one shared by several workers). */
+  rateLimiter?: RateLimiterLike;
 }
 
 /** A run the manager is executing or holding in its queue. */
 export class ActiveRun {
   readonly controller = new AbortController();
   readonly log: EventLog;
-  readonly summary = new SummaryBuilder();
   readonly #writer: RunWriter;
   readonly #inputs: InputRequests;
-  #watchers = 0;
   #usage: Usage = ZERO_USAGE;
   #seq = 0;
 
@@ -62,9 +57,7 @@ export class ActiveRun {
     readonly id: string,
     readonly runner: CrewRunner,
     readonly inputs: Inputs,
-    readonly onDisconnect: "continue" | "cancel",
-    private readonly context: RunContext,
-    private readonly onLastWatcherGone: () => void,
+    private readonly context: ActiveRunContext,
   ) {
     this.#inputs = new InputRequests(id);
     this.log = new EventLog({
@@ -72,10 +65,7 @@ export class ActiveRun {
       read: (after, limit) => context.store.readEvents(id, after, limit),
     });
     this.#writer = new RunWriter(id, context.store, context.flushMs, {
-      publish: (batch) => {
-        this.log.publish(batch);
-        for (const event of batch) this.summary.add(event);
-      },
+      publish: (batch) => this.log.publish(batch),
       fail: (error) => {
         context.logger.error(`Run ${id}: storing its events failed; the run is stopped`, error);
         this.log.fail(error);
@@ -95,11 +85,12 @@ export class ActiveRun {
     try {
       const onInputRequest: InputHandler = (request, abort) =>
         this.#inputs.wait(request.requestId, abort);
-      const options = {
+      const options: RunnerOptions = {
         signal,
         runId: this.id,
         onInputRequest,
         ...(this.context.model ? { model: this.context.model } : {}),
+        ...(this.context.rateLimiter ? { rateLimiter: this.context.rateLimiter } : {}),
       };
       iterator = this.runner.stream(this.inputs, options)[Symbol.asyncIterator]();
       for (;;) {
@@ -173,20 +164,6 @@ export class ActiveRun {
   /** Answers a pending `input.request`; throws conflict if none with that id is pending. */
   answer(requestId: string, text: string): void {
     this.#inputs.answer(requestId, text);
-  }
-
-  /** Attaches a watcher; when the last one of an `onDisconnect: "cancel"` run leaves, it is cancelled. */
-  watch(): RunWatch {
-    this.#watchers += 1;
-    let released = false;
-    return {
-      release: () => {
-        if (released) return;
-        released = true;
-        this.#watchers -= 1;
-        if (this.#watchers === 0 && this.onDisconnect === "cancel") this.onLastWatcherGone();
-      },
-    };
   }
 
   #accept(event: CrewEvent): void {

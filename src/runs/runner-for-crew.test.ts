@@ -6,6 +6,7 @@ import { RateLimiter } from "../llm/index.js";
 import { MemoryRunStore } from "../store/index.js";
 import { RunManager } from "./run-manager.js";
 import { catalogRunners, runnerForCrew } from "./runner-for-crew.js";
+import { runEvents } from "./test-support/run-events.js";
 
 const examples = fileURLToPath(new URL("../../examples", import.meta.url));
 const catalog = new CrewCatalog({ dirs: [examples], defaultName: "research-crew" });
@@ -14,7 +15,7 @@ afterEach(async () => manager?.close());
 
 async function eventsOf(runs: RunManager, runId: string): Promise<CrewEvent[]> {
   const events: CrewEvent[] = [];
-  for await (const event of runs.events(runId)) events.push(event);
+  for await (const event of runEvents(runs, runId)) events.push(event);
   return events;
 }
 
@@ -53,7 +54,7 @@ it("starts a process crew with crew.yaml's default inputs and reports its diagno
   expect(diagnostics.length).toBeGreaterThan(0);
 }, 60_000);
 
-it("puts the caller's rate limiter on every model request of an engine crew", async () => {
+it("puts the run's rate limiter on every model request of an engine crew", async () => {
   const keys: string[] = [];
   const limiter = new RateLimiter();
   const counting = {
@@ -64,9 +65,10 @@ it("puts the caller's rate limiter on every model request of an engine crew", as
     penalize: (key: string, ms: number) => limiter.penalize(key, ms),
     setLimit: (key: string, rpm: number | undefined) => limiter.setLimit(key, rpm),
   };
-  const runner = runnerForCrew(await catalog.load("research-crew"), { rateLimiter: counting });
+  const runner = runnerForCrew(await catalog.load("research-crew"));
   let end: CrewEvent | undefined;
-  for await (const event of runner.stream({}, { model: "offline" })) end = event;
+  for await (const event of runner.stream({}, { model: "offline", rateLimiter: counting }))
+    end = event;
   expect(end).toMatchObject({ type: "run.end", status: "completed" });
   expect(keys.length).toBeGreaterThan(0);
 });

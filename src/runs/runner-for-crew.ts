@@ -5,13 +5,13 @@
  * process crews (crew.yaml `command:`) through the process bridge.
  *
  * What legitimately differs between callers is a parameter here, never a second builder. The
- * `--model` override is not one of them: it is a run option, given by the run manager or worker.
+ * `--model` override and a shared rate limiter are not among them: they are run options
+ * (`RunnerOptions`), given by the run manager or worker to every run.
  */
 import { ProcessCrew } from "../bridge/index.js";
 import { requiredInputs, type CrewCatalog, type LoadedCrew } from "../crew/index.js";
 import { Crew } from "../engine/index.js";
 import { CrewError, ErrorCode } from "../events/index.js";
-import type { RateLimiterLike } from "../llm/index.js";
 import { crewRunner, type CrewRunner, type ResolveRunner } from "./crew-runner.js";
 
 /** Options of {@link runnerForCrew} and {@link catalogRunners}. */
@@ -22,11 +22,6 @@ export interface RunnerForCrewOptions {
    * carries the last lines when the program fails).
    */
   onDiagnostic?: (line: string, runId: string) => void;
-  /**
-   * Rate limiter for engine crews' model requests, e.g. the Redis one shared by every worker.
-   * Default: the limiter shared by every run in this process.
-   */
-  rateLimiter?: RateLimiterLike;
 }
 
 /** The runner of a process crew: the program from crew.yaml, with its known agents and tasks. */
@@ -53,21 +48,12 @@ function processRunner(
   });
 }
 
-/** The engine's runner for a YAML crew, with the caller's rate limiter on every run. */
-function engineRunner(crew: LoadedCrew, options: RunnerForCrewOptions): CrewRunner {
-  const engine = new Crew(crew);
-  const runner = crewRunner(engine);
-  const { rateLimiter } = options;
-  if (rateLimiter === undefined) return runner;
-  return { ...runner, stream: (inputs, run) => engine.stream(inputs, { ...run, rateLimiter }) };
-}
-
 /**
  * The runner for a loaded crew. Throws CrewError invalid_crew for a process crew without a
  * `command:` (or with an empty one).
  */
 export function runnerForCrew(crew: LoadedCrew, options: RunnerForCrewOptions = {}): CrewRunner {
-  if (crew.kind === "crew") return engineRunner(crew, options);
+  if (crew.kind === "crew") return crewRunner(new Crew(crew));
   if (crew.command === undefined) {
     throw new CrewError(
       ErrorCode.INVALID_CREW,

@@ -6,9 +6,8 @@
 import { CrewCatalog } from "../crew/index.js";
 import type { RunManagerOptions } from "../runs/index.js";
 import { catalogRunners } from "../runs/index.js";
-import type { Logger } from "../server/index.js";
-import { bindSettings, listen, type ServerAppOptions } from "../server/listen.js";
-import { RedisRunStore } from "../store/redis-store.js";
+import { bindSettings, listen, type Logger, type ServerAppOptions } from "../server/index.js";
+import { RedisRunStore } from "./redis-store.js";
 import { DistributedRunManager } from "./distributed-run-manager.js";
 import { redactUrl, redisGate } from "./redis-gate.js";
 import { RunQueue } from "./run-queue.js";

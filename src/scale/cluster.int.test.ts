@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { RedisRunStore } from "../store/redis-store.js";
+import { RedisRunStore } from "./redis-store.js";
 import { followRunSse, gaplessProblems, type FollowResult } from "./test-support/follow-sse.js";
 import { startTestRedis, type TestRedis } from "./test-support/redis-server.js";
 import { spawnCrewstream, type SpawnedProcess } from "./test-support/spawn-node.js";

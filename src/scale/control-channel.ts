@@ -4,7 +4,7 @@
  * claims the run after the message went out still sees it.
  */
 import type { Redis } from "ioredis";
-import type { RedisKeys } from "../store/redis-keys.js";
+import type { RedisKeys } from "./redis-keys.js";
 
 /** A message to the worker executing `runId`. */
 export type ControlMessage =

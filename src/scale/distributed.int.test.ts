@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CrewCatalog } from "../crew/index.js";
 import { catalogRunners } from "../runs/index.js";
-import { RedisRunStore } from "../store/redis-store.js";
+import { RedisRunStore } from "./redis-store.js";
 import { startClusterServer, type RunningClusterServer } from "./cluster-server.js";
 import { claimRun } from "./run-claim.js";
 import { sweepStalledRuns } from "./run-sweeper.js";

@@ -3,8 +3,9 @@
  * ones as workers append them (blocking reads on the run's stream), ending after `run.end`.
  * Nothing is buffered beyond one page: the subscriber pulls at its own pace.
  */
-import { eventsAfter, flattenBatches, type CrewEvent } from "../events/index.js";
-import type { RedisRunStore } from "../store/redis-store.js";
+import { eventsAfter, type CrewEvent } from "../events/index.js";
+import { isFinished } from "../store/index.js";
+import type { RedisRunStore } from "./redis-store.js";
 
 /** Options of {@link followEvents}. */
 export interface FollowOptions {
@@ -13,8 +14,11 @@ export interface FollowOptions {
   blockMs?: number;
 }
 
-/** Yields the run's events with `seq > after`, in pages as they are read, through `run.end`. */
-export async function* followEventBatches(
+/**
+ * Yields the run's events with `seq > after`, in pages as they are read (never empty), through
+ * `run.end`; ends early when `signal` aborts or the run expires.
+ */
+export async function* followEvents(
   store: RedisRunStore,
   runId: string,
   after: number,
@@ -31,8 +35,9 @@ export async function* followEventBatches(
     if (signal?.aborted) return;
     const fresh = eventsAfter(page, cursor);
     if (fresh.length === 0) {
-      // Nothing new for a while: stop if the run expired meanwhile.
-      if (!(await store.getRun(runId))) return;
+      // Nothing new for a while: stop if the run expired meanwhile, or ended at the cursor.
+      const record = await store.getRun(runId);
+      if (!record || (isFinished(record.status) && record.lastSeq <= cursor)) return;
       continue;
     }
     const last = fresh[fresh.length - 1]!;
@@ -40,14 +45,4 @@ export async function* followEventBatches(
     yield fresh;
     if (last.type === "run.end") return;
   }
-}
-
-/** Yields the run's events with `seq > after`, in order, through `run.end`. */
-export function followEvents(
-  store: RedisRunStore,
-  runId: string,
-  after: number,
-  options: FollowOptions = {},
-): AsyncGenerator<CrewEvent, void, undefined> {
-  return flattenBatches(followEventBatches(store, runId, after, options));
 }

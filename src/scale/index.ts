@@ -4,8 +4,8 @@ export {
   DEFAULT_RETENTION_MS,
   type RedisRunStoreOptions,
   type WaitForEventsOptions,
-} from "../store/redis-store.js";
-export { RedisKeys } from "../store/redis-keys.js";
+} from "./redis-store.js";
+export { RedisKeys } from "./redis-keys.js";
 export { RunQueue, RUN_QUEUE, type RunJob } from "./run-queue.js";
 export { RunWorker, type RunWorkerOptions } from "./run-worker.js";
 export {
@@ -19,6 +19,6 @@ export {
 } from "./cluster-server.js";
 export { RedisRateLimiter, type RedisRateLimiterOptions } from "./redis-rate-limiter.js";
 export { sweepStalledRuns, startSweeper, DEFAULT_STALL_MS } from "./run-sweeper.js";
-export { followEventBatches, followEvents, type FollowOptions } from "./follow-events.js";
+export { followEvents, type FollowOptions } from "./follow-events.js";
 export { sendControl, receiveControl, type ControlMessage } from "./control-channel.js";
 export { redisGate, redactUrl } from "./redis-gate.js";

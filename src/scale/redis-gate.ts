@@ -5,7 +5,7 @@
  */
 import type { Redis } from "ioredis";
 import { ErrorCode } from "../events/index.js";
-import { errorResponse } from "../server/errors.js";
+import { errorResponse } from "../server/index.js";
 
 /** Wraps a fetch handler: `/api` requests get 503 while `redis` is not ready. */
 export function redisGate(

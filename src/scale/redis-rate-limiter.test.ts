@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { RedisRunStore } from "../store/redis-store.js";
+import type { CrewRunner } from "../runs/index.js";
+import { scriptedRunner } from "../runs/test-support/scripted-runner.js";
+import { followEvents } from "./follow-events.js";
+import { RedisRunStore } from "./redis-store.js";
 import { RedisRateLimiter } from "./redis-rate-limiter.js";
+import { RunQueue } from "./run-queue.js";
+import { RunWorker } from "./run-worker.js";
 import { startTestRedis, type TestRedis } from "./test-support/redis-server.js";
 
 let redis: TestRedis;
@@ -60,4 +65,37 @@ it("applies a limit set with setLimit and refuses a non-positive rpm", async () 
   expect(await tryAcquire(limiter, "m")).toBe("went out");
   expect(await tryAcquire(limiter, "m")).toBe("max_rpm 1 reached (positive delay)");
   expect(() => limiter.setLimit("m", 0)).toThrow(/positive number/);
+});
+
+it("is handed by a worker to every run it executes", async () => {
+  const prefix = "rate-worker:";
+  const runStore = new RedisRunStore({ url: redis.url, prefix });
+  const limiter = new RedisRateLimiter(runStore.redis, runStore.keys);
+  const seen: unknown[] = [];
+  const scripted = scriptedRunner({ name: "limited" });
+  const runner: CrewRunner = {
+    ...scripted,
+    stream: (inputs, options) => {
+      seen.push(options.rateLimiter);
+      return scripted.stream(inputs, options);
+    },
+  };
+  const worker = new RunWorker({
+    store: runStore,
+    resolveRunner: async () => runner,
+    rateLimiter: limiter,
+    logger: { error: () => undefined },
+  });
+  await worker.start();
+  const queue = new RunQueue(runStore.connect(), prefix);
+  await runStore.createRun({ id: "r1", crew: "limited", inputs: {}, status: "queued" });
+  await queue.enqueue("r1");
+  const events = [];
+  for await (const batch of followEvents(runStore, "r1", 0)) events.push(...batch);
+  expect(events.at(-1)).toMatchObject({ type: "run.end", status: "completed" });
+  expect(seen).toHaveLength(1);
+  expect(seen[0]).toBe(limiter);
+  await queue.close();
+  await worker.close();
+  await runStore.close();
 });

@@ -8,7 +8,7 @@ import type { Redis } from "ioredis";
 import { CrewError, ErrorCode } from "../events/index.js";
 import { type AcquireOptions, type RateLimiterLike } from "../llm/index.js";
 import { abortableSleep, abortError } from "../util/index.js";
-import type { RedisKeys } from "../store/redis-keys.js";
+import type { RedisKeys } from "./redis-keys.js";
 
 /**
  * KEYS: window zset, blocked-until key. ARGV: window ms, limit (-1: none), member.

@@ -4,7 +4,7 @@
  * the run's heartbeat, which the worker refreshes while it runs.
  */
 import type { Redis } from "ioredis";
-import type { RedisKeys } from "../store/redis-keys.js";
+import type { RedisKeys } from "./redis-keys.js";
 
 const CLAIM = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0} end

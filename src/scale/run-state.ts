@@ -1,6 +1,6 @@
 /** What a server learns about a run executing elsewhere, from its stored events. */
 import type { CrewEvent } from "../events/index.js";
-import type { RedisRunStore } from "../store/redis-store.js";
+import type { RedisRunStore } from "./redis-store.js";
 
 /** Ids of `input.request`s not yet answered by an `input.response`. */
 export function openInputRequests(events: readonly CrewEvent[]): Set<string> {

@@ -6,7 +6,7 @@
  */
 import { CrewError, ErrorCode } from "../events/index.js";
 import type { RunLogger } from "../runs/index.js";
-import type { RedisRunStore } from "../store/redis-store.js";
+import type { RedisRunStore } from "./redis-store.js";
 import { endRun } from "../runs/index.js";
 
 /** Default time after which a run without a worker heartbeat is interrupted. */

@@ -8,9 +8,15 @@ import { randomUUID } from "node:crypto";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { CrewError, ErrorCode } from "../events/index.js";
-import type { CrewRunner, ResolveRunner, RunLogger } from "../runs/index.js";
-import { ActiveRun, type RunContext } from "../runs/run.js";
-import type { RedisRunStore } from "../store/redis-store.js";
+import type { RateLimiterLike } from "../llm/index.js";
+import {
+  ActiveRun,
+  type ActiveRunContext,
+  type CrewRunner,
+  type ResolveRunner,
+  type RunLogger,
+} from "../runs/index.js";
+import type { RedisRunStore } from "./redis-store.js";
 import { receiveControl, type ControlMessage } from "./control-channel.js";
 import { beat, claimRun } from "./run-claim.js";
 import { bullPrefix, RUN_QUEUE, type RunJob } from "./run-queue.js";
@@ -25,7 +31,9 @@ export interface RunWorkerOptions {
   /** A run whose heartbeat is older than this is interrupted (default 15 s). */
   stallMs?: number;
   /** Overrides every agent's model. */
-  model?: RunContext["model"];
+  model?: ActiveRunContext["model"];
+  /** Shared model rate limiter (e.g. {@link RedisRateLimiter}), given to every run. */
+  rateLimiter?: RateLimiterLike;
   logger?: RunLogger;
   /** How long a cancelled crew may take to stop (default 10 s). */
   cancelGraceMs?: number;
@@ -38,7 +46,7 @@ export class RunWorker {
   readonly #options: RunWorkerOptions;
   readonly #stallMs: number;
   readonly #logger: RunLogger;
-  readonly #context: RunContext;
+  readonly #context: ActiveRunContext;
   readonly #active = new Map<string, ActiveRun>();
   readonly #subscriber;
   #worker: Worker<RunJob> | undefined;
@@ -57,6 +65,7 @@ export class RunWorker {
       flushMs: 0,
       cancelGraceMs: options.cancelGraceMs ?? 10_000,
       ...(options.model === undefined ? {} : { model: options.model }),
+      ...(options.rateLimiter === undefined ? {} : { rateLimiter: options.rateLimiter }),
     };
     this.#subscriber = options.store.connect();
   }
@@ -105,14 +114,7 @@ export class RunWorker {
     if (!claim.claimed) return;
     const record = await store.getRun(runId);
     if (!record) return;
-    const run = new ActiveRun(
-      runId,
-      await this.#runner(record.crew),
-      record.inputs,
-      "continue",
-      this.#context,
-      () => undefined,
-    );
+    const run = new ActiveRun(runId, await this.#runner(record.crew), record.inputs, this.#context);
     this.#active.set(runId, run);
     const heartbeat = setInterval(
       () => {
@@ -137,10 +139,7 @@ export class RunWorker {
     }
   }
 
-  /**
-   * The crew's runner; a crew that cannot load fails the run. A shared rate limiter is given
-   * to `resolveRunner` (see `catalogRunners`), not applied here.
-   */
+  /** The crew's runner; a crew that cannot load fails the run. */
   async #runner(crew: string): Promise<CrewRunner> {
     try {
       return await this.#options.resolveRunner(crew);

@@ -23,7 +23,8 @@ import { healthRoutes } from "./routes/health.js";
 import { runEventsRoutes } from "./routes/run-events.js";
 import { runsRoutes } from "./routes/runs.js";
 import { webUiRoutes } from "./routes/web-ui.js";
-import type { CrewSource, RunService } from "./types.js";
+import type { RunService } from "../runs/index.js";
+import type { CrewSource } from "./types.js";
 
 /** Default limit of a request body: 1 MB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;

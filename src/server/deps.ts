@@ -2,7 +2,8 @@
 import type { Context } from "hono";
 import type { StreamLimiter } from "./limits.js";
 import type { Logger } from "./logger.js";
-import type { CrewSource, RunService } from "./types.js";
+import type { RunService } from "../runs/index.js";
+import type { CrewSource } from "./types.js";
 
 /** Shared dependencies of the routes. */
 export interface RouteDeps {

@@ -39,7 +39,7 @@ export function streamFormat(c: Context): StreamFormat {
 export interface EventStreamResponseOptions {
   runId: string;
   format: StreamFormat;
-  /** The run's events, in batches (as `openWatchBatches` gives them). */
+  /** The run's events, in batches (as `openWatch` gives them). */
   batches: AsyncIterable<readonly CrewEvent[]>;
   /** Aborted when the client goes away, which ends `batches`. */
   abort: AbortController;

@@ -17,7 +17,17 @@ export {
 } from "./ws-endpoint.js";
 export { WsSession, CLOSE_TOO_SLOW, type WsSessionOptions } from "./ws-session.js";
 export type { Logger } from "./logger.js";
-export type { CrewSource, RunService, OnDisconnect } from "./types.js";
+export type { CrewSource } from "./types.js";
+export type { RunService, OnDisconnect } from "../runs/index.js";
+export {
+  bindSettings,
+  listen,
+  type FetchHandler,
+  type Listening,
+  type ListenOptions,
+  type ServerAppOptions,
+} from "./listen.js";
+export { errorResponse } from "./errors.js";
 export { silentLogger } from "./logger.js";
 // What a host app (e.g. a Next.js route file) needs to build the app itself.
 export {

@@ -10,7 +10,8 @@ import { createApp, remoteAddressKey } from "./app.js";
 import type { AppOptions } from "./app.js";
 import { DEFAULT_MAX_STREAMS_PER_CLIENT, StreamLimiter } from "./limits.js";
 import type { Logger } from "./logger.js";
-import type { CrewSource, RunService } from "./types.js";
+import type { RunService } from "../runs/index.js";
+import type { CrewSource } from "./types.js";
 import { attachWebSocket } from "./ws-endpoint.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);

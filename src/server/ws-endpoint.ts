@@ -12,7 +12,7 @@ import { MAX_WS_FRAME_BYTES } from "../transport/index.js";
 import { bearerToken, tokenMatches } from "./auth.js";
 import type { StreamLimiter } from "./limits.js";
 import type { Logger } from "./logger.js";
-import type { RunService } from "./types.js";
+import type { RunService } from "../runs/index.js";
 import { WsSession } from "./ws-session.js";
 import type { WsSessionOptions } from "./ws-session.js";
 

@@ -40,7 +40,7 @@ afterAll(() => runs.close());
 async function finishedRun(): Promise<{ runId: string; all: CrewEvent[] }> {
   const run = await runs.start({ crew: "duo", inputs: { topic: "tea" } });
   const all: CrewEvent[] = [];
-  for await (const event of await runs.openEvents(run.id)) all.push(event);
+  for await (const batch of await runs.openEvents(run.id)) all.push(...batch);
   return { runId: run.id, all };
 }
 

@@ -12,7 +12,7 @@ import {
 } from "../events/index.js";
 import { encodeServerMessage, frameOf } from "../transport/index.js";
 import type { RouteDeps } from "./deps.js";
-import { openWatchBatches } from "./watch-run.js";
+import { openWatch } from "../runs/index.js";
 
 /** The part of a `ws` WebSocket a session uses. */
 export interface SessionSocket {
@@ -138,7 +138,7 @@ export class WsSession {
   async #watch(runId: string, after: number, id: string | undefined): Promise<void> {
     const watch: Watch = { abort: new AbortController() };
     const signal = watch.abort.signal;
-    const batches = await openWatchBatches(this.#deps.runs, runId, { after, signal });
+    const batches = await openWatch(this.#deps.runs, runId, { after, signal });
     if (this.#closed) {
       watch.abort.abort();
       return;

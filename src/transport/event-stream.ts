@@ -3,7 +3,7 @@
  * framing. It is the hot path of fan-out (one pump per watcher of a run), so:
  *
  * - it works on batches: a run's events reach every live watcher as the same batch objects
- *   (see `EventLog.subscribeBatches`), and a batch is encoded once per wire format, then the
+ *   (see `EventLog.subscribe`), and a batch is encoded once per wire format, then the
  *   same bytes go to every watcher;
  * - each event is framed once per wire format, whatever the number of watchers, so even a
  *   watcher whose batches were cut differently (a replay, a cursor inside a batch) only copies;

@@ -10,11 +10,11 @@
  * stream only detaches).
  */
 import { Hono } from "hono";
-import { CrewError, crewNameSchema, ErrorCode } from "../../events/index.js";
+import { CrewError, crewNameSchema, ErrorCode, flatten } from "../../events/index.js";
+import { openWatch } from "../../runs/index.js";
 import { inputsFromChatBody, toUIMessageStreamResponse } from "../../transport/index.js";
 import type { RouteDeps } from "../deps.js";
 import { readJson } from "../read-json.js";
-import { openWatch } from "../watch-run.js";
 import type { CrewSource } from "../types.js";
 import { z } from "zod";
 
@@ -56,7 +56,9 @@ export function chatRoutes(deps: RouteDeps): Hono {
         ...(crew === undefined ? {} : { crew }),
       });
       const abort = new AbortController();
-      const events = await openWatch(deps.runs, run.id, { after: 0, signal: abort.signal });
+      const events = flatten(
+        await openWatch(deps.runs, run.id, { after: 0, signal: abort.signal }),
+      );
       const response = toUIMessageStreamResponse(events, {
         signal: abort.signal,
         headers: { "x-run-id": run.id },

@@ -8,7 +8,7 @@ import { startRunBodySchema } from "../../events/index.js";
 import type { RouteDeps } from "../deps.js";
 import { eventStreamResponse, streamFormat } from "../event-response.js";
 import { readJson } from "../read-json.js";
-import { openWatchBatches } from "../watch-run.js";
+import { openWatch } from "../../runs/index.js";
 
 /** Routes of the streaming start. */
 export function crewStreamRoutes(deps: RouteDeps): Hono {
@@ -24,7 +24,7 @@ export function crewStreamRoutes(deps: RouteDeps): Hono {
         ...(body.crew === undefined ? {} : { crew: body.crew }),
       });
       const abort = new AbortController();
-      const batches = await openWatchBatches(deps.runs, run.id, { after: 0, signal: abort.signal });
+      const batches = await openWatch(deps.runs, run.id, { after: 0, signal: abort.signal });
       return eventStreamResponse(deps, c, {
         runId: run.id,
         format: streamFormat(c),

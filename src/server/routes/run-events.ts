@@ -7,7 +7,7 @@ import { runIdSchema } from "../../events/index.js";
 import type { RouteDeps } from "../deps.js";
 import { eventStreamResponse, streamFormat } from "../event-response.js";
 import { parseCursor, validate } from "../read-json.js";
-import { openWatchBatches } from "../watch-run.js";
+import { openWatch } from "../../runs/index.js";
 
 /** Routes of a run's event stream. */
 export function runEventsRoutes(deps: RouteDeps): Hono {
@@ -22,7 +22,7 @@ export function runEventsRoutes(deps: RouteDeps): Hono {
     const abort = new AbortController();
     try {
       // Opening checks the run and the cursor, so those errors are answered before streaming.
-      const batches = await openWatchBatches(deps.runs, id, { after, signal: abort.signal });
+      const batches = await openWatch(deps.runs, id, { after, signal: abort.signal });
       return eventStreamResponse(deps, c, {
         runId: id,
         format: streamFormat(c),

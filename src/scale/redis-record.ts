@@ -1,7 +1,6 @@
 /** How a {@link RunRecord} is laid out in its Redis hash: flat fields, objects as JSON. */
-import type { ErrorInfo, Inputs } from "../events/protocol.js";
-import type { NewRun, RunRecord, RunStatus } from "./run-store.js";
-import type { StatusPatch } from "./append-check.js";
+import type { ErrorInfo, Inputs } from "../events/index.js";
+import type { NewRun, RunRecord, RunStatus, StatusPatch } from "../store/index.js";
 
 /** Hash fields of a new run (without `ord` and `lastSeq`, which the create script sets). */
 export function newRunFields(run: NewRun, createdAt: string): string[] {

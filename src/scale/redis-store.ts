@@ -8,20 +8,23 @@
  * subscribers in any process.
  */
 import { Redis, type RedisOptions } from "ioredis";
-import { CrewError, ErrorCode } from "../events/crew-error.js";
-import type { CrewEvent } from "../events/protocol.js";
+import { CrewError, ErrorCode, type CrewEvent } from "../events/index.js";
 import {
   checkAppend,
   isFinished,
   pageLimit,
   parsePageCursor,
   statusPatch,
-} from "./append-check.js";
+  type ListRunsOptions,
+  type NewRun,
+  type RunPage,
+  type RunRecord,
+  type RunStore,
+} from "../store/index.js";
 import { BlockingReads, type StreamEntries } from "./redis-blocking-reads.js";
 import { RedisKeys } from "./redis-keys.js";
 import { newRunFields, parseRecord, patchFields, toHash } from "./redis-record.js";
 import { APPEND_EVENTS, CREATE_RUN, UPDATE_RUN } from "./redis-scripts.js";
-import type { ListRunsOptions, NewRun, RunPage, RunRecord, RunStore } from "./run-store.js";
 
 /** Options of {@link RedisRunStore}. */
 export interface RedisRunStoreOptions {

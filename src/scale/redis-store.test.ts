@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { EventStamper } from "../events/protocol.js";
-import { startTestRedis, type TestRedis } from "../scale/test-support/redis-server.js";
-import { runStoreContract } from "./run-store.contract.js";
+import { EventStamper } from "../events/index.js";
+import { startTestRedis, type TestRedis } from "./test-support/redis-server.js";
+import { runStoreContract } from "../store/run-store.contract.js";
 import { RedisRunStore } from "./redis-store.js";
 
 let redis: TestRedis;

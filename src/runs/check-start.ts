@@ -1,0 +1,46 @@
+/** The checks every run service makes before a run exists, so all of them refuse the same requests. */
+import { CrewError, ErrorCode, inputsSchema, toCrewError, type Inputs } from "../events/index.js";
+import type { CrewRunner, ResolveRunner } from "./crew-runner.js";
+import type { OnDisconnect, StartRunRequest } from "./run-service.js";
+
+/** A start request that passed {@link checkStart}. */
+export interface CheckedStart {
+  runner: CrewRunner;
+  inputs: Inputs;
+  onDisconnect: OnDisconnect;
+}
+
+/**
+ * Validates `request` and resolves its crew. Throws bad_request (inputs not a flat object,
+ * unknown onDisconnect), crew_not_found / invalid_crew (from the resolver), missing_input, or
+ * whatever the runner's own input validation throws.
+ */
+export async function checkStart(
+  request: StartRunRequest,
+  resolveRunner: ResolveRunner,
+): Promise<CheckedStart> {
+  const parsed = inputsSchema.safeParse(request.inputs ?? {});
+  if (!parsed.success)
+    throw new CrewError(
+      ErrorCode.BAD_REQUEST,
+      "inputs must be a flat object of strings, numbers and booleans.",
+    );
+  const inputs = parsed.data;
+  const onDisconnect = request.onDisconnect ?? "continue";
+  if (onDisconnect !== "continue" && onDisconnect !== "cancel")
+    throw new CrewError(ErrorCode.BAD_REQUEST, 'onDisconnect must be "continue" or "cancel".');
+  let runner: CrewRunner;
+  try {
+    runner = await resolveRunner(request.crew);
+  } catch (error) {
+    throw toCrewError(error);
+  }
+  const missing = (runner.requiredInputs?.() ?? []).filter((name) => !(name in inputs));
+  if (missing.length > 0)
+    throw new CrewError(
+      ErrorCode.MISSING_INPUT,
+      `Crew "${runner.name}" needs the input(s) ${missing.map((m) => `"${m}"`).join(", ")}; pass them in inputs.`,
+    );
+  runner.validateInputs?.(inputs);
+  return { runner, inputs, onDisconnect };
+}
