@@ -1,10 +1,19 @@
 /**
  * The offline model's answers: markdown shaped by the agent's role and the task, mentioning the
- * task's topic, a few hundred tokens long. Deterministic: the same prompt gives the same text.
+ * task's topic, a few hundred tokens long unless the task asks for a number of words, which the
+ * answer then honours. Deterministic: the same prompt gives the same text.
  */
 import type { OfflinePrompt } from "./offline-prompt.js";
-import { ANGLES, CONFIDENCE, fill, pick, requestedCount } from "./offline-phrases.js";
-import { capitalize, excerpt, findTopic, hashText, matchTopic, roleKind } from "./offline-topic.js";
+import { ANGLES, CLOSERS, CONFIDENCE, fill, pick } from "./offline-phrases.js";
+import {
+  type WordRange,
+  clampWords,
+  requestedCount,
+  requestedWords,
+  wordCount,
+  wordTarget,
+} from "./offline-size.js";
+import { capitalize, excerpt, hashText, promptTopic, roleKind } from "./offline-topic.js";
 import { reviewerAnswer, toolNote, writerAnswer } from "./offline-writing.js";
 import { DELEGATE_TOOL } from "../events/index.js";
 
@@ -24,12 +33,12 @@ function researcher(p: OfflinePrompt, topic: string, seed: number): string {
   return [
     `## Research findings: ${capitalize(topic)}`,
     "",
-    `As ${p.role}, I looked into ${topic}${p.goal ? ` with one goal in mind: ${excerpt(p.goal, 200).replace(/[.…]+$/, "")}` : ""}.`,
+    `As ${p.role}, I looked into ${topic}.`,
     "",
     toolNote(p) + bullets.join("\n"),
     "",
     `**Sources to check:** recent surveys, practitioner write-ups and public case studies on ${topic}.`,
-    `**Caveat:** these points summarise common knowledge about ${topic} and deserve a check against current sources.`,
+    `**Caveat:** these points summarise common knowledge; check them against current sources.`,
   ].join("\n");
 }
 
@@ -73,15 +82,29 @@ export function managerSummary(p: OfflinePrompt, topic: string): string {
   ].join("\n");
 }
 
+/**
+ * Further notes on the topic, appended to an answer shorter than the words its task asks for:
+ * one paragraph per angle (cycling through the closers) until the answer reaches `target` words.
+ */
+function furtherNotes(answer: string, topic: string, seed: number, target: number): string {
+  const missing = target - wordCount(answer);
+  if (missing <= 0) return answer;
+  const paragraphs: string[] = [];
+  let added = wordCount(`## More on ${topic}`);
+  for (let i = 0; added < missing; i++) {
+    const [title, text] = ANGLES[(seed + i) % ANGLES.length] ?? ["", ""];
+    const closer = CLOSERS[(seed + i + Math.floor(i / ANGLES.length)) % CLOSERS.length] ?? "";
+    const paragraph = `**${title}.** ${fill(text, topic)} ${fill(closer, topic)}`;
+    paragraphs.push(paragraph);
+    added += wordCount(paragraph);
+  }
+  return `${answer}\n\n## More on ${topic}\n\n${paragraphs.join("\n\n")}`;
+}
+
 /** The offline answer for a prompt, starting with {@link OFFLINE_LABEL}. */
 export function composeAnswer(prompt: OfflinePrompt, seed = 0): string {
-  // The topic: named in the task, else the heading of earlier work, else the agent's goal.
-  const contextHeading = /^#{1,3}\s+(?:[^:\n]*:\s*)?([^\n]+)$/m.exec(prompt.context)?.[1]?.trim();
-  const topic =
-    matchTopic(prompt.task) ??
-    matchTopic(prompt.expectedOutput) ??
-    contextHeading ??
-    findTopic(prompt.goal, prompt.task);
+  const topic = promptTopic(prompt);
+  const words: WordRange | undefined = requestedWords(`${prompt.expectedOutput}\n${prompt.task}`);
   const h = hashText(prompt.fullText, seed);
   const kind = roleKind(prompt.role, prompt.goal);
   const delegated = prompt.exchanges.some((e) => e.toolName === DELEGATE_TOOL);
@@ -90,12 +113,15 @@ export function composeAnswer(prompt: OfflinePrompt, seed = 0): string {
     : kind === "researcher"
       ? researcher(prompt, topic, h)
       : kind === "writer"
-        ? writerAnswer(prompt, topic, h)
+        ? writerAnswer(prompt, topic, h, words)
         : kind === "reviewer"
           ? reviewerAnswer(prompt, topic)
           : generic(prompt, topic, h);
   const revised = prompt.feedback
     ? `_Revised after feedback: "${excerpt(prompt.feedback, 200)}"_\n\n`
     : "";
-  return `${OFFLINE_LABEL}\n\n${revised}${body}\n`;
+  const answer = `${OFFLINE_LABEL}\n\n${revised}${body}`;
+  if (words === undefined) return `${answer}\n`;
+  // The label and the feedback note count too: the whole answer is what the reader measures.
+  return `${clampWords(furtherNotes(answer, topic, h, wordTarget(words)), words.max)}\n`;
 }

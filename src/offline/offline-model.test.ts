@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { CrewError } from "../events/index.js";
 import { OFFLINE_LABEL } from "./offline-answers.js";
 import { createOfflineModel } from "./offline-model.js";
+import { wordCount } from "./offline-size.js";
 
 const researcherSystem =
   "You are Senior Research Analyst. You find the facts others miss.\nYour personal goal is: Uncover the latest developments in quantum computing";
@@ -61,6 +62,37 @@ describe("offline model", () => {
     expect(text).toContain("### Panel prices");
     expect(text).toContain("### Storage");
     expect(text).not.toContain("Begin!");
+  });
+
+  it("writes as many words as the task asks for, within its range", async () => {
+    const system = "You are Technical Writer.\nYour personal goal is: Write clear reports";
+    const task = (expected: string) =>
+      `Current Task: Write a short report on solar power from the research findings.\n\nThis is the expected criteria for your final answer: ${expected}`;
+    const words = (text: string) => wordCount(text);
+    const ranged = await run(system, task("A markdown report of 400 to 700 words."));
+    expect(words(ranged.text)).toBeGreaterThanOrEqual(400);
+    expect(words(ranged.text)).toBeLessThanOrEqual(700);
+    expect(ranged.text).toContain("## Recommendations");
+    const long = await run(system, task("A report of at least 1200 words."));
+    expect(words(long.text)).toBeGreaterThanOrEqual(1200);
+    expect(words(long.text)).toBeLessThanOrEqual(1800);
+    const short = await run(system, task("A report of no more than 120 words."));
+    expect(words(short.text)).toBeLessThanOrEqual(120);
+    expect(short.text.startsWith(OFFLINE_LABEL)).toBe(true);
+    expect(short.text).toContain("solar power");
+    const generic = await run("You are Helper.", "Task: Explain tides in about 250 words.");
+    expect(words(generic.text)).toBeGreaterThanOrEqual(225);
+    expect(words(generic.text)).toBeLessThanOrEqual(275);
+  });
+
+  it("writes about a generic topic when the task's topic is a single letter", async () => {
+    const { text } = await run(
+      "You are x Senior Research Analyst.\nYour personal goal is: Find the most relevant, current and verifiable facts about x, and separate what is established from what is speculation",
+      "Current Task: Research x. Collect the key developments.\n\nThis is the expected criteria for your final answer: A bullet list of 8 findings about x.",
+    );
+    expect(text).toContain("## Research findings: The requested topic");
+    expect(text).not.toMatch(/verifiable facts separate/i);
+    expect(text.match(/^- \*\*/gm)?.length).toBe(8);
   });
 
   it("reviews with a verdict", async () => {

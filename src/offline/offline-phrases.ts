@@ -57,9 +57,9 @@ export const ANGLES: ReadonlyArray<readonly [string, string]> = [
 
 /** Confidence notes for findings, cycled deterministically. */
 export const CONFIDENCE = [
-  "high: widely reported and consistent across sources",
-  "medium: reported often, but details differ between sources",
-  "low: plausible, but based on few public examples",
+  "high: widely reported",
+  "medium: details differ between sources",
+  "low: few public examples",
 ] as const;
 
 /** Sentences that close a report section. */
@@ -90,13 +90,4 @@ export function pick<T>(items: readonly T[], seed: number, count: number): T[] {
     { length: Math.min(count, items.length) },
     (_, i) => items[(start + i) % items.length] as T,
   );
-}
-
-/** How many items the expected output asks for ("8 to 12 findings", "5 bullet points"), within 3..12. */
-export function requestedCount(text: string, fallback: number): number {
-  const range =
-    /(\d+)\s*(?:to|-|–)\s*(\d+)\s+(?:\w+\s+)?(?:bullet|finding|point|item|idea|fact)/i.exec(text);
-  const single = /(\d+)\s+(?:\w+\s+)?(?:bullet|finding|point|item|idea|fact)/i.exec(text);
-  const wanted = range ? Number(range[1]) : single ? Number(single[1]) : fallback;
-  return Math.min(12, Math.max(3, wanted));
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parsePrompt } from "./offline-prompt.js";
-import { findTopic, roleKind, tokenize } from "./offline-topic.js";
-import { requestedCount } from "./offline-phrases.js";
+import { GENERIC_TOPIC, findTopic, promptTopic, roleKind, tokenize } from "./offline-topic.js";
 
 describe("parsePrompt", () => {
   it("reads CrewAI's layout: role, backstory and goal; task, expected output and context", () => {
@@ -107,7 +106,26 @@ describe("offline text helpers", () => {
     );
     expect(findTopic("Research quantum sensors. Note your confidence.")).toBe("quantum sensors");
     expect(findTopic("Summarize the meeting notes")).toBe("meeting notes");
-    expect(findTopic("")).toBe("the assignment");
+    expect(findTopic("")).toBe("the requested topic");
+    expect(findTopic("Research AI. Note your confidence.")).toBe("AI");
+  });
+
+  it("falls back to a generic topic when the task's topic is empty or one letter", () => {
+    const crew = (topic: string) => ({
+      task: `Write a short report on ${topic} from the research findings.`,
+      expectedOutput: `A markdown report of 400 to 700 words about ${topic}.`,
+      context: "## Research findings: Verifiable facts\n\n- **Costs:** lower every year.",
+      goal: `Find the most relevant, current and verifiable facts about ${topic}, and separate what is established`,
+    });
+    expect(promptTopic(crew("x"))).toBe(GENERIC_TOPIC);
+    expect(promptTopic(crew(""))).toBe(GENERIC_TOPIC);
+    expect(promptTopic(crew("coral reefs"))).toBe("coral reefs");
+    expect(findTopic("Research x. Collect the key developments.", "Find facts about x")).toBe(
+      GENERIC_TOPIC,
+    );
+    expect(findTopic("Research . Collect the key developments.")).toBe(GENERIC_TOPIC);
+    // No place for a topic at all: the first content words still make one.
+    expect(findTopic("Summarize the meeting notes")).toBe("meeting notes");
   });
 
   it("classifies roles by their head noun first", () => {
@@ -118,13 +136,6 @@ describe("offline text helpers", () => {
     expect(roleKind("Crew Manager")).toBe("manager");
     expect(roleKind("Helper", "write a blog post")).toBe("writer");
     expect(roleKind("Helper")).toBe("generic");
-  });
-
-  it("reads how many items the expected output asks for, within bounds", () => {
-    expect(requestedCount("A bullet list of 8 to 12 findings", 6)).toBe(8);
-    expect(requestedCount("A list with 10 bullet points", 6)).toBe(10);
-    expect(requestedCount("40 bullet points", 6)).toBe(12);
-    expect(requestedCount("A report", 6)).toBe(6);
   });
 
   it("tokenizes into words with their leading whitespace, losslessly", () => {

@@ -2,6 +2,7 @@
  * Small text helpers of the offline model: finding the topic of a task, classifying an agent's
  * role, and a stable hash for deterministic choices.
  */
+import type { OfflinePrompt } from "./offline-prompt.js";
 
 const STOPWORDS = new Set(
   (
@@ -61,16 +62,26 @@ export function keywords(text: string, limit = 6): string[] {
   return words;
 }
 
+/**
+ * The topic of a task whose topic is missing or meaningless (an empty or one-letter `{topic}`):
+ * a plain placeholder, rather than words picked from the task's instructions.
+ */
+export const GENERIC_TOPIC = "the requested topic";
+
 const TOPIC_PATTERNS = [
   /\b(?:about|regarding|concerning|on the topic of|on)\s+(?:the\s+)?([^.,;:!?\n]+)/i,
   /\b(?:research|investigate|analy[sz]e|study|explore|review|summari[sz]e|write an? (?:\w+ )?(?:article|report|post) (?:about|on))\s+(?:the\s+)?([^.,;:!?\n]+)/i,
 ];
 
+/** Where a topic belongs but nothing follows: "about ." or a sentence "Research ." */
+const EMPTY_SLOT =
+  /\b(?:about|regarding|concerning|on the topic of)\s*(?=[.,;:!?)\n]|$)|(?:^|[.!?]\s+)(?:research|investigate|study|explore)\s*(?=[.,;:!?\n]|$)/i;
+
 /** Trims a candidate topic phrase to its first few words and drops trailing filler words. */
 function tidyPhrase(phrase: string): string {
   const words = phrase
     .split(
-      /\s+(?:and|or|with|for|to|that|which|in order|from|using|based on|by|given|so that|because)\s+/i,
+      /(?:^|\s+)(?:and|or|with|from|by)\s+|\s+(?:to|for|that|which|in order|using|based on|given|so that|because)\s+/i,
     )[0]!
     .trim()
     .split(/\s+/)
@@ -83,29 +94,65 @@ function tidyPhrase(phrase: string): string {
     .trim();
 }
 
+/** A phrase can be a topic when it has a word of two or more characters that is not filler ("AI" is, "x" is not). */
+function isTopic(phrase: string): boolean {
+  return (phrase.match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? []).some(
+    (word) => word.length >= 2 && !STOPWORDS.has(word.toLowerCase()),
+  );
+}
+
 /** The phrase after "about"/"on"/"research ..." in a text, or undefined when there is none. */
 export function matchTopic(text: string): string | undefined {
   for (const pattern of TOPIC_PATTERNS) {
     const phrase = pattern.exec(text)?.[1];
     if (phrase) {
       const tidy = tidyPhrase(phrase);
-      if (keywords(tidy, 1).length > 0) return tidy;
+      if (isTopic(tidy)) return tidy;
     }
   }
   return undefined;
 }
 
 /**
- * The topic of a task: the first text with a phrase after "about"/"on"/"research", else the
- * first content words of the first text that has some. Never empty.
+ * Whether a text has a place for its topic with no usable topic in it ("research x.",
+ * "a report about ."), as when a crew runs with an empty or one-letter `{topic}`.
+ */
+export function hasBlankTopic(text: string): boolean {
+  if (matchTopic(text) !== undefined) return false;
+  if (EMPTY_SLOT.test(text)) return true;
+  return TOPIC_PATTERNS.some((pattern) => {
+    const phrase = pattern.exec(text)?.[1];
+    return phrase !== undefined && !isTopic(tidyPhrase(phrase));
+  });
+}
+
+/**
+ * The topic of a task: the first text with a phrase after "about"/"on"/"research", else
+ * {@link GENERIC_TOPIC} when a text has a blank where its topic belongs, else the first content
+ * words of the texts. Never empty.
  */
 export function findTopic(...texts: string[]): string {
   for (const text of texts) {
     const topic = matchTopic(text);
     if (topic) return topic;
   }
+  if (texts.some(hasBlankTopic)) return GENERIC_TOPIC;
   const words = keywords(texts.join(" "), 3);
-  return words.length > 0 ? words.join(" ") : "the assignment";
+  return words.length > 0 ? words.join(" ") : GENERIC_TOPIC;
+}
+
+/**
+ * The topic an offline answer is about: named in the task or its expected output, else (unless
+ * those have a blank where the topic belongs) the heading of earlier work, else the agent's goal.
+ */
+export function promptTopic(
+  prompt: Pick<OfflinePrompt, "task" | "expectedOutput" | "context" | "goal">,
+): string {
+  const named = matchTopic(prompt.task) ?? matchTopic(prompt.expectedOutput);
+  if (named !== undefined) return named;
+  if (hasBlankTopic(prompt.task) || hasBlankTopic(prompt.expectedOutput)) return GENERIC_TOPIC;
+  const contextHeading = /^#{1,3}\s+(?:[^:\n]*:\s*)?([^\n]+)$/m.exec(prompt.context)?.[1]?.trim();
+  return contextHeading || findTopic(prompt.goal, prompt.task);
 }
 
 /** Uppercases the first letter. */

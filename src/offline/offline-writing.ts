@@ -4,6 +4,7 @@
  */
 import type { OfflinePrompt } from "./offline-prompt.js";
 import { CLOSERS, RECOMMENDATIONS, ANGLES, fill, pick } from "./offline-phrases.js";
+import { type WordRange, wordCount, wordTarget } from "./offline-size.js";
 import { capitalize, excerpt } from "./offline-topic.js";
 import { DELEGATE_TOOL } from "../events/index.js";
 
@@ -28,24 +29,22 @@ export function toolNote(prompt: OfflinePrompt): string {
   );
 }
 
-/** A report: title, summary, one section per finding of the context (or per angle), recommendations. */
-export function writerAnswer(p: OfflinePrompt, topic: string, seed: number): string {
-  const Topic = capitalize(topic);
-  const points = contextPoints(p.context).slice(0, 5);
-  const fallback = pick(ANGLES, seed, 4).map(([title, text]) => `${title}: ${fill(text, topic)}`);
-  const sections = (points.length > 0 ? points : fallback).map((point, i) => {
-    const [head, ...rest] = point.split(/:\s+/);
-    const title = rest.length > 0 ? (head ?? point) : excerpt(point, 48);
-    const body = rest.length > 0 ? rest.join(": ") : point;
-    return `### ${capitalize(title)}\n\n${capitalize(body)} ${fill(CLOSERS[(seed + i) % CLOSERS.length] ?? "", topic)}`;
-  });
+/** One report section from a finding ("Title: text" or a plain sentence). */
+function section(point: string, topic: string, closer: number): string {
+  const [head, ...rest] = point.split(/:\s+/);
+  const title = rest.length > 0 ? (head ?? point) : excerpt(point, 48);
+  const body = rest.length > 0 ? rest.join(": ") : point;
+  return `### ${capitalize(title)}\n\n${capitalize(body)} ${fill(CLOSERS[closer % CLOSERS.length] ?? "", topic)}`;
+}
+
+function report(p: OfflinePrompt, topic: string, sections: string[]): string {
   return [
-    `# ${Topic}: what you need to know`,
+    `# ${capitalize(topic)}: what you need to know`,
     "",
     "## Summary",
     "",
     `Few subjects get as much attention as ${topic}, and not all of it is deserved. ` +
-      `This report sorts the signal from the noise in ${sections.length} themes. ` +
+      `This report sorts the signal from the noise in ${sections.length} theme${sections.length === 1 ? "" : "s"}. ` +
       "It ends with recommendations a team can act on this quarter.",
     "",
     toolNote(p) + sections.join("\n\n"),
@@ -54,6 +53,35 @@ export function writerAnswer(p: OfflinePrompt, topic: string, seed: number): str
     "",
     RECOMMENDATIONS.map((r, i) => `${i + 1}. ${fill(r, topic)}`).join("\n"),
   ].join("\n");
+}
+
+/**
+ * A report: title, summary, one section per finding of the context (or per angle),
+ * recommendations. Five sections by default; when the task asks for a number of words, as many
+ * sections as reach a little over its minimum (more findings of the context first, then angles
+ * the findings did not cover).
+ */
+export function writerAnswer(
+  p: OfflinePrompt,
+  topic: string,
+  seed: number,
+  words?: WordRange,
+): string {
+  const points = contextPoints(p.context);
+  const covered = new Set(points.map((point) => point.split(/:\s+/)[0]?.toLowerCase()));
+  const angles = pick(ANGLES, seed, ANGLES.length)
+    .filter(([title]) => !covered.has(title.toLowerCase()))
+    .map(([title, text]) => `${title}: ${fill(text, topic)}`);
+  const findings = points.length > 0 ? [...points, ...angles] : angles;
+  const sections = (count: number) =>
+    findings.slice(0, count).map((point, i) => section(point, topic, seed + i));
+  if (words === undefined) {
+    return report(p, topic, sections(points.length > 0 ? Math.min(5, points.length) : 4));
+  }
+  const target = wordTarget(words);
+  let count = 1;
+  while (count < findings.length && wordCount(report(p, topic, sections(count))) < target) count++;
+  return report(p, topic, sections(count));
 }
 
 /** The text under review: the context without task-key lines and offline labels. */
@@ -70,7 +98,7 @@ function reviewedText(p: OfflinePrompt): string {
 /** A reviewer returns the revised text with its changes when asked for a final version, else a review. */
 export function reviewerAnswer(p: OfflinePrompt, topic: string): string {
   const text = reviewedText(p);
-  const words = text.split(/\s+/).filter(Boolean).length;
+  const words = wordCount(text);
   const approve = words >= 80;
   const wantsFinal = /final|revised|corrected|return the/i.test(`${p.task} ${p.expectedOutput}`);
   const verdict = `**Verdict:** ${approve ? "approved with minor edits" : "needs another pass: the draft is too thin to publish"}.`;
