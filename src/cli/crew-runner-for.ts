@@ -15,6 +15,7 @@ export function crewRunnerFor(crew: LoadedCrew): CrewRunner {
     command: crew.command,
     cwd: crew.dir,
     ...(crew.timeoutMs === undefined ? {} : { timeoutMs: crew.timeoutMs }),
+    ...(crew.env === undefined ? {} : { env: crew.env }),
     agents: crew.agents.map((agent) => ({ key: agent.key, role: agent.role })),
     tasks: crew.tasks.map((task) => ({
       key: task.key,

@@ -31,6 +31,7 @@ export function catalogRunners(catalog: CrewCatalog): ResolveRunner {
           ...(task.agent === undefined ? {} : { agent: task.agent }),
         })),
         ...(crew.timeoutMs === undefined ? {} : { timeoutMs: crew.timeoutMs }),
+        ...(crew.env === undefined ? {} : { env: crew.env }),
       });
       const runner: CrewRunner = {
         name: process.name,
