@@ -68,6 +68,12 @@ export const MODEL_VARIABLES: readonly string[] = [
   "CREWSTREAM_API_KEY",
 ];
 
+/** Settings of the example's stand-in crew (`examples/python-crew/crew/fake_run.py`). */
+export const STAND_IN_VARIABLES: readonly string[] = [
+  "CREWSTREAM_FAKE_STEP_MS",
+  "CREWAI_STANDIN_LAYOUT",
+];
+
 /** Never given to a program, even when a crew's `env:` names it. */
 const WITHHELD: ReadonlySet<string> = new Set(["CREWSTREAM_TOKEN"]);
 
@@ -85,7 +91,7 @@ export function childEnvironment(
   runVariables: Readonly<Record<string, string>> = {},
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PYTHONUNBUFFERED: "1", PYTHONIOENCODING: "utf-8" };
-  const allowed = new Set([...INHERITED_VARIABLES, ...MODEL_VARIABLES]);
+  const allowed = new Set([...INHERITED_VARIABLES, ...MODEL_VARIABLES, ...STAND_IN_VARIABLES]);
   for (const [name, value] of Object.entries(parent)) {
     if (value !== undefined && (allowed.has(name) || name.startsWith("LC_"))) env[name] = value;
   }

@@ -73,6 +73,9 @@ export function createProgram(): Command {
     )
     .option("--no-persist", "keep the run in memory only (it will not appear in `crewstream runs`)")
     .option("--crews <dir...>", "folders holding crews, for crew names (env CREWSTREAM_CREWS)")
+    .option("--command", "run the program given after -- as a process crew, without crew.yaml")
+    .option("--name <name>", "with --command: the crew's name (default: the current folder's)")
+    .allowExcessArguments()
     .addHelpText(
       "after",
       `
@@ -82,10 +85,13 @@ Exit codes: 0 completed, 1 failed, 2 bad command or crew, 130 cancelled (Ctrl-C)
 Examples:
   $ crewstream run --input topic="solar batteries"
   $ crewstream run ./my-crew -i topic=AI -i year=2026 --jsonl > events.jsonl
-  $ crewstream run --model openai/gpt-4o-mini --progress-stderr`,
+  $ crewstream run --model openai/gpt-4o-mini --progress-stderr
+  $ crewstream run --command --name research -i topic=AI -- python3 crew/run.py`,
     )
-    .action((crew: string | undefined, options: RunCommandOptions) =>
-      exitWith(async () => (await import("./run-command.js")).runCommand(crew, options)),
+    .action((crew: string | undefined, options: RunCommandOptions, command: Command) =>
+      exitWith(async () =>
+        (await import("./run-command.js")).runCommand(crew, { ...options, operands: command.args }),
+      ),
     );
 
   program

@@ -7,6 +7,7 @@ export {
   type CrewConfig,
 } from "./crew-config.js";
 export { loadCrew, type LoadCrewOptions, type LoadedCrew } from "./load-crew.js";
+export { CREW_NAME_PATTERN } from "./crew-schema.js";
 export { CrewCatalog, type CrewCatalogOptions, type CrewSummary } from "./crew-catalog.js";
 export { interpolate, interpolateCrew, requiredInputs, placeholdersOf } from "./interpolate.js";
 export { scaffoldCrew, type ScaffoldOptions, type ScaffoldResult } from "./scaffold.js";
