@@ -174,8 +174,9 @@ Examples:
     .command("init")
     .description("create a new crew folder (agents.yaml, tasks.yaml, crew.yaml)")
     .argument("<dir>", "folder to create")
-    .action((dir: string) =>
-      exitWith(async () => (await import("./init-command.js")).initCommand(dir)),
+    .option("--python", "a CrewAI project (crew/run.py with crewstream_bridge.py) run as a process crew")
+    .action((dir: string, options: { python?: boolean }) =>
+      exitWith(async () => (await import("./init-command.js")).initCommand(dir, options)),
     );
 
   // `worker` and `serve --redis`: several processes sharing runs through Redis.
