@@ -19,12 +19,19 @@ const agents = [
   { key: "reporting_analyst", role: "{topic} Reporting Analyst\n" },
 ];
 const tasks = [
-  { key: "research_task", description: "Conduct a thorough research about {topic}.", agent: "researcher" },
+  {
+    key: "research_task",
+    description: "Conduct a thorough research about {topic}.",
+    agent: "researcher",
+  },
   { key: "analysis_task", description: "Rank the findings about {topic}.", agent: "analyst" },
   { key: "reporting_task", description: "Review the context you got.", agent: "reporting_analyst" },
 ];
 
-function standInCrew(layout: "current" | "legacy" | "none", options: Partial<ProcessCrewOptions> = {}) {
+function standInCrew(
+  layout: "current" | "legacy" | "none",
+  options: Partial<ProcessCrewOptions> = {},
+) {
   const diagnostics: string[] = [];
   const crew = new ProcessCrew({
     name: "python-crew",
@@ -40,7 +47,11 @@ function standInCrew(layout: "current" | "legacy" | "none", options: Partial<Pro
   return { crew, diagnostics };
 }
 
-async function collect(crew: ProcessCrew, inputs: Inputs, options: RunOptions = {}): Promise<CrewEvent[]> {
+async function collect(
+  crew: ProcessCrew,
+  inputs: Inputs,
+  options: RunOptions = {},
+): Promise<CrewEvent[]> {
   const events: CrewEvent[] = [];
   for await (const event of crew.stream(inputs, options)) events.push(event);
   for (const event of events) expect(parseEvent(event).ok).toBe(true);
@@ -55,7 +66,12 @@ const of = <T extends CrewEvent["type"]>(events: CrewEvent[], type: T): EventOf<
 /** What a user sees of a run, without ids, times and texts. */
 const outline = (events: CrewEvent[]): string[] =>
   events.map((event) =>
-    [event.type, event.task ?? "", event.agent ?? "", event.type === "agent.step" ? event.kind : ""].join(" "),
+    [
+      event.type,
+      event.task ?? "",
+      event.agent ?? "",
+      event.type === "agent.step" ? event.kind : "",
+    ].join(" "),
   );
 
 describe("crewstream_bridge.py with CrewAI's event bus (stand-in)", () => {
@@ -86,7 +102,11 @@ describe("crewstream_bridge.py with CrewAI's event bus (stand-in)", () => {
       tool: "search",
       args: { query: "latest developments in AI LLMs" },
     });
-    expect(result).toMatchObject({ callId: call?.callId, tool: "search", result: "3 articles about AI LLMs" });
+    expect(result).toMatchObject({
+      callId: call?.callId,
+      tool: "search",
+      result: "3 articles about AI LLMs",
+    });
     expect(events.indexOf(result!)).toBeGreaterThan(events.indexOf(call!));
 
     // Two LLM calls of 150 + 30 tokens each, the streamed answer 150 + 60.
@@ -96,11 +116,18 @@ describe("crewstream_bridge.py with CrewAI's event bus (stand-in)", () => {
       ["reporting_task", { inputTokens: 300, outputTokens: 90 }],
     ]);
     const end = of(events, "run.end")[0]!;
-    expect(end).toMatchObject({ status: "completed", usage: { inputTokens: 900, outputTokens: 210 } });
+    expect(end).toMatchObject({
+      status: "completed",
+      usage: { inputTokens: 900, outputTokens: 210 },
+    });
 
     const deltas = of(events, "text.delta");
     expect(deltas.length).toBe(3);
-    expect(deltas.every((event) => event.task === "reporting_task" && event.agent === "reporting_analyst")).toBe(true);
+    expect(
+      deltas.every(
+        (event) => event.task === "reporting_task" && event.agent === "reporting_analyst",
+      ),
+    ).toBe(true);
     expect(deltas.map((event) => event.delta).join("")).toBe(end.result);
     expect(of(events, "task.end")[0]?.output).toBe("Ten findings about AI LLMs, with sources.");
     // Every line the module wrote became an event.
@@ -169,7 +196,12 @@ describe("human input of a process crew", () => {
     expect(request).toMatchObject({ task: "reporting_task", agent: "reporting_analyst" });
     expect(request?.prompt).toContain("# Go report");
     expect(asked).toEqual([
-      { requestId: request?.requestId, prompt: request?.prompt, task: "reporting_task", agent: "reporting_analyst" },
+      {
+        requestId: request?.requestId,
+        prompt: request?.prompt,
+        task: "reporting_task",
+        agent: "reporting_analyst",
+      },
     ]);
     expect(of(events, "input.response")).toMatchObject([
       { requestId: request?.requestId, text: "Add a section on costs.", task: "reporting_task" },
@@ -184,7 +216,10 @@ describe("human input of a process crew", () => {
   it("fails with bad_request when the run has no way to ask, and stops the program", async () => {
     const events = await collect(standInCrew("current").crew, { topic: "Go", review: true });
     expect(of(events, "input.request")).toHaveLength(1);
-    expect(of(events, "run.end")[0]).toMatchObject({ status: "failed", error: { code: "bad_request" } });
+    expect(of(events, "run.end")[0]).toMatchObject({
+      status: "failed",
+      error: { code: "bad_request" },
+    });
   });
 
   it("is cancelled while it waits for an answer", async () => {

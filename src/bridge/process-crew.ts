@@ -173,7 +173,11 @@ export class ProcessCrew implements CrewRunner {
       for (;;) {
         pending ??= lines.next();
         pending.catch(() => undefined);
-        const step = await Promise.race([pending, stopped, answers.ready.then((): typeof ANSWERED => ANSWERED)]);
+        const step = await Promise.race([
+          pending,
+          stopped,
+          answers.ready.then((): typeof ANSWERED => ANSWERED),
+        ]);
         if (typeof step === "string") {
           if (step !== ANSWERED) {
             stop = step;

@@ -172,10 +172,24 @@ describe("TaskTracker", () => {
     ]);
     // A step by another agent (a hierarchical crew's coworker) names that agent.
     expect(
-      tracker.passthrough({ type: "agent.step", kind: "thought", text: "hm", agentRole: "Rust Researcher" }),
-    ).toEqual([{ type: "agent.step", kind: "thought", text: "hm", step: 1, task: "write", agent: "researcher" }]);
+      tracker.passthrough({
+        type: "agent.step",
+        kind: "thought",
+        text: "hm",
+        agentRole: "Rust Researcher",
+      }),
+    ).toEqual([
+      {
+        type: "agent.step",
+        kind: "thought",
+        text: "hm",
+        step: 1,
+        task: "write",
+        agent: "researcher",
+      },
+    ]);
     now = 1800;
-    // A task.start while a task is open ends it first; an unknown name becomes a key.
+    // A task.start while a task is open ends it first; an unknown name takes the next declared task.
     const next = tracker.passthrough({
       type: "task.start",
       taskName: "proofread",
@@ -207,12 +221,19 @@ describe("TaskTracker", () => {
         usage: { inputTokens: 120, outputTokens: 30 },
       }),
     ).toMatchObject([
-      { type: "task.end", task: "research", output: "checked", usage: { inputTokens: 120, outputTokens: 30 } },
+      {
+        type: "task.end",
+        task: "research",
+        output: "checked",
+        usage: { inputTokens: 120, outputTokens: 30 },
+      },
     ]);
     expect(tracker.lastOutput).toBe("checked");
     expect(tracker.passthrough({ type: "task.end", output: "again" })).toEqual([]);
     expect(
       tracker.passthrough({ type: "task.start", taskName: "extra", description: "An extra task." }),
-    ).toMatchObject([{ type: "task.start", task: "extra", index: 2, total: 3, description: "An extra task." }]);
+    ).toMatchObject([
+      { type: "task.start", task: "extra", index: 2, total: 3, description: "An extra task." },
+    ]);
   });
 });

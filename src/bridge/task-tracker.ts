@@ -139,7 +139,7 @@ export class TaskTracker {
     }
     // The parsed event: fields the protocol does not know are dropped.
     const { v: _v, runId: _runId, seq: _seq, ts: _ts, ...event } = checked.event;
-    return [event as EventDraft];
+    return [event];
   }
 
   /**

@@ -7,7 +7,10 @@ import { loadCrew, requiredInputs, scaffoldCrew } from "../crew/index.js";
 import { ExitCode } from "./exit-codes.js";
 
 /** Creates the crew folder; answers the exit code. */
-export async function initCommand(dir: string, options: { python?: boolean } = {}): Promise<number> {
+export async function initCommand(
+  dir: string,
+  options: { python?: boolean } = {},
+): Promise<number> {
   await scaffoldCrew(dir, options.python === true ? { python: true } : {});
   // Loading the new crew proves the template is valid and tells which inputs to pass.
   const crew = await loadCrew(dir);

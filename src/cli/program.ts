@@ -174,7 +174,10 @@ Examples:
     .command("init")
     .description("create a new crew folder (agents.yaml, tasks.yaml, crew.yaml)")
     .argument("<dir>", "folder to create")
-    .option("--python", "a CrewAI project (crew/run.py with crewstream_bridge.py) run as a process crew")
+    .option(
+      "--python",
+      "a CrewAI project (crew/run.py with crewstream_bridge.py) run as a process crew",
+    )
     .action((dir: string, options: { python?: boolean }) =>
       exitWith(async () => (await import("./init-command.js")).initCommand(dir, options)),
     );

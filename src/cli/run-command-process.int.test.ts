@@ -40,9 +40,15 @@ describe("crewstream run --command", () => {
     );
     expect(result.code).toBe(0);
     const all = events(result.stdout);
-    expect(all[0]).toMatchObject({ type: "run.start", crew: "stand-in", inputs: { topic: "tidal power" } });
+    expect(all[0]).toMatchObject({
+      type: "run.start",
+      crew: "stand-in",
+      inputs: { topic: "tidal power" },
+    });
     // No crew.yaml: tasks and agents come from what the program reports.
-    expect(all.filter((event) => event.type === "task.start").map((event) => [event.task, event.agent])).toEqual([
+    expect(
+      all.filter((event) => event.type === "task.start").map((event) => [event.task, event.agent]),
+    ).toEqual([
       ["research_task", "tidal_power_senior_data_researcher"],
       ["analysis_task", "tidal_power_trend_analyst"],
       ["reporting_task", "tidal_power_reporting_analyst"],

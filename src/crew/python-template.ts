@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 
 /** Where the package keeps what is copied: the same from src/ and from dist/. */
 const EXAMPLE = new URL("../../examples/python-crew/", import.meta.url);
-const copied = (path: string): Promise<string> => readFile(fileURLToPath(new URL(path, EXAMPLE)), "utf8");
+const copied = (path: string): Promise<string> =>
+  readFile(fileURLToPath(new URL(path, EXAMPLE)), "utf8");
 const BRIDGE_PY = fileURLToPath(new URL("../../python/crewstream_bridge.py", import.meta.url));
 
 function crewYaml(name: string): string {

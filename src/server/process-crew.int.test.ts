@@ -59,7 +59,9 @@ describe("process crews", () => {
       assertCompleteRun(events);
       expect(events.filter((event) => event.type === "tool.call")).toHaveLength(1);
       expect(
-        events.filter((event) => event.type === "task.end").map((event) => event.usage.outputTokens),
+        events
+          .filter((event) => event.type === "task.end")
+          .map((event) => event.usage.outputTokens),
       ).toEqual([60, 60, 90]);
       expect(events).toContainEqual(
         expect.objectContaining({
