@@ -23,6 +23,10 @@ What it does:
 - without an event bus (CrewAI before 0.80, or no CrewAI at all), it falls back to the crew's
   ``step_callback`` / ``task_callback`` and writes crewstream's progress lines, as before.
 
+Current CrewAI runs event handlers on a thread pool, so they may run out of order; the
+handlers' work is put back in CrewAI's emission order (``emission_sequence``) by holding it a
+few milliseconds. Everything held is written before an input request and at exit.
+
 CrewAI versions: the bus and event classes are imported from ``crewai.events`` (CrewAI 0.186
 and later) or from ``crewai.utilities.events`` (0.80 to 0.186, with ``BaseEventListener`` in
 ``crewai.utilities.events.base_event_listener``). Event fields are read defensively with
@@ -31,16 +35,19 @@ fallbacks, because they moved between releases: ``task.name`` / ``event.task_nam
 ``prompt_tokens`` / ``completion_tokens`` or ``input_tokens`` / ``output_tokens``),
 ``ToolUsageErrorEvent.error``, ``TaskCompletedEvent.output.raw``.
 """
+import atexit
 import builtins
+import heapq
 import itertools
 import json
 import os
 import sys
 import threading
+import time
 import uuid
 from datetime import datetime, timezone
 
-__all__ = ["install", "emit"]
+__all__ = ["install", "emit", "flush"]
 
 _lock = threading.Lock()
 _MAX_TEXT = 4000
@@ -102,6 +109,74 @@ def _usage(raw):
     return number("prompt_tokens", "input_tokens"), number("completion_tokens", "output_tokens")
 
 
+class _InOrder:
+    """Runs handler bodies in CrewAI's emission order.
+
+    Current CrewAI runs synchronous handlers on a thread pool (stream chunks excepted), so two
+    events emitted back to back, such as one task's TaskCompletedEvent and the next one's
+    TaskStartedEvent, may reach their handlers in either order. Each event carries its
+    `emission_sequence`, given on the emitting thread: bodies are held for `HOLD` seconds and
+    run sorted by it. Events without one (older CrewAI calls handlers inline) run at once,
+    after anything held. At exit, everything held runs and later bodies run at once.
+    """
+
+    HOLD = 0.03
+
+    def __init__(self):
+        self._heap = []
+        self._lock = threading.RLock()
+        self._order = itertools.count()
+        self._closed = False
+        self._thread = None
+
+    def run(self, event, body):
+        sequence = getattr(event, "emission_sequence", None)
+        if not isinstance(sequence, int) or self._closed:
+            with self._lock:
+                self._drain(everything=True)
+                body()
+            return
+        with self._lock:
+            heapq.heappush(self._heap, (sequence, next(self._order), time.monotonic(), body))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, name="crewstream-bridge", daemon=True)
+                self._thread.start()
+
+    def flush(self):
+        with self._lock:
+            self._drain(everything=True)
+
+    def close(self):
+        self._closed = True
+        self.flush()
+
+    def _loop(self):
+        while True:
+            time.sleep(self.HOLD / 3)
+            with self._lock:
+                self._drain(everything=False)
+
+    def _drain(self, everything):
+        now = time.monotonic()
+        while self._heap and (everything or now - self._heap[0][2] >= self.HOLD):
+            body = heapq.heappop(self._heap)[3]
+            try:
+                body()
+            except Exception as error:  # a bad event must not stop the others
+                emit_text("crewstream_bridge: {}".format(error))
+
+
+_in_order = _InOrder()
+
+
+def flush():
+    """Writes the events still held for ordering, once CrewAI's pooled handlers have had time
+    to run. Called before asking for input and at exit; call it before writing on stderr
+    yourself if your own lines must come after the crew's events."""
+    time.sleep(_InOrder.HOLD)
+    _in_order.flush()
+
+
 def _load_events():
     """CrewAI's bus, listener base class and event classes, or None without a bus."""
     try:
@@ -156,10 +231,14 @@ def _listen(module, base):
     names = set(dir(module))
 
     def on(bus, name):
-        """Registers a handler for the event class `name` when this CrewAI has it."""
+        """Registers a handler for the event class `name` when this CrewAI has it; the
+        handler's body runs in emission order (see `_InOrder`)."""
         def register(handler):
             if name in names:
-                bus.on(getattr(module, name))(handler)
+                def in_order(source, event):
+                    _in_order.run(event, lambda: handler(source, event))
+                in_order.__name__ = "crewstream_" + handler.__name__.lstrip("_")
+                bus.on(getattr(module, name))(in_order)
             return handler
         return register
 
@@ -314,6 +393,7 @@ def _progress_callbacks(crew):
 
 def _ask(prompt=""):
     """`input()` under crewstream: asks through an `input.request` and waits for the answer on stdin."""
+    flush()  # the answer being reviewed comes before the question
     request_id = uuid.uuid4().hex
     text = str(prompt or "").strip() or _installed.get("default_prompt")()
     emit({"type": "input.request", "requestId": request_id, "prompt": text})
@@ -342,6 +422,7 @@ def install(crew=None):
     state = None
     if found is not None:
         state = _listen(*found)
+        atexit.register(_in_order.close)
         _installed["mode"] = "bus"
     else:
         if crew is not None:

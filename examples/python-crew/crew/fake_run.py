@@ -229,6 +229,7 @@ def main():
         log("INFO crew.fake_run: task {} of {} done".format(number + 1, len(TASKS)))
 
     if mode == "garbage":
+        crewstream_bridge.flush()
         sys.stderr.write("a last line without newline")
         sys.stderr.flush()
     result = outputs[-1]

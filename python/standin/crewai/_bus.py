@@ -1,10 +1,28 @@
-"""Stand-in for CrewAI's event bus and event classes (tests only), with CrewAI's names."""
+"""Stand-in for CrewAI's event bus and event classes (tests only), with CrewAI's names.
+
+As in CrewAI 0.186 and later (the `current` layout), the bus numbers each event
+(`emission_sequence`) and runs synchronous handlers on a thread pool, except for stream
+chunks, which run on the emitting thread; a random pause of up to 5 ms before each pooled
+handler makes the order in which handlers run as loose as it can be there. As in earlier
+CrewAI (`legacy`), handlers run inline, in order, and events carry no sequence.
+"""
+import atexit
+import itertools
+import random
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
+
+from crewai._layout import LAYOUT
 
 
 class CrewAIEventsBus:
-    def __init__(self):
+    def __init__(self, pooled):
         self._handlers = {}
+        self._sequence = itertools.count(1)
+        self._pool = ThreadPoolExecutor(max_workers=10) if pooled else None
+        if self._pool is not None:
+            atexit.register(self._pool.shutdown, wait=True)
 
     def on(self, event_type):
         def decorator(handler):
@@ -13,16 +31,26 @@ class CrewAIEventsBus:
         return decorator
 
     def emit(self, source, event):
+        if self._pool is not None:
+            event.emission_sequence = next(self._sequence)
         for event_type, handlers in self._handlers.items():
             if isinstance(event, event_type):
                 for handler in handlers:
-                    handler(source, event)
+                    if self._pool is None or isinstance(event, LLMStreamChunkEvent):
+                        handler(source, event)
+                    else:
+                        self._pool.submit(_later, handler, source, event)
 
     def validate_dependencies(self):
         return None
 
 
-crewai_event_bus = CrewAIEventsBus()
+def _later(handler, source, event):
+    time.sleep(random.random() * 0.005)
+    handler(source, event)
+
+
+crewai_event_bus = CrewAIEventsBus(pooled=LAYOUT == "current")
 
 
 class BaseEventListener:
