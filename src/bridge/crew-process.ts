@@ -1,5 +1,6 @@
 /**
- * One running crew program: spawned without a shell, fed its inputs on stdin, read line by
+ * One running crew program: spawned without a shell, fed its inputs as the first line on
+ * stdin (which stays open for answers to its input requests, one line each), read line by
  * line on stderr (pull-based: an unread line pauses the pipe) and in full on stdout, stopped
  * with SIGTERM then SIGKILL.
  */
@@ -26,7 +27,7 @@ export interface CrewProcessOptions {
   args: readonly string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
-  /** Written to stdin, which is then closed. */
+  /** The first line written to stdin (a newline is added); stdin stays open until the program ends. */
   stdin: string;
   /** Time between SIGTERM and SIGKILL when stopping. */
   killGraceMs: number;
@@ -69,7 +70,18 @@ export class CrewProcess {
       if (error.code !== "EPIPE" && error.code !== "ECONNRESET")
         options.onPipeError(`stdin: ${error.message}`);
     });
-    this.#child.stdin.end(options.stdin);
+    this.#child.stdin.write(`${options.stdin}\n`);
+  }
+
+  /**
+   * Writes one line to the program's stdin. Answers false when stdin is closed (the program
+   * ended or closed it), so the line cannot arrive.
+   */
+  send(line: string): boolean {
+    const stdin = this.#child.stdin;
+    if (this.#ended || stdin.destroyed || stdin.writableEnded) return false;
+    stdin.write(`${line}\n`);
+    return true;
   }
 
   /** The program's pid, undefined when it could not be started. */
@@ -87,6 +99,7 @@ export class CrewProcess {
   /** Asks the program to stop (SIGTERM) and kills it (SIGKILL) if it is still there after the grace time. */
   stop(): void {
     if (this.#ended || this.#child.pid === undefined || this.#killTimer !== undefined) return;
+    this.#child.stdin.end();
     this.#child.kill("SIGTERM");
     this.#killTimer = setTimeout(() => {
       if (!this.#ended) this.#child.kill("SIGKILL");
@@ -112,6 +125,7 @@ export class CrewProcess {
         if (this.#ended) return;
         this.#ended = true;
         clearTimeout(this.#killTimer);
+        child.stdin.destroy();
         if (stdoutLength < this.options.maxStdoutLength) chunks.push(decoder.decode());
         resolve({ ...exit, stdout: chunks.join("") });
       };

@@ -10,7 +10,10 @@ export interface ProcessCrewOptions {
   command: readonly string[];
   /** Working directory of the program (the crew's folder). */
   cwd: string;
-  /** Variables added to the inherited environment (model keys are inherited as they are). */
+  /**
+   * Variables added to the program's environment (crew.yaml `env:`). The rest of the server's
+   * environment is passed only as far as the allowlist of `child-environment.ts` allows.
+   */
   env?: Record<string, string>;
   /** The program is stopped and the run fails with `timeout` after this long. */
   timeoutMs?: number;

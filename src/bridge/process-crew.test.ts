@@ -147,19 +147,37 @@ describe("ProcessCrew", () => {
     expect(diagnostics.some((line) => line.includes('"type"'))).toBe(false);
   });
 
-  it("discovers agents and tasks from the progress lines when the crew declares none", async () => {
+  it("discovers agents and tasks from crewstream_bridge's task lines when the crew declares none", async () => {
     const { crew } = fakeCrew({ agents: [], tasks: [] });
     const events = await collect(crew, { topic: "Rust" });
     expectWellFormed(events);
     const start = events[0] as EventOf<"run.start">;
     expect(start.tasks).toEqual([]);
     const starts = events.filter((event) => event.type === "task.start");
+    expect(starts.map((event) => [event.task, event.agent, event.index, event.total])).toEqual([
+      ["research_task", "rust_senior_data_researcher", 0, 1],
+      ["analysis_task", "rust_trend_analyst", 1, 2],
+      ["reporting_task", "rust_reporting_analyst", 2, 3],
+    ]);
+    expect(runEnd(events).status).toBe("completed");
+  });
+
+  it("discovers agents and tasks from progress lines (CrewAI without an event bus)", async () => {
+    const { crew } = fakeCrew({
+      agents: [],
+      tasks: [],
+      env: { CREWSTREAM_FAKE_STEP_MS: "0", CREWAI_STANDIN_LAYOUT: "none" },
+    });
+    const events = await collect(crew, { topic: "Rust" });
+    expectWellFormed(events);
+    const starts = events.filter((event) => event.type === "task.start");
     expect(starts.map((event) => [event.agent, event.index, event.total])).toEqual([
       ["rust_senior_data_researcher", 0, 1],
       ["rust_trend_analyst", 1, 2],
       ["rust_reporting_analyst", 2, 3],
     ]);
-    expect(starts[0]?.task).toBe("conduct_a_thorough_research_about_rust");
+    expect(starts[0]?.task).toBe("conduct_a_thorough_research_about_rust_make_sure");
+    expect(events.some((event) => event.type === "tool.call")).toBe(false);
     expect(runEnd(events).status).toBe("completed");
   });
 

@@ -1,13 +1,31 @@
 /**
  * A crew that is a program (e.g. a Python CrewAI crew's `crew/run.py`), streamed through the
- * crewstream protocol. The program gets the inputs as `--inputs <json>` and as JSON on stdin,
- * reports progress on stderr (the seed's `{"type":"progress",...}` lines, or protocol events
- * such as `{"type":"text.delta","delta":"..."}`) and prints its result on stdout.
+ * crewstream protocol. The program gets the inputs as `--inputs <json>` and as the first line
+ * on stdin, reports progress on stderr (the seed's `{"type":"progress",...}` lines, or
+ * protocol events such as `{"type":"text.delta","delta":"..."}`, which `crewstream_bridge.py`
+ * writes for a CrewAI crew) and prints its result on stdout. An `input.request` it writes is
+ * answered on its stdin with one line `{"type":"input.response","requestId":...,"text":...}`.
  */
 import { randomUUID } from "node:crypto";
-import { CrewError, ErrorCode, EventStamper, ZERO_USAGE } from "../events/index.js";
-import type { CrewEvent, ErrorInfo, Inputs, RunEndEvent } from "../events/index.js";
-import { fillKnownPlaceholders, type RunOptions } from "../crew/index.js";
+import {
+  CrewError,
+  ErrorCode,
+  EventStamper,
+  ZERO_USAGE,
+  addUsage,
+  toCrewError,
+} from "../events/index.js";
+import type {
+  CrewEvent,
+  ErrorInfo,
+  EventDraft,
+  EventOf,
+  Inputs,
+  RunEndEvent,
+  Usage,
+} from "../events/index.js";
+import { fillKnownPlaceholders, type InputHandler, type RunOptions } from "../crew/index.js";
+import { childEnvironment } from "./child-environment.js";
 import { CrewProcess } from "./crew-process.js";
 import { DEFAULT_MAX_LINE_LENGTH } from "./line-splitter.js";
 import {
@@ -17,6 +35,7 @@ import {
   timeoutError,
 } from "./process-result.js";
 import { classifyStderrLine } from "./stderr-line.js";
+import { InputAnswers } from "./input-answers.js";
 import { TaskTracker } from "./task-tracker.js";
 import type { KnownAgent } from "./task-tracker.js";
 import type { ProcessCrewOptions } from "./process-crew-options.js";
@@ -71,6 +90,8 @@ export class ProcessCrew {
    * Runs the program once. Yields `run.start` first and exactly one `run.end` last; it does not
    * throw for run failures. Aborting `options.signal` stops the program (SIGTERM, then SIGKILL
    * after `killGraceMs`) and ends with `cancelled`; returning early from the generator stops it too.
+   * An `input.request` the program writes is answered through `options.onInputRequest`; the
+   * answer goes to the program's stdin and is recorded as `input.response`.
    */
   async *stream(given: Inputs, options: RunOptions = {}): AsyncGenerator<CrewEvent> {
     const inputs: Inputs = { ...this.#options.defaultInputs, ...given };
@@ -78,6 +99,11 @@ export class ProcessCrew {
     const stamper = new EventStamper(runId);
     const startedAt = Date.now();
     const tracker = new TaskTracker(this.#options.agents ?? [], this.#options.tasks ?? [], inputs);
+    let usage: Usage = { ...ZERO_USAGE };
+    const stamp = (draft: EventDraft): CrewEvent => {
+      if (draft.type === "task.end") usage = addUsage(usage, draft.usage);
+      return stamper.stamp(draft);
+    };
     const tail: string[] = [];
     const diagnostic = (line: string): void => {
       tail.push(line);
@@ -92,7 +118,7 @@ export class ProcessCrew {
         type: "run.end",
         status,
         ...extra,
-        usage: { ...ZERO_USAGE },
+        usage,
         durationMs: Date.now() - startedAt,
       });
 
@@ -138,29 +164,63 @@ export class ProcessCrew {
       }),
     );
     const { stopped, dispose } = stopSignals(options.signal, this.#options.timeoutMs);
+    const answers = new InputAnswers(options.onInputRequest ?? refuseInput);
     const lines = child.stderrLines();
     let finished = false;
     try {
       let stop: StopReason | undefined;
+      let failure: CrewError | undefined;
+      let pending: Promise<IteratorResult<string>> | undefined;
       for (;;) {
-        const next = lines.next();
-        next.catch(() => undefined);
-        const step = await Promise.race([next, stopped]);
+        pending ??= lines.next();
+        pending.catch(() => undefined);
+        const step = await Promise.race([
+          pending,
+          stopped,
+          answers.ready.then((): typeof ANSWERED => ANSWERED),
+        ]);
         if (typeof step === "string") {
-          stop = step;
-          break;
+          if (step !== ANSWERED) {
+            stop = step;
+            break;
+          }
+          for (const answer of answers.take()) {
+            if ("error" in answer) {
+              failure = toCrewError(answer.error);
+              break;
+            }
+            const { requestId } = answer.request;
+            child.send(JSON.stringify({ type: "input.response", requestId, text: answer.text }));
+            yield stamp(inputResponse(answer.request, answer.text));
+          }
+          if (failure !== undefined) break;
+          continue;
         }
+        pending = undefined;
         if (step.done === true) break;
         const line = classifyStderrLine(step.value);
         if (line.kind === "progress") {
-          for (const draft of tracker.progress(line)) yield stamper.stamp(draft);
+          for (const draft of tracker.progress(line)) yield stamp(draft);
         } else if (line.kind === "event") {
-          const draft = tracker.passthrough(line.fields);
-          if (draft === undefined) diagnostic(step.value);
-          else yield stamper.stamp(draft);
+          const drafts = tracker.passthrough(line.fields);
+          if (drafts === undefined) diagnostic(step.value);
+          for (const draft of drafts ?? []) {
+            const event = stamp(draft);
+            yield event;
+            if (event.type === "input.request") answers.ask(event);
+          }
         } else {
           diagnostic(line.text);
         }
+      }
+      if (failure !== undefined) {
+        child.stop();
+        await child.exited;
+        finished = true;
+        yield end(failure.code === ErrorCode.CANCELLED ? "cancelled" : "failed", {
+          error: failure.toInfo(),
+        });
+        return;
       }
       if (stop === undefined) {
         const exit = await Promise.race([child.exited, stopped]);
@@ -168,12 +228,13 @@ export class ProcessCrew {
         else {
           finished = true;
           if (exit.spawnError === undefined && exit.code === 0) {
-            // An empty stdout leaves the last task's streamed text as the result.
+            // An empty stdout leaves the last task's output (or streamed text) as the result.
             let result = resultFromStdout(exit.stdout);
             for (const draft of tracker.finish(result === "" ? undefined : result)) {
               if (draft.type === "task.end" && result === "") result = draft.output;
-              yield stamper.stamp(draft);
+              yield stamp(draft);
             }
+            if (result === "") result = tracker.lastOutput ?? "";
             yield end("completed", { result });
           } else {
             yield end("failed", {
@@ -196,6 +257,7 @@ export class ProcessCrew {
           });
     } finally {
       dispose();
+      answers.close();
       if (!finished) child.stop();
     }
   }
@@ -206,16 +268,30 @@ export class ProcessCrew {
     );
   }
 
-  /** The inherited environment (model keys included), the crew's variables, and the run's. */
+  /** The allowlisted environment (model keys included), the crew's variables, and the run's. */
   #environment(runId: string, options: RunOptions): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = {
-      PYTHONUNBUFFERED: "1",
-      PYTHONIOENCODING: "utf-8",
-      ...process.env,
-      ...this.#options.env,
+    return childEnvironment(process.env, this.#options.env, {
       CREWSTREAM_RUN_ID: runId,
-    };
-    if (typeof options.model === "string") env.CREWSTREAM_MODEL = options.model;
-    return env;
+      ...(typeof options.model === "string" ? { CREWSTREAM_MODEL: options.model } : {}),
+    });
   }
 }
+
+/** What the stream loop's race answers when an input answer is waiting. */
+const ANSWERED = "answered";
+
+/** The `input.response` recorded when an answer is written to the program. */
+function inputResponse(request: EventOf<"input.request">, text: string): EventDraft {
+  const draft = { type: "input.response" as const, requestId: request.requestId, text };
+  const scoped = request.task === undefined ? draft : { ...draft, task: request.task };
+  return request.agent === undefined ? scoped : { ...scoped, agent: request.agent };
+}
+
+/** The input handler of a run that has no way to ask a human. */
+const refuseInput: InputHandler = (request) =>
+  Promise.reject(
+    new CrewError(
+      ErrorCode.BAD_REQUEST,
+      `Task "${request.task}" asks for human input, but this run has no way to ask: run it through the run manager (crewstream serve or run) or pass onInputRequest.`,
+    ),
+  );

@@ -36,22 +36,13 @@ export interface DiagnosticLine {
 export type StderrLine = ProgressLine | EventLine | DiagnosticLine;
 
 /**
- * Event types a process may write itself: what happens inside a task. The run's and tasks'
- * lifecycle (`run.*`, `task.start`, `task.end`) belongs to the bridge, and human input cannot
- * be answered because stdin is closed after the inputs.
+ * Event types a process may write itself: what happens inside a task, the tasks' own start
+ * and end (`crewstream_bridge` announces them), and `input.request` (the answer is written to
+ * the program's stdin). The run's lifecycle (`run.*`) belongs to the bridge, and so does
+ * `input.response`, which it writes when the answer is sent.
  */
 export const PASSTHROUGH_TYPES: ReadonlySet<string> = new Set<string>(
-  EVENT_TYPES.filter(
-    (type) =>
-      ![
-        "run.start",
-        "run.end",
-        "task.start",
-        "task.end",
-        "input.request",
-        "input.response",
-      ].includes(type),
-  ),
+  EVENT_TYPES.filter((type) => !["run.start", "run.end", "input.response"].includes(type)),
 );
 
 /** Classifies a line. Never throws. */

@@ -85,12 +85,14 @@ describe("TaskTracker", () => {
     let now = 1000;
     const tracker = new TaskTracker(agents, tasks, { topic: "Rust" }, () => now);
     tracker.progress(progress("Rust Researcher", "Research Rust in depth."));
-    expect(tracker.passthrough({ type: "text.delta", delta: "notes " })).toEqual({
-      type: "text.delta",
-      delta: "notes ",
-      task: "research",
-      agent: "researcher",
-    });
+    expect(tracker.passthrough({ type: "text.delta", delta: "notes " })).toEqual([
+      {
+        type: "text.delta",
+        delta: "notes ",
+        task: "research",
+        agent: "researcher",
+      },
+    ]);
     tracker.passthrough({ type: "text.delta", delta: "done" });
     now = 1500;
     const drafts = tracker.progress(progress("Rust Writer", "Write a report on Rust."));
@@ -135,18 +137,103 @@ describe("TaskTracker", () => {
     expect(tracker.passthrough({ type: "tool.call", tool: "search" })).toBeUndefined();
     expect(
       tracker.passthrough({ type: "tool.call", callId: "c1", tool: "search", args: { q: "x" } }),
-    ).toEqual({ type: "tool.call", callId: "c1", tool: "search", args: { q: "x" } });
+    ).toEqual([{ type: "tool.call", callId: "c1", tool: "search", args: { q: "x" } }]);
   });
 
   it("numbers passthrough agent steps after the progress steps of the same task", () => {
     const tracker = new TaskTracker(agents, tasks, { topic: "Rust" });
     tracker.progress(progress("Rust Researcher", "Research Rust in depth."));
-    expect(tracker.passthrough({ type: "agent.step", kind: "answer", text: "ok" })).toMatchObject({
-      step: 2,
-      task: "research",
-    });
+    expect(tracker.passthrough({ type: "agent.step", kind: "answer", text: "ok" })).toMatchObject([
+      { step: 2, task: "research" },
+    ]);
     expect(
       tracker.progress(progress("Rust Researcher", "Research Rust in depth."))[0],
     ).toMatchObject({ step: 3 });
+  });
+
+  it("follows task.start and task.end lines of crewstream_bridge: task by name, agent by role, usage kept", () => {
+    let now = 1000;
+    const tracker = new TaskTracker(agents, tasks, { topic: "Rust" }, () => now);
+    const first = tracker.passthrough({
+      type: "task.start",
+      taskName: "write",
+      agentRole: "Rust Writer",
+      description: "Write a report on Rust.",
+    });
+    expect(first).toEqual([
+      {
+        type: "task.start",
+        task: "write",
+        agent: "writer",
+        index: 0,
+        total: 2,
+        description: "Write a report on Rust.",
+      },
+    ]);
+    // A step by another agent (a hierarchical crew's coworker) names that agent.
+    expect(
+      tracker.passthrough({
+        type: "agent.step",
+        kind: "thought",
+        text: "hm",
+        agentRole: "Rust Researcher",
+      }),
+    ).toEqual([
+      {
+        type: "agent.step",
+        kind: "thought",
+        text: "hm",
+        step: 1,
+        task: "write",
+        agent: "researcher",
+      },
+    ]);
+    now = 1800;
+    // A task.start while a task is open ends it first; an unknown name takes the next declared task.
+    const next = tracker.passthrough({
+      type: "task.start",
+      taskName: "proofread",
+      agentRole: "Editor",
+      description: "Proofread it.\nCarefully.",
+    });
+    expect(next).toEqual([
+      {
+        type: "task.end",
+        task: "write",
+        agent: "writer",
+        output: "hm",
+        usage: { inputTokens: 0, outputTokens: 0 },
+        durationMs: 800,
+      },
+      {
+        type: "task.start",
+        task: "research",
+        agent: "editor",
+        index: 1,
+        total: 2,
+        description: "Research Rust in depth.\nUse sources.",
+      },
+    ]);
+    expect(
+      tracker.passthrough({
+        type: "task.end",
+        output: "checked",
+        usage: { inputTokens: 120, outputTokens: 30 },
+      }),
+    ).toMatchObject([
+      {
+        type: "task.end",
+        task: "research",
+        output: "checked",
+        usage: { inputTokens: 120, outputTokens: 30 },
+      },
+    ]);
+    expect(tracker.lastOutput).toBe("checked");
+    expect(tracker.passthrough({ type: "task.end", output: "again" })).toEqual([]);
+    expect(
+      tracker.passthrough({ type: "task.start", taskName: "extra", description: "An extra task." }),
+    ).toMatchObject([
+      { type: "task.start", task: "extra", index: 2, total: 3, description: "An extra task." },
+    ]);
   });
 });

@@ -1,10 +1,12 @@
 /**
- * Turns a process crew's progress lines into task and step events. A process crew does not
- * announce its tasks: they are discovered as their first lines appear, and a new task line
- * ends the task before it.
+ * Turns a process crew's stderr into task and step events. A crew that writes only progress
+ * lines does not announce its tasks: they are discovered as their first lines appear, and a
+ * new task line ends the task before it. A crew using `crewstream_bridge` announces them with
+ * `task.start` / `task.end` lines naming the task (`taskName`) and its agent's role
+ * (`agentRole`), which are matched to the crew's declared keys here.
  */
-import { ZERO_USAGE, parseEvent } from "../events/index.js";
-import type { EventDraft, Inputs } from "../events/index.js";
+import { ZERO_USAGE, parseEvent, usageSchema } from "../events/index.js";
+import type { EventDraft, Inputs, Usage } from "../events/index.js";
 import { fillKnownPlaceholders } from "../crew/index.js";
 import { firstNonEmptyLine } from "../util/index.js";
 import { normalize, slugKey } from "./names.js";
@@ -42,6 +44,7 @@ export class TaskTracker {
   readonly #taskKeys = new Set<string>();
   #current: CurrentTask | undefined;
   #nextIndex = 0;
+  #lastOutput: string | undefined;
 
   constructor(
     agents: readonly KnownAgent[],
@@ -60,12 +63,17 @@ export class TaskTracker {
     return this.#current?.key;
   }
 
+  /** The output of the last task that ended, if any. */
+  get lastOutput(): string | undefined {
+    return this.#lastOutput;
+  }
+
   /** A progress line: maybe ends the task before and starts a new one, then one `agent.step`. */
   progress(line: ProgressLine): EventDraft[] {
     const drafts: EventDraft[] = [];
     if (this.#current === undefined || this.#current.line !== normalize(line.task)) {
       drafts.push(...this.finish());
-      drafts.push(this.#start(line));
+      drafts.push(this.#start(line.task, line.agent));
     }
     const current = this.#current as CurrentTask;
     const agent = this.#agentKey(line.agent) ?? current.agent;
@@ -84,12 +92,34 @@ export class TaskTracker {
   }
 
   /**
-   * An event the process wrote itself: fills in `agent`, `task` and (for `agent.step`) `step`
-   * from the task in progress. Answers undefined when the fields do not make a valid event.
+   * An event the process wrote itself, as the drafts to stamp. `task.start` ends the task in
+   * progress and starts the one it names; `task.end` ends the task in progress with the
+   * output and usage it carries. Other events get `agent`, `task` and (for `agent.step`)
+   * `step` filled in from the task in progress, and `agentRole` resolved to an agent's key.
+   * Answers undefined when the fields do not make a valid event.
    */
-  passthrough(fields: Record<string, unknown> & { type: string }): EventDraft | undefined {
+  passthrough(fields: Record<string, unknown> & { type: string }): EventDraft[] | undefined {
+    const { agentRole, taskName, ...rest } = fields;
+    if (rest.type === "task.start") {
+      const description = typeof rest.description === "string" ? rest.description : "";
+      const name = typeof taskName === "string" ? taskName : undefined;
+      const role = typeof agentRole === "string" ? agentRole : "";
+      return this.#startFromEvent(description, role, name);
+    }
+    if (rest.type === "task.end") {
+      const usage = usageSchema.safeParse(rest.usage);
+      return this.finish(
+        typeof rest.output === "string" ? rest.output : undefined,
+        usage.success ? usage.data : undefined,
+      );
+    }
     const current = this.#current;
-    const draft: Record<string, unknown> = { ...fields };
+    const draft: Record<string, unknown> = { ...rest };
+    // The role names the agent doing the work; in a hierarchical crew it is not the task's.
+    if (draft.agent === undefined && typeof agentRole === "string") {
+      const agent = this.#agentKey(agentRole);
+      if (agent !== undefined) draft.agent = agent;
+    }
     if (draft.task === undefined && current !== undefined) draft.task = current.key;
     if (draft.agent === undefined && current?.agent !== undefined) draft.agent = current.agent;
     if (draft.type === "agent.step" && current !== undefined) {
@@ -109,23 +139,26 @@ export class TaskTracker {
       if (checked.event.type === "text.delta") current.deltas += checked.event.delta;
       if (checked.event.type === "agent.step") current.lastStepText = checked.event.text;
     }
-    return draft as EventDraft;
+    // The parsed event: fields the protocol does not know are dropped.
+    const { v: _v, runId: _runId, seq: _seq, ts: _ts, ...event } = checked.event;
+    return [event];
   }
 
   /**
    * Ends the task in progress, if any: its output is `output` when given, else the text it
-   * streamed, else its last step's text.
+   * streamed, else its last step's text; its usage is `usage` when the crew reported it.
    */
-  finish(output?: string): EventDraft[] {
+  finish(output?: string, usage?: Usage): EventDraft[] {
     const current = this.#current;
     if (current === undefined) return [];
     this.#current = undefined;
     const text = output ?? (current.deltas !== "" ? current.deltas : current.lastStepText);
+    this.#lastOutput = text;
     const draft = {
       type: "task.end",
       task: current.key,
       output: text,
-      usage: { ...ZERO_USAGE },
+      usage: { ...(usage ?? ZERO_USAGE) },
       durationMs: Math.max(0, this.now() - current.startedAt),
     };
     return [
@@ -133,28 +166,45 @@ export class TaskTracker {
     ];
   }
 
-  #start(line: ProgressLine): EventDraft {
-    const known = this.#matchTask(line.task);
-    const key = known?.key ?? slugKey(line.task, "task", this.#taskKeys);
+  /** A `task.start` the crew wrote: ends the task before, matches the task by name, then by text. */
+  #startFromEvent(description: string, role: string, name: string | undefined): EventDraft[] {
+    const drafts = this.finish();
+    const line = firstNonEmptyLine(description) || (name ?? "");
+    const known =
+      name === undefined
+        ? undefined
+        : this.#tasks.find((task) => task.key === name && !this.#usedTasks.has(task.key));
+    drafts.push(this.#start(line, role, known ?? this.#matchTask(line), name, description));
+    return drafts;
+  }
+
+  #start(
+    taskLine: string,
+    role: string,
+    known: KnownTask | undefined = this.#matchTask(taskLine),
+    name?: string,
+    description?: string,
+  ): EventDraft {
+    const key = known?.key ?? slugKey(name ?? taskLine, "task", this.#taskKeys);
     this.#taskKeys.add(key);
     this.#usedTasks.add(key);
-    const agent = this.#agentKey(line.agent) ?? known?.agent;
+    const agent = this.#agentKey(role) ?? known?.agent;
     const index = this.#nextIndex++;
     this.#current = {
       key,
-      line: normalize(line.task),
+      line: normalize(taskLine),
       agent,
       startedAt: this.now(),
       steps: 0,
       deltas: "",
       lastStepText: "",
     };
-    const description =
+    const shown =
       known?.description === undefined
-        ? line.task
+        ? (description ?? taskLine).trim()
         : fillKnownPlaceholders(known.description, this.#inputs).trim();
     const total = Math.max(this.#tasks.length, index + 1);
-    const draft = { type: "task.start", task: key, index, total, description };
+    const draft = { type: "task.start", task: key, index, total, description: shown };
     return (agent === undefined ? draft : { ...draft, agent }) as EventDraft;
   }
 

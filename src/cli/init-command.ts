@@ -7,8 +7,11 @@ import { loadCrew, requiredInputs, scaffoldCrew } from "../crew/index.js";
 import { ExitCode } from "./exit-codes.js";
 
 /** Creates the crew folder; answers the exit code. */
-export async function initCommand(dir: string): Promise<number> {
-  await scaffoldCrew(dir);
+export async function initCommand(
+  dir: string,
+  options: { python?: boolean } = {},
+): Promise<number> {
+  await scaffoldCrew(dir, options.python === true ? { python: true } : {});
   // Loading the new crew proves the template is valid and tells which inputs to pass.
   const crew = await loadCrew(dir);
   const shown = relative(process.cwd(), crew.dir) || ".";
@@ -26,7 +29,9 @@ export async function initCommand(dir: string): Promise<number> {
     `Run it:\n  crewstream run ${shown.includes(" ") ? JSON.stringify(shown) : shown}${inputs}\n\n`,
   );
   out.write(
-    "Edit agents.yaml and tasks.yaml to make it yours; set CREWSTREAM_MODEL or --model to use a real model.\n",
+    options.python === true
+      ? "It runs crew/run.py with CrewAI (pip install crewai); edit config/agents.yaml and config/tasks.yaml to make it yours.\n"
+      : "Edit agents.yaml and tasks.yaml to make it yours; set CREWSTREAM_MODEL or --model to use a real model.\n",
   );
   return ExitCode.OK;
 }

@@ -81,6 +81,9 @@ export function createProgram(): Command {
       noPersistFlag("keep the run in memory only (it will not appear in `crewstream runs`)"),
     )
     .addOption(crewsFlag("none; the research crew example runs"))
+    .option("--command", "run the program given after -- as a process crew, without crew.yaml")
+    .option("--name <name>", "with --command: the crew's name (default: the current folder's)")
+    .allowExcessArguments()
     .addHelpText(
       "after",
       `
@@ -90,10 +93,13 @@ Exit codes: 0 completed, 1 failed, 2 bad command or crew, 130 cancelled (Ctrl-C)
 Examples:
   $ crewstream run --input topic="solar batteries"
   $ crewstream run ./my-crew -i topic=AI -i year=2026 --jsonl > events.jsonl
-  $ crewstream run --model openai/gpt-4o-mini --progress-stderr`,
+  $ crewstream run --model openai/gpt-4o-mini --progress-stderr
+  $ crewstream run --command --name research -i topic=AI -- python3 crew/run.py`,
     )
-    .action((crew: string | undefined, options: RunCommandOptions) =>
-      exitWith(async () => (await import("./run-command.js")).runCommand(crew, options)),
+    .action((crew: string | undefined, options: RunCommandOptions, command: Command) =>
+      exitWith(async () =>
+        (await import("./run-command.js")).runCommand(crew, { ...options, operands: command.args }),
+      ),
     );
 
   const serve = subcommand(program, "serve")
@@ -204,8 +210,12 @@ and are refused; give --model and --concurrency to the workers.`,
   subcommand(program, "init")
     .description("create a new crew folder (agents.yaml, tasks.yaml, crew.yaml)")
     .argument("<dir>", "folder to create")
-    .action((dir: string) =>
-      exitWith(async () => (await import("./init-command.js")).initCommand(dir)),
+    .option(
+      "--python",
+      "a CrewAI project (crew/run.py with crewstream_bridge.py) run as a process crew",
+    )
+    .action((dir: string, options: { python?: boolean }) =>
+      exitWith(async () => (await import("./init-command.js")).initCommand(dir, options)),
     );
 
   return program;

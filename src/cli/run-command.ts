@@ -9,13 +9,14 @@ import { RunManager, runnerForCrew } from "../runs/index.js";
 import { MemoryRunStore, SqliteRunStore, type RunStore } from "../store/index.js";
 import { DEFAULT_CREW_DIR, resolveCrewDirs, resolveDbPath } from "./cli-paths.js";
 import { ExitCode, reportError } from "./exit-codes.js";
+import { commandCrewOf, type CommandCrewFlags } from "./command-crew.js";
 import { canAskHuman } from "./human-input.js";
 import { parseInputs } from "./parse-inputs.js";
 import { chooseOutputMode, createRunOutput } from "./run-output.js";
 import { watchRun } from "./watch-run.js";
 
 /** Options of `crewstream run` (commander's names for the flags). */
-export interface RunCommandOptions {
+export interface RunCommandOptions extends CommandCrewFlags {
   input?: string[];
   inputJson?: string;
   model?: string;
@@ -53,8 +54,11 @@ export async function runCommand(
   options: RunCommandOptions,
 ): Promise<number> {
   const inputs = parseInputs(options.input, options.inputJson);
-  const dir = await resolveCrewDir(crewArg, resolveCrewDirs(options.crews));
-  const crew = await new CrewCatalog({ dirs: [] }).loadDir(dir);
+  const crew =
+    commandCrewOf(options) ??
+    (await new CrewCatalog({ dirs: [] }).loadDir(
+      await resolveCrewDir(crewArg, resolveCrewDirs(options.crews)),
+    ));
   const missing = missingInputs(requiredInputs(crew), inputs, crew.defaultInputs);
   if (missing.length > 0) {
     const flags = missing.map((name) => `--input ${name}=...`).join(" ");

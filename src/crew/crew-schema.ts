@@ -74,6 +74,8 @@ export const crewYamlSchema = z.object({
     .min(1, "must name a program to run")
     .optional(),
   timeout_ms: positiveInt.optional(),
+  /** Variables a process crew's program gets on top of the server's allowlisted ones. */
+  env: z.record(z.string(), z.string()).optional(),
   verbose: z.boolean().optional(),
 });
 /** Validated crew.yaml settings. */

@@ -7,6 +7,7 @@ export {
   type CrewConfig,
 } from "./crew-config.js";
 export { loadCrew, type LoadCrewOptions, type LoadedCrew } from "./load-crew.js";
+export { CREW_NAME_PATTERN } from "./crew-schema.js";
 export { CrewCatalog, type CrewCatalogOptions, type CatalogEntry } from "./crew-catalog.js";
 export {
   interpolate,

@@ -136,6 +136,7 @@ describe("loadCrew: layouts and settings", () => {
       kind: "process",
       command: ["python3", "run.py", "--json"],
       timeoutMs: 120000,
+      env: { CREW_REGION: "eu-west" },
       agents: [],
       tasks: [],
       defaultInputs: { topic: "AI agents" },

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +8,7 @@ import { requiredInputs } from "./interpolate.js";
 import { loadCrew } from "./load-crew.js";
 import { scaffoldCrew } from "./scaffold.js";
 
+const PACKAGE_ROOT = join(import.meta.dirname, "../..");
 let root: string;
 
 beforeEach(async () => {
@@ -87,5 +89,44 @@ describe("scaffoldCrew", () => {
     await expect(scaffoldCrew(join(root, "has space"))).rejects.toMatchObject({
       code: "bad_request",
     });
+  });
+
+  it("writes a CrewAI project with the bridge module that loads as a process crew", async () => {
+    const result = await scaffoldCrew(join(root, "py-crew"), { python: true });
+    expect(result.files.sort()).toEqual(
+      [
+        "README.md",
+        "config/agents.yaml",
+        "config/tasks.yaml",
+        "crew.yaml",
+        "crew/crewstream_bridge.py",
+        "crew/run.py",
+      ].sort(),
+    );
+    const crew = await loadCrew(result.dir);
+    expect(crew).toMatchObject({
+      name: "py-crew",
+      kind: "process",
+      command: ["python3", "crew/run.py"],
+      warnings: [],
+    });
+    expect(crew.tasks.map((task) => task.key)).toEqual([
+      "research_task",
+      "analysis_task",
+      "reporting_task",
+    ]);
+    const bridge = await readFile(join(result.dir, "crew/crewstream_bridge.py"), "utf8");
+    expect(bridge).toBe(await readFile(join(PACKAGE_ROOT, "python/crewstream_bridge.py"), "utf8"));
+    const runPy = await readFile(join(result.dir, "crew/run.py"), "utf8");
+    expect(runPy).toContain("import crewstream_bridge");
+    expect(runPy).toContain("crewstream_bridge.install(crew)");
+    // CrewAI is not installed here: compiling proves both files are valid Python.
+    const compiled = spawnSync(
+      "python3",
+      ["-m", "py_compile", "crew/run.py", "crew/crewstream_bridge.py"],
+      { cwd: result.dir, encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } },
+    );
+    expect(compiled.stderr).toBe("");
+    expect(compiled.status).toBe(0);
   });
 });

@@ -3,14 +3,17 @@
  * API key is set), as a starting point to edit. Existing files are never overwritten.
  */
 import { mkdir, stat, writeFile } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { CrewError, ErrorCode } from "../events/index.js";
 import { CREW_NAME_PATTERN } from "./crew-schema.js";
+import { pythonCrewFiles } from "./python-template.js";
 
 /** Options of {@link scaffoldCrew}. */
 export interface ScaffoldOptions {
   /** The crew's name in crew.yaml; defaults to the folder's name. */
   name?: string;
+  /** A CrewAI project run as a process crew (crew/run.py with crewstream_bridge.py) instead of a YAML crew. */
+  python?: boolean;
 }
 
 /** What {@link scaffoldCrew} wrote. */
@@ -98,7 +101,8 @@ Without an API key the built-in offline model answers, so the crew runs anywhere
 }
 
 /**
- * Writes agents.yaml, tasks.yaml, crew.yaml and README.md into `dir` (created if needed).
+ * Writes agents.yaml, tasks.yaml, crew.yaml and README.md into `dir` (created if needed); with
+ * `python`, a CrewAI project instead (config/, crew/run.py, crew/crewstream_bridge.py).
  * Throws `bad_request` for a name that is not a valid crew name and `conflict` if any of
  * the files already exists, in which case nothing is written.
  */
@@ -114,12 +118,15 @@ export async function scaffoldCrew(
       `"${name}" is not a crew name; use letters, digits, ".", "_" and "-", starting with a letter or digit.`,
     );
   }
-  const files: Record<string, string> = {
-    "agents.yaml": AGENTS,
-    "tasks.yaml": TASKS,
-    "crew.yaml": crewYaml(name),
-    "README.md": readme(name),
-  };
+  const files: Record<string, string> =
+    options.python === true
+      ? await pythonCrewFiles(name)
+      : {
+          "agents.yaml": AGENTS,
+          "tasks.yaml": TASKS,
+          "crew.yaml": crewYaml(name),
+          "README.md": readme(name),
+        };
   const existing = [];
   for (const file of Object.keys(files)) {
     if ((await stat(join(root, file)).catch(() => undefined)) !== undefined) existing.push(file);
@@ -133,6 +140,7 @@ export async function scaffoldCrew(
   await mkdir(root, { recursive: true });
   for (const [file, content] of Object.entries(files)) {
     // "wx" fails rather than overwrite a file created since the check above.
+    await mkdir(dirname(join(root, file)), { recursive: true });
     await writeFile(join(root, file), content, { flag: "wx" });
   }
   return { dir: root, name, files: Object.keys(files) };

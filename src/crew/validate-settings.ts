@@ -46,6 +46,11 @@ export function warnAboutSettings(
       located(file, ["timeout_ms"], 'ignored: only a process crew (with "command:") has a timeout'),
     );
   }
+  if (settings.env !== undefined && settings.command === undefined) {
+    findings.warnings.push(
+      located(file, ["env"], 'ignored: only a process crew (with "command:") runs a program'),
+    );
+  }
   const used = new Set(
     entries.flatMap(({ value }) =>
       Object.values(value).flatMap((text) =>

@@ -1,83 +1,36 @@
 #!/usr/bin/env python3
 """The Python crew, with CrewAI (`pip install crewai`).
 
-crewstream runs this program in the crew's folder and streams what it reports:
+crewstream runs this program in the crew's folder and streams what it does. The two lines
+marked below are all it takes: `crewstream_bridge` (shipped with crewstream, which puts it on
+PYTHONPATH; `crewstream init --python` copies it next to this file) listens to CrewAI's
+event bus and writes crewstream events on stderr: tasks starting and ending with their
+tokens, agent steps, tool calls and results, the answer's text as it streams, and human
+input requests (tasks with `human_input: true`), answered through crewstream.
 
-- each agent step is written to stderr by `_step_callback` as one JSON line,
-  {"type": "progress", "agent": <role>, "task": <first line of the task>, "timestamp": <iso>},
-  which crewstream turns into `task.start` / `agent.step` / `task.end` events;
 - anything else on stderr (logs, warnings, a traceback) is kept as a diagnostic;
 - the final result is printed on stdout and becomes the run's result.
 
-Inputs come as `--inputs '<json>'` (crewstream also writes the same JSON on stdin).
-The model is CREWSTREAM_MODEL when set (a LiteLLM string such as openai/gpt-4o-mini or
-anthropic/claude-3-5-haiku-latest), else the agent's `llm:` in agents.yaml, else
-openai/gpt-4o-mini; keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY, OPENROUTER_API_KEY.
+Inputs come as `--inputs '<json>'` (crewstream also writes the same JSON as the first line
+on stdin). The model is CREWSTREAM_MODEL when set (a LiteLLM string such as
+openai/gpt-4o-mini or anthropic/claude-3-5-haiku-latest), else the agent's `llm:` in
+agents.yaml, else openai/gpt-4o-mini; keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY,
+OPENROUTER_API_KEY.
 """
 import argparse
 import contextlib
 import json
 import os
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
-from crewai import Agent, Crew, Process, Task
+from crewai import LLM, Agent, Crew, Process, Task
+
+import crewstream_bridge  # 1. the bridge
 
 CONFIG = Path(__file__).resolve().parent.parent / "config"
 DEFAULT_MODEL = "openai/gpt-4o-mini"
-
-# The task in progress. Tasks run one after another (Process.sequential), so the index moves
-# on when CrewAI reports a finished task through `task_callback`.
-_state = {"tasks": [], "index": 0}
-
-
-def _first_line(text):
-    for line in str(text).splitlines():
-        if line.strip():
-            return line.strip()
-    return ""
-
-
-def _step_kind(step):
-    """What kind of step CrewAI reported: an answer, a tool use, or a thought."""
-    if type(step).__name__ == "AgentFinish":
-        return "answer"
-    if getattr(step, "tool", None):
-        return "tool"
-    return "thought"
-
-
-def _step_text(step):
-    for field in ("output", "thought", "text", "result"):
-        value = getattr(step, field, None)
-        if isinstance(value, str) and value.strip():
-            return value.strip()[:2000]
-    return ""
-
-
-def _step_callback(step):
-    """Writes one progress line per agent step on stderr, flushed so it arrives at once."""
-    tasks = _state["tasks"]
-    task = tasks[min(_state["index"], len(tasks) - 1)] if tasks else None
-    role = task.agent.role if task is not None and task.agent is not None else ""
-    line = {
-        "type": "progress",
-        "agent": role,
-        "task": _first_line(task.description) if task is not None else "",
-        "timestamp": datetime.now(timezone.utc).isoformat(),
-        "kind": _step_kind(step),
-    }
-    text = _step_text(step)
-    if text:
-        line["text"] = text
-    sys.stderr.write(json.dumps(line) + "\n")
-    sys.stderr.flush()
-
-
-def _task_callback(_output):
-    _state["index"] += 1
 
 
 def _read_inputs():
@@ -87,7 +40,7 @@ def _read_inputs():
     if args.inputs is not None:
         return json.loads(args.inputs)
     if not sys.stdin.isatty():
-        text = sys.stdin.read().strip()
+        text = sys.stdin.readline().strip()
         if text:
             return json.loads(text)
     return {}
@@ -108,7 +61,8 @@ def build_crew():
             role=config["role"],
             goal=config["goal"],
             backstory=config["backstory"],
-            llm=_model(config),
+            # stream=True: the answer reaches crewstream token by token.
+            llm=LLM(model=_model(config), stream=True),
             allow_delegation=bool(config.get("allow_delegation", False)),
             verbose=False,
         )
@@ -121,14 +75,13 @@ def build_crew():
             expected_output=config["expected_output"],
             agent=agents[config["agent"]],
             context=[tasks[name] for name in config.get("context", [])],
+            human_input=bool(config.get("human_input", False)),
+            name=key,
         )
-    _state["tasks"] = list(tasks.values())
     return Crew(
         agents=list(agents.values()),
         tasks=list(tasks.values()),
         process=Process.sequential,
-        step_callback=_step_callback,
-        task_callback=_task_callback,
         verbose=False,
     )
 
@@ -136,6 +89,7 @@ def build_crew():
 def main():
     inputs = _read_inputs()
     crew = build_crew()
+    crewstream_bridge.install(crew)  # 2. stream it through crewstream
     # Whatever CrewAI or a library prints goes to stderr, so stdout holds only the result.
     with contextlib.redirect_stdout(sys.stderr):
         result = crew.kickoff(inputs=inputs)
