@@ -18,25 +18,12 @@ export interface CommandCrewFlags {
 }
 
 /**
- * The process crew of `run --command`, or undefined without `--command`. Throws `bad_request`
- * for flags that do not fit: `--name` without `--command`, or several crews.
+ * The process crew of `run --command`, or undefined without `--command` (the command line
+ * refuses `--name` without `--command`, and several crews, before this is called).
  */
 export function commandCrewOf(flags: CommandCrewFlags): LoadedCrew | undefined {
-  const operands = flags.operands ?? [];
   if (flags.command === true)
-    return commandCrew(operands, flags.name === undefined ? {} : { name: flags.name });
-  if (flags.name !== undefined) {
-    throw new CrewError(
-      ErrorCode.BAD_REQUEST,
-      "--name names a --command crew; a crew folder's name comes from its crew.yaml.",
-    );
-  }
-  if (operands.length > 1) {
-    throw new CrewError(
-      ErrorCode.BAD_REQUEST,
-      `run takes one crew, got ${operands.length}: ${operands.join(" ")}. To run a program, use --command -- <program> [args...].`,
-    );
-  }
+    return commandCrew(flags.operands ?? [], flags.name === undefined ? {} : { name: flags.name });
   return undefined;
 }
 

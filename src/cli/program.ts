@@ -96,11 +96,21 @@ Examples:
   $ crewstream run --model openai/gpt-4o-mini --progress-stderr
   $ crewstream run --command --name research -i topic=AI -- python3 crew/run.py`,
     )
-    .action((crew: string | undefined, options: RunCommandOptions, command: Command) =>
-      exitWith(async () =>
+    .action((crew: string | undefined, options: RunCommandOptions, command: Command) => {
+      if (options.command !== true && command.args.length > 1) {
+        command.error(
+          `error: too many arguments for 'run'. Expected 1 crew but got ${command.args.length}; to run a program, use --command -- <program> [args...].`,
+        );
+      }
+      if (options.command !== true && options.name !== undefined) {
+        command.error(
+          "error: --name names a --command crew; a crew folder's name comes from its crew.yaml.",
+        );
+      }
+      return exitWith(async () =>
         (await import("./run-command.js")).runCommand(crew, { ...options, operands: command.args }),
-      ),
-    );
+      );
+    });
 
   const serve = subcommand(program, "serve")
     .description("serve the HTTP/WebSocket API and the web chat UI")

@@ -71,6 +71,6 @@ describe("crewstream run --command", () => {
     expect(name.stderr).toContain("--name names a --command crew");
     const two = await runCli(["run", "a", "b", "--no-persist"]);
     expect(two.code).toBe(2);
-    expect(two.stderr).toContain("run takes one crew, got 2");
+    expect(two.stderr).toContain("too many arguments for 'run'. Expected 1 crew but got 2");
   });
 });
