@@ -5,7 +5,7 @@
  * such as `{"type":"text.delta","delta":"..."}`) and prints its result on stdout.
  */
 import { randomUUID } from "node:crypto";
-import { CrewError, ErrorCode, EventStamper, ZERO_USAGE } from "../events/index.js";
+import { CrewError, ErrorCode, EventStamper } from "../events/index.js";
 import type { CrewEvent, ErrorInfo, Inputs, RunEndEvent } from "../events/index.js";
 import type { RunOptions } from "../crew/index.js";
 import type { CrewRunner } from "../runs/index.js";
@@ -91,7 +91,8 @@ export class ProcessCrew implements CrewRunner {
         type: "run.end",
         status,
         ...extra,
-        usage: { ...ZERO_USAGE },
+        usage: tracker.usage.usage,
+        ...(tracker.usage.estimated ? { estimated: true } : {}),
         durationMs: Date.now() - startedAt,
       });
 

@@ -3,8 +3,8 @@
  * announce its tasks: they are discovered as their first lines appear, and a new task line
  * ends the task before it.
  */
-import { ZERO_USAGE, parseEvent } from "../events/index.js";
-import type { EventDraft, Inputs } from "../events/index.js";
+import { ZERO_USAGE, addUsage, parseEvent } from "../events/index.js";
+import type { EventDraft, Inputs, Usage } from "../events/index.js";
 import { fillPlaceholders, firstLine, normalize, slugKey } from "./names.js";
 import type { ProgressLine } from "./stderr-line.js";
 
@@ -29,6 +29,10 @@ interface CurrentTask {
   steps: number;
   deltas: string;
   lastStepText: string;
+  /** Usage the process reported on its steps (`agent.step`'s `usage`), if any. */
+  reported: Usage | undefined;
+  /** Text chunks streamed since the last step with usage: estimated output tokens. */
+  chunks: number;
 }
 
 /** Follows one run's progress; answers the drafts to stamp, in order. */
@@ -40,6 +44,8 @@ export class TaskTracker {
   readonly #taskKeys = new Set<string>();
   #current: CurrentTask | undefined;
   #nextIndex = 0;
+  /** Tokens of the finished tasks. */
+  #finished: { usage: Usage; estimated: boolean } = { usage: ZERO_USAGE, estimated: false };
 
   constructor(
     agents: readonly KnownAgent[],
@@ -51,6 +57,15 @@ export class TaskTracker {
     this.#tasks = tasks;
     this.#inputs = inputs;
     for (const task of tasks) this.#taskKeys.add(task.key);
+  }
+
+  /**
+   * Tokens of the run so far: what the process reported on its steps, and its streamed text
+   * chunks as estimated output tokens where it reported nothing (`estimated` then).
+   */
+  get usage(): { usage: Usage; estimated: boolean } {
+    const current = this.#current;
+    return current === undefined ? this.#finished : sumTokens(this.#finished, tokensOf(current));
   }
 
   /** The task in progress, if any. */
@@ -104,8 +119,17 @@ export class TaskTracker {
     });
     if (!checked.ok || checked.event === null) return undefined;
     if (current !== undefined && draft.task === current.key) {
-      if (checked.event.type === "text.delta") current.deltas += checked.event.delta;
-      if (checked.event.type === "agent.step") current.lastStepText = checked.event.text;
+      if (checked.event.type === "text.delta") {
+        current.deltas += checked.event.delta;
+        current.chunks += 1;
+      }
+      if (checked.event.type === "agent.step") {
+        current.lastStepText = checked.event.text;
+        if (checked.event.usage !== undefined) {
+          current.reported = addUsage(current.reported ?? ZERO_USAGE, checked.event.usage);
+          current.chunks = 0;
+        }
+      }
     }
     return draft as EventDraft;
   }
@@ -119,11 +143,14 @@ export class TaskTracker {
     if (current === undefined) return [];
     this.#current = undefined;
     const text = output ?? (current.deltas !== "" ? current.deltas : current.lastStepText);
+    const tokens = tokensOf(current);
+    this.#finished = sumTokens(this.#finished, tokens);
     const draft = {
       type: "task.end",
       task: current.key,
       output: text,
-      usage: { ...ZERO_USAGE },
+      usage: tokens.usage,
+      ...(tokens.estimated ? { estimated: true } : {}),
       durationMs: Math.max(0, this.now() - current.startedAt),
     };
     return [
@@ -146,6 +173,8 @@ export class TaskTracker {
       steps: 0,
       deltas: "",
       lastStepText: "",
+      reported: undefined,
+      chunks: 0,
     };
     const description =
       known?.description === undefined
@@ -190,4 +219,19 @@ export class TaskTracker {
     this.#agents.push({ key, role: role.trim() });
     return key;
   }
+}
+
+/** A task's tokens: reported usage plus streamed chunks not covered by it (an estimate). */
+function tokensOf(task: CurrentTask): { usage: Usage; estimated: boolean } {
+  return {
+    usage: addUsage(task.reported ?? ZERO_USAGE, { inputTokens: 0, outputTokens: task.chunks }),
+    estimated: task.reported === undefined || task.chunks > 0,
+  };
+}
+
+function sumTokens(
+  a: { usage: Usage; estimated: boolean },
+  b: { usage: Usage; estimated: boolean },
+): { usage: Usage; estimated: boolean } {
+  return { usage: addUsage(a.usage, b.usage), estimated: a.estimated || b.estimated };
 }
