@@ -68,5 +68,8 @@ function asCancelled(progress: RunProgress): RunProgress {
   const tasks = progress.tasks.map((t) =>
     isActive(t.status) ? { ...t, status: "cancelled" as const } : t,
   );
-  return { ...progress, status: "cancelled", waitingFor: [], tasks };
+  const agents = progress.agents.map((a) =>
+    isActive(a.status) ? { ...a, status: "cancelled" as const } : a,
+  );
+  return { ...progress, status: "cancelled", waitingFor: [], tasks, agents };
 }
