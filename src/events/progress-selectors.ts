@@ -3,8 +3,8 @@
  * the answer text, the open human-input request, a running task's streamed text and retry.
  * Pure functions, no Node imports.
  */
-import type { RunProgress, RetryProgress, TaskProgress } from "./progress.js";
-import { isActive } from "./progress.js";
+import type { RunProgress, RetryProgress, TaskProgress } from "./progress-state.js";
+import { isActive } from "./progress-state.js";
 import type { Usage } from "./protocol.js";
 import type { PendingInput, RunSummary } from "./run-summary.js";
 

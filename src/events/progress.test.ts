@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { EventStamper } from "./protocol.js";
 import type { CrewEvent, EventDraft } from "./protocol.js";
-import { foldProgress, initialProgress, reduceProgress } from "./progress.js";
+import { foldProgress, reduceProgress } from "./progress.js";
+import { initialProgress } from "./progress-state.js";
 import { activeRetry, finalText, pendingInput } from "./progress-selectors.js";
 
 function run(drafts: EventDraft[]): CrewEvent[] {

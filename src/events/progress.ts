@@ -9,8 +9,18 @@
  * `lastSeq` are ignored, so feeding an event twice changes nothing. Unknown event types only
  * advance `lastSeq`. No Node imports: this runs in browsers.
  */
-import type { CrewEvent, CrewProcess, ErrorInfo, Inputs, StepKind } from "./protocol.js";
+import type { CrewEvent } from "./protocol.js";
 import { ZERO_USAGE } from "./protocol.js";
+import {
+  initialProgress,
+  isActive,
+  type AgentProgress,
+  type RunProgress,
+  type StepProgress,
+  type TaskProgress,
+  type TextSegment,
+  type ToolCallProgress,
+} from "./progress-state.js";
 import type { PendingInput, ProgressStatus, RunProgressStatus, TokenCount } from "./run-summary.js";
 import {
   addTokens,
@@ -20,139 +30,9 @@ import {
   recordChunk,
   recordStep,
   settle,
-  type TokenLedger,
 } from "./token-ledger.js";
 
 export { runSummarySchema, type RunSummary } from "./run-summary.js";
-
-/** A run of text written by one agent inside a task (hierarchical tasks have several). */
-export interface TextSegment {
-  agent?: string;
-  text: string;
-}
-
-/** One tool call and, once it returned, its result or error. */
-export interface ToolCallProgress {
-  callId: string;
-  tool: string;
-  agent?: string;
-  args: unknown;
-  status: "running" | "completed" | "failed";
-  result?: unknown;
-  error?: ErrorInfo;
-}
-
-/** A hand-over of work from one agent to another. */
-export interface DelegationProgress {
-  from: string;
-  to: string;
-  reason: string;
-}
-
-/** A question to the human, and the answer once given. */
-export interface InputProgress {
-  requestId: string;
-  prompt: string;
-  answer?: string;
-}
-
-/** A wait caused by a rate limit or a transient provider error, until text flows again. */
-export interface RetryProgress {
-  attempt: number;
-  delayMs: number;
-  reason: string;
-  /** ISO time of the `llm.retry` event: the wait ends at ts + delayMs. */
-  ts: string;
-}
-
-/** The latest `agent.step` of a task. */
-export interface StepProgress {
-  step: number;
-  kind: StepKind;
-  text: string;
-  agent?: string;
-}
-
-/** One task of the run. */
-export interface TaskProgress extends TokenCount {
-  key: string;
-  /** 0-based position in the crew's task list. */
-  index: number;
-  /** Key of the agent that owns the task (a hierarchical run's: the manager). */
-  agent?: string;
-  /** Key of the agent whose events arrived last for the task: who is working on it now. */
-  activeAgent?: string;
-  description?: string;
-  status: ProgressStatus;
-  steps: number;
-  lastStep?: StepProgress;
-  segments: TextSegment[];
-  tools: ToolCallProgress[];
-  delegations: DelegationProgress[];
-  inputs: InputProgress[];
-  retry?: RetryProgress;
-  output?: string;
-  startedAt?: string;
-  endedAt?: string;
-  durationMs?: number;
-  /** The task's tokens by agent; `usage` and `estimated` are its total. */
-  ledger: TokenLedger;
-}
-
-/** One agent of the crew (a hierarchical run's manager included), over the tasks it worked on. */
-export interface AgentProgress extends TokenCount {
-  key: string;
-  role: string;
-  status: ProgressStatus;
-  steps: number;
-  toolCalls: number;
-  /** Delegations the agent made. */
-  delegations: number;
-  /** Keys of the tasks the agent worked on, in order. */
-  tasks: string[];
-  /** ISO times of the agent's first and last event. */
-  startedAt?: string;
-  endedAt?: string;
-  durationMs?: number;
-  /** How the run's end left the agent, when it was working then. */
-  endStatus?: ProgressStatus;
-}
-
-/** Everything any view shows about a run. */
-export interface RunProgress extends TokenCount {
-  runId?: string;
-  crew?: string;
-  process?: CrewProcess;
-  inputs?: Inputs;
-  status: RunProgressStatus;
-  /** `seq` of the last event folded in. */
-  lastSeq: number;
-  startedAt?: string;
-  endedAt?: string;
-  durationMs?: number;
-  result?: string;
-  error?: ErrorInfo;
-  /** Key of the task that started last and has not ended. */
-  currentTask?: string;
-  /** Input requests not answered yet. */
-  waitingFor: PendingInput[];
-  tasks: TaskProgress[];
-  agents: AgentProgress[];
-}
-
-/** The progress before any event. */
-export function initialProgress(runId?: string): RunProgress {
-  return {
-    ...(runId === undefined ? {} : { runId }),
-    status: "queued",
-    lastSeq: 0,
-    waitingFor: [],
-    tasks: [],
-    agents: [],
-    usage: ZERO_USAGE,
-    estimated: false,
-  };
-}
 
 /** The progress after `events`, starting from `initial`. */
 export function foldProgress(
@@ -162,18 +42,6 @@ export function foldProgress(
   let state = initial;
   for (const event of events) state = reduceProgress(state, event);
   return state;
-}
-
-const OPEN: ReadonlySet<ProgressStatus> = new Set(["running", "waiting_input"]);
-
-/** True while a task or an agent is at work (running or waiting for a human). */
-export function isActive(status: ProgressStatus): boolean {
-  return OPEN.has(status);
-}
-
-/** True once a run has ended (completed, failed or cancelled): it never changes again. */
-export function isRunEnded(status: RunProgressStatus): boolean {
-  return status === "completed" || status === "failed" || status === "cancelled";
 }
 
 /** Applies one event. */
@@ -375,9 +243,9 @@ function apply(state: RunProgress, event: CrewEvent): RunProgress {
 /**
  * Closes the run. Tasks still at work take its status; tasks never started are cancelled when
  * it did not complete. The usage `run.end` reports beyond the finished tasks settles the open
- * tasks' estimates when it covers what they reported (a run cut short counts what its
- * unfinished model calls streamed); a smaller figure (an older producer reporting 0) leaves
- * the streamed estimates standing, as the best count of what was consumed.
+ * tasks' estimates when it covers what they reported and streamed (a run cut short counts
+ * what its unfinished model calls streamed); a smaller figure (an older producer reporting 0)
+ * leaves the streamed estimates standing, as the best count of what was consumed.
  */
 function endRun(state: RunProgress, event: Extract<CrewEvent, { type: "run.end" }>): RunProgress {
   const open = state.tasks.filter((t) => isActive(t.status));
@@ -402,7 +270,12 @@ function endRun(state: RunProgress, event: Extract<CrewEvent, { type: "run.end" 
     inputTokens: event.usage.inputTokens - closed.usage.inputTokens - openReported.inputTokens,
     outputTokens: event.usage.outputTokens - closed.usage.outputTokens - openReported.outputTokens,
   };
-  const covered = open.length > 0 && extra.inputTokens >= 0 && extra.outputTokens >= 0;
+  const streamed = open.reduce(
+    (n, t) => Object.values(t.ledger.entries).reduce((m, e) => m + e.streamed, n),
+    0,
+  );
+  // The run's figure replaces the estimates only when it counts at least what was streamed.
+  const covered = open.length > 0 && extra.inputTokens >= 0 && extra.outputTokens >= streamed;
   // The first open task takes what the run reports beyond the reported steps; in the engine
   // only one task is open at a time.
   let first = true;

@@ -3,7 +3,8 @@
  * manager that folds a live run's events as they are written.
  */
 import type { CrewEvent } from "./protocol.js";
-import { initialProgress, reduceProgress, type RunProgress } from "./progress.js";
+import { reduceProgress } from "./progress.js";
+import { initialProgress, type RunProgress } from "./progress-state.js";
 import { toRunSummary } from "./progress-selectors.js";
 import type { RunSummary } from "./run-summary.js";
 

@@ -65,7 +65,8 @@ export function recordStep(ledger: TokenLedger, agent: string, usage: Usage): To
  * The producer's total for the task (`task.end`, or the share of `run.end` a cut-short task
  * gets). What it adds to the reported steps goes to the agents that streamed unreported text
  * (else to `fallback`); a total below the reported steps replaces them, shared by what each
- * reported. Either way the estimates are settled and the entries add up to `total`.
+ * reported. Either way the estimates are settled and the entries add up to `total`, except
+ * for a zero total after streamed text, which is taken as "nothing measured".
  */
 export function settle(
   ledger: TokenLedger,
@@ -74,6 +75,14 @@ export function settle(
   fallback: string | undefined,
 ): TokenLedger {
   const keys = Object.keys(ledger.entries);
+  // A zero total after streamed text means the producer measured nothing (a process crew
+  // before it reported usage): keep counting the text, as an estimate.
+  if (
+    total.inputTokens === 0 &&
+    total.outputTokens === 0 &&
+    keys.some((k) => (ledger.entries[k]?.streamed ?? 0) > 0)
+  )
+    return { ...ledger, estimated: true };
   const reported = keys.reduce(
     (sum, k) => addUsage(sum, ledger.entries[k]?.reported ?? ZERO_USAGE),
     ZERO_USAGE,
