@@ -7,14 +7,7 @@
  * answered on its stdin with one line `{"type":"input.response","requestId":...,"text":...}`.
  */
 import { randomUUID } from "node:crypto";
-import {
-  CrewError,
-  ErrorCode,
-  EventStamper,
-  ZERO_USAGE,
-  addUsage,
-  toCrewError,
-} from "../events/index.js";
+import { CrewError, ErrorCode, EventStamper, toCrewError } from "../events/index.js";
 import type {
   CrewEvent,
   ErrorInfo,
@@ -22,7 +15,6 @@ import type {
   EventOf,
   Inputs,
   RunEndEvent,
-  Usage,
 } from "../events/index.js";
 import { fillKnownPlaceholders, type InputHandler, type RunOptions } from "../crew/index.js";
 import { childEnvironment } from "./child-environment.js";
@@ -99,11 +91,7 @@ export class ProcessCrew {
     const stamper = new EventStamper(runId);
     const startedAt = Date.now();
     const tracker = new TaskTracker(this.#options.agents ?? [], this.#options.tasks ?? [], inputs);
-    let usage: Usage = { ...ZERO_USAGE };
-    const stamp = (draft: EventDraft): CrewEvent => {
-      if (draft.type === "task.end") usage = addUsage(usage, draft.usage);
-      return stamper.stamp(draft);
-    };
+    const stamp = (draft: EventDraft): CrewEvent => stamper.stamp(draft);
     const tail: string[] = [];
     const diagnostic = (line: string): void => {
       tail.push(line);
@@ -118,7 +106,8 @@ export class ProcessCrew {
         type: "run.end",
         status,
         ...extra,
-        usage,
+        usage: tracker.usage.usage,
+        ...(tracker.usage.estimated ? { estimated: true } : {}),
         durationMs: Date.now() - startedAt,
       });
 

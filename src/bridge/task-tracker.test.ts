@@ -101,7 +101,9 @@ describe("TaskTracker", () => {
       task: "research",
       agent: "researcher",
       output: "notes done",
-      usage: { inputTokens: 0, outputTokens: 0 },
+      // The process reported no usage: its two streamed chunks are the estimate.
+      usage: { inputTokens: 0, outputTokens: 2 },
+      estimated: true,
       durationMs: 500,
     });
     expect(drafts[1]).toMatchObject({
@@ -111,9 +113,51 @@ describe("TaskTracker", () => {
       index: 1,
     });
     expect(tracker.finish("final")).toMatchObject([
-      { type: "task.end", task: "write", output: "final" },
+      {
+        type: "task.end",
+        task: "write",
+        output: "final",
+        usage: { inputTokens: 0, outputTokens: 0 },
+        estimated: true,
+      },
     ]);
     expect(tracker.finish()).toEqual([]);
+    expect(tracker.usage).toEqual({ usage: { inputTokens: 0, outputTokens: 2 }, estimated: true });
+  });
+
+  it("reports the usage the process puts on its steps, and estimates only what follows", () => {
+    const tracker = new TaskTracker(agents, tasks, { topic: "Rust" });
+    tracker.progress(progress("Rust Researcher", "Research Rust in depth."));
+    tracker.passthrough({ type: "text.delta", delta: "a" });
+    tracker.passthrough({
+      type: "agent.step",
+      kind: "answer",
+      text: "a",
+      usage: { inputTokens: 30, outputTokens: 9 },
+    });
+    expect(tracker.usage).toEqual({
+      usage: { inputTokens: 30, outputTokens: 9 },
+      estimated: false,
+    });
+    tracker.passthrough({ type: "text.delta", delta: "b" });
+    expect(tracker.usage).toEqual({
+      usage: { inputTokens: 30, outputTokens: 10 },
+      estimated: true,
+    });
+    tracker.passthrough({
+      type: "agent.step",
+      kind: "answer",
+      text: "b",
+      usage: { inputTokens: 40, outputTokens: 5 },
+    });
+    expect(tracker.finish()).toMatchObject([
+      { type: "task.end", task: "research", usage: { inputTokens: 70, outputTokens: 14 } },
+    ]);
+    expect(tracker.finish()).toEqual([]);
+    expect(tracker.usage).toEqual({
+      usage: { inputTokens: 70, outputTokens: 14 },
+      estimated: false,
+    });
   });
 
   it("gives the next declared task to a line that matches none, and new keys beyond them", () => {

@@ -5,7 +5,7 @@
  * `task.start` / `task.end` lines naming the task (`taskName`) and its agent's role
  * (`agentRole`), which are matched to the crew's declared keys here.
  */
-import { ZERO_USAGE, parseEvent, usageSchema } from "../events/index.js";
+import { ZERO_USAGE, addUsage, parseEvent, usageSchema } from "../events/index.js";
 import type { EventDraft, Inputs, Usage } from "../events/index.js";
 import { fillKnownPlaceholders } from "../crew/index.js";
 import { firstNonEmptyLine } from "../util/index.js";
@@ -33,6 +33,10 @@ interface CurrentTask {
   steps: number;
   deltas: string;
   lastStepText: string;
+  /** Usage the process reported on its steps (`agent.step`'s `usage`), if any. */
+  reported: Usage | undefined;
+  /** Text chunks streamed since the last step with usage: estimated output tokens. */
+  chunks: number;
 }
 
 /** Follows one run's progress; answers the drafts to stamp, in order. */
@@ -45,6 +49,8 @@ export class TaskTracker {
   #current: CurrentTask | undefined;
   #nextIndex = 0;
   #lastOutput: string | undefined;
+  /** Tokens of the finished tasks. */
+  #finished: { usage: Usage; estimated: boolean } = { usage: ZERO_USAGE, estimated: false };
 
   constructor(
     agents: readonly KnownAgent[],
@@ -56,6 +62,15 @@ export class TaskTracker {
     this.#tasks = tasks;
     this.#inputs = inputs;
     for (const task of tasks) this.#taskKeys.add(task.key);
+  }
+
+  /**
+   * Tokens of the run so far: what the process reported on its steps, and its streamed text
+   * chunks as estimated output tokens where it reported nothing (`estimated` then).
+   */
+  get usage(): { usage: Usage; estimated: boolean } {
+    const current = this.#current;
+    return current === undefined ? this.#finished : sumTokens(this.#finished, tokensOf(current));
   }
 
   /** The task in progress, if any. */
@@ -136,8 +151,17 @@ export class TaskTracker {
     });
     if (!checked.ok || checked.event === null) return undefined;
     if (current !== undefined && draft.task === current.key) {
-      if (checked.event.type === "text.delta") current.deltas += checked.event.delta;
-      if (checked.event.type === "agent.step") current.lastStepText = checked.event.text;
+      if (checked.event.type === "text.delta") {
+        current.deltas += checked.event.delta;
+        current.chunks += 1;
+      }
+      if (checked.event.type === "agent.step") {
+        current.lastStepText = checked.event.text;
+        if (checked.event.usage !== undefined) {
+          current.reported = addUsage(current.reported ?? ZERO_USAGE, checked.event.usage);
+          current.chunks = 0;
+        }
+      }
     }
     // The parsed event: fields the protocol does not know are dropped.
     const { v: _v, runId: _runId, seq: _seq, ts: _ts, ...event } = checked.event;
@@ -154,11 +178,15 @@ export class TaskTracker {
     this.#current = undefined;
     const text = output ?? (current.deltas !== "" ? current.deltas : current.lastStepText);
     this.#lastOutput = text;
+    // Usage the crew reported on its own task.end wins over what its steps and text add up to.
+    const tokens = usage === undefined ? tokensOf(current) : { usage, estimated: false };
+    this.#finished = sumTokens(this.#finished, tokens);
     const draft = {
       type: "task.end",
       task: current.key,
       output: text,
-      usage: { ...(usage ?? ZERO_USAGE) },
+      usage: tokens.usage,
+      ...(tokens.estimated ? { estimated: true } : {}),
       durationMs: Math.max(0, this.now() - current.startedAt),
     };
     return [
@@ -198,6 +226,8 @@ export class TaskTracker {
       steps: 0,
       deltas: "",
       lastStepText: "",
+      reported: undefined,
+      chunks: 0,
     };
     const shown =
       known?.description === undefined
@@ -242,4 +272,19 @@ export class TaskTracker {
     this.#agents.push({ key, role: role.trim() });
     return key;
   }
+}
+
+/** A task's tokens: reported usage plus streamed chunks not covered by it (an estimate). */
+function tokensOf(task: CurrentTask): { usage: Usage; estimated: boolean } {
+  return {
+    usage: addUsage(task.reported ?? ZERO_USAGE, { inputTokens: 0, outputTokens: task.chunks }),
+    estimated: task.reported === undefined || task.chunks > 0,
+  };
+}
+
+function sumTokens(
+  a: { usage: Usage; estimated: boolean },
+  b: { usage: Usage; estimated: boolean },
+): { usage: Usage; estimated: boolean } {
+  return { usage: addUsage(a.usage, b.usage), estimated: a.estimated || b.estimated };
 }

@@ -4,7 +4,7 @@
  * model emits hundreds of deltas per second; the terminal needs a dozen frames).
  */
 import { createLogUpdate } from "log-update";
-import type { CrewEvent } from "../events/index.js";
+import { isRunEnded, type CrewEvent } from "../events/index.js";
 import { renderFrame } from "./render-frame.js";
 import { applyEvent, createRunViewState, type RunViewState } from "./run-view-state.js";
 
@@ -84,7 +84,7 @@ export class LiveView {
       tick: this.#tick,
     });
     this.#log(
-      this.#notice === undefined || this.state.end !== undefined
+      this.#notice === undefined || isRunEnded(this.state.progress.status)
         ? frame
         : `${frame}\n\n${this.#notice}`,
     );

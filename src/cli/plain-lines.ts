@@ -4,23 +4,30 @@
  * delegation, retry, human input request and answer. Streamed text is not printed (the task's end and
  * the final result carry it), so logs stay readable.
  */
-import type { CrewEvent } from "../events/index.js";
+import type { CrewEvent, TokenCount } from "../events/index.js";
+import { totalTokens } from "../events/index.js";
 import { formatArgs, formatDuration, oneLine, truncate } from "./format.js";
-import type { RunViewState } from "./run-view-state.js";
+import { roleOf, type RunViewState } from "./run-view-state.js";
 
 /** Longest excerpt of a step's text or a tool's arguments on one line. */
 const EXCERPT = 160;
 
 function who(state: RunViewState, agentKey: string | undefined): string {
-  if (agentKey === undefined) return "crew";
-  return state.agents.find((agent) => agent.key === agentKey)?.role ?? agentKey;
+  return agentKey === undefined ? "crew" : roleOf(state.progress, agentKey);
 }
 
 function taskLabel(state: RunViewState, taskKey: string | undefined): string {
-  const task = state.tasks.find((candidate) => candidate.key === taskKey);
-  return task === undefined
-    ? (taskKey ?? "?")
-    : `[${task.index + 1}/${state.tasks.length}] ${task.key}`;
+  const { tasks } = state.progress;
+  const task = tasks.find((candidate) => candidate.key === taskKey);
+  return task === undefined ? (taskKey ?? "?") : `[${task.index + 1}/${tasks.length}] ${task.key}`;
+}
+
+/** "140 tokens", "~230 tokens" for an estimate, "tokens unknown" when nothing was reported. */
+function tokens(count: TokenCount | undefined): string {
+  if (count === undefined) return "tokens unknown";
+  const total = totalTokens(count.usage);
+  if (total === 0 && count.estimated) return "tokens unknown";
+  return `${count.estimated ? "~" : ""}${total} tokens`;
 }
 
 /**
@@ -51,14 +58,13 @@ export function plainLine(event: CrewEvent, state: RunViewState): string | undef
     case "input.response":
       return `  human answered: ${event.text.trim() === "" ? "(accepted as is)" : truncate(oneLine(event.text), EXCERPT)}`;
     case "task.end": {
-      const tokens = event.usage.inputTokens + event.usage.outputTokens;
-      return `${taskLabel(state, event.task)} done in ${formatDuration(event.durationMs)} (${tokens} tokens)`;
+      const task = state.progress.tasks.find((t) => t.key === event.task);
+      return `${taskLabel(state, event.task)} done in ${formatDuration(event.durationMs)} (${tokens(task)})`;
     }
     case "run.end": {
-      const tokens = event.usage.inputTokens + event.usage.outputTokens;
       const error =
         event.error === undefined ? "" : ` [${event.error.code}] ${event.error.message}`;
-      return `run ${event.status} in ${formatDuration(event.durationMs)} (${tokens} tokens)${error}`;
+      return `run ${event.status} in ${formatDuration(event.durationMs)} (${tokens(state.progress)})${error}`;
     }
     default:
       return undefined;

@@ -5,6 +5,14 @@
  * frame, so it is unit-tested without a terminal.
  */
 import pc from "picocolors";
+import type {
+  AgentProgress,
+  ProgressStatus,
+  RunProgress,
+  TaskProgress,
+  TokenCount,
+} from "../events/index.js";
+import { isActive, isRunEnded, streamedText, totalTokens } from "../events/index.js";
 import {
   fit,
   formatArgs,
@@ -14,7 +22,7 @@ import {
   tailLines,
   truncate,
 } from "./format.js";
-import type { AgentView, RunViewState, TaskView, ViewStatus } from "./run-view-state.js";
+import { roleOf, workingOn, type RunViewState } from "./run-view-state.js";
 
 /** The colour functions the frame uses (picocolors' shape, so colours can be switched off). */
 export type Colors = Pick<
@@ -38,15 +46,18 @@ export interface FrameOptions {
 
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-function icon(status: ViewStatus, tick: number, c: Colors): string {
+/** Characters of streamed text considered for the tail under a running task. */
+const TAIL_CHARS = 600;
+
+function icon(status: ProgressStatus, tick: number, c: Colors): string {
   switch (status) {
     case "pending":
       return c.gray("○");
     case "running":
       return c.cyan(SPINNER[tick % SPINNER.length] ?? "•");
-    case "waiting":
+    case "waiting_input":
       return c.yellow("?");
-    case "done":
+    case "completed":
       return c.green("✔");
     case "failed":
       return c.red("✖");
@@ -55,49 +66,37 @@ function icon(status: ViewStatus, tick: number, c: Colors): string {
   }
 }
 
-function elapsed(task: TaskView, now: number): number | undefined {
+function elapsed(task: TaskProgress, now: number): number | undefined {
   if (task.durationMs !== undefined) return task.durationMs;
   if (task.startedAt === undefined) return undefined;
-  return (task.endedAt ?? now) - task.startedAt;
+  return (task.endedAt === undefined ? now : Date.parse(task.endedAt)) - Date.parse(task.startedAt);
 }
 
-/**
- * Tokens of the run: exact from `run.end`, else the finished tasks' usage plus the streamed
- * chunks of unfinished ones (also after a cancel, whose `run.end` may not count them).
- */
-function runTokens(state: RunViewState): { count: number; estimate: boolean } {
-  const exact =
-    state.end === undefined ? 0 : state.end.usage.inputTokens + state.end.usage.outputTokens;
-  if (exact > 0) return { count: exact, estimate: false };
-  let count = 0;
-  let estimate = false;
-  for (const task of state.tasks) {
-    if (task.usage !== undefined) count += task.usage.inputTokens + task.usage.outputTokens;
-    else if (task.streamedChunks > 0) {
-      count += task.streamedChunks;
-      estimate = true;
-    }
-  }
-  return { count, estimate };
+/** The token cell: `~` marks an estimate, `?` tokens nobody reported. */
+function tokens(count: TokenCount, status: ProgressStatus): string {
+  const total = totalTokens(count.usage);
+  if (total === 0) return count.estimated && status !== "pending" ? "? tok" : "";
+  return formatTokens(total, count.estimated);
 }
 
-function header(state: RunViewState, options: Required<FrameOptions>): string {
+function header(progress: RunProgress, options: Required<FrameOptions>): string {
   const c = options.colors;
-  const name = state.crew ?? "crew";
-  const meta = [state.process, state.runId?.slice(0, 8)]
+  const name = progress.crew ?? "crew";
+  const meta = [progress.process, progress.runId?.slice(0, 8)]
     .filter((part) => part !== undefined)
     .join(" · ");
-  const end = state.end;
+  const ended = isRunEnded(progress.status);
   const duration =
-    end?.durationMs ?? (state.startedAt === undefined ? 0 : options.now - state.startedAt);
-  const tokens = runTokens(state);
-  const right = `${formatDuration(duration)} · ${formatTokens(tokens.count, tokens.estimate)}`;
+    progress.durationMs ??
+    (progress.startedAt === undefined ? 0 : options.now - Date.parse(progress.startedAt));
+  const count = tokens(progress, "running") || formatTokens(0);
+  const right = `${formatDuration(duration)} · ${count}`;
   const left = `${c.bold(c.magenta("◆ " + name))} ${c.dim(meta)}`;
-  const status = end === undefined ? "" : ` ${endLabel(end.status, c)}`;
+  const status = ended ? ` ${endLabel(progress.status, c)}` : "";
   return `${left}${status}  ${c.dim(right)}`;
 }
 
-function endLabel(status: "completed" | "failed" | "cancelled", c: Colors): string {
+function endLabel(status: RunProgress["status"], c: Colors): string {
   if (status === "completed") return c.green("completed");
   if (status === "failed") return c.red("failed");
   return c.yellow("cancelled");
@@ -109,7 +108,10 @@ interface AgentColumns {
   role: number;
 }
 
-function agentColumns(agents: readonly AgentView[], width: number): AgentColumns {
+function agentColumns(
+  agents: ReadonlyArray<{ key: string; role: string }>,
+  width: number,
+): AgentColumns {
   const key = Math.min(Math.max(...agents.map((a) => a.key.length), 6), 16);
   // Room left for the role after the icon, key, current task, steps and tokens columns.
   const room = width - 4 - key - 2 - 18 - 10 - 10;
@@ -118,64 +120,63 @@ function agentColumns(agents: readonly AgentView[], width: number): AgentColumns
 }
 
 function agentRow(
-  agent: AgentView,
+  agent: AgentProgress,
+  progress: RunProgress,
   options: Required<FrameOptions>,
   columns: AgentColumns,
 ): string {
   const c = options.colors;
-  const running = agent.status === "running";
-  const what = agent.task ?? (agent.status === "pending" ? "idle" : "");
-  const tokens = agent.tokens > 0 ? formatTokens(agent.tokens, running) : "";
+  const active = isActive(agent.status);
+  const what = workingOn(progress, agent.key)?.key ?? (agent.status === "pending" ? "idle" : "");
   const steps = agent.steps > 0 ? `${agent.steps} step${agent.steps === 1 ? "" : "s"}` : "";
   const cells = [
     fit(agent.key, columns.key),
-    fit(agent.role, columns.role),
+    fit(roleOf(progress, agent.key), columns.role),
     fit(what, 16),
     fit(steps, 8),
-    tokens,
+    tokens(agent, agent.status),
   ];
   const line = truncate(cells.join("  ").trimEnd(), options.width - 4);
-  return `  ${icon(agent.status, options.tick, c)} ${running ? line : c.dim(line)}`.trimEnd();
+  return `  ${icon(agent.status, options.tick, c)} ${active ? line : c.dim(line)}`.trimEnd();
 }
 
 function taskRow(
-  task: TaskView,
+  task: TaskProgress,
   total: number,
   options: Required<FrameOptions>,
   keyWidth: number,
 ): string {
   const c = options.colors;
   const time = elapsed(task, options.now);
-  const tokens =
-    task.usage !== undefined
-      ? formatTokens(task.usage.inputTokens + task.usage.outputTokens)
-      : task.streamedChunks > 0
-        ? formatTokens(task.streamedChunks, true)
-        : "";
   const cells = [
     `${task.index + 1}/${total}`,
     fit(task.key, keyWidth),
-    fit(task.agent ?? "", 14),
+    fit((isActive(task.status) ? task.activeAgent : undefined) ?? task.agent ?? "", 14),
     fit(time === undefined ? "" : formatDuration(time), 7),
-    tokens,
+    tokens(task, task.status),
   ];
   const text = truncate(cells.join("  ").trimEnd(), options.width - 4);
-  const active = task.status === "running" || task.status === "waiting";
+  const active = isActive(task.status);
   return `  ${icon(task.status, options.tick, c)} ${active ? c.bold(text) : task.status === "pending" ? c.dim(text) : text}`;
 }
 
-function taskDetails(task: TaskView, options: Required<FrameOptions>): string[] {
+function taskDetails(task: TaskProgress, options: Required<FrameOptions>): string[] {
   const c = options.colors;
   const inner = Math.max(options.width - 8, 10);
   const bar = c.dim("    │ ");
   const lines: string[] = [];
-  if (task.description !== "") lines.push(bar + c.dim(truncate(oneLine(task.description), inner)));
+  if (task.description !== undefined && task.description !== "")
+    lines.push(bar + c.dim(truncate(oneLine(task.description), inner)));
   for (const d of task.delegations.slice(-2)) {
     lines.push(bar + c.magenta(truncate(`↪ ${d.from} → ${d.to}: ${oneLine(d.reason)}`, inner)));
   }
   for (const call of task.tools.slice(-3)) {
     const mark =
-      call.state === "running" ? c.cyan("…") : call.state === "ok" ? c.green("✔") : c.red("✖");
+      call.status === "running"
+        ? c.cyan("…")
+        : call.status === "completed"
+          ? c.green("✔")
+          : c.red("✖");
     const text = truncate(`⚙ ${call.tool} ${oneLine(formatArgs(call.args))}`, inner - 2);
     lines.push(`${bar}${c.cyan(text)} ${mark}`);
   }
@@ -193,8 +194,9 @@ function taskDetails(task: TaskView, options: Required<FrameOptions>): string[] 
         ),
     );
   }
-  if (task.status === "waiting") lines.push(bar + c.yellow("? waiting for your answer"));
-  for (const line of tailLines(task.tail, inner, options.tailLines)) lines.push(bar + line);
+  if (task.status === "waiting_input") lines.push(bar + c.yellow("? waiting for your answer"));
+  const tail = streamedText(task).slice(-TAIL_CHARS);
+  for (const line of tailLines(tail, inner, options.tailLines)) lines.push(bar + line);
   return lines;
 }
 
@@ -202,17 +204,20 @@ function taskDetails(task: TaskView, options: Required<FrameOptions>): string[] 
 export function renderFrame(state: RunViewState, options: FrameOptions): string {
   const full: Required<FrameOptions> = { tick: 0, colors: pc, tailLines: 3, ...options };
   const c = full.colors;
-  if (state.crew === undefined)
+  const { progress } = state;
+  if (progress.crew === undefined)
     return `${c.cyan(SPINNER[full.tick % SPINNER.length] ?? "•")} starting…`;
-  const lines = [header(state, full), "", c.bold("  Agents")];
-  const columns = agentColumns(state.agents, full.width);
-  for (const agent of state.agents) lines.push(agentRow(agent, full, columns));
+  const lines = [header(progress, full), "", c.bold("  Agents")];
+  const columns = agentColumns(
+    progress.agents.map((a) => ({ key: a.key, role: roleOf(progress, a.key) })),
+    full.width,
+  );
+  for (const agent of progress.agents) lines.push(agentRow(agent, progress, full, columns));
   lines.push("", c.bold("  Tasks"));
-  const keyWidth = Math.min(Math.max(...state.tasks.map((t) => t.key.length), 8), 28);
-  for (const task of state.tasks) {
-    lines.push(taskRow(task, state.tasks.length, full, keyWidth));
-    if (task.status === "running" || task.status === "waiting")
-      lines.push(...taskDetails(task, full));
+  const keyWidth = Math.min(Math.max(...progress.tasks.map((t) => t.key.length), 8), 28);
+  for (const task of progress.tasks) {
+    lines.push(taskRow(task, progress.tasks.length, full, keyWidth));
+    if (isActive(task.status)) lines.push(...taskDetails(task, full));
   }
   return lines.join("\n");
 }

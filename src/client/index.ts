@@ -3,7 +3,6 @@ export * from "./crew-client.js";
 export * from "./crew-socket.js";
 export * from "./http.js";
 export * from "./run-progress.js";
-export * from "./run-progress-types.js";
 export * from "./runs-api.js";
 export * from "./stream-run.js";
 export * from "./subscribe.js";

@@ -3,7 +3,7 @@
  * steps with tool calls), turned into protocol events.
  */
 import { stepCountIs, streamText, type ModelMessage, type ToolSet } from "ai";
-import { CrewError, ErrorCode } from "../events/index.js";
+import { CrewError, ErrorCode, type Usage } from "../events/index.js";
 import { instrumentTools } from "./instrument-tools.js";
 import { summaryLine } from "./prompts.js";
 import type { RunContext, StepCounter, TurnScope, UsageMeter } from "./run-context.js";
@@ -103,63 +103,89 @@ export async function streamTurn(
   let toolCalls: Array<{ name: string; input: unknown }> = [];
   const invalidCalls = new Set<string>();
   let last = { text: "", finishReason: "unknown" };
-  for await (const part of result.fullStream) {
-    switch (part.type) {
-      case "text-delta":
-        if (part.text === "") break;
-        {
-          text += part.text;
-          const delta = { type: "text.delta" as const, ...scope, delta: part.text };
-          if (!ctx.tryEmit(delta)) await ctx.emit(delta);
+  // Text chunks of the model call in progress: its usage estimate until the model reports one.
+  let streamed = 0;
+  try {
+    for await (const part of result.fullStream) {
+      switch (part.type) {
+        case "text-delta":
+          if (part.text === "") break;
+          {
+            text += part.text;
+            streamed += 1;
+            const delta = { type: "text.delta" as const, ...scope, delta: part.text };
+            if (!ctx.tryEmit(delta)) await ctx.emit(delta);
+            break;
+          }
+        case "reasoning-delta":
+          reasoning += part.text;
+          break;
+        case "tool-call":
+          toolCalls.push({ name: part.toolName, input: part.input });
+          // An invalid call (unknown tool, bad arguments) never reaches execute: report it here.
+          if (part.invalid === true) {
+            invalidCalls.add(part.toolCallId);
+            await ctx.emit({
+              type: "tool.call",
+              ...scope,
+              callId: part.toolCallId,
+              tool: part.toolName,
+              args: part.input,
+            });
+          }
+          gate.reached(part.toolCallId);
+          break;
+        case "tool-error":
+          if (invalidCalls.has(part.toolCallId)) {
+            const message = part.error instanceof Error ? part.error.message : String(part.error);
+            await ctx.emit({
+              type: "tool.result",
+              ...scope,
+              callId: part.toolCallId,
+              tool: part.toolName,
+              error: { code: ErrorCode.TOOL_ERROR, message },
+            });
+          }
+          break;
+        case "finish-step": {
+          const reported = reportedUsage(part.usage);
+          if (reported === undefined) options.usage.addEstimate(streamed);
+          else options.usage.add(reported);
+          streamed = 0;
+          const summary = stepSummary(text, reasoning, toolCalls);
+          await ctx.emit({
+            type: "agent.step",
+            ...scope,
+            step: options.steps.next(),
+            ...summary,
+            ...(reported === undefined ? {} : { usage: reported }),
+          });
+          last = { text, finishReason: part.finishReason };
+          text = "";
+          reasoning = "";
+          toolCalls = [];
           break;
         }
-      case "reasoning-delta":
-        reasoning += part.text;
-        break;
-      case "tool-call":
-        toolCalls.push({ name: part.toolName, input: part.input });
-        // An invalid call (unknown tool, bad arguments) never reaches execute: report it here.
-        if (part.invalid === true) {
-          invalidCalls.add(part.toolCallId);
-          await ctx.emit({
-            type: "tool.call",
-            ...scope,
-            callId: part.toolCallId,
-            tool: part.toolName,
-            args: part.input,
-          });
-        }
-        gate.reached(part.toolCallId);
-        break;
-      case "tool-error":
-        if (invalidCalls.has(part.toolCallId)) {
-          const message = part.error instanceof Error ? part.error.message : String(part.error);
-          await ctx.emit({
-            type: "tool.result",
-            ...scope,
-            callId: part.toolCallId,
-            tool: part.toolName,
-            error: { code: ErrorCode.TOOL_ERROR, message },
-          });
-        }
-        break;
-      case "finish-step": {
-        options.usage.add(part.usage);
-        const summary = stepSummary(text, reasoning, toolCalls);
-        await ctx.emit({ type: "agent.step", ...scope, step: options.steps.next(), ...summary });
-        last = { text, finishReason: part.finishReason };
-        text = "";
-        reasoning = "";
-        toolCalls = [];
-        break;
+        case "error":
+          throw part.error;
+        case "abort":
+          throw new CrewError(ErrorCode.CANCELLED, "The run was cancelled.");
+        default:
+          break;
       }
-      case "error":
-        throw part.error;
-      case "abort":
-        throw new CrewError(ErrorCode.CANCELLED, "The run was cancelled.");
-      default:
-        break;
     }
+  } finally {
+    // A call cut short by a cancel or an error reports no usage: count what it streamed.
+    options.usage.addEstimate(streamed);
   }
   return { text: last.text, finishReason: last.finishReason, responseMessages };
+}
+
+/** The usage a model step reported, or undefined when the provider reported none. */
+function reportedUsage(usage: {
+  inputTokens?: number | undefined;
+  outputTokens?: number | undefined;
+}): Usage | undefined {
+  if (usage.inputTokens === undefined && usage.outputTokens === undefined) return undefined;
+  return { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 };
 }

@@ -64,6 +64,13 @@ describe("cancelling a run", () => {
     });
     expect(events.filter((e) => e.type === "run.end")).toHaveLength(1);
     expect(events.some((e) => e.type === "task.end")).toBe(false);
+    // The cut-short call reported no usage: what it streamed is counted, as an estimate.
+    const streamed = events.filter((e) => e.type === "text.delta").length;
+    expect(streamed).toBeGreaterThanOrEqual(3);
+    expect(events.at(-1)).toMatchObject({
+      usage: { inputTokens: 0, outputTokens: streamed },
+      estimated: true,
+    });
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
   });
 

@@ -108,6 +108,28 @@ describe("Crew.stream, sequential", () => {
     expect(end?.type === "run.end" && end.usage.outputTokens).toBe(total);
   });
 
+  it("reports each model step's usage on its agent.step, adding up to the task's usage", async () => {
+    const events = await collect(researchCrew().stream({ topic: "solar" }));
+    for (const end of events) {
+      if (end.type !== "task.end") continue;
+      const steps = events.filter((e) => e.type === "agent.step" && e.task === end.task);
+      const sum = steps.reduce(
+        (u, e) =>
+          e.type === "agent.step" && e.usage !== undefined
+            ? {
+                inputTokens: u.inputTokens + e.usage.inputTokens,
+                outputTokens: u.outputTokens + e.usage.outputTokens,
+              }
+            : u,
+        { inputTokens: 0, outputTokens: 0 },
+      );
+      expect(steps.every((e) => e.type === "agent.step" && e.usage !== undefined)).toBe(true);
+      expect(sum).toEqual(end.usage);
+      expect(end.estimated).toBeUndefined();
+    }
+    expect(events.at(-1)).not.toHaveProperty("estimated");
+  });
+
   it("fails a run with a missing input after run.start, with missing_input naming it", async () => {
     const crew = researchCrew();
     expect(() => crew.validateInputs({})).toThrow(/topic/);

@@ -57,9 +57,15 @@ export class StepCounter {
   }
 }
 
-/** Sums the token usage of a task's model calls. */
+/**
+ * Sums the token usage of a task's model calls: what the model reported for each finished
+ * call, plus an estimate (one output token per streamed text chunk) for calls the model
+ * reported nothing for, or that a cancel or failure cut short. So a run that ends early
+ * still reports what it consumed, and says which part is estimated.
+ */
 export class UsageMeter {
   #usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  #estimated = false;
 
   /** A meter whose additions also count toward `parent` (a task's meter feeds the run's). */
   constructor(private readonly parent?: UsageMeter) {}
@@ -73,8 +79,21 @@ export class UsageMeter {
     this.parent?.add(usage);
   }
 
+  /** Adds `chunks` streamed text chunks as estimated output tokens. */
+  addEstimate(chunks: number): void {
+    if (chunks <= 0) return;
+    this.#usage = { ...this.#usage, outputTokens: this.#usage.outputTokens + chunks };
+    this.#estimated = true;
+    this.parent?.addEstimate(chunks);
+  }
+
   /** The total so far. */
   get total(): Usage {
     return { ...this.#usage };
+  }
+
+  /** True when {@link UsageMeter.total} includes an estimate. */
+  get estimated(): boolean {
+    return this.#estimated;
   }
 }

@@ -150,6 +150,7 @@ export async function* executeRun(
       type: "run.end",
       ...end,
       usage: usage.total,
+      ...(usage.estimated ? { estimated: true } : {}),
       durationMs: Math.round(performance.now() - started),
     });
   };

@@ -69,6 +69,7 @@ export async function runTask(
     ...scope,
     output,
     usage: usage.total,
+    ...(usage.estimated ? { estimated: true } : {}),
     durationMs: Math.round(performance.now() - started),
   });
   return output;

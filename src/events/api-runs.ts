@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { errorInfoSchema, inputsSchema } from "./protocol.js";
+import { runSummarySchema } from "./run-summary.js";
 
 /** Status of a run. `queued` runs wait for a free slot under the concurrency cap. */
 export const runStatusSchema = z.enum(["queued", "running", "completed", "failed", "cancelled"]);
@@ -49,7 +50,7 @@ export type RunPage = z.infer<typeof runPageSchema>;
 /** A run with its progress by agent and task (`GET /api/runs/:id`). */
 export const runDetailsSchema = runRecordSchema.extend({
   /** The run summary: per agent and per task status, steps, tokens, duration. */
-  summary: z.unknown(),
+  summary: runSummarySchema,
 });
 export type RunDetails = z.infer<typeof runDetailsSchema>;
 

@@ -104,6 +104,12 @@ export const agentStepSchema = envelopeSchema.extend({
   kind: stepKindSchema,
   /** The step's text: the thought, the tool used, or the answer. */
   text: z.string(),
+  /**
+   * Tokens the model reported for this step's call, when it reported any. Every step's usage
+   * belongs to this event's agent and task, so progress views attribute tokens exactly; the
+   * usages of a task's steps add up to its `task.end` usage.
+   */
+  usage: usageSchema.optional(),
 });
 
 /** A streamed chunk of model text. */
@@ -184,6 +190,12 @@ export const taskEndSchema = envelopeSchema.extend({
   output: z.string(),
   /** Tokens used by the task's model calls. */
   usage: usageSchema,
+  /**
+   * True when `usage` is partly an estimate rather than what the model reported: streamed text
+   * chunks counted as output tokens, for a model call that did not finish or a model (or process
+   * crew) that reports no usage. Absent when every token was reported.
+   */
+  estimated: z.boolean().optional(),
   /** Wall time of the task. */
   durationMs: z.number().nonnegative(),
 });
@@ -201,8 +213,13 @@ export const runEndSchema = envelopeSchema.extend({
   result: z.string().optional(),
   /** Why the run failed or was cancelled. */
   error: errorInfoSchema.optional(),
-  /** Tokens used by the whole run. */
+  /**
+   * Tokens used by the whole run: the sum of its tasks' usage, including the model calls a
+   * cancel or failure cut short (counted from their streamed text, see `estimated`).
+   */
   usage: usageSchema,
+  /** True when `usage` is partly an estimate (see `task.end`'s `estimated`). */
+  estimated: z.boolean().optional(),
   /** Wall time of the run. */
   durationMs: z.number().nonnegative(),
 });

@@ -160,6 +160,10 @@ describe("summarize", () => {
     expect(summary).toMatchObject({ status: "failed", error: { code: "provider_error" } });
     expect(summary.tasks.map((t) => t.status)).toEqual(["failed", "cancelled"]);
     expect(summary.agents.map((a) => a.status)).toEqual(["failed", "pending"]);
+    // A run.end that counts less than was streamed (a producer reporting 0) keeps the estimate.
+    expect(summary).toMatchObject({ usage: { inputTokens: 0, outputTokens: 2 }, estimated: true });
+    expect(summary.tasks[0]).toMatchObject({ usage: { outputTokens: 2 }, estimated: true });
+    expect(summary.agents[0]).toMatchObject({ usage: { outputTokens: 2 }, estimated: true });
   });
 
   it("counts delegations and shares a hierarchical task's usage among the agents that wrote", () => {
@@ -201,6 +205,34 @@ describe("summarize", () => {
       delegations: 0,
       usage: { inputTokens: 8, outputTokens: 7 },
     });
+  });
+
+  it("keeps counting streamed text when a task ends with a usage of zero (nothing measured)", () => {
+    const events = stampAll([
+      start,
+      { type: "task.start", ...r, index: 0, total: 2, description: "Research otters" },
+      { type: "text.delta", ...r, delta: "Ot" },
+      { type: "text.delta", ...r, delta: "ters" },
+      { type: "text.delta", ...r, delta: "!" },
+      {
+        type: "task.end",
+        ...r,
+        output: "Otters!",
+        usage: { inputTokens: 0, outputTokens: 0 },
+        durationMs: 5,
+      },
+    ]);
+    const summary = summarize(events);
+    expect(summary.tasks[0]).toMatchObject({
+      status: "completed",
+      usage: { inputTokens: 0, outputTokens: 3 },
+      estimated: true,
+    });
+    expect(summary.agents[0]).toMatchObject({
+      usage: { inputTokens: 0, outputTokens: 3 },
+      estimated: true,
+    });
+    expect(summary).toMatchObject({ usage: { inputTokens: 0, outputTokens: 3 }, estimated: true });
   });
 
   it("builds the same summary incrementally as in one go, and snapshots are independent", () => {

@@ -14,7 +14,7 @@ import type {
   ChatModelRunResult,
   ThreadMessage,
 } from "@assistant-ui/react";
-import { emptyProgress, isFinished, reduceProgress } from "../client/index.js";
+import { initialProgress, isRunEnded, reduceProgress } from "../client/index.js";
 import type { CrewClient, RunProgress } from "../client/index.js";
 import type { CrewEvent, Inputs } from "../events/index.js";
 import { toRunResult } from "./crew-message.js";
@@ -99,11 +99,11 @@ async function* streamCrewMessage(
   }
   options.onRunStart?.(runId);
 
-  let progress = emptyProgress(runId);
+  let progress = initialProgress(runId);
   let failure: unknown;
   let done = false;
   const cancelOnServer = (): void => {
-    if (isFinished(progress.status === "starting" ? "running" : progress.status)) return;
+    if (isRunEnded(progress.status)) return;
     if (options.cancelOnAbort && !options.cancelOnAbort()) return;
     client
       .cancel(runId)

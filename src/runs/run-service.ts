@@ -3,7 +3,7 @@
  * crews. `RunManager` implements it in one process; `DistributedRunManager` (src/scale) in
  * front of workers sharing Redis. Both pass the same contract suite (run-service.contract.ts).
  */
-import type { CrewEvent, RunSummary } from "../events/index.js";
+import type { CrewEvent, RunDetails } from "../events/index.js";
 import type { ListRunsOptions, RunPage, RunRecord } from "../store/index.js";
 
 /** What happens to a run when the last stream watching it closes. */
@@ -21,7 +21,7 @@ export interface StartRunRequest {
 }
 
 /** A run's status row with its progress by agent and task. */
-export type RunDetails = RunRecord & { summary: RunSummary };
+export type { RunDetails };
 
 /** Options of {@link RunService.openEvents}. */
 export interface RunEventsOptions {

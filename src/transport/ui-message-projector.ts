@@ -1,26 +1,36 @@
 /**
  * Projects a run's events onto one AI SDK UI message: the final answer as text, a
- * `data-crew-progress` part for the run and a `data-crew-task` part per task, each updated in
- * place by reusing its id. Used by `ui-message-stream.ts`.
+ * `data-crew-progress` part for the run and a `data-crew-task` part per started task, each
+ * updated in place by reusing its id. The parts are views of the progress model
+ * (`reduceProgress`), so the chat reports the same statuses and tokens as every other view.
+ * Used by `ui-message-stream.ts`.
  */
 import type { InferUIMessageChunk, UIMessage } from "ai";
-import { ZERO_USAGE, addUsage } from "../events/index.js";
-import type { CrewEvent, ErrorInfo, RunEndStatus, Usage } from "../events/index.js";
-
-/** Status of the run or of one task, as the chat shows it. */
-export type CrewPartStatus = "running" | RunEndStatus;
+import { initialProgress, reduceProgress } from "../events/index.js";
+import type {
+  CrewEvent,
+  ErrorInfo,
+  ProgressStatus,
+  RunProgress,
+  RunProgressStatus,
+  TaskProgress,
+  Usage,
+} from "../events/index.js";
 
 /** `data-crew-progress`: the run at a glance, replaced in place (id `crew-progress`). */
 export interface CrewProgressData {
   runId: string;
   crew: string;
-  status: CrewPartStatus;
+  status: RunProgressStatus;
   tasksDone: number;
   tasksTotal: number;
   currentTask?: string;
   currentAgent?: string;
   elapsedMs: number;
+  /** The run's tokens: the sum of its tasks'. */
   usage: Usage;
+  /** True when `usage` includes an estimate (see the progress model). */
+  estimated: boolean;
   error?: ErrorInfo;
 }
 
@@ -32,11 +42,13 @@ export interface CrewTaskData {
   agent?: string;
   role?: string;
   description: string;
-  status: CrewPartStatus;
+  status: ProgressStatus;
   steps: number;
   lastStep?: string;
   elapsedMs: number;
   usage: Usage;
+  /** True when `usage` includes an estimate. */
+  estimated: boolean;
   output?: string;
 }
 
@@ -49,78 +61,34 @@ export type CrewUIMessage = UIMessage<
 export type CrewUIMessageChunk = InferUIMessageChunk<CrewUIMessage>;
 
 const PROGRESS_ID = "crew-progress";
-const time = (event: CrewEvent): number => Date.parse(event.ts);
+const time = (iso: string): number => Date.parse(iso);
 
 /** Follows a run's events and answers the UI message chunks each one makes. */
 export class MessageProjector {
-  #progress: CrewProgressData | undefined;
-  readonly #tasks = new Map<string, CrewTaskData & { startedAt: number }>();
-  readonly #roles = new Map<string, string>();
-  #runStartedAt = 0;
+  #progress: RunProgress = initialProgress();
+  #firstAt: number | undefined;
   #lastTask: string | undefined;
   #openText: string | undefined;
   #streamed = "";
+  /** Tasks whose text changed since their last part. */
+  readonly #dirty = new Set<string>();
 
   push(event: CrewEvent): CrewUIMessageChunk[] {
     const out: CrewUIMessageChunk[] = [];
-    if (this.#progress === undefined) {
-      this.#runStartedAt = time(event);
-      this.#progress = {
-        runId: event.runId,
-        crew: "",
-        status: "running",
-        tasksDone: 0,
-        tasksTotal: 0,
-        elapsedMs: 0,
-        usage: { ...ZERO_USAGE },
-      };
+    if (this.#firstAt === undefined) {
+      this.#firstAt = time(event.ts);
       out.push({ type: "start", messageMetadata: { runId: event.runId } });
     }
-    const progress = this.#progress;
-    progress.elapsedMs = Math.max(0, time(event) - this.#runStartedAt);
+    const before = this.#progress;
+    const progress = reduceProgress(before, event);
+    this.#progress = progress;
+    if (progress === before) return out;
     switch (event.type) {
-      case "run.start":
-        progress.crew = event.crew;
-        progress.tasksTotal = event.tasks.length;
-        for (const agent of event.agents) this.#roles.set(agent.key, agent.role.trim());
-        break;
-      case "task.start": {
-        const task: CrewTaskData & { startedAt: number } = {
-          key: event.task ?? `task-${event.index}`,
-          index: event.index,
-          total: event.total,
-          description: event.description,
-          status: "running",
-          steps: 0,
-          elapsedMs: 0,
-          usage: { ...ZERO_USAGE },
-          startedAt: time(event),
-        };
-        if (event.agent !== undefined)
-          Object.assign(task, {
-            agent: event.agent,
-            role: this.#roles.get(event.agent) ?? event.agent,
-          });
-        this.#tasks.set(task.key, task);
-        progress.tasksTotal = Math.max(progress.tasksTotal, event.total);
-        progress.currentTask = task.key;
-        if (event.agent !== undefined) progress.currentAgent = event.agent;
+      case "task.start":
         // A task that starts after the final-looking one means the total grew: its text is not the answer.
         if (this.#openText !== undefined) out.push(...this.#endText());
-        if (event.index === event.total - 1) this.#lastTask = task.key;
-        out.push(this.#taskPart(task));
+        if (event.index === event.total - 1) this.#lastTask = event.task;
         break;
-      }
-      case "agent.step": {
-        const task = this.#tasks.get(event.task ?? "");
-        if (task !== undefined) {
-          task.steps = event.step;
-          task.lastStep = event.text;
-          out.push(this.#taskPart(task, event));
-        }
-        if (event.agent !== undefined) progress.currentAgent = event.agent;
-        break;
-      }
       case "text.delta":
         if (event.task !== undefined && event.task === this.#lastTask && event.delta !== "") {
           if (this.#openText === undefined) {
@@ -130,42 +98,79 @@ export class MessageProjector {
           this.#streamed += event.delta;
           out.push({ type: "text-delta", id: this.#openText, delta: event.delta });
         }
+        // Streamed text updates the answer at once; the task's part follows at its next event.
+        if (event.task !== undefined) this.#dirty.add(event.task);
         return out;
-      case "task.end": {
-        const task = this.#tasks.get(event.task ?? "");
-        progress.tasksDone += 1;
-        progress.usage = addUsage(progress.usage, event.usage);
-        if (task !== undefined) {
-          Object.assign(task, { status: "completed", output: event.output, usage: event.usage });
-          out.push(this.#taskPart(task, event));
-        }
-        break;
-      }
       case "run.end":
+        out.push(...this.#taskParts(before, progress, event.ts));
+        out.push(this.#progressPart(event.ts));
         out.push(...this.#end(event));
         return out;
       default:
-        return out;
+        break;
     }
-    out.push({ type: "data-crew-progress", id: PROGRESS_ID, data: { ...progress } });
+    out.push(...this.#taskParts(before, progress, event.ts));
+    out.push(this.#progressPart(event.ts));
     return out;
+  }
+
+  /** A part for every started task that changed since `before` (text deltas included). */
+  #taskParts(before: RunProgress, after: RunProgress, ts: string): CrewUIMessageChunk[] {
+    const out: CrewUIMessageChunk[] = [];
+    for (const task of after.tasks) {
+      if (task.startedAt === undefined) continue;
+      if (before.tasks.find((t) => t.key === task.key) === task && !this.#dirty.has(task.key))
+        continue;
+      this.#dirty.delete(task.key);
+      out.push({ type: "data-crew-task", id: task.key, data: this.#taskData(task, ts) });
+    }
+    return out;
+  }
+
+  #taskData(task: TaskProgress, ts: string): CrewTaskData {
+    const progress = this.#progress;
+    const owner = task.activeAgent ?? task.agent;
+    const role =
+      owner === undefined ? undefined : progress.agents.find((a) => a.key === owner)?.role;
+    const startedAt = time(task.startedAt ?? ts);
+    return {
+      key: task.key,
+      index: task.index,
+      total: progress.tasks.length,
+      ...(owner === undefined ? {} : { agent: owner, role: (role ?? owner).trim() }),
+      description: task.description ?? "",
+      status: task.status,
+      steps: task.steps,
+      ...(task.lastStep === undefined ? {} : { lastStep: task.lastStep.text }),
+      elapsedMs: Math.max(0, time(task.endedAt ?? ts) - startedAt),
+      usage: task.usage,
+      estimated: task.estimated,
+      ...(task.output === undefined ? {} : { output: task.output }),
+    };
+  }
+
+  #progressPart(ts: string): CrewUIMessageChunk {
+    const progress = this.#progress;
+    const current = progress.tasks.find((t) => t.key === progress.currentTask);
+    const currentAgent = current?.activeAgent ?? current?.agent;
+    const data: CrewProgressData = {
+      runId: progress.runId ?? "",
+      crew: progress.crew ?? "",
+      status: progress.status,
+      tasksDone: progress.tasks.filter((t) => t.status === "completed").length,
+      tasksTotal: progress.tasks.length,
+      ...(progress.currentTask === undefined ? {} : { currentTask: progress.currentTask }),
+      ...(currentAgent === undefined ? {} : { currentAgent }),
+      elapsedMs: progress.durationMs ?? Math.max(0, time(ts) - (this.#firstAt ?? time(ts))),
+      usage: progress.usage,
+      estimated: progress.estimated,
+      ...(progress.error === undefined ? {} : { error: progress.error }),
+    };
+    return { type: "data-crew-progress", id: PROGRESS_ID, data };
   }
 
   #end(event: Extract<CrewEvent, { type: "run.end" }>): CrewUIMessageChunk[] {
     const out: CrewUIMessageChunk[] = [];
-    const progress = this.#progress as CrewProgressData;
-    Object.assign(progress, {
-      status: event.status,
-      usage: event.usage,
-      elapsedMs: event.durationMs,
-    });
-    if (event.error !== undefined) progress.error = event.error;
-    for (const task of this.#tasks.values()) {
-      if (task.status !== "running") continue;
-      task.status = event.status === "completed" ? "completed" : event.status;
-      out.push(this.#taskPart(task, event));
-    }
-    out.push({ type: "data-crew-progress", id: PROGRESS_ID, data: { ...progress } });
     const result = event.status === "completed" ? (event.result ?? "") : "";
     if (this.#openText !== undefined && result.startsWith(this.#streamed)) {
       // The streamed text was the answer's beginning: finish it in the same part.
@@ -194,11 +199,5 @@ export class MessageProjector {
     this.#openText = undefined;
     this.#streamed = "";
     return id === undefined ? [] : [{ type: "text-end", id }];
-  }
-
-  #taskPart(task: CrewTaskData & { startedAt: number }, event?: CrewEvent): CrewUIMessageChunk {
-    if (event !== undefined) task.elapsedMs = Math.max(0, time(event) - task.startedAt);
-    const { startedAt: _startedAt, ...data } = task;
-    return { type: "data-crew-task", id: task.key, data };
   }
 }

@@ -11,7 +11,6 @@ import { MessageProjector } from "./ui-message-projector.js";
 import type { CrewUIMessage, CrewUIMessageChunk } from "./ui-message-projector.js";
 
 export type {
-  CrewPartStatus,
   CrewProgressData,
   CrewTaskData,
   CrewUIMessage,

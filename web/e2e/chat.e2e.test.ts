@@ -99,6 +99,20 @@ describe("the chat UI", () => {
     expect(await page.locator(".task[data-status=completed]").count()).toBe(3);
     await expect(page.locator(".bubble-user").last().innerText()).resolves.toBe("ocean currents");
     await expectResultOf(runId);
+    // The page shows the run summary's tokens: per task, per agent, and their sum in the header.
+    const { summary } = await client.getRun(runId);
+    const { tasks, agents, usage } = summary as {
+      usage: { inputTokens: number; outputTokens: number };
+      tasks: Array<{ usage: { inputTokens: number; outputTokens: number } }>;
+      agents: Array<{ usage: { inputTokens: number; outputTokens: number } }>;
+    };
+    const count = (u: { inputTokens: number; outputTokens: number }): string =>
+      (u.inputTokens + u.outputTokens).toLocaleString("en-US");
+    const numbers = async (selector: string): Promise<string[]> =>
+      (await page.locator(selector).allInnerTexts()).map((t) => t.replace(/ (tok|tokens)$/, ""));
+    expect(await numbers(".crew-run .task-tokens")).toEqual(tasks.map((t) => count(t.usage)));
+    expect(await numbers(".crew-run .agent-tokens")).toEqual(agents.map((a) => count(a.usage)));
+    expect(await numbers(".crew-run .run-tokens")).toEqual([count(usage)]);
     await page.evaluate(() =>
       document.querySelector(".crew-run")?.scrollIntoView({ block: "start" }),
     );

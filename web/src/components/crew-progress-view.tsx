@@ -1,7 +1,7 @@
 /** The live timeline of a run: header, notices, human input, then one card per task. */
 import { useAuiState } from "@assistant-ui/react";
 import type { DataMessagePartProps } from "@assistant-ui/react";
-import type { RunProgress } from "../../../src/client/index.js";
+import { isActive, isRunEnded, pendingInput, type RunProgress } from "../../../src/client/index.js";
 import type { CrewProgressData } from "../../../src/react/index.js";
 import { AgentStrip } from "./agent-strip.js";
 import { ElapsedTime } from "./elapsed-time.js";
@@ -9,13 +9,16 @@ import { InputRequestForm } from "./input-request-form.js";
 import { RunNotices } from "./run-notices.js";
 import { StatusBadge } from "./status-badge.js";
 import { TaskCard } from "./task-card.js";
+import { tokenCount } from "./token-count.js";
 
 export function CrewProgressView({ data }: DataMessagePartProps<CrewProgressData>) {
   const { progress: received, connection } = data as CrewProgressData;
   // A stopped message gets no more updates: show the run as cancelled rather than still going.
   const stopped = useAuiState((s) => s.message.status?.type === "incomplete");
-  const progress = stopped && received.status === "running" ? asCancelled(received) : received;
-  const live = progress.status === "running" || progress.status === "starting";
+  const progress = stopped && !isRunEnded(received.status) ? asCancelled(received) : received;
+  const live = !isRunEnded(progress.status);
+  const request = pendingInput(progress);
+  const tokens = tokenCount(progress);
   const done = progress.tasks.filter((t) => t.status === "completed").length;
   return (
     <section
@@ -35,9 +38,7 @@ export function CrewProgressView({ data }: DataMessagePartProps<CrewProgressData
               {done}/{progress.tasks.length} tasks
             </span>
           )}
-          {progress.usage.outputTokens > 0 && (
-            <span>{progress.usage.outputTokens.toLocaleString()} tokens</span>
-          )}
+          {tokens && progress.status !== "queued" && <span className="run-tokens">{tokens}</span>}
           <ElapsedTime
             {...(progress.startedAt ? { since: progress.startedAt } : {})}
             {...(progress.durationMs === undefined ? {} : { durationMs: progress.durationMs })}
@@ -47,9 +48,7 @@ export function CrewProgressView({ data }: DataMessagePartProps<CrewProgressData
       </header>
       <AgentStrip agents={progress.agents} />
       <RunNotices progress={progress} connection={connection} />
-      {progress.pendingInput && progress.runId && (
-        <InputRequestForm runId={progress.runId} request={progress.pendingInput} />
-      )}
+      {request && progress.runId && <InputRequestForm runId={progress.runId} request={request} />}
       <ol className="task-list">
         {progress.tasks.map((task) => (
           <TaskCard
@@ -67,8 +66,10 @@ export function CrewProgressView({ data }: DataMessagePartProps<CrewProgressData
 
 function asCancelled(progress: RunProgress): RunProgress {
   const tasks = progress.tasks.map((t) =>
-    t.status === "running" || t.status === "waiting" ? { ...t, status: "cancelled" as const } : t,
+    isActive(t.status) ? { ...t, status: "cancelled" as const } : t,
   );
-  const { pendingInput: _pending, ...rest } = progress;
-  return { ...rest, status: "cancelled", tasks };
+  const agents = progress.agents.map((a) =>
+    isActive(a.status) ? { ...a, status: "cancelled" as const } : a,
+  );
+  return { ...progress, status: "cancelled", waitingFor: [], tasks, agents };
 }

@@ -1,5 +1,5 @@
 /** Connection loss, rate-limit waits and run errors, each said plainly. */
-import type { RunProgress } from "../../../src/client/index.js";
+import { activeRetry, type RunProgress } from "../../../src/client/index.js";
 import type { ConnectionState } from "../../../src/react/index.js";
 import { formatDuration } from "./elapsed-time.js";
 
@@ -21,6 +21,7 @@ export function RunNotices({
   progress: RunProgress;
   connection: ConnectionState;
 }) {
+  const retry = activeRetry(progress);
   return (
     <>
       {connection === "reconnecting" && (
@@ -28,10 +29,10 @@ export function RunNotices({
           Connection lost. Reconnecting… the run goes on and nothing will be missed.
         </div>
       )}
-      {progress.retry && (
+      {retry && (
         <div className="banner banner-warn" role="status" data-testid="retry-notice">
-          Waiting {formatDuration(progress.retry.delayMs)} before trying again (attempt{" "}
-          {progress.retry.attempt}): {progress.retry.reason}
+          Waiting {formatDuration(retry.delayMs)} before trying again (attempt {retry.attempt}):{" "}
+          {retry.reason}
         </div>
       )}
       {progress.status === "failed" && progress.error && (

@@ -2,7 +2,7 @@
 export function StatusBadge({ status }: { status: string }) {
   return (
     <span className={`status status-${status}`} data-status={status}>
-      {status === "waiting" ? "needs input" : status}
+      {status === "waiting_input" ? "needs input" : status}
     </span>
   );
 }

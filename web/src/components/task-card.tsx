@@ -1,11 +1,17 @@
 /** One task in the timeline: agent, status, steps, tokens, time; expands to its work and output. */
 import { memo, useState } from "react";
-import type { AgentProgress, TaskProgress } from "../../../src/client/index.js";
+import {
+  isActive,
+  streamedText,
+  type AgentProgress,
+  type TaskProgress,
+} from "../../../src/client/index.js";
 import { ElapsedTime } from "./elapsed-time.js";
 import { MarkdownView } from "./markdown-view.js";
 import { StatusBadge } from "./status-badge.js";
 import { ToolCallItem } from "./tool-call-item.js";
 import { stepCount } from "./step-count.js";
+import { tokenCount } from "./token-count.js";
 
 export interface TaskCardProps {
   task: TaskProgress;
@@ -19,10 +25,11 @@ function roleOf(agents: AgentProgress[], key: string | undefined): string | unde
 }
 
 export const TaskCard = memo(function TaskCard({ task, total, agents, live }: TaskCardProps) {
-  const active = task.status === "running" || task.status === "waiting";
+  const active = isActive(task.status);
+  const tokens = task.status === "pending" ? undefined : tokenCount(task, "tok");
   const [expanded, setExpanded] = useState<boolean>();
   const open = expanded ?? active;
-  const text = task.output ?? task.segments.map((s) => s.text).join("");
+  const text = task.output ?? streamedText(task);
   const bodyId = `task-body-${task.key}`;
   return (
     <li className={`task task-${task.status}`} data-task={task.key} data-status={task.status}>
@@ -43,7 +50,7 @@ export const TaskCard = memo(function TaskCard({ task, total, agents, live }: Ta
         <span className="task-meta">
           {task.steps > 0 && <span>{stepCount(task.steps)}</span>}
           {task.tools.length > 0 && <span>{task.tools.length} tools</span>}
-          {task.usage && <span>{task.usage.outputTokens} tok</span>}
+          {tokens && <span className="task-tokens">{tokens}</span>}
           <ElapsedTime
             {...(task.startedAt ? { since: task.startedAt } : {})}
             {...(task.durationMs === undefined ? {} : { durationMs: task.durationMs })}

@@ -18,7 +18,7 @@ export function ToolCallItem({ call }: { call: ToolCallProgress }) {
           </span>
           <code>{call.tool}</code>
           <span className="tool-status">
-            {call.status === "running" ? "running…" : call.status === "error" ? "failed" : "done"}
+            {call.status === "running" ? "running…" : call.status === "failed" ? "failed" : "done"}
           </span>
         </summary>
         <div className="tool-detail">

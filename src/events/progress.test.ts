@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { EventStamper } from "../events/index.js";
-import type { CrewEvent, EventDraft } from "../events/index.js";
-import { emptyProgress, finalText, foldProgress, reduceProgress } from "./run-progress.js";
+import { EventStamper } from "./protocol.js";
+import type { CrewEvent, EventDraft } from "./protocol.js";
+import { foldProgress, reduceProgress } from "./progress.js";
+import { initialProgress } from "./progress-state.js";
+import { activeRetry, finalText, pendingInput } from "./progress-selectors.js";
 
 function run(drafts: EventDraft[]): CrewEvent[] {
   const stamper = new EventStamper("run-1");
@@ -85,7 +87,7 @@ describe("reduceProgress", () => {
     expect(state).toMatchObject({
       runId: "run-1",
       crew: "research-crew",
-      status: "running",
+      status: "waiting_input",
       lastSeq: events.length,
     });
     const [research, write] = state.tasks;
@@ -94,6 +96,7 @@ describe("reduceProgress", () => {
       output: "Tides rise.",
       steps: 1,
       usage,
+      estimated: false,
       durationMs: 50,
     });
     expect(research?.tools).toEqual([
@@ -102,33 +105,61 @@ describe("reduceProgress", () => {
         tool: "fetch_url",
         agent: "researcher",
         args: { url: "https://example.com" },
-        status: "done",
+        status: "completed",
         result: "page",
       },
     ]);
     expect(write).toMatchObject({
-      status: "waiting",
+      status: "waiting_input",
       segments: [{ agent: "writer", text: "# Report" }],
+      usage: { inputTokens: 0, outputTokens: 1 },
+      estimated: true,
     });
-    expect(state.retry).toBeUndefined();
-    expect(state.pendingInput).toEqual({ requestId: "r1", prompt: "Approve?", task: "write" });
-    expect(state.agents).toEqual([
+    expect(activeRetry(state)).toBeUndefined();
+    expect(pendingInput(state)).toEqual({
+      requestId: "r1",
+      prompt: "Approve?",
+      agent: "writer",
+      task: "write",
+    });
+    expect(
+      state.agents.map(({ key, role, status, steps, toolCalls, usage, estimated }) => ({
+        key,
+        role,
+        status,
+        steps,
+        toolCalls,
+        usage,
+        estimated,
+      })),
+    ).toEqual([
       {
         key: "researcher",
         role: "Researcher",
-        status: "done",
+        status: "completed",
         steps: 1,
         toolCalls: 1,
-        outputTokens: 4,
+        usage,
+        estimated: false,
       },
-      { key: "writer", role: "Writer", status: "working", steps: 0, toolCalls: 0, outputTokens: 0 },
+      {
+        key: "writer",
+        role: "Writer",
+        status: "waiting_input",
+        steps: 0,
+        toolCalls: 0,
+        usage: { inputTokens: 0, outputTokens: 1 },
+        estimated: true,
+      },
     ]);
+    expect(state).toMatchObject({ usage: { inputTokens: 10, outputTokens: 5 }, estimated: true });
     expect(finalText(state)).toBe("# Report");
   });
 
   it("shows a retry until text flows again", () => {
     const upToRetry = foldProgress(events.slice(0, 10));
-    expect(upToRetry.retry).toMatchObject({
+    expect(activeRetry(upToRetry)).toMatchObject({
+      task: "write",
       attempt: 1,
       delayMs: 2000,
       reason: "rate limited (429)",
@@ -148,9 +179,13 @@ describe("reduceProgress", () => {
       status: "completed",
       result: "# Final",
       durationMs: 120,
-      usage: { outputTokens: 12 },
+      usage: { inputTokens: 30, outputTokens: 12 },
+      estimated: false,
     });
-    expect(state.pendingInput).toBeUndefined();
+    // What run.end counts beyond the finished task belongs to the task it cut short.
+    expect(state.tasks[1]).toMatchObject({ usage: { inputTokens: 20, outputTokens: 8 } });
+    expect(state.agents[1]).toMatchObject({ usage: { inputTokens: 20, outputTokens: 8 } });
+    expect(pendingInput(state)).toBeUndefined();
     expect(state.tasks[1]?.status).toBe("completed");
     expect(finalText(state)).toBe("# Final");
   });
@@ -162,14 +197,16 @@ describe("reduceProgress", () => {
   });
 
   it("starts empty", () => {
-    expect(emptyProgress("r")).toEqual({
+    expect(initialProgress("r")).toEqual({
       runId: "r",
-      status: "starting",
+      status: "queued",
+      lastSeq: 0,
+      waitingFor: [],
       agents: [],
       tasks: [],
       usage: { inputTokens: 0, outputTokens: 0 },
-      lastSeq: 0,
+      estimated: false,
     });
-    expect(finalText(emptyProgress())).toBe("");
+    expect(finalText(initialProgress())).toBe("");
   });
 });
