@@ -2,8 +2,7 @@
  * Rules shared by every {@link RunStore} implementation: which appends are accepted and how
  * `run.start` / `run.end` events change a run's status row.
  */
-import { CrewError, ErrorCode } from "../events/crew-error.js";
-import type { CrewEvent } from "../events/protocol.js";
+import { CrewError, ErrorCode, type CrewEvent } from "../events/index.js";
 import type { RunRecord } from "./run-store.js";
 
 /** The part of a run's state an append is checked against. */

@@ -2,8 +2,7 @@
  * A {@link RunStore} in process memory: for tests and `--no-persist`. Everything is lost when
  * the process exits.
  */
-import { CrewError, ErrorCode } from "../events/crew-error.js";
-import type { CrewEvent } from "../events/protocol.js";
+import { CrewError, ErrorCode, type CrewEvent } from "../events/index.js";
 import {
   checkAppend,
   isFinished,

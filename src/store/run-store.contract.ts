@@ -3,7 +3,7 @@
  * {@link runStoreContract} with a factory; a new store (e.g. Redis) adds one such file.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { EventStamper, type CrewEvent, type EventDraft } from "../events/protocol.js";
+import { EventStamper, type CrewEvent, type EventDraft } from "../events/index.js";
 import type { RunStore } from "./run-store.js";
 
 /** A fresh, empty store, and optionally a way to open the same data again after `close()`. */

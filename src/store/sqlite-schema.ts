@@ -4,7 +4,7 @@
  * written by an older version is upgraded in place and a newer one is refused.
  */
 import type { Database } from "better-sqlite3";
-import { CrewError, ErrorCode } from "../events/crew-error.js";
+import { CrewError, ErrorCode } from "../events/index.js";
 
 /** Migrations in order; never edit one that has shipped, add a new one. */
 const MIGRATIONS: readonly string[] = [

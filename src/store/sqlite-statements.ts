@@ -2,7 +2,7 @@
  * Prepared statements of {@link SqliteRunStore} and the mapping from rows to records.
  */
 import type { Database, Statement } from "better-sqlite3";
-import type { ErrorInfo, Inputs } from "../events/protocol.js";
+import type { ErrorInfo, Inputs } from "../events/index.js";
 import type { RunRecord, RunStatus } from "./run-store.js";
 
 /** A row of the `runs` table. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, expect, it } from "vitest";
-import { EventStamper } from "../events/protocol.js";
+import { EventStamper } from "../events/index.js";
 import { runStoreContract } from "./run-store.contract.js";
 import { SqliteRunStore } from "./sqlite-store.js";
 import { SCHEMA_VERSION } from "./sqlite-schema.js";

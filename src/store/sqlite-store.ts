@@ -11,8 +11,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { CrewError, ErrorCode, toCrewError } from "../events/crew-error.js";
-import type { CrewEvent } from "../events/protocol.js";
+import { CrewError, ErrorCode, toCrewError, type CrewEvent } from "../events/index.js";
 import { checkAppend, pageLimit, parsePageCursor, statusPatch } from "./append-check.js";
 import type { ListRunsOptions, NewRun, RunPage, RunRecord, RunStore } from "./run-store.js";
 import { migrate } from "./sqlite-schema.js";
