@@ -246,7 +246,9 @@ describe("TaskTracker", () => {
         task: "write",
         agent: "writer",
         output: "hm",
+        // Nothing reported and nothing streamed: tokens unknown, shown as an estimate of 0.
         usage: { inputTokens: 0, outputTokens: 0 },
+        estimated: true,
         durationMs: 800,
       },
       {

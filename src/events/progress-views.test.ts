@@ -348,25 +348,40 @@ beforeAll(async () => {
     estimated: false,
   });
 
-  const python = new ProcessCrew({
-    name: "python-crew",
-    command: ["python3", "crew/fake_run.py"],
-    cwd: join(root, "examples", "python-crew"),
-    env: { CREWSTREAM_FAKE_STEP_MS: "0" },
-    agents: [{ key: "researcher", role: "{topic} Senior Data Researcher" }],
-    tasks: [
-      { key: "research_task", agent: "researcher" },
-      { key: "analysis_task" },
-      { key: "reporting_task" },
-    ],
-  });
+  const python = (layout: "none" | "current") =>
+    new ProcessCrew({
+      name: "python-crew",
+      command: ["python3", "crew/fake_run.py"],
+      cwd: join(root, "examples", "python-crew"),
+      // "none": a CrewAI without the event bus, so only step-callback lines and no usage.
+      env: { CREWSTREAM_FAKE_STEP_MS: "0", CREWAI_STANDIN_LAYOUT: layout },
+      agents: [{ key: "researcher", role: "{topic} Senior Data Researcher" }],
+      tasks: [
+        { key: "research_task", agent: "researcher" },
+        { key: "analysis_task" },
+        { key: "reporting_task" },
+      ],
+    });
+  const pythonTasks = {
+    research_task: "completed",
+    analysis_task: "completed",
+    reporting_task: "completed",
+  } as const;
   cases.push({
     name: "process crew (reports no usage)",
-    events: await record(python.stream({ topic: "AI LLMs" })),
+    events: await record(python("none").stream({ topic: "AI LLMs" })),
     run: "completed",
-    tasks: { research_task: "completed", analysis_task: "completed", reporting_task: "completed" },
+    tasks: pythonTasks,
     agents: { researcher: "completed" },
     estimated: true,
+  });
+  cases.push({
+    name: "process crew (reports usage through crewstream_bridge)",
+    events: await record(python("current").stream({ topic: "AI LLMs" })),
+    run: "completed",
+    tasks: pythonTasks,
+    agents: { researcher: "completed" },
+    estimated: false,
   });
 });
 
@@ -387,6 +402,7 @@ const CASES = [
   "failed (provider stream broke mid-task)",
   "human input",
   "process crew (reports no usage)",
+  "process crew (reports usage through crewstream_bridge)",
 ];
 
 describe.each(CASES)("%s: every view shows the same figures", (name) => {
