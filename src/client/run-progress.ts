@@ -99,6 +99,9 @@ export function reduceProgress(state: RunProgress, event: CrewEvent): RunProgres
       const { retry: _retry, ...rest } = next;
       return withTask(rest, event.task, undefined, (t) => appendText(t, event.agent, event.delta));
     }
+    case "reasoning.delta":
+      // Reasoning is not part of a task's text; views that show it read the events themselves.
+      return next;
     case "tool.call":
       return withAgent(
         withTask(next, event.task, undefined, (t) => ({
