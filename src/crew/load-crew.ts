@@ -5,6 +5,7 @@
  * in one `invalid_crew` error whose lines name the file, the key path and the line.
  */
 import { stat } from "node:fs/promises";
+import type { Tool } from "ai";
 import { basename, join, resolve } from "node:path";
 import { CrewError, ErrorCode } from "../events/index.js";
 import { crewFileCandidates, CREW_FILES } from "./crew-folders.js";
@@ -21,6 +22,7 @@ import {
 import { textSourceKey } from "./interpolate.js";
 import type { TextSources } from "./interpolate.js";
 import { toDefinition } from "./to-definition.js";
+import { loadToolModule } from "./tool-module.js";
 import type { CrewDefinition } from "./types.js";
 import { validateEntries } from "./validate-entries.js";
 import type { Findings } from "./validate-entries.js";
@@ -33,6 +35,8 @@ import type { YamlFile } from "./yaml-file.js";
 export interface LoadCrewOptions {
   /** Tools registered on the crew in code, allowed in `tools:` besides the built-ins. */
   knownTools?: Iterable<string>;
+  /** Where tool keys are looked for, to warn about missing ones. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -48,6 +52,8 @@ export interface LoadedCrew extends CrewDefinition {
   command?: string[];
   /** Longest a process crew may run (crew.yaml `timeout_ms:`). */
   timeoutMs?: number;
+  /** Tools exported by the folder's tools module (`tools.js`...), by name; `new Crew` registers them. */
+  tools?: Record<string, Tool>;
   /** Keys that were accepted but have no effect, each located like a problem. */
   warnings: CrewWarning[];
   /** The files read, relative to `dir`. */
@@ -105,9 +111,16 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
   const agents =
     agentsFile === undefined ? none : validateEntries(agentsFile, AGENT_RULES, findings);
   const tasks = tasksFile === undefined ? none : validateEntries(tasksFile, TASK_RULES, findings);
+  const toolModule = kind === "crew" ? await loadToolModule(root, findings) : undefined;
   if (agentsFile !== undefined && tasksFile !== undefined) {
     const tools =
-      kind === "process" ? undefined : new Set([...BUILTIN_TOOLS, ...(options.knownTools ?? [])]);
+      kind === "process"
+        ? undefined
+        : new Set([
+            ...BUILTIN_TOOLS,
+            ...(options.knownTools ?? []),
+            ...Object.keys(toolModule?.tools ?? {}),
+          ]);
     validateReferences(
       {
         agentsFile,
@@ -118,6 +131,8 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
         declaredTasks: tasks.declared ?? [],
         process,
         tools,
+        mcpServers: Object.keys(settings.mcp_servers ?? {}),
+        env: options.env ?? globalThis.process.env,
       },
       findings,
     );
@@ -142,6 +157,7 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
     kind,
     ...(settings.command === undefined ? {} : { command: settings.command }),
     ...(settings.timeout_ms === undefined ? {} : { timeoutMs: settings.timeout_ms }),
+    ...(toolModule === undefined ? {} : { tools: toolModule.tools }),
     warnings: findings.warnings,
     sources: {
       ...(agentsFile === undefined
@@ -149,9 +165,12 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
         : sourcesOf(agentsFile, "agent", agents.entries, AGENT_TEXT)),
       ...(tasksFile === undefined ? {} : sourcesOf(tasksFile, "task", tasks.entries, TASK_TEXT)),
     },
-    files: [crewFile, agentsFile, tasksFile].flatMap((file) =>
-      file === undefined ? [] : [file.file],
-    ),
+    files: [
+      ...[crewFile, agentsFile, tasksFile].flatMap((file) =>
+        file === undefined ? [] : [file.file],
+      ),
+      ...(toolModule === undefined ? [] : [toolModule.file]),
+    ],
   };
 }
 

@@ -1,0 +1,102 @@
+/**
+ * A crew folder's tools module: `tools.js` / `tools.mjs` (or `tools.ts` / `tools.mts` where a
+ * TypeScript loader is available, as under tsx or Node 22.18+) exporting AI SDK tools by name,
+ * which the crew's agents name in `tools:`. A module that fails to load is a problem of the
+ * crew (it is listed with the error), never a crash of the process loading it.
+ */
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Tool } from "ai";
+import { TOOL_MODULE_FILES } from "./crew-folders.js";
+import type { Findings } from "./validate-entries.js";
+
+/** The tools a crew folder's module exports, and the file they came from. */
+export interface ToolModule {
+  /** The module's file name in the crew folder, e.g. `tools.mjs`. */
+  file: string;
+  /** Its exports that are AI SDK tools, by export name. */
+  tools: Record<string, Tool>;
+}
+
+function isTool(value: unknown): value is Tool {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "inputSchema" in value &&
+    typeof (value as { execute?: unknown }).execute === "function"
+  );
+}
+
+function isTypeScript(file: string): boolean {
+  return /\.m?ts$/.test(file);
+}
+
+/**
+ * Loads the tools module of `dir`, if it has one. Problems (two modules, an import that
+ * throws, no tools exported) and warnings (an export that is not a tool) go to `findings`.
+ * The module is imported again whenever its file changes.
+ */
+export async function loadToolModule(
+  dir: string,
+  findings: Findings,
+): Promise<ToolModule | undefined> {
+  const present: Array<{ file: string; mtimeMs: number }> = [];
+  for (const file of TOOL_MODULE_FILES) {
+    const info = await stat(join(dir, file)).catch(() => undefined);
+    if (info?.isFile() === true) present.push({ file, mtimeMs: info.mtimeMs });
+  }
+  const [chosen, ...others] = present;
+  if (chosen === undefined) return undefined;
+  if (others.length > 0) {
+    findings.problems.push({
+      file: chosen.file,
+      message: `${present.map((p) => p.file).join(" and ")} both exist; keep only one tools module`,
+    });
+    return undefined;
+  }
+  let exports: Record<string, unknown>;
+  try {
+    // The mtime in the URL makes an edited module load afresh instead of from the import cache.
+    const url = `${pathToFileURL(join(dir, chosen.file)).href}?v=${chosen.mtimeMs}`;
+    exports = (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    findings.problems.push({ file: chosen.file, message: loadFailure(chosen.file, error) });
+    return undefined;
+  }
+  const tools: Record<string, Tool> = {};
+  const entries = Object.entries(exports).flatMap(([name, value]): Array<[string, unknown]> =>
+    // `export default { search: tool({...}) }` names its tools by their keys.
+    name === "default" && !isTool(value) && typeof value === "object" && value !== null
+      ? Object.entries(value)
+      : [[name, value]],
+  );
+  for (const [name, value] of entries) {
+    if (isTool(value)) tools[name] = value;
+    else {
+      findings.warnings.push({
+        file: chosen.file,
+        path: name,
+        message: `export "${name}" is not an AI SDK tool (make it with tool({ description, inputSchema, execute })); agents cannot use it`,
+      });
+    }
+  }
+  if (Object.keys(tools).length === 0) {
+    findings.problems.push({
+      file: chosen.file,
+      message:
+        "exports no tools; export each tool by name, e.g. export const lookup = tool({ description, inputSchema, execute })",
+    });
+    return undefined;
+  }
+  return { file: chosen.file, tools };
+}
+
+function loadFailure(file: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (isTypeScript(file) && code === "ERR_UNKNOWN_FILE_EXTENSION") {
+    return `could not be loaded: this Node.js cannot import TypeScript; run crewstream under tsx or Node 22.18+, or write the module as tools.mjs`;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return `could not be loaded: ${message.split("\n")[0] ?? message}`;
+}
