@@ -10,7 +10,16 @@ export { loadCrew, type LoadCrewOptions, type LoadedCrew } from "./load-crew.js"
 export { CrewCatalog, type CrewCatalogOptions, type CrewSummary } from "./crew-catalog.js";
 export { interpolate, interpolateCrew, requiredInputs, placeholdersOf } from "./interpolate.js";
 export { scaffoldCrew, type ScaffoldOptions, type ScaffoldResult } from "./scaffold.js";
+export {
+  NAMED_TOOLS,
+  SEARCH_KEYS,
+  isNamedTool,
+  missingToolKeys,
+  type NamedTool,
+  type NamedToolName,
+} from "./tool-names.js";
 export type {
+  McpServerConfig,
   AgentDefinition,
   TaskDefinition,
   CrewDefinition,
