@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +9,7 @@ import type { CrewEvent } from "../events/index.js";
 import { resolveModel } from "../llm/index.js";
 import { reply, startFakeOpenAI, type FakeOpenAI } from "../testing/index.js";
 import { Crew } from "./crew.js";
-import { FILESYSTEM_SERVER, processesWith } from "./test-support/mcp-servers.js";
+import { EVERYTHING_SERVER, FILESYSTEM_SERVER, processesWith } from "./test-support/mcp-servers.js";
 
 let fake: FakeOpenAI;
 let root: string;
@@ -177,5 +179,55 @@ describe("MCP servers (the reference filesystem server over stdio)", () => {
     });
     expect(events.some((e) => e.type === "task.start")).toBe(false);
     expect(fake.requests.length).toBe(before);
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === "object" && address !== null ? address.port : 0;
+}
+
+describe("MCP servers over Streamable HTTP (the reference everything server)", () => {
+  it("calls a remote server's tool by its own name", async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [EVERYTHING_SERVER, "streamableHttp"], {
+      env: { ...process.env, PORT: String(port) },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stderr.on("data", (chunk: Buffer) => {
+          if (chunk.toString().includes("listening")) resolve();
+        });
+        child.once("exit", (code) => reject(new Error(`everything server exited with ${code}`)));
+      });
+      const dir = path.join(root, "remote");
+      await mkdir(dir, { recursive: true });
+      await writeFile(
+        path.join(dir, "crew.yaml"),
+        `mcp_servers:\n  everything:\n    url: http://127.0.0.1:${port}/mcp\n    headers:\n      x-crew: remote\n`,
+      );
+      await writeFile(
+        path.join(dir, "agents.yaml"),
+        "echoer:\n  role: Echoer\n  goal: Echo\n  backstory: Loud.\n  tools: [everything/echo]\n",
+      );
+      await writeFile(
+        path.join(dir, "tasks.yaml"),
+        "echo:\n  description: Echo hi.\n  expected_output: The echo.\n  agent: echoer\n",
+      );
+      const crew = new Crew(await loadCrew(dir));
+      fake.script([reply.toolCall("echo", { message: "over http" }), reply.text("Echoed.")]);
+      const events = await run(crew);
+      expect(events.at(-1)).toMatchObject({ type: "run.end", status: "completed" });
+      expect(events.find((e) => e.type === "tool.result")).toMatchObject({
+        tool: "echo",
+        result: "Echo: over http",
+      });
+    } finally {
+      child.kill();
+    }
   });
 });
