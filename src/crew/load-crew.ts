@@ -113,8 +113,9 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
   const tasks = tasksFile === undefined ? none : validateEntries(tasksFile, TASK_RULES, findings);
   const toolModule = kind === "crew" ? await loadToolModule(root, findings) : undefined;
   if (agentsFile !== undefined && tasksFile !== undefined) {
+    // A tools module that did not load is reported on its own, not as each tool it would give.
     const tools =
-      kind === "process"
+      kind === "process" || toolModule?.loaded === false
         ? undefined
         : new Set([
             ...BUILTIN_TOOLS,

@@ -17,6 +17,8 @@ export interface ToolModule {
   file: string;
   /** Its exports that are AI SDK tools, by export name. */
   tools: Record<string, Tool>;
+  /** False when the module has a problem; then `tools` is empty and tool names cannot be checked. */
+  loaded: boolean;
 }
 
 function isTool(value: unknown): value is Tool {
@@ -53,7 +55,7 @@ export async function loadToolModule(
       file: chosen.file,
       message: `${present.map((p) => p.file).join(" and ")} both exist; keep only one tools module`,
     });
-    return undefined;
+    return { file: chosen.file, tools: {}, loaded: false };
   }
   let exports: Record<string, unknown>;
   try {
@@ -62,7 +64,7 @@ export async function loadToolModule(
     exports = (await import(url)) as Record<string, unknown>;
   } catch (error) {
     findings.problems.push({ file: chosen.file, message: loadFailure(chosen.file, error) });
-    return undefined;
+    return { file: chosen.file, tools: {}, loaded: false };
   }
   const tools: Record<string, Tool> = {};
   const entries = Object.entries(exports).flatMap(([name, value]): Array<[string, unknown]> =>
@@ -87,9 +89,9 @@ export async function loadToolModule(
       message:
         "exports no tools; export each tool by name, e.g. export const lookup = tool({ description, inputSchema, execute })",
     });
-    return undefined;
+    return { file: chosen.file, tools: {}, loaded: false };
   }
-  return { file: chosen.file, tools };
+  return { file: chosen.file, tools, loaded: true };
 }
 
 function loadFailure(file: string, error: unknown): string {
