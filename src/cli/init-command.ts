@@ -6,9 +6,9 @@ import { relative } from "node:path";
 import { loadCrew, requiredInputs, scaffoldCrew } from "../crew/index.js";
 import { ExitCode } from "./exit-codes.js";
 
-/** Creates the crew folder; answers the exit code. */
-export async function initCommand(dir: string): Promise<number> {
-  await scaffoldCrew(dir);
+/** Creates the crew folder (with a tools module when `tools`); answers the exit code. */
+export async function initCommand(dir: string, options: { tools?: boolean } = {}): Promise<number> {
+  await scaffoldCrew(dir, { tools: options.tools === true });
   // Loading the new crew proves the template is valid and tells which inputs to pass.
   const crew = await loadCrew(dir);
   const shown = relative(process.cwd(), crew.dir) || ".";

@@ -168,8 +168,9 @@ Examples:
     .command("init")
     .description("create a new crew folder (agents.yaml, tasks.yaml, crew.yaml)")
     .argument("<dir>", "folder to create")
-    .action((dir: string) =>
-      exitWith(async () => (await import("./init-command.js")).initCommand(dir)),
+    .option("--tools", "also write tools.mjs, a module of the crew's own tools")
+    .action((dir: string, options: { tools?: boolean }) =>
+      exitWith(async () => (await import("./init-command.js")).initCommand(dir, options)),
     );
 
   // `worker` and `serve --redis`: several processes sharing runs through Redis.

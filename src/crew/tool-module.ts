@@ -1,13 +1,17 @@
 /**
  * A crew folder's tools module: `tools.js` / `tools.mjs` (or `tools.ts` / `tools.mts` where a
  * TypeScript loader is available, as under tsx or Node 22.18+) exporting AI SDK tools by name,
- * which the crew's agents name in `tools:`. A module that fails to load is a problem of the
- * crew (it is listed with the error), never a crash of the process loading it.
+ * which the crew's agents name in `tools:`. Instead of named exports, the default export may
+ * be a function that gets the AI SDK's `tool` and `jsonSchema` and zod's `z` and returns the
+ * tools by name: such a module imports nothing, so it loads wherever the crew folder is.
+ * A module that fails to load is a problem of the crew (it is listed with the error), never a
+ * crash of the process loading it.
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Tool } from "ai";
+import { jsonSchema, tool, type Tool } from "ai";
+import { z } from "zod";
 import { TOOL_MODULE_FILES } from "./crew-folders.js";
 import type { Findings } from "./validate-entries.js";
 
@@ -20,6 +24,15 @@ export interface ToolModule {
   /** False when the module has a problem; then `tools` is empty and tool names cannot be checked. */
   loaded: boolean;
 }
+
+/** What a tools module's default-export function gets to make its tools without imports. */
+export interface ToolHelpers {
+  tool: typeof tool;
+  jsonSchema: typeof jsonSchema;
+  z: typeof z;
+}
+
+const TOOL_HELPERS: ToolHelpers = { tool, jsonSchema, z };
 
 function isTool(value: unknown): value is Tool {
   return (
@@ -62,6 +75,11 @@ export async function loadToolModule(
     // The mtime in the URL makes an edited module load afresh instead of from the import cache.
     const url = `${pathToFileURL(join(dir, chosen.file)).href}?v=${chosen.mtimeMs}`;
     exports = (await import(url)) as Record<string, unknown>;
+    const factory = exports["default"];
+    if (typeof factory === "function") {
+      const made: unknown = await (factory as (helpers: ToolHelpers) => unknown)(TOOL_HELPERS);
+      exports = typeof made === "object" && made !== null ? (made as Record<string, unknown>) : {};
+    }
   } catch (error) {
     findings.problems.push({ file: chosen.file, message: loadFailure(chosen.file, error) });
     return { file: chosen.file, tools: {}, loaded: false };
