@@ -102,6 +102,9 @@ inputs:
 `;
 }
 
+const TOOLS_LINE =
+  "\n- `tools.mjs`: the crew's own tools (`word_count`), named in agents' `tools:`";
+
 function readme(name: string, tools: boolean): string {
   return `# ${name}
 
@@ -109,7 +112,7 @@ A crewstream crew: a researcher and a writer report on a topic.
 
 - \`agents.yaml\`: who works (role, goal, backstory, optional \`llm\` and \`tools\`)
 - \`tasks.yaml\`: what they do, in order (description, expected output, agent, context)
-- \`crew.yaml\`: the crew's name, process and default inputs${tools ? "\n- \`tools.mjs\`: the crew's own tools (\`word_count\`), named in agents' \`tools:\`" : ""}
+- \`crew.yaml\`: the crew's name, process and default inputs${tools ? TOOLS_LINE : ""}
 
 Run it:
 

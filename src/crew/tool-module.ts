@@ -118,5 +118,13 @@ function loadFailure(file: string, error: unknown): string {
     return `could not be loaded: this Node.js cannot import TypeScript; run crewstream under tsx or Node 22.18+, or write the module as tools.mjs`;
   }
   const message = error instanceof Error ? error.message : String(error);
-  return `could not be loaded: ${message.split("\n")[0] ?? message}`;
+  const first = message.split("\n")[0] ?? message;
+  // tools.js is CommonJS unless the nearest package.json says "type": "module".
+  if (
+    file === "tools.js" &&
+    /Unexpected token 'export'|import statement outside a module/.test(message)
+  ) {
+    return `could not be loaded: ${first} (tools.js is read as CommonJS here: rename it tools.mjs, or add "type": "module" to package.json)`;
+  }
+  return `could not be loaded: ${first}`;
 }

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadCrew } from "../crew/index.js";
 import type { CrewEvent } from "../events/index.js";
 import { resolveModel } from "../llm/index.js";
@@ -16,13 +16,20 @@ let root: string;
 let count = 0;
 
 beforeAll(async () => {
-  fake = await startFakeOpenAI();
   root = await mkdtemp(path.join(tmpdir(), "crewstream-mcp-"));
 });
 
 afterAll(async () => {
-  await fake.close();
   await rm(root, { recursive: true, force: true });
+});
+
+// A fresh fake per test: a run stopped early may leave scripted replies unused.
+beforeEach(async () => {
+  fake = await startFakeOpenAI();
+});
+
+afterEach(async () => {
+  await fake.close();
 });
 
 /**

@@ -72,7 +72,7 @@ export class ToolRegistry {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all(this.#sources.map((source) => source.close?.()));
+    await Promise.all(this.#sources.map(async (source) => source.close?.()));
   }
 
   #lookup(reference: string): ToolSet | undefined {
