@@ -107,6 +107,29 @@ describe("crewstream run with MCP servers", { timeout: 120_000 }, () => {
   });
 });
 
+describe("crewstream init --tools", { timeout: 120_000 }, () => {
+  it("scaffolds a crew with a tools module whose tool runs", async () => {
+    const init = await runCli(["init", "tooled", "--tools"], { cwd: root });
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain("tools.mjs");
+    fake.script([
+      reply.text("Findings."),
+      reply.toolCall("word_count", { text: "a short report" }),
+      reply.text("A report of 3 words."),
+    ]);
+    const result = await runCli(["run", "./tooled", "--jsonl", "--no-persist"], {
+      cwd: root,
+      env: env(),
+    });
+    expect(result.code).toBe(0);
+    expect(eventsOf(result.stdout).find((e) => e.type === "tool.result")).toMatchObject({
+      agent: "writer",
+      tool: "word_count",
+      result: "3 words",
+    });
+  });
+});
+
 describe("crewstream serve with tool modules and MCP servers", { timeout: 120_000 }, () => {
   it("lists a crew whose tools module fails with the error, runs module tools, and stops MCP servers on shutdown", async () => {
     const child = spawnCli(["serve", "--crews", crews, EXAMPLES, "--port", "0", "--no-persist"], {
