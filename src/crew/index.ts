@@ -18,6 +18,7 @@ export {
   type NamedTool,
   type NamedToolName,
 } from "./tool-names.js";
+export type { ToolHelpers, ToolModule } from "./tool-module.js";
 export type {
   McpServerConfig,
   AgentDefinition,

@@ -19,7 +19,7 @@ import { jsonSchema, tool, type JSONSchema7, type Tool } from "ai";
 import type { McpServerConfig } from "../../crew/index.js";
 import { CrewError, ErrorCode } from "../../events/index.js";
 
-/** How long a server may take to start and list its tools. */
+/** How long a server may take to start and list its tools (env CREWSTREAM_MCP_START_TIMEOUT_MS). */
 export const MCP_START_TIMEOUT_MS = 30_000;
 /** How long one tool call may take. */
 export const MCP_CALL_TIMEOUT_MS = 120_000;
@@ -148,7 +148,10 @@ export async function connectMcpServer(
     await client.close().catch(() => undefined);
   };
   try {
-    const options = { signal, timeout: MCP_START_TIMEOUT_MS };
+    // `npx -y` may download the server first: the limit can be raised from the environment.
+    const configured = Number(env["CREWSTREAM_MCP_START_TIMEOUT_MS"]);
+    const timeout = configured > 0 ? configured : MCP_START_TIMEOUT_MS;
+    const options = { signal, timeout };
     await client.connect(transport, options);
     const pid = stdio?.pid ?? undefined;
     if (pid !== undefined) {
