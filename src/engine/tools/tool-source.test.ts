@@ -1,8 +1,8 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { tool } from "ai";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { FILESYSTEM_SERVER } from "../test-support/mcp-servers.js";
 import { builtinToolSource } from "./builtin-tools.js";
@@ -10,6 +10,19 @@ import { openMcpToolSource } from "./mcp-tool-source.js";
 import { toolSourceContract } from "./tool-source.contract.js";
 import { ToolRegistry } from "./tool-registry.js";
 import { recordToolSource } from "./tool-source.js";
+
+const folders: string[] = [];
+
+/** A temporary folder for a filesystem server, removed after the suite. */
+async function folder(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  folders.push(dir);
+  return dir;
+}
+
+afterAll(async () => {
+  await Promise.all(folders.map((dir) => rm(dir, { recursive: true, force: true })));
+});
 
 const lookup = tool({
   description: "Look up",
@@ -29,7 +42,7 @@ toolSourceContract("built-ins and CrewAI names", {
 
 toolSourceContract("MCP servers", {
   open: async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "crewstream-mcp-contract-"));
+    const dir = await folder("crewstream-mcp-contract-");
     return openMcpToolSource(
       { files: { command: [process.execPath, FILESYSTEM_SERVER, dir] } },
       ["files"],
@@ -65,7 +78,7 @@ describe("ToolRegistry", () => {
   });
 
   it("refuses two different tools under one name for one agent", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "crewstream-mcp-clash-"));
+    const dir = await folder("crewstream-mcp-clash-");
     await writeFile(path.join(dir, "a.txt"), "a");
     const mcp = await openMcpToolSource(
       { files: { command: [process.execPath, FILESYSTEM_SERVER, dir] } },
