@@ -6,12 +6,12 @@ import { relative } from "node:path";
 import { loadCrew, requiredInputs, scaffoldCrew } from "../crew/index.js";
 import { ExitCode } from "./exit-codes.js";
 
-/** Creates the crew folder; answers the exit code. */
+/** Creates the crew folder (a CrewAI project with `python`, a tools module with `tools`); answers the exit code. */
 export async function initCommand(
   dir: string,
-  options: { python?: boolean } = {},
+  options: { python?: boolean; tools?: boolean } = {},
 ): Promise<number> {
-  await scaffoldCrew(dir, options.python === true ? { python: true } : {});
+  await scaffoldCrew(dir, { python: options.python === true, tools: options.tools === true });
   // Loading the new crew proves the template is valid and tells which inputs to pass.
   const crew = await loadCrew(dir);
   const shown = relative(process.cwd(), crew.dir) || ".";

@@ -224,7 +224,8 @@ and are refused; give --model and --concurrency to the workers.`,
       "--python",
       "a CrewAI project (crew/run.py with crewstream_bridge.py) run as a process crew",
     )
-    .action((dir: string, options: { python?: boolean }) =>
+    .option("--tools", "also write tools.mjs, a module of the crew's own tools")
+    .action((dir: string, options: { python?: boolean; tools?: boolean }) =>
       exitWith(async () => (await import("./init-command.js")).initCommand(dir, options)),
     );
 

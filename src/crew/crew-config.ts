@@ -10,7 +10,7 @@ import {
   type CrewProcess,
   type Inputs,
 } from "../events/index.js";
-import type { AgentDefinition, CrewDefinition, TaskDefinition } from "./types.js";
+import type { AgentDefinition, CrewDefinition, McpServerConfig, TaskDefinition } from "./types.js";
 
 /** An agent in code form: only role, goal and backstory are required. */
 export type AgentConfig = Omit<AgentDefinition, "key" | "tools" | "allowDelegation" | "maxIter"> &
@@ -34,6 +34,8 @@ export interface CrewConfig {
   allowPrivateUrls?: boolean;
   /** Tools agents may name, made with the AI SDK's `tool()`. */
   tools?: Record<string, Tool>;
+  /** MCP servers agents may use (`mcps:` or `tools: ["<server>/<tool>"]`). */
+  mcpServers?: Record<string, McpServerConfig>;
   /** Model of agents without `llm` ("provider/model" or an instance); default: `resolveModel()`'s. */
   model?: LanguageModel;
 }
@@ -96,6 +98,7 @@ function normalizeAgent(agent: AgentConfig & { key: string }): AgentDefinition {
     backstory: text(agent.backstory, `${where}: backstory`),
     ...(agent.llm === undefined ? {} : { llm: agent.llm }),
     tools: names(agent.tools, `${where}: tools`),
+    ...(agent.mcps === undefined ? {} : { mcps: names(agent.mcps, `${where}: mcps`) }),
     allowDelegation: agent.allowDelegation ?? false,
     maxIter: positiveInt(agent.maxIter, `${where}: maxIter`) ?? DEFAULT_MAX_ITER,
     ...(maxRpm === undefined ? {} : { maxRpm }),
@@ -145,6 +148,15 @@ export function normalizeCrew(config: CrewConfig): CrewDefinition {
       'agent "manager": the key "manager" is reserved for the hierarchical manager; rename the agent.',
     );
   }
+  const servers = Object.keys(config.mcpServers ?? {});
+  for (const agent of agents) {
+    for (const server of agent.mcps ?? []) {
+      if (!servers.includes(server))
+        invalid(
+          `agent "${agent.key}": mcps names "${server}", which is not one of the crew's mcpServers (${servers.join(", ") || "none"}).`,
+        );
+    }
+  }
   const agentKeys = new Set(agents.map((a) => a.key));
   const earlier = new Set<string>();
   const tasks = entries(config.tasks ?? invalid("A crew needs tasks."), "task").map((task) => {
@@ -165,5 +177,6 @@ export function normalizeCrew(config: CrewConfig): CrewDefinition {
     defaultInputs: defaults.data,
     ...(config.dir === undefined ? {} : { dir: config.dir }),
     ...(config.allowPrivateUrls === undefined ? {} : { allowPrivateUrls: config.allowPrivateUrls }),
+    ...(config.mcpServers === undefined ? {} : { mcpServers: config.mcpServers }),
   };
 }

@@ -18,6 +18,9 @@ export function crewFileCandidates(base: string): string[] {
 
 const ALL_CANDIDATES = CREW_FILES.flatMap((base) => crewFileCandidates(base));
 
+/** The crew's tools module, if any: the first of these files that exists. */
+export const TOOL_MODULE_FILES = ["tools.js", "tools.mjs", "tools.ts", "tools.mts"] as const;
+
 async function statOrUndefined(
   path: string,
 ): Promise<Awaited<ReturnType<typeof stat>> | undefined> {
@@ -39,8 +42,12 @@ async function statOrUndefined(
  * fingerprints mean a cached load of the folder is still valid.
  */
 export async function crewStamp(dir: string): Promise<string> {
+  return stampOf(dir, [...ALL_CANDIDATES, ...TOOL_MODULE_FILES]);
+}
+
+async function stampOf(dir: string, files: readonly string[]): Promise<string> {
   const parts = await Promise.all(
-    ALL_CANDIDATES.map(async (candidate) => {
+    files.map(async (candidate) => {
       const info = await statOrUndefined(join(dir, candidate));
       return info?.isFile() === true ? `${candidate}@${info.mtimeMs}/${info.size}` : "";
     }),
@@ -52,7 +59,7 @@ export async function crewStamp(dir: string): Promise<string> {
 export async function isCrewFolder(dir: string): Promise<boolean> {
   const info = await statOrUndefined(dir);
   if (info?.isDirectory() !== true) return false;
-  return (await crewStamp(dir)) !== "";
+  return (await stampOf(dir, ALL_CANDIDATES)) !== "";
 }
 
 /** True when `path` is `root` itself or inside it. Both must be real (symlink-free) paths. */

@@ -6,9 +6,13 @@
  */
 import { z } from "zod";
 import { inputValueSchema, processSchema } from "../events/index.js";
+import { NAMED_TOOLS } from "./tool-names.js";
 
-/** Tools every crew can use without registering them. */
-export const BUILTIN_TOOLS: readonly string[] = ["read_file", "fetch_url"];
+/** Tools every crew can use without registering them: built-ins and CrewAI tool names. */
+export const BUILTIN_TOOLS: readonly string[] = Object.keys(NAMED_TOOLS);
+
+/** Names of MCP servers in crew.yaml `mcp_servers:`; `/` separates a server from its tool. */
+export const MCP_SERVER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 /** Defaults applied when a YAML entry leaves a field out (CrewAI's defaults). */
 export const CREW_DEFAULTS = { maxIter: 20, allowDelegation: false, humanInput: false } as const;
@@ -34,6 +38,7 @@ export const agentYamlSchema = z.object({
   backstory: text,
   llm: model.optional(),
   tools: names.optional(),
+  mcps: names.optional(),
   allow_delegation: z.boolean().optional(),
   max_iter: positiveInt.optional(),
   max_rpm: positiveInt.optional(),
@@ -56,6 +61,40 @@ export const taskYamlSchema = z.object({
 /** A validated tasks.yaml entry. */
 export type TaskYaml = z.infer<typeof taskYamlSchema>;
 
+const stringMap = z.record(z.string(), z.string());
+
+/**
+ * One MCP server of crew.yaml: `command: [program, ...args]` (stdio, started without a shell)
+ * with optional `env` and `cwd`, or `url` (Streamable HTTP) with optional `headers`. Values
+ * of `env` and `headers` may use `${VAR}` to take a secret from the environment.
+ */
+export const mcpServerYamlSchema = z
+  .strictObject({
+    command: z
+      .array(z.string().min(1, "must not be empty"))
+      .min(1, "must name a program to run")
+      .optional(),
+    env: stringMap.optional(),
+    cwd: text.optional(),
+    url: z.url("must be an http(s) URL").optional(),
+    headers: stringMap.optional(),
+  })
+  .refine((server) => (server.command === undefined) !== (server.url === undefined), {
+    message: 'needs either "command: [program, args...]" (stdio) or "url:" (Streamable HTTP)',
+  })
+  .refine(
+    (server) =>
+      server.command !== undefined || (server.env === undefined && server.cwd === undefined),
+    {
+      message: '"env" and "cwd" only apply to a server started with "command:"',
+    },
+  )
+  .refine((server) => server.url !== undefined || server.headers === undefined, {
+    message: '"headers" only apply to a server with "url:"',
+  });
+/** A validated MCP server entry. */
+export type McpServerYaml = z.infer<typeof mcpServerYamlSchema>;
+
 /** crew.yaml: crewstream's file for what CrewAI sets in Python (`Crew(process=...)`). */
 export const crewYamlSchema = z.object({
   name: z
@@ -77,6 +116,17 @@ export const crewYamlSchema = z.object({
   /** Variables a process crew's program gets on top of the server's allowlisted ones. */
   env: z.record(z.string(), z.string()).optional(),
   verbose: z.boolean().optional(),
+  mcp_servers: z
+    .record(
+      z
+        .string()
+        .regex(
+          MCP_SERVER_NAME_PATTERN,
+          "must start with a letter or digit and use only letters, digits, '_' and '-'",
+        ),
+      mcpServerYamlSchema,
+    )
+    .optional(),
 });
 /** Validated crew.yaml settings. */
 export type CrewYaml = z.infer<typeof crewYamlSchema>;

@@ -17,7 +17,17 @@ export {
   placeholdersOf,
 } from "./interpolate.js";
 export { scaffoldCrew, type ScaffoldOptions, type ScaffoldResult } from "./scaffold.js";
+export {
+  NAMED_TOOLS,
+  SEARCH_KEYS,
+  isNamedTool,
+  missingToolKeys,
+  type NamedTool,
+  type NamedToolName,
+} from "./tool-names.js";
+export type { ToolHelpers, ToolModule } from "./tool-module.js";
 export type {
+  McpServerConfig,
   AgentDefinition,
   TaskDefinition,
   CrewDefinition,

@@ -5,6 +5,7 @@
  * in one `invalid_crew` error whose lines name the file, the key path and the line.
  */
 import { stat } from "node:fs/promises";
+import type { Tool } from "ai";
 import { basename, join, resolve } from "node:path";
 import { CrewError, ErrorCode } from "../events/index.js";
 import { crewFileCandidates, CREW_FILES } from "./crew-folders.js";
@@ -21,6 +22,7 @@ import {
 import { textSourceKey } from "./interpolate.js";
 import type { TextSources } from "./interpolate.js";
 import { toDefinition } from "./to-definition.js";
+import { loadToolModule } from "./tool-module.js";
 import type { CrewDefinition } from "./types.js";
 import { validateEntries } from "./validate-entries.js";
 import type { Findings } from "./validate-entries.js";
@@ -33,6 +35,8 @@ import type { YamlFile } from "./yaml-file.js";
 export interface LoadCrewOptions {
   /** Tools registered on the crew in code, allowed in `tools:` besides the built-ins. */
   knownTools?: Iterable<string>;
+  /** Where tool keys are looked for, to warn about missing ones. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -50,6 +54,8 @@ export interface LoadedCrew extends CrewDefinition {
   timeoutMs?: number;
   /** Variables of a process crew's program (crew.yaml `env:`). */
   env?: Record<string, string>;
+  /** Tools exported by the folder's tools module (`tools.js`...), by name; `new Crew` registers them. */
+  tools?: Record<string, Tool>;
   /** Keys that were accepted but have no effect, each located like a problem. */
   warnings: CrewWarning[];
   /** The files read, relative to `dir`. */
@@ -107,9 +113,17 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
   const agents =
     agentsFile === undefined ? none : validateEntries(agentsFile, AGENT_RULES, findings);
   const tasks = tasksFile === undefined ? none : validateEntries(tasksFile, TASK_RULES, findings);
+  const toolModule = kind === "crew" ? await loadToolModule(root, findings) : undefined;
   if (agentsFile !== undefined && tasksFile !== undefined) {
+    // A tools module that did not load is reported on its own, not as each tool it would give.
     const tools =
-      kind === "process" ? undefined : new Set([...BUILTIN_TOOLS, ...(options.knownTools ?? [])]);
+      kind === "process" || toolModule?.loaded === false
+        ? undefined
+        : new Set([
+            ...BUILTIN_TOOLS,
+            ...(options.knownTools ?? []),
+            ...Object.keys(toolModule?.tools ?? {}),
+          ]);
     validateReferences(
       {
         agentsFile,
@@ -120,6 +134,8 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
         declaredTasks: tasks.declared ?? [],
         process,
         tools,
+        mcpServers: Object.keys(settings.mcp_servers ?? {}),
+        env: options.env ?? globalThis.process.env,
       },
       findings,
     );
@@ -145,6 +161,7 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
     ...(settings.command === undefined ? {} : { command: settings.command }),
     ...(settings.timeout_ms === undefined ? {} : { timeoutMs: settings.timeout_ms }),
     ...(settings.env === undefined ? {} : { env: settings.env }),
+    ...(toolModule === undefined ? {} : { tools: toolModule.tools }),
     warnings: findings.warnings,
     sources: {
       ...(agentsFile === undefined
@@ -152,9 +169,12 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
         : sourcesOf(agentsFile, "agent", agents.entries, AGENT_TEXT)),
       ...(tasksFile === undefined ? {} : sourcesOf(tasksFile, "task", tasks.entries, TASK_TEXT)),
     },
-    files: [crewFile, agentsFile, tasksFile].flatMap((file) =>
-      file === undefined ? [] : [file.file],
-    ),
+    files: [
+      ...[crewFile, agentsFile, tasksFile].flatMap((file) =>
+        file === undefined ? [] : [file.file],
+      ),
+      ...(toolModule === undefined ? [] : [toolModule.file]),
+    ],
   };
 }
 

@@ -20,6 +20,28 @@ afterEach(async () => {
 });
 
 describe("scaffoldCrew", () => {
+  it("writes a tools module with --tools, whose tool the writer uses in a run", async () => {
+    const result = await scaffoldCrew(join(root, "tooled"), { tools: true });
+    expect(result.files).toEqual([
+      "agents.yaml",
+      "tasks.yaml",
+      "crew.yaml",
+      "README.md",
+      "tools.mjs",
+    ]);
+    const crew = await loadCrew(result.dir);
+    expect(crew.warnings).toEqual([]);
+    expect(Object.keys(crew.tools ?? {})).toEqual(["word_count"]);
+    expect(crew.agents.find((agent) => agent.key === "writer")?.tools).toEqual(["word_count"]);
+    const counted = await crew.tools?.["word_count"]?.execute?.(
+      { text: "three short words" },
+      { toolCallId: "1", messages: [] },
+    );
+    expect(counted).toBe("3 words");
+    const end = (await new Crew(crew).kickoff({}, { model: "offline" })).status;
+    expect(end).toBe("completed");
+  });
+
   it("writes a crew that loads without warnings and needs no inputs", async () => {
     const result = await scaffoldCrew(join(root, "my-crew"));
     expect(result).toEqual({

@@ -14,6 +14,8 @@ export interface ScaffoldOptions {
   name?: string;
   /** A CrewAI project run as a process crew (crew/run.py with crewstream_bridge.py) instead of a YAML crew. */
   python?: boolean;
+  /** Also write `tools.mjs`, a tools module with one example tool the writer uses. */
+  tools?: boolean;
 }
 
 /** What {@link scaffoldCrew} wrote. */
@@ -30,7 +32,10 @@ const AGENTS = `# The crew's agents, in CrewAI's agents.yaml format.
 #
 # Agents use the crew's model: CREWSTREAM_MODEL, else openai/gpt-4o-mini when OPENAI_API_KEY
 # is set, else the built-in offline model. To pin one, add e.g. \`llm: openai/gpt-4o-mini\`.
-# Built-in tools: read_file (files in this folder) and fetch_url, e.g. \`tools: [fetch_url]\`.
+# Built-in tools: read_file (files in this folder), fetch_url, web_search (with a Serper,
+# Tavily or Brave key), list_files and write_file, e.g. \`tools: [fetch_url]\`; CrewAI's names
+# (SerperDevTool, ScrapeWebsiteTool, FileReadTool...) work too. MCP servers declared in
+# crew.yaml under mcp_servers: are given to an agent with \`mcps: [server]\`.
 
 researcher:
   role: >
@@ -69,6 +74,26 @@ writing_task:
     - research_task
 `;
 
+const TOOLS_MODULE = `// This crew's own tools. The default export gets the AI SDK's \`tool\` and zod's \`z\`
+// from crewstream and returns tools by name; agents list those names in \`tools:\`.
+// (Named exports of tools made with \`import { tool } from "ai"\` work too.)
+export default ({ tool, z }) => ({
+  word_count: tool({
+    description: "Count the words of a text, to keep a report within its length.",
+    inputSchema: z.object({ text: z.string().describe("The text to count") }),
+    execute: async ({ text }) => \`\${text.split(/\\s+/).filter(Boolean).length} words\`,
+  }),
+});
+`;
+
+/** The writer of the template, with the module's tool. */
+function agentsWithTools(): string {
+  return AGENTS.replace(
+    "You turn research notes into short, well-organised reports without inventing facts.\n",
+    "You turn research notes into short, well-organised reports without inventing facts.\n  tools: [word_count]\n",
+  );
+}
+
 function crewYaml(name: string): string {
   return `# crewstream settings for this crew.
 name: ${name}
@@ -80,14 +105,17 @@ inputs:
 `;
 }
 
-function readme(name: string): string {
+const TOOLS_LINE =
+  "\n- `tools.mjs`: the crew's own tools (`word_count`), named in agents' `tools:`";
+
+function readme(name: string, tools: boolean): string {
   return `# ${name}
 
 A crewstream crew: a researcher and a writer report on a topic.
 
 - \`agents.yaml\`: who works (role, goal, backstory, optional \`llm\` and \`tools\`)
 - \`tasks.yaml\`: what they do, in order (description, expected output, agent, context)
-- \`crew.yaml\`: the crew's name, process and default inputs
+- \`crew.yaml\`: the crew's name, process and default inputs${tools ? TOOLS_LINE : ""}
 
 Run it:
 
@@ -101,8 +129,9 @@ Without an API key the built-in offline model answers, so the crew runs anywhere
 }
 
 /**
- * Writes agents.yaml, tasks.yaml, crew.yaml and README.md into `dir` (created if needed); with
- * `python`, a CrewAI project instead (config/, crew/run.py, crew/crewstream_bridge.py).
+ * Writes agents.yaml, tasks.yaml, crew.yaml and README.md (and tools.mjs with `tools`) into
+ * `dir` (created if needed); with `python`, a CrewAI project instead (config/, crew/run.py,
+ * crew/crewstream_bridge.py).
  * Throws `bad_request` for a name that is not a valid crew name and `conflict` if any of
  * the files already exists, in which case nothing is written.
  */
@@ -122,10 +151,11 @@ export async function scaffoldCrew(
     options.python === true
       ? await pythonCrewFiles(name)
       : {
-          "agents.yaml": AGENTS,
+          "agents.yaml": options.tools === true ? agentsWithTools() : AGENTS,
           "tasks.yaml": TASKS,
           "crew.yaml": crewYaml(name),
-          "README.md": readme(name),
+          "README.md": readme(name, options.tools === true),
+          ...(options.tools === true ? { "tools.mjs": TOOLS_MODULE } : {}),
         };
   const existing = [];
   for (const file of Object.keys(files)) {

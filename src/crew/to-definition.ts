@@ -2,9 +2,10 @@
  * Maps validated snake_case YAML entries to the camelCase {@link CrewDefinition}, applying
  * CrewAI's defaults so that a YAML crew and the same crew built in code are equal.
  */
+import { resolve } from "node:path";
 import { CREW_DEFAULTS } from "./crew-schema.js";
-import type { AgentYaml, CrewYaml, TaskYaml } from "./crew-schema.js";
-import type { AgentDefinition, CrewDefinition, TaskDefinition } from "./types.js";
+import type { AgentYaml, CrewYaml, McpServerYaml, TaskYaml } from "./crew-schema.js";
+import type { AgentDefinition, CrewDefinition, McpServerConfig, TaskDefinition } from "./types.js";
 
 /** Validated parts of a crew folder. */
 export interface CrewParts {
@@ -24,6 +25,7 @@ export function toAgent(key: string, agent: AgentYaml): AgentDefinition {
     backstory: agent.backstory,
     ...(agent.llm === undefined ? {} : { llm: agent.llm }),
     tools: agent.tools ?? [],
+    ...(agent.mcps === undefined ? {} : { mcps: agent.mcps }),
     allowDelegation: agent.allow_delegation ?? CREW_DEFAULTS.allowDelegation,
     maxIter: agent.max_iter ?? CREW_DEFAULTS.maxIter,
     ...(agent.max_rpm === undefined ? {} : { maxRpm: agent.max_rpm }),
@@ -43,6 +45,21 @@ export function toTask(key: string, task: TaskYaml): TaskDefinition {
   };
 }
 
+/** An MCP server of crew.yaml; a stdio server runs in the crew's folder unless `cwd` says otherwise. */
+function toMcpServer(dir: string, server: McpServerYaml): McpServerConfig {
+  if (server.command !== undefined) {
+    return {
+      command: server.command,
+      ...(server.env === undefined ? {} : { env: server.env }),
+      cwd: resolve(dir, server.cwd ?? "."),
+    };
+  }
+  return {
+    url: server.url ?? "",
+    ...(server.headers === undefined ? {} : { headers: server.headers }),
+  };
+}
+
 /** The crew definition of a validated folder. */
 export function toDefinition(parts: CrewParts): CrewDefinition {
   const { settings } = parts;
@@ -57,5 +74,15 @@ export function toDefinition(parts: CrewParts): CrewDefinition {
     ...(settings.allow_private_urls === undefined
       ? {}
       : { allowPrivateUrls: settings.allow_private_urls }),
+    ...(settings.mcp_servers === undefined
+      ? {}
+      : {
+          mcpServers: Object.fromEntries(
+            Object.entries(settings.mcp_servers).map(([name, server]) => [
+              name,
+              toMcpServer(parts.dir, server),
+            ]),
+          ),
+        }),
   };
 }

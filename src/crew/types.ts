@@ -20,8 +20,14 @@ export interface AgentDefinition {
   backstory: string;
   /** "provider/model" string or a model instance; defaults to the crew's model. */
   llm?: string | ModelInstance;
-  /** Names of tools: built-ins (`read_file`, `fetch_url`) or tools registered on the crew. */
+  /**
+   * Names of tools: built-ins (`read_file`, `fetch_url`), CrewAI tool names (`SerperDevTool`,
+   * `FileReadTool`...), tools registered on the crew or exported by its tools module, or one
+   * tool of an MCP server as `<server>/<tool>`.
+   */
   tools: string[];
+  /** MCP servers (keys of the crew's `mcpServers`) whose every tool the agent may use. */
+  mcps?: string[];
   /** Whether the agent may hand work to other agents (hierarchical manager delegation). */
   allowDelegation: boolean;
   /** Most model turns for one task before the agent must answer (CrewAI default 20). */
@@ -48,6 +54,26 @@ export interface TaskDefinition {
   tools?: string[];
 }
 
+/**
+ * An MCP server a crew's agents may use (crew.yaml `mcp_servers:`): a program started without
+ * a shell and spoken to over stdio, or a remote server over Streamable HTTP.
+ */
+export type McpServerConfig =
+  | {
+      /** Program and arguments, e.g. `["npx", "-y", "@modelcontextprotocol/server-filesystem", "."]`. */
+      command: string[];
+      /** Extra environment variables for the program (besides a safe default set: PATH, HOME...). */
+      env?: Record<string, string>;
+      /** Working directory; default the crew's folder. */
+      cwd?: string;
+    }
+  | {
+      /** The server's Streamable HTTP endpoint. */
+      url: string;
+      /** Headers sent with every request, e.g. `Authorization`. */
+      headers?: Record<string, string>;
+    };
+
 /** A whole crew definition, from YAML or code. */
 export interface CrewDefinition {
   /** The crew's name (its folder name for YAML crews). */
@@ -63,6 +89,8 @@ export interface CrewDefinition {
   dir?: string;
   /** Lets `fetch_url` reach private and loopback addresses (crew.yaml `allow_private_urls`). */
   allowPrivateUrls?: boolean;
+  /** MCP servers by name (crew.yaml `mcp_servers:`); started when a run starts, stopped when it ends. */
+  mcpServers?: Record<string, McpServerConfig>;
 }
 
 /** A request for human input while a run waits. */
@@ -88,6 +116,11 @@ export interface RunOptions {
   onInputRequest?: InputHandler;
   /** Tools registered for this run in addition to the crew's. */
   tools?: Record<string, Tool>;
+  /**
+   * Folder the run's files are written to (`FileWriterTool`). Default: `<CREWSTREAM_OUTPUT_DIR
+   * or ./output>/<runId>`, created on the first write.
+   */
+  outputDir?: string;
 }
 
 /** Listener object: each method is optional and called for its event type. */

@@ -5,7 +5,8 @@
 import type { CrewProcess } from "../events/index.js";
 import { didYouMean } from "./crew-problems.js";
 import type { AgentYaml, TaskYaml } from "./crew-schema.js";
-import { report } from "./validate-entries.js";
+import { missingToolKeys } from "./tool-names.js";
+import { located, report } from "./validate-entries.js";
 import type { Findings } from "./validate-entries.js";
 import type { YamlFile } from "./yaml-file.js";
 
@@ -22,14 +23,20 @@ export interface CrewEntries {
   process: CrewProcess;
   /** Tools that may be named; `undefined` skips the check (process crews run their own tools). */
   tools: ReadonlySet<string> | undefined;
+  /** Names of the MCP servers crew.yaml declares; `<server>/<tool>` and `mcps:` may name them. */
+  mcpServers: readonly string[];
+  /** Where tool keys are looked for, to warn about missing ones. */
+  env: NodeJS.ProcessEnv;
 }
 
 /** Adds a problem for every broken reference between entries. */
 export function validateReferences(crew: CrewEntries, findings: Findings): void {
   const agentKeys = crew.declaredAgents ?? [];
   const knownAgents = agentKeys.length === 0 ? "none" : agentKeys.join(", ");
-  for (const { key, value } of crew.agents)
+  for (const { key, value } of crew.agents) {
     checkTools(crew, crew.agentsFile, key, value.tools, findings);
+    checkMcps(crew, key, value.mcps, findings);
+  }
   for (const { key, value } of crew.tasks) {
     const unreadable = crew.declaredAgents === undefined;
     if (value.agent !== undefined && !unreadable && !agentKeys.includes(value.agent)) {
@@ -63,14 +70,58 @@ function checkTools(
 ): void {
   if (crew.tools === undefined || tools === undefined) return;
   tools.forEach((tool, index) => {
-    if (crew.tools?.has(tool) === true) return;
+    const path = [key, "tools", index];
+    const slash = tool.indexOf("/");
+    if (slash !== -1) {
+      // `<server>/<tool>`: the server must be declared; its tools are known once it runs.
+      const server = tool.slice(0, slash);
+      if (!crew.mcpServers.includes(server) || slash === tool.length - 1) {
+        report(findings, file, path, unknownServer(crew, tool, server));
+      }
+      return;
+    }
+    if (crew.tools?.has(tool) === true) {
+      const missing = missingToolKeys(tool, crew.env);
+      if (missing !== undefined) {
+        findings.warnings.push(
+          located(
+            file,
+            path,
+            `"${tool}" needs ${missing.join(" or ")}; without one its calls fail with a tool error`,
+          ),
+        );
+      }
+      return;
+    }
     const available = [...(crew.tools ?? [])];
     report(
       findings,
       file,
-      [key, "tools", index],
-      `unknown tool "${tool}"${didYouMean(tool, available)}; available tools: ${available.join(", ")} (register others on the crew)`,
+      path,
+      `unknown tool "${tool}"${didYouMean(tool, available)}; available tools: ${available.join(", ")} (register others on the crew, export them from tools.js, or name an MCP server's tool as <server>/<tool>)`,
     );
+  });
+}
+
+function unknownServer(crew: CrewEntries, reference: string, server: string): string {
+  const declared = crew.mcpServers.length === 0 ? "none" : crew.mcpServers.join(", ");
+  if (!crew.mcpServers.includes(server)) {
+    return `"${reference}" names MCP server "${server}"${didYouMean(server, [...crew.mcpServers])}, which crew.yaml's mcp_servers does not declare (declared: ${declared})`;
+  }
+  return `"${reference}" names no tool; write <server>/<tool>, or list the server in "mcps:" for all its tools`;
+}
+
+function checkMcps(
+  crew: CrewEntries,
+  key: string,
+  mcps: string[] | undefined,
+  findings: Findings,
+): void {
+  if (crew.tools === undefined || mcps === undefined) return;
+  mcps.forEach((server, index) => {
+    if (!crew.mcpServers.includes(server)) {
+      report(findings, crew.agentsFile, [key, "mcps", index], unknownServer(crew, server, server));
+    }
   });
 }
 

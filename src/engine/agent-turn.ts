@@ -69,9 +69,10 @@ function stepSummary(
 }
 
 /**
- * Runs one `streamText` call and emits its events: `text.delta` per chunk, `tool.call` and
- * `tool.result` around each tool, `agent.step` after each model step. Throws the provider's
- * error (already retried by the model guard) or an abort error.
+ * Runs one `streamText` call and emits its events: `text.delta` per chunk of text,
+ * `reasoning.delta` per chunk of reasoning, `tool.call` and `tool.result` around each tool,
+ * `agent.step` after each model step. Throws the provider's error (already retried by the
+ * model guard) or an abort error.
  */
 export async function streamTurn(
   ctx: RunContext,
@@ -118,8 +119,16 @@ export async function streamTurn(
             break;
           }
         case "reasoning-delta":
-          reasoning += part.text;
-          break;
+          if (part.text === "") break;
+          {
+            // Streamed as its own event and kept out of `text`, so never part of the output;
+            // reasoning tokens count as output tokens, so they count in the estimate too.
+            reasoning += part.text;
+            streamed += 1;
+            const delta = { type: "reasoning.delta" as const, ...scope, delta: part.text };
+            if (!ctx.tryEmit(delta)) await ctx.emit(delta);
+            break;
+          }
         case "tool-call":
           toolCalls.push({ name: part.toolName, input: part.input });
           // An invalid call (unknown tool, bad arguments) never reaches execute: report it here.

@@ -244,7 +244,7 @@ describe("Crew definition", () => {
 
   it("fails a run whose agent names an unknown tool with invalid_crew", async () => {
     const crew = new Crew({
-      agents: { a: { role: "R", goal: "G", backstory: "B", tools: ["web_search"] } },
+      agents: { a: { role: "R", goal: "G", backstory: "B", tools: ["stock_ticker"] } },
       tasks: { t: { description: "D", expectedOutput: "E", agent: "a" } },
     });
     const events = await collect(crew.stream());
@@ -254,7 +254,7 @@ describe("Crew definition", () => {
       error: { code: "invalid_crew" },
     });
     expect(events.at(-1)?.type === "run.end" && events.at(-1)).toMatchObject({
-      error: { message: expect.stringMatching(/agent "a" uses unknown tool "web_search"/) },
+      error: { message: expect.stringMatching(/agent "a" uses unknown tool "stock_ticker"/) },
     });
   });
 });

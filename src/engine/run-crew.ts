@@ -4,6 +4,7 @@
  * lifetime: when the consumer stops pulling or the signal aborts, the producer is aborted and
  * awaited, so every `finally` runs and no model request outlives the stream.
  */
+import { resolve } from "node:path";
 import type { LanguageModel, Tool } from "ai";
 import { resolveModel } from "../llm/index.js";
 import {
@@ -20,7 +21,7 @@ import { runHierarchical } from "./hierarchical.js";
 import { guardModel, toRunError } from "./model-guard.js";
 import { UsageMeter, type CrewRunOptions, type RunContext } from "./run-context.js";
 import { runSequential } from "./sequential.js";
-import { ToolRegistry } from "./tools/index.js";
+import { agentToolReferences, openRunTools, type ToolRegistry } from "./tools/index.js";
 import type { AgentDefinition, CrewDefinition } from "../crew/index.js";
 
 /** What a run needs once its inputs are known to be good. */
@@ -42,9 +43,16 @@ export interface ExecuteRunArgs {
   prepared: PreparedRun | CrewError;
 }
 
+/** The run's output folder (`write_file`): the run's option, else `<CREWSTREAM_OUTPUT_DIR or ./output>/<runId>`. */
+function outputDirOf(options: CrewRunOptions, runId: string): string {
+  if (options.outputDir !== undefined) return resolve(options.outputDir);
+  return resolve(process.env["CREWSTREAM_OUTPUT_DIR"]?.trim() || "output", runId);
+}
+
 /** Builds the context the processes use: models, tools, events. */
 function createContext(
   prepared: PreparedRun,
+  registry: ToolRegistry,
   options: CrewRunOptions,
   signal: AbortSignal,
   emit: (draft: EventDraft) => Promise<void>,
@@ -52,11 +60,6 @@ function createContext(
   usage: UsageMeter,
 ): RunContext {
   const { crew } = prepared;
-  const registry = new ToolRegistry({
-    tools: prepared.tools,
-    ...(crew.dir === undefined ? {} : { dir: crew.dir }),
-    ...(crew.allowPrivateUrls === undefined ? {} : { allowPrivateUrls: crew.allowPrivateUrls }),
-  });
   const models = new Map<string, LanguageModel>();
   const modelOf = (agent: AgentDefinition): LanguageModel => {
     let model = models.get(agent.key);
@@ -77,7 +80,7 @@ function createContext(
   // Resolve every model and tool up front: a missing key or unknown tool fails before task 1.
   for (const agent of everyAgent) {
     modelOf(agent);
-    registry.resolve(agent.tools, `agent "${agent.key}"`);
+    registry.resolve(agentToolReferences(agent), `agent "${agent.key}"`);
   }
   for (const task of crew.tasks) registry.resolve(task.tools ?? [], `task "${task.key}"`);
   return {
@@ -98,7 +101,7 @@ function createContext(
         ...(options.rateLimiter === undefined ? {} : { limiter: options.rateLimiter }),
       }),
     toolsFor: (agent, taskTools = []) =>
-      registry.resolve([...new Set([...agent.tools, ...taskTools])], `agent "${agent.key}"`),
+      registry.resolve(agentToolReferences(agent, taskTools), `agent "${agent.key}"`),
   };
 }
 
@@ -123,10 +126,18 @@ export async function* executeRun(
   const produce = async (): Promise<void> => {
     await emit(args.runStart);
     let end: Pick<EventOf<"run.end">, "status" | "result" | "error">;
+    // Owned by the run: its MCP servers are stopped in `finally`, before run.end is sent.
+    let tools: ToolRegistry | undefined;
     try {
       const { prepared } = args;
       if (prepared instanceof CrewError) throw prepared;
-      const ctx = createContext(prepared, options, controller.signal, emit, tryEmit, usage);
+      tools = await openRunTools({
+        crew: prepared.crew,
+        tools: prepared.tools,
+        outputDir: outputDirOf(options, stamper.runId),
+        signal: controller.signal,
+      });
+      const ctx = createContext(prepared, tools, options, controller.signal, emit, tryEmit, usage);
       const result =
         prepared.crew.process === "hierarchical"
           ? await runHierarchical(ctx, prepared.manager)
@@ -145,6 +156,8 @@ export async function* executeRun(
       } else {
         end = { status: "failed", error: toRunError(error).toInfo() };
       }
+    } finally {
+      await tools?.close();
     }
     await emit({
       type: "run.end",

@@ -119,6 +119,16 @@ export const textDeltaSchema = envelopeSchema.extend({
   delta: z.string(),
 });
 
+/**
+ * A streamed chunk of a model's reasoning (thinking) text, tagged like `text.delta`. Kept out
+ * of the task's output and the conversation; its tokens are counted in the step's usage.
+ */
+export const reasoningDeltaSchema = envelopeSchema.extend({
+  type: z.literal("reasoning.delta"),
+  /** The new reasoning text, to be appended to what came before in the same model step. */
+  delta: z.string(),
+});
+
 /** An agent calls a tool. */
 export const toolCallSchema = envelopeSchema.extend({
   type: z.literal("tool.call"),
@@ -230,6 +240,7 @@ export const crewEventSchema = z.discriminatedUnion("type", [
   taskStartSchema,
   agentStepSchema,
   textDeltaSchema,
+  reasoningDeltaSchema,
   toolCallSchema,
   toolResultSchema,
   taskDelegateSchema,
@@ -244,6 +255,7 @@ export type RunStartEvent = z.infer<typeof runStartSchema>;
 export type TaskStartEvent = z.infer<typeof taskStartSchema>;
 export type AgentStepEvent = z.infer<typeof agentStepSchema>;
 export type TextDeltaEvent = z.infer<typeof textDeltaSchema>;
+export type ReasoningDeltaEvent = z.infer<typeof reasoningDeltaSchema>;
 export type ToolCallEvent = z.infer<typeof toolCallSchema>;
 export type ToolResultEvent = z.infer<typeof toolResultSchema>;
 export type TaskDelegateEvent = z.infer<typeof taskDelegateSchema>;
@@ -266,6 +278,7 @@ export const EVENT_TYPES = [
   "task.start",
   "agent.step",
   "text.delta",
+  "reasoning.delta",
   "tool.call",
   "tool.result",
   "task.delegate",

@@ -5,7 +5,10 @@ export {
   defaultModelSpec,
   MODEL_PROVIDERS,
   DEFAULT_OPENAI_MODEL,
+  canonicalModelSpec,
 } from "./resolve-model.js";
+export { MODEL_PROVIDER_LIST } from "./model-providers.js";
+export type { ModelProvider, ProviderContext } from "./model-providers.js";
 export type { ModelInstance, ResolveModelOptions } from "./resolve-model.js";
 export { RateLimiter, sharedRateLimiter } from "./rate-limiter.js";
 export type { AcquireOptions, RateLimiterLike, RateLimiterOptions } from "./rate-limiter.js";

@@ -19,22 +19,35 @@ const researchTask = [
 async function run(system: string, prompt: string, tokenMs = 0) {
   const result = streamText({ model: createOfflineModel({ tokenMs }), system, prompt });
   const deltas: string[] = [];
-  for await (const delta of result.textStream) deltas.push(delta);
-  return { deltas, text: deltas.join(""), usage: await result.usage };
+  const reasoning: string[] = [];
+  for await (const part of result.fullStream) {
+    if (part.type === "text-delta") deltas.push(part.text);
+    if (part.type === "reasoning-delta") reasoning.push(part.text);
+  }
+  return { deltas, reasoning, text: deltas.join(""), usage: await result.usage };
 }
 
 describe("offline model", () => {
   it("streams a labelled research answer about the task's topic, token by token, with usage", async () => {
-    const { deltas, text, usage } = await run(researcherSystem, researchTask);
+    const { deltas, reasoning, text, usage } = await run(researcherSystem, researchTask);
     expect(text.startsWith(OFFLINE_LABEL)).toBe(true);
     expect(text).toContain("quantum computing");
     expect(text.match(/^- \*\*/gm)?.length).toBeGreaterThanOrEqual(5);
     expect(deltas.length).toBeGreaterThan(150);
     expect(deltas.length).toBeLessThan(600);
-    expect(usage.outputTokens).toBe(deltas.length);
+    expect(usage.outputTokens).toBe(deltas.length + reasoning.length);
+    expect(usage.outputTokenDetails.reasoningTokens).toBe(reasoning.length);
     const promptChars = researcherSystem.length + researchTask.length;
     expect(usage.inputTokens).toBeGreaterThanOrEqual(Math.floor(promptChars / 4));
     expect(usage.inputTokens).toBeLessThan(promptChars);
+  });
+
+  it("thinks briefly about the task before answering, apart from the answer", async () => {
+    const { reasoning, text } = await run(researcherSystem, researchTask);
+    const thought = reasoning.join("");
+    expect(thought).toMatch(/^The task is about quantum computing; the answer should be: A list/);
+    expect(reasoning.length).toBeLessThan(30);
+    expect(text).not.toContain(thought);
   });
 
   it("is deterministic: the same prompt gives the same answer", async () => {
@@ -259,7 +272,7 @@ describe("offline model", () => {
       let deltas = 0;
       const reading = (async () => {
         for (let r = await reader.read(); !r.done; r = await reader.read()) {
-          if (r.value.type === "text-delta") deltas++;
+          if (r.value.type === "text-delta" || r.value.type === "reasoning-delta") deltas++;
         }
       })();
       await vi.advanceTimersByTimeAsync(100);

@@ -15,9 +15,9 @@ import type {
 import { CrewError, ErrorCode } from "../events/index.js";
 import { abortError, abortableSleep } from "../util/index.js";
 import { composeAnswer } from "./offline-answers.js";
-import { parsePrompt } from "./offline-prompt.js";
+import { parsePrompt, type OfflinePrompt } from "./offline-prompt.js";
 import { planToolCall, type PlannedToolCall } from "./offline-tools.js";
-import { hashText, tokenize } from "./offline-topic.js";
+import { excerpt, findTopic, hashText, tokenize } from "./offline-topic.js";
 
 /** Options of {@link createOfflineModel}. */
 export interface OfflineModelOptions {
@@ -52,13 +52,30 @@ function resolveTokenMs(options: OfflineModelOptions): number {
   return value;
 }
 
-type Turn = { kind: "text"; text: string } | { kind: "tool"; call: PlannedToolCall; id: string };
+type Turn =
+  | { kind: "text"; text: string; reasoning: string }
+  | { kind: "tool"; call: PlannedToolCall; id: string };
 
-function usageOf(inputTokens: number, outputTokens: number): LanguageModelV3Usage {
+function usageOf(
+  inputTokens: number,
+  outputTokens: number,
+  reasoningTokens = 0,
+): LanguageModelV3Usage {
   return {
     inputTokens: { total: inputTokens, noCache: inputTokens, cacheRead: 0, cacheWrite: 0 },
-    outputTokens: { total: outputTokens, text: outputTokens, reasoning: 0 },
+    outputTokens: {
+      total: outputTokens,
+      text: outputTokens - reasoningTokens,
+      reasoning: reasoningTokens,
+    },
   };
+}
+
+/** A short thought before the answer, as reasoning models stream one: what it will write about. */
+function reasoningFor(prompt: OfflinePrompt): string {
+  const topic = findTopic(prompt.task, prompt.goal);
+  const shape = excerpt(prompt.expectedOutput, 60);
+  return `The task is about ${topic}; the answer should be: ${shape || "what the task asks"}`;
 }
 
 /**
@@ -80,7 +97,8 @@ export function createOfflineModel(options: OfflineModelOptions = {}): LanguageM
       const id = `call_${prompt.exchanges.length + 1}_${hashText(JSON.stringify(toolCall), seed).toString(36)}`;
       return { turn: { kind: "tool", call: toolCall, id }, inputTokens };
     }
-    return { turn: { kind: "text", text: composeAnswer(prompt, seed) }, inputTokens };
+    const text = composeAnswer(prompt, seed);
+    return { turn: { kind: "text", text, reasoning: reasoningFor(prompt) }, inputTokens };
   }
 
   return {
@@ -103,10 +121,14 @@ export function createOfflineModel(options: OfflineModelOptions = {}): LanguageM
           warnings: [],
         };
       }
+      const reasoningTokens = tokenize(turn.reasoning).length;
       return {
-        content: [{ type: "text", text: turn.text }],
+        content: [
+          { type: "reasoning", text: turn.reasoning },
+          { type: "text", text: turn.text },
+        ],
         finishReason: { unified: "stop", raw: "stop" },
-        usage: usageOf(inputTokens, tokenize(turn.text).length),
+        usage: usageOf(inputTokens, tokenize(turn.text).length + reasoningTokens, reasoningTokens),
         warnings: [],
       };
     },
@@ -121,8 +143,18 @@ export function createOfflineModel(options: OfflineModelOptions = {}): LanguageM
 }
 
 /** Builds the parts of one turn lazily, so pacing happens as the consumer pulls. */
-function* turnParts(turn: Turn): Generator<{ part: LanguageModelV3StreamPart; token: boolean }> {
+function* turnParts(
+  turn: Turn,
+): Generator<{ part: LanguageModelV3StreamPart; token: boolean; reasoning?: boolean }> {
   if (turn.kind === "text") {
+    yield { part: { type: "reasoning-start", id: "reasoning-0" }, token: false };
+    for (const delta of tokenize(turn.reasoning))
+      yield {
+        part: { type: "reasoning-delta", id: "reasoning-0", delta },
+        token: true,
+        reasoning: true,
+      };
+    yield { part: { type: "reasoning-end", id: "reasoning-0" }, token: false };
     yield { part: { type: "text-start", id: "text-0" }, token: false };
     for (const delta of tokenize(turn.text))
       yield { part: { type: "text-delta", id: "text-0", delta }, token: true };
@@ -152,6 +184,7 @@ function streamTurn(
 ) {
   const parts = turnParts(turn);
   let outputTokens = 0;
+  let reasoningTokens = 0;
   let onAbort: (() => void) | undefined;
   return new ReadableStream<LanguageModelV3StreamPart>({
     start(controller) {
@@ -171,7 +204,7 @@ function streamTurn(
         const toolCalls = turn.kind === "tool";
         controller.enqueue({
           type: "finish",
-          usage: usageOf(inputTokens, outputTokens),
+          usage: usageOf(inputTokens, outputTokens, reasoningTokens),
           finishReason: toolCalls
             ? { unified: "tool-calls", raw: "tool_calls" }
             : { unified: "stop", raw: "stop" },
@@ -183,6 +216,7 @@ function streamTurn(
         if (tokenMs > 0) await abortableSleep(tokenMs, signal);
         if (signal?.aborted) throw abortError(signal);
         outputTokens++;
+        if (next.value.reasoning === true) reasoningTokens++;
       }
       controller.enqueue(next.value.part);
     },

@@ -20,6 +20,16 @@ export interface FakeReply {
   text?: string | string[];
   /** Tool calls to make instead of (or after) text. */
   toolCalls?: FakeToolCall[];
+  /**
+   * Send each tool call whole in one chunk (id, name and all arguments), as xAI and Mistral
+   * do, instead of OpenAI's name chunk followed by argument pieces.
+   */
+  wholeToolCalls?: boolean;
+  /**
+   * Reasoning to stream before the text, as OpenAI-compatible servers (DeepSeek, vLLM, Ollama)
+   * send it: `reasoning_content` deltas. A string is split into word tokens.
+   */
+  reasoning?: string | string[];
   /** Delay before each streamed chunk. Default: the server's `tokenDelayMs`. */
   tokenDelayMs?: number;
   /** An HTTP error status (401, 429, 500...): answer with an OpenAI error body and no stream. */
@@ -42,6 +52,10 @@ export const reply = {
     options: Pick<FakeReply, "tokenDelayMs" | "usage"> = {},
   ): FakeReply {
     return { text, ...options };
+  },
+  /** Thinks `reasoning` (as `reasoning_content` deltas), then streams `text`. */
+  reasoned(reasoning: string | string[], text: string | string[]): FakeReply {
+    return { reasoning, text };
   },
   /** Calls one tool. */
   toolCall(name: string, args: Record<string, unknown> | string, id?: string): FakeReply {

@@ -91,6 +91,11 @@ export async function writeStreamReply(res: ServerResponse, context: ReplyContex
     return true;
   };
 
+  for (const token of tokensOf(reply.reasoning)) {
+    await pause();
+    if (!(await send(chunk({ reasoning_content: token })))) return;
+    sent++;
+  }
   for (const token of tokensOf(reply.text)) {
     if (await failNow()) return;
     await pause();
@@ -101,6 +106,15 @@ export async function writeStreamReply(res: ServerResponse, context: ReplyContex
   for (const [i, call] of calls.entries()) {
     await pause();
     const id = callId(context, i, call.id);
+    if (reply.wholeToolCalls === true) {
+      const whole = { name: call.name, arguments: argumentsText(call) };
+      if (
+        !(await send(chunk({ tool_calls: [{ index: i, id, type: "function", function: whole }] })))
+      )
+        return;
+      sent++;
+      continue;
+    }
     const head = { index: i, id, type: "function", function: { name: call.name, arguments: "" } };
     if (!(await send(chunk({ tool_calls: [head] })))) return;
     for (const piece of argumentsText(call).match(/[\s\S]{1,8}/g) ?? []) {
@@ -133,9 +147,11 @@ export async function writeJsonReply(res: ServerResponse, context: ReplyContext)
   }
   const tokens = tokensOf(reply.text);
   const calls = reply.toolCalls ?? [];
+  const reasoning = tokensOf(reply.reasoning).join("");
   const message = {
     role: "assistant",
     content: tokens.length > 0 ? tokens.join("") : null,
+    ...(reasoning === "" ? {} : { reasoning_content: reasoning }),
     ...(calls.length > 0
       ? {
           tool_calls: calls.map((call, i) => ({

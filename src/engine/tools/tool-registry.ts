@@ -1,70 +1,85 @@
 /**
- * Resolves the tool names of agents and tasks to AI SDK tools: built-ins (`read_file`,
- * `fetch_url`) or tools registered on the crew or the run.
+ * Resolves the tool references of agents and tasks (`tools:` names, `mcps:` servers) to AI SDK
+ * tools through an ordered list of {@link ToolSource}s: the first source that knows a
+ * reference answers it, so tools registered on a crew shadow built-ins of the same name.
+ * The registry owns its sources for one run: `close()` releases them all (MCP processes).
  */
-import type { Tool, ToolSet } from "ai";
+import type { ToolSet } from "ai";
 import { CrewError, ErrorCode } from "../../events/index.js";
-import { createFetchUrlTool } from "./fetch-url.js";
-import { createReadFileTool } from "./read-file.js";
+import type { ToolSource } from "./tool-source.js";
 
 /** Names of the built-in tools. */
-export const BUILTIN_TOOL_NAMES = ["read_file", "fetch_url"] as const;
+export const BUILTIN_TOOL_NAMES = [
+  "read_file",
+  "fetch_url",
+  "web_search",
+  "list_files",
+  "write_file",
+] as const;
 
-/** Options of {@link ToolRegistry}. */
-export interface ToolRegistryOptions {
-  /** The crew's folder, for `read_file`. */
-  dir?: string;
-  /** Lets `fetch_url` reach private addresses. */
-  allowPrivateUrls?: boolean;
-  /** User tools by name; they shadow built-ins of the same name. */
-  tools?: Record<string, Tool>;
-}
-
-/** Tools available to a crew, by name. */
+/** Tools available to a run, by reference. */
 export class ToolRegistry {
-  readonly #tools: Map<string, Tool>;
+  readonly #sources: readonly ToolSource[];
+  #closed = false;
 
-  constructor(options: ToolRegistryOptions = {}) {
-    this.#tools = new Map<string, Tool>([
-      ["read_file", createReadFileTool(options.dir === undefined ? {} : { dir: options.dir })],
-      [
-        "fetch_url",
-        createFetchUrlTool(
-          options.allowPrivateUrls === undefined
-            ? {}
-            : { allowPrivateUrls: options.allowPrivateUrls },
-        ),
-      ],
-      ...Object.entries(options.tools ?? {}),
-    ]);
+  /** `sources` in order of precedence. */
+  constructor(sources: readonly ToolSource[]) {
+    this.#sources = sources;
   }
 
-  /** All tool names the registry knows. */
+  /** Every reference the sources know, first source first. */
   names(): string[] {
-    return [...this.#tools.keys()];
+    return [...new Set(this.#sources.flatMap((source) => source.names()))];
   }
 
-  /** True when a tool of that name exists. */
-  has(name: string): boolean {
-    return this.#tools.has(name);
+  /** True when some source knows `reference`. */
+  has(reference: string): boolean {
+    return this.#sources.some((source) => source.lookup(reference) !== undefined);
   }
 
   /**
-   * The tools named, as a ToolSet. Throws CrewError invalid_crew naming `owner` (e.g.
-   * `agent "researcher"`) for an unknown name.
+   * The tools the references stand for, as one ToolSet. Throws CrewError invalid_crew naming
+   * `owner` (e.g. `agent "researcher"`) for an unknown reference, or for two references
+   * that give different tools the same name.
    */
-  resolve(names: readonly string[], owner: string): ToolSet {
+  resolve(references: readonly string[], owner: string): ToolSet {
     const set: ToolSet = {};
-    for (const name of names) {
-      const found = this.#tools.get(name);
+    const from = new Map<string, string>();
+    for (const reference of references) {
+      const found = this.#lookup(reference);
       if (found === undefined) {
         throw new CrewError(
           ErrorCode.INVALID_CREW,
-          `${owner} uses unknown tool "${name}". Known tools: ${this.names().join(", ")}. Register it with new Crew({ ..., tools: { ${name}: tool({...}) } }).`,
+          `${owner} uses unknown tool "${reference}". Known tools: ${this.names().join(", ")}. Register it with new Crew({ ..., tools: { ${reference}: tool({...}) } }), export it from the crew's tools.js, or name an MCP server's tool as <server>/<tool>.`,
         );
       }
-      set[name] = found;
+      for (const [name, tool] of Object.entries(found)) {
+        const earlier = set[name];
+        if (earlier !== undefined && earlier !== tool) {
+          throw new CrewError(
+            ErrorCode.INVALID_CREW,
+            `${owner} gets two different tools named "${name}" (from "${from.get(name) ?? ""}" and "${reference}"); give it only one of them.`,
+          );
+        }
+        set[name] = tool;
+        from.set(name, reference);
+      }
     }
     return set;
+  }
+
+  /** Releases every source (stops MCP servers). Safe to call more than once. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all(this.#sources.map(async (source) => source.close?.()));
+  }
+
+  #lookup(reference: string): ToolSet | undefined {
+    for (const source of this.#sources) {
+      const found = source.lookup(reference);
+      if (found !== undefined) return found;
+    }
+    return undefined;
   }
 }
