@@ -58,6 +58,39 @@ describe("renderFrame", () => {
     expect(frame).toContain("researcher · step 1 thought: I should read the notes first.");
   });
 
+  it("shows the reasoning the model is streaming, dimmed, until its step ends", () => {
+    const events = sampleRun();
+    const last = events.at(-1);
+    if (last === undefined) throw new Error("empty sample run");
+    const stamper = new EventStamper(last.runId, last.seq);
+    const thinking = stamper.stamp({
+      type: "reasoning.delta",
+      task: "report_task",
+      agent: "writer",
+      delta: "Lead with the market size.",
+    });
+    const frame = frameAfter([...events, thinking]);
+    expect(frame).toContain("│ thinking: Lead with the market size.");
+    const colored = renderFrame(
+      (() => {
+        const state = createRunViewState();
+        for (const event of [...events, thinking]) applyEvent(state, event);
+        return state;
+      })(),
+      { now: Date.parse(thinking.ts), width: 100, colors: pc.createColors(true) },
+    );
+    expect(colored).toContain(pc.createColors(true).dim("thinking: Lead with the market size."));
+    const step = stamper.stamp({
+      type: "agent.step",
+      task: "report_task",
+      agent: "writer",
+      step: 2,
+      kind: "answer",
+      text: "Wrote it.",
+    });
+    expect(frameAfter([...events, thinking, step])).not.toContain("thinking:");
+  });
+
   it("shows a retry until the model answers again", () => {
     const events = sampleRun();
     expect(frameAfter(events.slice(0, 3))).toContain("↻ retry 1 in 2.0s: rate limited (429)");

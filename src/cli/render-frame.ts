@@ -185,6 +185,15 @@ function taskDetails(task: TaskProgress, options: Required<FrameOptions>): strin
     const label = `${who}step ${task.lastStep.step} ${task.lastStep.kind}: `;
     lines.push(bar + c.yellow(label) + truncate(oneLine(task.lastStep.text), inner - label.length));
   }
+  // Reasoning the model is streaming now, dimmed: it is not part of the task's answer.
+  const thought = task.thoughts.at(-1);
+  if (thought !== undefined && thought.step === undefined && task.status === "running") {
+    const label = "thinking: ";
+    const room = Math.max(inner - label.length, 1);
+    const text = oneLine(thought.text);
+    const shown = text.length > room ? `…${text.slice(text.length - room + 1)}` : text;
+    lines.push(bar + c.dim(label + shown));
+  }
   if (task.retry !== undefined) {
     const r = task.retry;
     lines.push(

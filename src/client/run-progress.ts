@@ -29,6 +29,7 @@ export type {
   StepProgress,
   TaskProgress,
   TextSegment,
+  ThoughtProgress,
   TokenCount,
   ToolCallProgress,
 } from "../events/index.js";

@@ -64,8 +64,11 @@ describe("cancelling a run", () => {
     });
     expect(events.filter((e) => e.type === "run.end")).toHaveLength(1);
     expect(events.some((e) => e.type === "task.end")).toBe(false);
-    // The cut-short call reported no usage: what it streamed is counted, as an estimate.
-    const streamed = events.filter((e) => e.type === "text.delta").length;
+    // The cut-short call reported no usage: what it streamed (reasoning included) is counted,
+    // as an estimate.
+    const streamed = events.filter(
+      (e) => e.type === "text.delta" || e.type === "reasoning.delta",
+    ).length;
     expect(streamed).toBeGreaterThanOrEqual(3);
     expect(events.at(-1)).toMatchObject({
       usage: { inputTokens: 0, outputTokens: streamed },

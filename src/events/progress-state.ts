@@ -13,6 +13,16 @@ export interface TextSegment {
   text: string;
 }
 
+/**
+ * Reasoning (thinking) text a model streamed before one of its steps, kept apart from the
+ * task's text. `step` is the `agent.step` it led to, once that step ended.
+ */
+export interface ThoughtProgress {
+  agent?: string;
+  text: string;
+  step?: number;
+}
+
 /** One tool call and, once it returned, its result or error. */
 export interface ToolCallProgress {
   callId: string;
@@ -69,6 +79,8 @@ export interface TaskProgress extends TokenCount {
   steps: number;
   lastStep?: StepProgress;
   segments: TextSegment[];
+  /** Reasoning streamed by the task's model calls, one entry per step; never part of its output. */
+  thoughts: ThoughtProgress[];
   tools: ToolCallProgress[];
   delegations: DelegationProgress[];
   inputs: InputProgress[];

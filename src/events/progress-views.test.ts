@@ -207,7 +207,8 @@ function reportedByAgent(events: CrewEvent[]): Map<string, number> {
   const stepsWithUsage = new Set<string>();
   for (const event of events) {
     const cell = `${event.task ?? ""}\u0000${event.agent ?? ""}`;
-    if (event.type === "text.delta") trailing.set(cell, (trailing.get(cell) ?? 0) + 1);
+    if (event.type === "text.delta" || event.type === "reasoning.delta")
+      trailing.set(cell, (trailing.get(cell) ?? 0) + 1);
     if (event.type === "agent.step" && event.usage !== undefined && event.agent !== undefined) {
       add(event.agent, total(event.usage));
       trailing.set(cell, 0);
@@ -520,7 +521,9 @@ describe("a run cut short", () => {
       const events = c?.events ?? [];
       const end = events.at(-1);
       const finished = events.reduce((n, e) => (e.type === "task.end" ? n + total(e.usage) : n), 0);
-      const streamed = events.filter((e) => e.type === "text.delta" && e.task === "write").length;
+      const streamed = events.filter(
+        (e) => (e.type === "text.delta" || e.type === "reasoning.delta") && e.task === "write",
+      ).length;
       expect(end).toMatchObject({ type: "run.end", estimated: true });
       // The cut-short task's call reported nothing: its streamed chunks are its output tokens.
       expect(end?.type === "run.end" && total(end.usage)).toBe(finished + streamed);

@@ -190,6 +190,33 @@ describe("reduceProgress", () => {
     expect(finalText(state)).toBe("# Final");
   });
 
+  it("keeps reasoning apart from the text, one thought per step, counted in the estimate", () => {
+    const thinking = run([
+      {
+        type: "run.start",
+        crew: "c",
+        process: "sequential",
+        inputs: {},
+        agents: [{ key: "a", role: "A" }],
+        tasks: [{ key: "t", agent: "a" }],
+      },
+      { type: "task.start", task: "t", agent: "a", index: 0, total: 1, description: "T" },
+      { type: "reasoning.delta", task: "t", agent: "a", delta: "Weigh " },
+      { type: "reasoning.delta", task: "t", agent: "a", delta: "sources." },
+      { type: "text.delta", task: "t", agent: "a", delta: "Answer" },
+      { type: "agent.step", task: "t", agent: "a", step: 1, kind: "answer", text: "Answer" },
+      { type: "reasoning.delta", task: "t", agent: "a", delta: "Check." },
+    ]);
+    const task = foldProgress(thinking).tasks[0];
+    expect(task?.thoughts).toEqual([
+      { agent: "a", text: "Weigh sources.", step: 1 },
+      { agent: "a", text: "Check." },
+    ]);
+    expect(task?.segments).toEqual([{ agent: "a", text: "Answer" }]);
+    expect(task?.usage).toEqual({ inputTokens: 0, outputTokens: 4 });
+    expect(task?.estimated).toBe(true);
+  });
+
   it("ignores events it already folded in", () => {
     const state = foldProgress(events);
     expect(reduceProgress(state, events[4] as CrewEvent)).toBe(state);

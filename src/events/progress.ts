@@ -19,6 +19,7 @@ import {
   type StepProgress,
   type TaskProgress,
   type TextSegment,
+  type ThoughtProgress,
   type ToolCallProgress,
 } from "./progress-state.js";
 import type { PendingInput, ProgressStatus, RunProgressStatus, TokenCount } from "./run-summary.js";
@@ -130,7 +131,13 @@ function apply(state: RunProgress, event: CrewEvent): RunProgress {
           event.usage === undefined || who === undefined
             ? t.ledger
             : recordStep(t.ledger, who, event.usage);
-        return { ...rest, steps: t.steps + 1, lastStep, ledger };
+        return {
+          ...rest,
+          steps: t.steps + 1,
+          lastStep,
+          ledger,
+          thoughts: closeThought(t.thoughts, event.agent, event.step),
+        };
       });
       return withAgent(next, event.agent, (a) => ({ ...a, steps: a.steps + 1 }));
     }
@@ -141,6 +148,16 @@ function apply(state: RunProgress, event: CrewEvent): RunProgress {
         return {
           ...rest,
           segments: appendText(t.segments, event.agent, event.delta),
+          ledger: recordChunk(t.ledger, who),
+        };
+      });
+    case "reasoning.delta":
+      return withTask(state, event.task, (t) => {
+        const who = event.agent ?? t.activeAgent ?? t.agent ?? "";
+        return {
+          ...t,
+          thoughts: appendThought(t.thoughts, event.agent, event.delta),
+          // Reasoning tokens are output tokens: they count in the estimate like text does.
           ledger: recordChunk(t.ledger, who),
         };
       });
@@ -369,6 +386,7 @@ function newTask(key: string, index: number): TaskProgress {
     status: "pending",
     steps: 0,
     segments: [],
+    thoughts: [],
     tools: [],
     delegations: [],
     inputs: [],
@@ -401,6 +419,29 @@ function appendText(
   if (last !== undefined && last.agent === agent)
     return [...segments.slice(0, -1), { ...last, text: last.text + delta }];
   return [...segments, { ...(agent === undefined ? {} : { agent }), text: delta }];
+}
+
+/** Adds reasoning to the open thought of `agent`, or opens a new one. */
+function appendThought(
+  thoughts: ThoughtProgress[],
+  agent: string | undefined,
+  delta: string,
+): ThoughtProgress[] {
+  const last = thoughts.at(-1);
+  if (last !== undefined && last.step === undefined && last.agent === agent)
+    return [...thoughts.slice(0, -1), { ...last, text: last.text + delta }];
+  return [...thoughts, { ...(agent === undefined ? {} : { agent }), text: delta }];
+}
+
+/** Ties the open thought of `agent` to the step it led to. */
+function closeThought(
+  thoughts: ThoughtProgress[],
+  agent: string | undefined,
+  step: number,
+): ThoughtProgress[] {
+  const last = thoughts.at(-1);
+  if (last === undefined || last.step !== undefined || last.agent !== agent) return thoughts;
+  return [...thoughts.slice(0, -1), { ...last, step }];
 }
 
 function withTask(

@@ -70,6 +70,9 @@ export class MessageProjector {
   #lastTask: string | undefined;
   #openText: string | undefined;
   #streamed = "";
+  /** The reasoning part being streamed: its id and whose thought it is. */
+  #openReasoning: { id: string; task: string | undefined; agent: string | undefined } | undefined;
+  #reasoningParts = 0;
   /** Tasks whose text changed since their last part. */
   readonly #dirty = new Set<string>();
 
@@ -89,6 +92,26 @@ export class MessageProjector {
         if (this.#openText !== undefined) out.push(...this.#endText());
         if (event.index === event.total - 1) this.#lastTask = event.task;
         break;
+      case "reasoning.delta": {
+        // Every task's reasoning is sent as reasoning parts, one per step, apart from the text.
+        const open = this.#openReasoning;
+        if (open === undefined || open.task !== event.task || open.agent !== event.agent) {
+          out.push(...this.#endReasoning());
+          const id = `reasoning-${++this.#reasoningParts}`;
+          this.#openReasoning = { id, task: event.task, agent: event.agent };
+          out.push({ type: "reasoning-start", id });
+        }
+        out.push({
+          type: "reasoning-delta",
+          id: this.#openReasoning?.id ?? "",
+          delta: event.delta,
+        });
+        return out;
+      }
+      case "agent.step":
+        if (this.#openReasoning?.task === event.task && this.#openReasoning?.agent === event.agent)
+          out.push(...this.#endReasoning());
+        break;
       case "text.delta":
         if (event.task !== undefined && event.task === this.#lastTask && event.delta !== "") {
           if (this.#openText === undefined) {
@@ -102,6 +125,7 @@ export class MessageProjector {
         if (event.task !== undefined) this.#dirty.add(event.task);
         return out;
       case "run.end":
+        out.push(...this.#endReasoning());
         out.push(...this.#taskParts(before, progress, event.ts));
         out.push(this.#progressPart(event.ts));
         out.push(...this.#end(event));
@@ -192,6 +216,12 @@ export class MessageProjector {
       out.push({ type: "abort", reason: event.error?.message ?? "The run was cancelled." });
     else out.push({ type: "finish", finishReason: event.status === "failed" ? "error" : "stop" });
     return out;
+  }
+
+  #endReasoning(): CrewUIMessageChunk[] {
+    const open = this.#openReasoning;
+    this.#openReasoning = undefined;
+    return open === undefined ? [] : [{ type: "reasoning-end", id: open.id }];
   }
 
   #endText(): CrewUIMessageChunk[] {

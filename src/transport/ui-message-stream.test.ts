@@ -197,6 +197,40 @@ describe("toUIMessageStream", () => {
     expect(text(states.at(-1))).toBe("the answer");
   });
 
+  it("sends each step's reasoning as a reasoning part, kept out of the answer's text", async () => {
+    const think = (task: string, text: string): EventDraft => ({
+      type: "reasoning.delta",
+      task,
+      agent: "a",
+      delta: text,
+    });
+    const { states, errors } = await read(
+      toUIMessageStream(
+        run([
+          runStart,
+          taskStart("t1", 0, 1),
+          think("t1", "Which sources "),
+          think("t1", "first?"),
+          delta("t1", "the answer"),
+          { type: "agent.step", task: "t1", agent: "a", step: 1, kind: "answer", text: "x" },
+          think("t1", "Done?"),
+          taskEnd("t1", "the answer"),
+          { type: "run.end", status: "completed", result: "the answer", usage, durationMs: 30 },
+        ]),
+      ),
+    );
+    expect(errors).toEqual([]);
+    const last = states.at(-1);
+    const reasoning = (last?.parts ?? []).flatMap((part) =>
+      part.type === "reasoning" ? [{ text: part.text, state: part.state }] : [],
+    );
+    expect(reasoning).toEqual([
+      { text: "Which sources first?", state: "done" },
+      { text: "Done?", state: "done" },
+    ]);
+    expect(text(last)).toBe("the answer");
+  });
+
   it("keeps only the last task's text as the answer, and completes it when the result is longer", async () => {
     const events = run([
       runStart,

@@ -113,6 +113,17 @@ describe("the chat UI", () => {
     expect(await numbers(".crew-run .task-tokens")).toEqual(tasks.map((t) => count(t.usage)));
     expect(await numbers(".crew-run .agent-tokens")).toEqual(agents.map((a) => count(a.usage)));
     expect(await numbers(".crew-run .run-tokens")).toEqual([count(usage)]);
+    // The model's reasoning is in the task card, one collapsed thought per step, not in its output.
+    const first = page.locator(".crew-run .task").first();
+    await first.locator(".task-header").click();
+    const thought = first.locator("[data-testid=thought]").first();
+    await expect(thought.locator("summary").innerText()).resolves.toMatch(/^Thought · step \d+/);
+    expect(await thought.evaluate((el) => (el as HTMLDetailsElement).open)).toBe(false);
+    await thought.locator("summary").click();
+    const reasoning = await thought.locator("p").innerText();
+    expect(reasoning.length).toBeGreaterThan(0);
+    expect(await first.locator(".task-output").innerText()).not.toContain(reasoning);
+    await first.locator(".task-header").click();
     await page.evaluate(() =>
       document.querySelector(".crew-run")?.scrollIntoView({ block: "start" }),
     );

@@ -75,6 +75,21 @@ export const TaskCard = memo(function TaskCard({ task, total, agents, live }: Ta
               ))}
             </ul>
           )}
+          {task.thoughts.length > 0 && (
+            <div className="thoughts">
+              {task.thoughts.map((thought, i) => (
+                <details key={i} className="thought" data-testid="thought">
+                  <summary>
+                    {thought.step === undefined ? "Thinking…" : `Thought · step ${thought.step}`}
+                    {thought.agent !== undefined && thought.agent !== task.agent && (
+                      <span className="thought-agent"> · {roleOf(agents, thought.agent)}</span>
+                    )}
+                  </summary>
+                  <p>{thought.text}</p>
+                </details>
+              ))}
+            </div>
+          )}
           {task.segments.length > 1 && !task.output ? (
             task.segments.map((segment, i) => (
               <div key={i} className="segment">
