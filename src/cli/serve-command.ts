@@ -4,7 +4,7 @@
  */
 import pc from "picocolors";
 import { CrewError, ErrorCode } from "../events/index.js";
-import { startServer } from "../server/index.js";
+import { parseAllowedHosts, startServer } from "../server/index.js";
 import { nonEmpty, resolveDbPath } from "./cli-paths.js";
 import { ExitCode } from "./exit-codes.js";
 import { crewsFolders, untilSignal } from "./serve-support.js";
@@ -12,6 +12,7 @@ import { crewsFolders, untilSignal } from "./serve-support.js";
 /** Options of `crewstream serve` (commander fills them from flags, then env variables). */
 export interface ServeCommandOptions {
   host: string;
+  allowedHosts?: string;
   port: string;
   db?: string;
   /** False with `--no-persist`. */
@@ -43,6 +44,9 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
   const token = nonEmpty(options.token);
   const server = await startServer({
     host: options.host,
+    ...(options.allowedHosts === undefined
+      ? {}
+      : { allowedHosts: parseAllowedHosts(options.allowedHosts) }),
     port,
     crewsDirs: crewsFolders(options.crews),
     ...(options.persist === false ? { persist: false } : { db: resolveDbPath(options.db) }),

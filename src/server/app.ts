@@ -13,6 +13,8 @@ import { DEFAULT_PING_MS } from "../transport/index.js";
 import { requireToken } from "./auth.js";
 import type { RouteDeps } from "./deps.js";
 import { createErrorHandler, notFoundHandler } from "./errors.js";
+import { requireHost } from "./host-check.js";
+import type { HostCheck } from "./host-check.js";
 import { DEFAULT_MAX_STREAMS_PER_CLIENT, StreamLimiter } from "./limits.js";
 import type { Logger } from "./logger.js";
 import { unmatchedRoute } from "./method-check.js";
@@ -45,6 +47,11 @@ export interface AppOptions {
   maxStreamsPerClient?: number;
   /** Origins allowed by CORS; none by default (same-origin only). */
   corsOrigins?: readonly string[];
+  /**
+   * Requests whose `Host` header fails this check are answered 421 (DNS rebinding); `listen`
+   * sets it for servers bound to loopback. None by default (any `Host`, e.g. under Next.js).
+   */
+  hostCheck?: HostCheck;
   /** Where internal errors are logged (default `console`). */
   logger?: Logger;
   /** Reported by `GET /api/health` (default: the package's version). */
@@ -95,6 +102,7 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
   app.onError(createErrorHandler(logger));
   app.notFound(notFoundHandler);
+  if (options.hostCheck) app.use("*", requireHost(options.hostCheck));
 
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     app.use(

@@ -10,6 +10,7 @@ export { startServer, type RunningServer, type StartServerOptions } from "./star
 export { catalogRunners } from "./catalog-runners.js";
 export { StreamLimiter, DEFAULT_MAX_STREAMS_PER_CLIENT } from "./limits.js";
 export { tokenMatches } from "./auth.js";
+export { loopbackHostCheck, parseAllowedHosts, type HostCheck } from "./host-check.js";
 export {
   attachWebSocket,
   WS_PATH,

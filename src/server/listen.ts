@@ -8,6 +8,7 @@ import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { createApp, remoteAddressKey } from "./app.js";
 import type { AppOptions } from "./app.js";
+import { isLoopbackBind, loopbackHostCheck, parseAllowedHosts } from "./host-check.js";
 import { DEFAULT_MAX_STREAMS_PER_CLIENT, StreamLimiter } from "./limits.js";
 import type { Logger } from "./logger.js";
 import type { CrewSource, RunService } from "./types.js";
@@ -37,9 +38,17 @@ export function bindSettings(
 export type FetchHandler = (request: Request, env?: unknown) => Response | Promise<Response>;
 
 /** What a server's own options pass on to the app, and the port. */
-export type ServerAppOptions = Omit<AppOptions, "runs" | "catalog" | "limiter" | "logger"> & {
+export type ServerAppOptions = Omit<
+  AppOptions,
+  "runs" | "catalog" | "limiter" | "logger" | "hostCheck"
+> & {
   /** Port (default 5757; 0 picks a free one). */
   port?: number;
+  /**
+   * Names besides loopback that a loopback-bound server answers for in `Host` (`name` or
+   * `name:port`); default from `CREWSTREAM_ALLOWED_HOSTS`.
+   */
+  allowedHosts?: readonly string[];
 };
 
 /** Options of {@link listen}. */
@@ -77,8 +86,17 @@ export async function listen(options: ListenOptions): Promise<Listening> {
   const limiter = new StreamLimiter(
     options.app.maxStreamsPerClient ?? DEFAULT_MAX_STREAMS_PER_CLIENT,
   );
+  // Read on each request: the port is known only once listening (port 0 picks one).
+  let boundPort = -1;
+  const hostCheck = isLoopbackBind(options.host)
+    ? loopbackHostCheck(
+        () => boundPort,
+        options.app.allowedHosts ?? parseAllowedHosts(process.env.CREWSTREAM_ALLOWED_HOSTS),
+      )
+    : undefined;
   const app = createApp({
     ...options.app,
+    ...(hostCheck ? { hostCheck } : {}),
     runs,
     catalog: options.catalog,
     limiter,
@@ -99,9 +117,11 @@ export async function listen(options: ListenOptions): Promise<Listening> {
     logger,
     limiter,
     allowedOrigins: options.app.corsOrigins ?? [],
+    ...(hostCheck ? { hostCheck } : {}),
     ...(token ? { token } : {}),
   });
   const address = server.address() as AddressInfo;
+  boundPort = address.port;
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
 
   let closing: Promise<void> | undefined;

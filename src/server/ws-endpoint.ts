@@ -10,6 +10,8 @@ import type { WebSocket } from "ws";
 import { CrewError, ErrorCode, HTTP_STATUS } from "../events/index.js";
 import { MAX_WS_FRAME_BYTES } from "../transport/index.js";
 import { bearerToken, tokenMatches } from "./auth.js";
+import { HOST_REFUSED_STATUS, hostRefusal } from "./host-check.js";
+import type { HostCheck } from "./host-check.js";
 import type { StreamLimiter } from "./limits.js";
 import type { Logger } from "./logger.js";
 import type { RunService } from "./types.js";
@@ -25,6 +27,8 @@ export interface WebSocketEndpointOptions extends WsSessionOptions {
   logger: Logger;
   limiter: StreamLimiter;
   token?: string;
+  /** Upgrades whose `Host` fails this check are refused with 421, as HTTP requests are. */
+  hostCheck?: HostCheck;
   /** Origins besides the server's own whose pages may open sockets (the CORS allowlist). */
   allowedOrigins?: readonly string[];
   /** Interval of pings; a socket that misses one is closed (default 30 s). */
@@ -39,9 +43,8 @@ export interface WebSocketEndpoint {
   close(): Promise<void>;
 }
 
-function refuse(socket: Duplex, error: CrewError): void {
+function refuse(socket: Duplex, error: CrewError, status = HTTP_STATUS[error.code]): void {
   const body = JSON.stringify({ error: error.toInfo() });
-  const status = HTTP_STATUS[error.code];
   socket.end(
     `HTTP/1.1 ${status} ${error.code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
@@ -79,6 +82,14 @@ export function attachWebSocket(
       refuse(
         socket,
         new CrewError(ErrorCode.BAD_REQUEST, `WebSocket connections go to ${WS_PATH}.`),
+      );
+      return;
+    }
+    if (options.hostCheck && !options.hostCheck(request.headers.host)) {
+      refuse(
+        socket,
+        new CrewError(ErrorCode.BAD_REQUEST, hostRefusal(request.headers.host)),
+        HOST_REFUSED_STATUS,
       );
       return;
     }
