@@ -53,7 +53,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     options.store ??
     (options.persist === false
       ? new MemoryRunStore()
-      : new SqliteRunStore({ path: options.db ?? DEFAULT_DB_PATH }));
+      : new SqliteRunStore({ path: options.db ?? DEFAULT_DB_PATH, lock: true }));
   const catalog = new CrewCatalog({ dirs: options.crewsDirs });
   const runs = new RunManager({
     store,
