@@ -18,3 +18,4 @@ export { replayEventBatches, replayEvents } from "./replay-events.js";
 export { catalogRunnerResolver, type CatalogRunnerOptions } from "./catalog-runner.js";
 export { endRun } from "./end-run.js";
 export { checkCursor } from "./check-cursor.js";
+export { StoreHealth, type StoreHealthOptions, type StoreHealthReport } from "./store-health.js";

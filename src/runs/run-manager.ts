@@ -37,6 +37,8 @@ export interface RunManagerOptions {
   /** Overrides every agent's model (`--model`). */
   model?: RunContext["model"];
   logger?: RunLogger;
+  /** Store write health: while degraded, `start` is refused with store_error (503). */
+  storeHealth?: RunContext["storeHealth"];
 }
 
 /** What {@link RunManager.start} needs. */
@@ -94,6 +96,7 @@ export class RunManager {
       flushMs: options.flushMs ?? 0,
       cancelGraceMs: options.cancelGraceMs ?? 10_000,
       ...(options.model === undefined ? {} : { model: options.model }),
+      ...(options.storeHealth === undefined ? {} : { storeHealth: options.storeHealth }),
     };
   }
 
@@ -104,6 +107,7 @@ export class RunManager {
   async start(request: StartRunRequest): Promise<RunRecord> {
     if (this.#closed)
       throw new CrewError(ErrorCode.CONFLICT, "The run manager is closed; no new runs start.");
+    this.#context.storeHealth?.assertWritable();
     const parsed = inputsSchema.safeParse(request.inputs ?? {});
     if (!parsed.success)
       throw new CrewError(

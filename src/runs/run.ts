@@ -24,6 +24,7 @@ import type { CrewRunner } from "./crew-runner.js";
 import { GRACE_OVER, graceAfterAbort } from "./abort-grace.js";
 import { InputRequests } from "./input-requests.js";
 import { RunWriter } from "./run-writer.js";
+import type { StoreHealth } from "./store-health.js";
 
 /** Where the manager's log messages go. */
 export interface RunLogger {
@@ -40,6 +41,8 @@ export interface RunContext {
   cancelGraceMs: number;
   /** Passed to the runner as `RunOptions.model`. */
   model?: NonNullable<RunOptions["model"]>;
+  /** Told when the store fails a write, until the run's end is written. */
+  storeHealth?: StoreHealth;
 }
 
 /** Detaches one watcher of a run; calling it again does nothing. */
@@ -81,6 +84,7 @@ export class ActiveRun {
         this.log.fail(error);
         this.controller.abort(error);
       },
+      health: context.storeHealth,
     });
   }
 

@@ -52,6 +52,8 @@ export interface AppOptions {
    * sets it for servers bound to loopback. None by default (any `Host`, e.g. under Next.js).
    */
   hostCheck?: HostCheck;
+  /** The run store's write health; `GET /api/health` answers 503 while it is degraded. */
+  storeHealth?: RouteDeps["storeHealth"];
   /** Where internal errors are logged (default `console`). */
   logger?: Logger;
   /** Reported by `GET /api/health` (default: the package's version). */
@@ -96,6 +98,7 @@ export function createApp(options: AppOptions): Hono {
     logger,
     version: options.version ?? crewstreamVersion(),
     pingMs: options.pingMs ?? DEFAULT_PING_MS,
+    ...(options.storeHealth ? { storeHealth: options.storeHealth } : {}),
   };
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 

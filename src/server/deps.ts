@@ -1,5 +1,6 @@
 /** What every route gets from `createApp`: the run manager, the catalog, limits and the log. */
 import type { Context } from "hono";
+import type { StoreHealthReport } from "../runs/index.js";
 import type { StreamLimiter } from "./limits.js";
 import type { Logger } from "./logger.js";
 import type { CrewSource, RunService } from "./types.js";
@@ -15,4 +16,6 @@ export interface RouteDeps {
   version: string;
   /** Interval of SSE `: ping` comments. */
   pingMs: number;
+  /** The run store's write health, reported by `GET /api/health`. */
+  storeHealth?: { report(): StoreHealthReport };
 }

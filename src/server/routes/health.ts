@@ -1,4 +1,8 @@
-/** `GET /api/health`: liveness and version; and the answer to a plain `GET /api/ws`. */
+/**
+ * `GET /api/health`: liveness, version and the run store's write health (503 while the store
+ * fails writes, so a load balancer stops sending runs here); and the answer to a plain
+ * `GET /api/ws`.
+ */
 import { Hono } from "hono";
 import { ErrorCode } from "../../events/index.js";
 import type { RouteDeps } from "../deps.js";
@@ -8,7 +12,19 @@ import { errorResponse } from "../errors.js";
 export function healthRoutes(deps: RouteDeps): Hono {
   return (
     new Hono()
-      .get("/health", (c) => c.json({ ok: true, name: "crewstream", version: deps.version }))
+      .get("/health", (c) => {
+        const store = deps.storeHealth?.report();
+        const ok = store === undefined || store.status === "ok";
+        return c.json(
+          {
+            ok,
+            name: "crewstream",
+            version: deps.version,
+            ...(store === undefined ? {} : { store }),
+          },
+          ok ? 200 : 503,
+        );
+      })
       // The WebSocket endpoint is served on the HTTP server's upgrade event; a plain GET lands here.
       .get("/ws", () =>
         errorResponse(
