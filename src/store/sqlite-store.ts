@@ -14,6 +14,7 @@ import Database from "better-sqlite3";
 import { CrewError, ErrorCode } from "../events/crew-error.js";
 import type { CrewEvent } from "../events/protocol.js";
 import { acquireDbLock, type DbLock } from "./db-lock.js";
+import { EventPageCache } from "./event-page-cache.js";
 import { checkAppend, pageLimit, parsePageCursor, statusPatch } from "./append-check.js";
 import type { ListRunsOptions, NewRun, RunPage, RunRecord, RunStore } from "./run-store.js";
 import { migrate } from "./sqlite-schema.js";
@@ -91,6 +92,8 @@ export class SqliteRunStore implements RunStore {
   readonly #db: Database.Database;
   readonly #sql: Statements;
   readonly #lock: DbLock | undefined;
+  /** Parsed events shared by every reader of a run (see EventPageCache). */
+  readonly #pages = new EventPageCache();
   readonly #flushMs: number;
   #pending: PendingAppend[] = [];
   #cancelFlush: (() => void) | undefined;
@@ -192,8 +195,11 @@ export class SqliteRunStore implements RunStore {
     this.#assertOpen();
     if (!this.#sql.runExists.get(runId))
       throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${runId}".`);
-    const rows = this.#sql.readEvents.all({ run_id: runId, after, limit }) as { data: string }[];
-    return rows.map((row) => JSON.parse(row.data) as CrewEvent);
+    return this.#pages.read(runId, after, limit, (from, count) =>
+      (
+        this.#sql.readEvents.all({ run_id: runId, after: from, limit: count }) as { data: string }[]
+      ).map((row) => JSON.parse(row.data) as CrewEvent),
+    );
   }
 
   async listUnfinished(): Promise<RunRecord[]> {
