@@ -15,7 +15,12 @@ import type { RouteDeps } from "./deps.js";
 import { createErrorHandler, notFoundHandler } from "./errors.js";
 import { requireHost } from "./host-check.js";
 import type { HostCheck } from "./host-check.js";
-import { DEFAULT_MAX_STREAMS_PER_CLIENT, StreamLimiter } from "./limits.js";
+import {
+  DEFAULT_MAX_RUNS_PER_CLIENT,
+  DEFAULT_MAX_STREAMS_PER_CLIENT,
+  RunQuota,
+  StreamLimiter,
+} from "./limits.js";
 import type { Logger } from "./logger.js";
 import { unmatchedRoute } from "./method-check.js";
 import { chatRoutes } from "./routes/chat.js";
@@ -66,6 +71,10 @@ export interface AppOptions {
   clientKey?: (c: Context) => string;
   /** Shares stream slots with other endpoints (the WebSocket server); one is made otherwise. */
   limiter?: StreamLimiter;
+  /** Unfinished runs one client may start in the background (default 100); more are 429. */
+  maxRunsPerClient?: number;
+  /** Shares run slots with other endpoints (the WebSocket server); one is made otherwise. */
+  runQuota?: RunQuota;
 }
 
 let packageVersion: string | undefined;
@@ -94,6 +103,8 @@ export function createApp(options: AppOptions): Hono {
     limiter:
       options.limiter ??
       new StreamLimiter(options.maxStreamsPerClient ?? DEFAULT_MAX_STREAMS_PER_CLIENT),
+    runQuota:
+      options.runQuota ?? new RunQuota(options.maxRunsPerClient ?? DEFAULT_MAX_RUNS_PER_CLIENT),
     clientKey: options.clientKey ?? remoteAddressKey,
     logger,
     version: options.version ?? crewstreamVersion(),

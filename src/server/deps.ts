@@ -1,7 +1,7 @@
 /** What every route gets from `createApp`: the run manager, the catalog, limits and the log. */
 import type { Context } from "hono";
 import type { StoreHealthReport } from "../runs/index.js";
-import type { StreamLimiter } from "./limits.js";
+import type { RunQuota, StreamLimiter } from "./limits.js";
 import type { Logger } from "./logger.js";
 import type { CrewSource, RunService } from "./types.js";
 
@@ -10,6 +10,8 @@ export interface RouteDeps {
   runs: RunService;
   catalog: CrewSource;
   limiter: StreamLimiter;
+  /** Caps the unfinished runs one client starts in the background. */
+  runQuota: RunQuota;
   /** Identifies the client for the streams-per-client cap. */
   clientKey: (c: Context) => string;
   logger: Logger;

@@ -12,7 +12,7 @@ import { MAX_WS_FRAME_BYTES } from "../transport/index.js";
 import { bearerToken, tokenMatches } from "./auth.js";
 import { HOST_REFUSED_STATUS, hostRefusal } from "./host-check.js";
 import type { HostCheck } from "./host-check.js";
-import type { StreamLimiter } from "./limits.js";
+import type { RunQuota, StreamLimiter } from "./limits.js";
 import type { Logger } from "./logger.js";
 import type { RunService } from "./types.js";
 import { WsSession } from "./ws-session.js";
@@ -25,7 +25,10 @@ export const WS_PATH = "/api/ws";
 export interface WebSocketEndpointOptions extends WsSessionOptions {
   runs: RunService;
   logger: Logger;
+  /** Stream slots: one for the socket, one for each run it watches. */
   limiter: StreamLimiter;
+  /** Caps the unfinished runs one client starts (`start` messages). */
+  runQuota?: RunQuota;
   token?: string;
   /** Upgrades whose `Host` fails this check are refused with 421, as HTTP requests are. */
   hostCheck?: HostCheck;
@@ -116,16 +119,17 @@ export function attachWebSocket(
         return;
       }
     }
+    const client = request.socket.remoteAddress ?? "unknown";
     let release: () => void;
     try {
-      release = options.limiter.acquire(request.socket.remoteAddress ?? "unknown");
+      release = options.limiter.acquire(client);
     } catch (error) {
       refuse(socket, error as CrewError);
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       wss.emit("connection", ws, request);
-      serveSocket(ws, options, release);
+      serveSocket(ws, options, client, release);
     });
   };
 
@@ -160,8 +164,25 @@ export function attachWebSocket(
   };
 }
 
-function serveSocket(ws: WebSocket, options: WebSocketEndpointOptions, release: () => void): void {
-  const session = new WsSession(ws, { runs: options.runs, logger: options.logger }, options);
+function serveSocket(
+  ws: WebSocket,
+  options: WebSocketEndpointOptions,
+  client: string,
+  release: () => void,
+): void {
+  const session = new WsSession(
+    ws,
+    {
+      runs: options.runs,
+      logger: options.logger,
+      limits: {
+        client,
+        streams: options.limiter,
+        ...(options.runQuota ? { runs: options.runQuota } : {}),
+      },
+    },
+    options,
+  );
   ws.on("message", (data, isBinary) => {
     if (isBinary) {
       ws.send(

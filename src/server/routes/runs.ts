@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { CrewError, ErrorCode } from "../../events/index.js";
 import type { RouteDeps } from "../deps.js";
+import { runEnded } from "../limits.js";
 import { readJson, validate } from "../read-json.js";
 import {
   inputBodySchema,
@@ -19,11 +20,18 @@ export function runsRoutes(deps: RouteDeps): Hono {
   return new Hono()
     .post("/runs", async (c) => {
       const body = await readJson(c, startRunBodySchema);
-      const run = await runs.start({
-        inputs: body.inputs,
-        source: "http",
-        ...(body.crew === undefined ? {} : { crew: body.crew }),
-      });
+      const slot = deps.runQuota.reserve(deps.clientKey(c));
+      const run = await runs
+        .start({
+          inputs: body.inputs,
+          source: "http",
+          ...(body.crew === undefined ? {} : { crew: body.crew }),
+        })
+        .catch((error: unknown) => {
+          slot.cancel();
+          throw error;
+        });
+      slot.hold(runEnded(runs, run.id));
       return c.json({ runId: run.id, status: run.status }, 202, {
         "x-run-id": run.id,
         location: `/api/runs/${run.id}`,
