@@ -7,6 +7,7 @@ import { SqliteRunStore } from "../store/index.js";
 import type { NewRun, RunRecord, RunStore } from "../store/index.js";
 import { collectSse, readSse } from "./test-support/sse-client.js";
 import { startTestServer, type TestServer } from "./test-support/test-server.js";
+import { TestSocket } from "./test-support/ws-client.js";
 
 /**
  * A real SQLite store whose writes fail like a full disk while `full` is set (SQLite answers
@@ -102,6 +103,11 @@ describe("a store that fails writes", { timeout: 60_000 }, () => {
       }),
     );
 
+    // And one WebSocket watcher.
+    const socket = await TestSocket.open(`${server.url.replace("http", "ws")}/api/ws`);
+    socket.send({ type: "subscribe", id: "w", runId: runIds[0] });
+    await socket.next((m) => m.type === "ack");
+
     store.full = true;
     // Every watcher ends promptly, none with a run.end the store never took.
     const ended = await Promise.race([
@@ -111,6 +117,12 @@ describe("a store that fails writes", { timeout: 60_000 }, () => {
     expect(ended).not.toBe("hung");
     for (const seen of ended as CrewEvent[][])
       expect(seen.some((event) => event.type === "run.end")).toBe(false);
+
+    expect(await socket.next((m) => m.type === "error")).toMatchObject({
+      code: "store_error",
+      runId: runIds[0],
+    });
+    await socket.close();
 
     const health = await server.api("/api/health");
     expect(health.status).toBe(503);
