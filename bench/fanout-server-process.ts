@@ -32,6 +32,9 @@ const { SqliteRunStore } = await loadBuilt<typeof Store>("store/index.js");
 const mode = process.argv[2] ?? "crewstream";
 const EVENTS = Number(process.argv[3] ?? 10_000);
 const BURST = 50;
+/** Pause after each burst of the crewstream run (0: none), so subscribers can join a live run. */
+const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 0);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let release!: () => void;
 const go = new Promise<void>((resolve) => (release = resolve));
@@ -123,7 +126,7 @@ if (mode === "raw" || mode === "raw-batched") {
           task: "draft",
           delta: `t=${now()};`,
         });
-        if (i % BURST === 0) await nextTick();
+        if (i % BURST === 0) await (PACE_MS > 0 ? sleep(PACE_MS) : nextTick());
       }
       yield stamper.stamp({
         type: "run.end",

@@ -50,6 +50,7 @@ export function report(name: string, value: string, target?: { ok: boolean; text
 export async function startHelperProcess(
   file: string,
   args: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; firstLine: string; lines: Interface }> {
   const path = fileURLToPath(new URL(file, import.meta.url));
   const child = spawn(
@@ -64,6 +65,7 @@ export async function startHelperProcess(
     ],
     {
       stdio: ["pipe", "pipe", "inherit"],
+      env: { ...process.env, ...env },
     },
   );
   const lines = createInterface({ input: child.stdout });

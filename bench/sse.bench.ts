@@ -2,6 +2,8 @@
  * SSE delivery: (a) fan-out of one run emitting 10,000 events to 1,000 concurrent subscribers,
  * delivered events per second through crewstream's server versus a minimal raw `node:http`
  * SSE broadcaster (target >= 0.8x), with p50/p99 latency from emit to client receipt;
+ * and the p99 time to answer `GET /api/health` on a new connection while the fan-out runs
+ * (target < 100 ms: fan-out must not starve new clients);
  * (b) memory per idle SSE connection at 10,000 connections (target <= 20 KB each).
  * Servers run in a child process; this process is the clients.
  */
@@ -22,11 +24,16 @@ interface Server {
   runId: string;
 }
 
-async function startServer(mode: string, events: number): Promise<Server> {
-  const { child, firstLine, lines } = await startHelperProcess("./fanout-server-process.ts", [
-    mode,
-    String(events),
-  ]);
+async function startServer(
+  mode: string,
+  events: number,
+  env: Record<string, string> = {},
+): Promise<Server> {
+  const { child, firstLine, lines } = await startHelperProcess(
+    "./fanout-server-process.ts",
+    [mode, String(events)],
+    env,
+  );
   const { url, runId } = JSON.parse(firstLine) as { url: string; runId: string };
   return { child, lines, url, runId };
 }
@@ -94,8 +101,40 @@ function subscribe(
   });
 }
 
-async function fanout(mode: string): Promise<{ rate: number; p50: number; p99: number }> {
-  const server = await startServer(mode, EVENTS);
+/**
+ * Asks `GET /api/health` on a new connection every 50 ms from a process of its own (this one is
+ * busy being 1,000 subscribers) until stopped; resolves with each answer's time in ms.
+ */
+async function probeHealth(server: Server): Promise<{ stop(): Promise<number[]> }> {
+  const { child, lines } = await startHelperProcess("./health-probe-process.ts", [server.url]);
+  return {
+    stop: async () => {
+      const answer = new Promise<string>((resolve) => lines.once("line", resolve));
+      child.stdin?.write("stop\n");
+      const times = JSON.parse(await answer) as number[];
+      child.kill();
+      return times;
+    },
+  };
+}
+
+interface FanoutResult {
+  rate: number;
+  p50: number;
+  p99: number;
+  healthP99: number;
+  /** From the first subscriber's arrival (late join) or `go` to the last `run.end`. */
+  seconds: number;
+}
+
+/**
+ * One run fanned out to SUBSCRIBERS. By default they all attach first, then the run emits as
+ * fast as it can; with `late`, the run is paced (BENCH_PACE_MS per burst of 50 events) and the
+ * subscribers join it while it runs, each replaying what it already wrote.
+ */
+async function fanout(mode: string, late = false): Promise<FanoutResult> {
+  const server = await startServer(mode, EVENTS, late ? { BENCH_PACE_MS: "25" } : {});
+  const health = mode === "crewstream" ? await probeHealth(server) : undefined;
   try {
     const stats = { frames: 0, latencies: [] as number[], done: 0 };
     let allDone!: () => void;
@@ -103,6 +142,8 @@ async function fanout(mode: string): Promise<{ rate: number; p50: number; p99: n
     const onEnd = () => {
       if (stats.done === SUBSCRIBERS) allDone();
     };
+    const joined = performance.now();
+    if (late) send(server, "go");
     for (let i = 0; i < SUBSCRIBERS; i += 100) {
       await Promise.all(
         Array.from({ length: Math.min(100, SUBSCRIBERS - i) }, () =>
@@ -110,20 +151,23 @@ async function fanout(mode: string): Promise<{ rate: number; p50: number; p99: n
         ),
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const framesBefore = stats.frames;
-    const start = performance.now();
-    send(server, "go");
+    if (!late) await new Promise((resolve) => setTimeout(resolve, 300));
+    const framesBefore = late ? 0 : stats.frames;
+    const start = late ? joined : performance.now();
+    if (!late) send(server, "go");
     await finished;
     const seconds = (performance.now() - start) / 1000;
     const delivered = stats.frames - framesBefore;
+    const healthTimes = (await health?.stop()) ?? [];
     return {
       rate: delivered / seconds,
       p50: percentile(stats.latencies, 50),
       p99: percentile(stats.latencies, 99),
+      healthP99: healthTimes.length > 0 ? percentile(healthTimes, 99) : Number.NaN,
+      seconds,
     };
   } finally {
-    server.child.kill();
+    await stop(server);
   }
 }
 
@@ -169,6 +213,19 @@ report(
   `${fmt(rawBatched.p50)} / ${fmt(rawBatched.p99)}`,
 );
 report("latency emit->client p50 / p99, crewstream (ms)", `${fmt(ours.p50)} / ${fmt(ours.p99)}`);
+report("GET /api/health on a new connection during fan-out, p99 (ms)", fmt(ours.healthP99), {
+  ok: ours.healthP99 < 100,
+  text: "< 100 ms",
+});
+const late = await fanout("crewstream", true);
+report(
+  `${SUBSCRIBERS} subscribers joining a live paced run: run + catch-up (s)`,
+  `${fmt(late.seconds, 1)} (the run alone: ${fmt(((EVENTS / 50) * 25) / 1000, 1)})`,
+);
+report("GET /api/health on a new connection while they join, p99 (ms)", fmt(late.healthP99), {
+  ok: late.healthP99 < 100,
+  text: "< 100 ms",
+});
 const rawPerConnection = await idleMemory("raw");
 const perConnection = await idleMemory("crewstream");
 report("memory per idle SSE connection, raw (KB)", fmt(rawPerConnection / 1024, 1));

@@ -118,6 +118,12 @@ Examples:
       new Option("--host <host>", "interface to bind").env("CREWSTREAM_HOST").default("127.0.0.1"),
     )
     .addOption(
+      new Option(
+        "--allowed-hosts <names>",
+        "Host names besides loopback a loopback-bound server answers for (comma-separated)",
+      ).env("CREWSTREAM_ALLOWED_HOSTS"),
+    )
+    .addOption(
       new Option("-p, --port <port>", "port to listen on (0 picks a free one)")
         .env("CREWSTREAM_PORT")
         .argParser(numberArg({ min: 0, max: 65_535 }))

@@ -3,7 +3,7 @@
  * SIGTERM, which close it gracefully (running runs end as cancelled, the store is flushed).
  */
 import pc from "picocolors";
-import { startServer } from "../server/index.js";
+import { parseAllowedHosts, startServer } from "../server/index.js";
 import { nonEmpty, resolveDbPath } from "./cli-paths.js";
 import { ExitCode } from "./exit-codes.js";
 import { crewsFolders, untilSignal } from "./serve-support.js";
@@ -14,6 +14,7 @@ import { crewsFolders, untilSignal } from "./serve-support.js";
  */
 export interface ServeCommandOptions {
   host: string;
+  allowedHosts?: string;
   port: number;
   db?: string;
   /** False with `--no-persist`. */
@@ -30,6 +31,9 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
   const token = nonEmpty(options.token);
   const server = await startServer({
     host: options.host,
+    ...(options.allowedHosts === undefined
+      ? {}
+      : { allowedHosts: parseAllowedHosts(options.allowedHosts) }),
     port,
     crewsDirs: crewsFolders(options.crews),
     ...(options.persist === false ? { persist: false } : { db: resolveDbPath(options.db) }),

@@ -11,9 +11,20 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** Answer of `GET /api/health`. */
 export const healthSchema = z.object({
-  ok: z.literal(true),
+  /** False while a part the server needs is failing (answered with 503). */
+  ok: z.boolean(),
   name: z.literal("crewstream"),
   /** The server's package version. */
   version: z.string(),
+  /** The run store's health, when the server tracks it: `degraded` while its writes fail. */
+  store: z
+    .object({
+      status: z.enum(["ok", "degraded"]),
+      /** Runs whose end could not be written yet. */
+      failingRuns: z.number().int().nonnegative(),
+      /** Why writes fail, while degraded. */
+      error: errorInfoSchema.optional(),
+    })
+    .optional(),
 });
 export type Health = z.infer<typeof healthSchema>;

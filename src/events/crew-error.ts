@@ -60,6 +60,8 @@ export const ErrorCode = {
   PROCESS_FAILED: "process_failed",
   /** A run, a task or a process took longer than allowed. */
   TIMEOUT: "timeout",
+  /** The run store cannot be opened or written (disk full, read-only, corrupt, locked). */
+  STORE_ERROR: "store_error",
   /** A bug or an unexpected failure. The message sent to clients is generic. */
   INTERNAL: "internal",
 } as const;
@@ -94,6 +96,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   interrupted: 500,
   process_failed: 500,
   timeout: 504,
+  store_error: 503,
   internal: 500,
 };
 

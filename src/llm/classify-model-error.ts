@@ -87,6 +87,16 @@ export function classifyModelError(error: unknown): ModelErrorClass {
         code: ErrorCode.PROVIDER_ERROR,
       };
     }
+    // A 2xx here means the provider accepted the call and its stream broke off part-way.
+    if (status !== undefined && status >= 200 && status < 300) {
+      return {
+        retryable: true,
+        reason: isNetworkError(error)
+          ? "the provider's stream was dropped mid-way"
+          : "the provider's stream broke off mid-way",
+        code: ErrorCode.PROVIDER_ERROR,
+      };
+    }
     if (status === undefined || error.isRetryable) {
       return {
         retryable: true,

@@ -26,3 +26,4 @@ export { replayEvents } from "./replay-events.js";
 export { runnerForCrew, catalogRunners, type RunnerForCrewOptions } from "./runner-for-crew.js";
 export { endRun } from "./end-run.js";
 export { checkCursor } from "./check-cursor.js";
+export { StoreHealth, type StoreHealthOptions, type StoreHealthReport } from "./store-health.js";

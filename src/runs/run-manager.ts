@@ -39,6 +39,8 @@ export interface RunManagerOptions {
   /** Overrides every agent's model (`--model`). */
   model?: ActiveRunContext["model"];
   logger?: RunLogger;
+  /** Store write health: while degraded, `start` is refused with store_error (503). */
+  storeHealth?: ActiveRunContext["storeHealth"];
 }
 
 /** The runs of one process; see the file comment. */
@@ -68,6 +70,7 @@ export class RunManager implements RunService {
       flushMs: options.flushMs ?? 0,
       cancelGraceMs: options.cancelGraceMs ?? 10_000,
       ...(options.model === undefined ? {} : { model: options.model }),
+      ...(options.storeHealth === undefined ? {} : { storeHealth: options.storeHealth }),
     };
     this.#watchers = new RunWatchers((id) => {
       this.cancel(id).catch((error: unknown) =>
@@ -79,6 +82,7 @@ export class RunManager implements RunService {
   async start(request: StartRunRequest): Promise<RunRecord> {
     if (this.#closed)
       throw new CrewError(ErrorCode.CONFLICT, "The run manager is closed; no new runs start.");
+    this.#context.storeHealth?.assertWritable();
     const { runner, inputs, onDisconnect } = await checkStart(request, this.#resolveRunner);
     const id = randomUUID();
     // Decide now, synchronously, whether the run takes a free slot or queues, so that runs

@@ -24,6 +24,7 @@ import type { CrewRunner, RunnerOptions } from "./crew-runner.js";
 import { GRACE_OVER, graceAfterAbort } from "./abort-grace.js";
 import { InputRequests } from "./input-requests.js";
 import { RunWriter } from "./run-writer.js";
+import type { StoreHealth } from "./store-health.js";
 
 /** Where the manager's log messages go. */
 export interface RunLogger {
@@ -42,6 +43,8 @@ export interface ActiveRunContext {
   model?: NonNullable<RunnerOptions["model"]>;
   /** Passed to the runner as `RunnerOptions.rateLimiter` (e.g. one shared by several workers). */
   rateLimiter?: RateLimiterLike;
+  /** Told when the store fails a write, until the run's end is written. */
+  storeHealth?: StoreHealth;
 }
 
 /** A run the manager is executing or holding in its queue. */
@@ -71,6 +74,7 @@ export class ActiveRun {
         this.log.fail(error);
         this.controller.abort(error);
       },
+      health: context.storeHealth,
     });
   }
 

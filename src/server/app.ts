@@ -13,7 +13,14 @@ import { DEFAULT_PING_MS } from "../transport/index.js";
 import { requireToken } from "./auth.js";
 import type { RouteDeps } from "./deps.js";
 import { createErrorHandler, notFoundHandler } from "./errors.js";
-import { DEFAULT_MAX_STREAMS_PER_CLIENT, StreamLimiter } from "./limits.js";
+import { requireHost } from "./host-check.js";
+import type { HostCheck } from "./host-check.js";
+import {
+  DEFAULT_MAX_RUNS_PER_CLIENT,
+  DEFAULT_MAX_STREAMS_PER_CLIENT,
+  RunQuota,
+  StreamLimiter,
+} from "./limits.js";
 import type { Logger } from "./logger.js";
 import { unmatchedRoute } from "./method-check.js";
 import { chatRoutes } from "./routes/chat.js";
@@ -46,6 +53,13 @@ export interface AppOptions {
   maxStreamsPerClient?: number;
   /** Origins allowed by CORS; none by default (same-origin only). */
   corsOrigins?: readonly string[];
+  /**
+   * Requests whose `Host` header fails this check are answered 421 (DNS rebinding); `listen`
+   * sets it for servers bound to loopback. None by default (any `Host`, e.g. under Next.js).
+   */
+  hostCheck?: HostCheck;
+  /** The run store's write health; `GET /api/health` answers 503 while it is degraded. */
+  storeHealth?: RouteDeps["storeHealth"];
   /** Where internal errors are logged (default `console`). */
   logger?: Logger;
   /** Reported by `GET /api/health` (default: the package's version). */
@@ -58,6 +72,10 @@ export interface AppOptions {
   clientKey?: (c: Context) => string;
   /** Shares stream slots with other endpoints (the WebSocket server); one is made otherwise. */
   limiter?: StreamLimiter;
+  /** Unfinished runs one client may start in the background (default 100); more are 429. */
+  maxRunsPerClient?: number;
+  /** Shares run slots with other endpoints (the WebSocket server); one is made otherwise. */
+  runQuota?: RunQuota;
 }
 
 let packageVersion: string | undefined;
@@ -86,16 +104,20 @@ export function createApp(options: AppOptions): Hono {
     limiter:
       options.limiter ??
       new StreamLimiter(options.maxStreamsPerClient ?? DEFAULT_MAX_STREAMS_PER_CLIENT),
+    runQuota:
+      options.runQuota ?? new RunQuota(options.maxRunsPerClient ?? DEFAULT_MAX_RUNS_PER_CLIENT),
     clientKey: options.clientKey ?? remoteAddressKey,
     logger,
     version: options.version ?? crewstreamVersion(),
     pingMs: options.pingMs ?? DEFAULT_PING_MS,
+    ...(options.storeHealth ? { storeHealth: options.storeHealth } : {}),
   };
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   const app = new Hono();
   app.onError(createErrorHandler(logger));
   app.notFound(notFoundHandler);
+  if (options.hostCheck) app.use("*", requireHost(options.hostCheck));
 
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     app.use(

@@ -1,6 +1,7 @@
 /** What every route gets from `createApp`: the run manager, the catalog, limits and the log. */
 import type { Context } from "hono";
-import type { StreamLimiter } from "./limits.js";
+import type { StoreHealthReport } from "../runs/index.js";
+import type { RunQuota, StreamLimiter } from "./limits.js";
 import type { Logger } from "./logger.js";
 import type { RunService } from "../runs/index.js";
 import type { CrewSource } from "./types.js";
@@ -10,10 +11,14 @@ export interface RouteDeps {
   runs: RunService;
   catalog: CrewSource;
   limiter: StreamLimiter;
+  /** Caps the unfinished runs one client starts in the background. */
+  runQuota: RunQuota;
   /** Identifies the client for the streams-per-client cap. */
   clientKey: (c: Context) => string;
   logger: Logger;
   version: string;
   /** Interval of SSE `: ping` comments. */
   pingMs: number;
+  /** The run store's write health, reported by `GET /api/health`. */
+  storeHealth?: { report(): StoreHealthReport };
 }

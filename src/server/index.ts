@@ -9,6 +9,7 @@ export {
 export { startServer, type RunningServer, type StartServerOptions } from "./start-server.js";
 export { StreamLimiter, DEFAULT_MAX_STREAMS_PER_CLIENT } from "./limits.js";
 export { tokenMatches } from "./auth.js";
+export { loopbackHostCheck, parseAllowedHosts, type HostCheck } from "./host-check.js";
 export {
   attachWebSocket,
   WS_PATH,

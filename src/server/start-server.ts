@@ -4,8 +4,8 @@
  * the WebSocket endpoint, and shuts them down in order.
  */
 import { CrewCatalog } from "../crew/index.js";
-import { catalogRunners, RunManager } from "../runs/index.js";
-import type { RunManagerOptions } from "../runs/index.js";
+import { catalogRunners, RunManager, StoreHealth } from "../runs/index.js";
+import type { RunManagerOptions, StoreHealthOptions } from "../runs/index.js";
 import { DEFAULT_DB_PATH, MemoryRunStore, SqliteRunStore } from "../store/index.js";
 import type { RunStore } from "../store/index.js";
 import type { Logger } from "./logger.js";
@@ -31,6 +31,8 @@ export interface StartServerOptions extends ServerAppOptions {
   logger?: Logger;
   /** A store to use instead of the one `db`/`persist` would open (it is closed on shutdown). */
   store?: RunStore;
+  /** Backoff of writing a run's end after the store failed a write (default 100 ms to 2 s). */
+  storeRetry?: StoreHealthOptions;
 }
 
 /** A running server. */
@@ -52,10 +54,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     options.store ??
     (options.persist === false
       ? new MemoryRunStore()
-      : new SqliteRunStore({ path: options.db ?? DEFAULT_DB_PATH }));
+      : new SqliteRunStore({ path: options.db ?? DEFAULT_DB_PATH, lock: true }));
   const catalog = new CrewCatalog({ dirs: options.crewsDirs });
+  const storeHealth = new StoreHealth(options.storeRetry);
   const runs = new RunManager({
     store,
+    storeHealth,
     resolveRunner: catalogRunners(catalog),
     logger,
     ...(options.model === undefined ? {} : { model: options.model }),
@@ -66,13 +70,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   await runs.recover();
 
   const listening = await listen({
-    app: options,
+    app: { ...options, storeHealth },
     runs,
     catalog,
     logger,
     host,
     token,
-    afterClose: () => store.close(),
+    afterClose: () => {
+      storeHealth.close();
+      return store.close();
+    },
   });
   return { ...listening, runs };
 }

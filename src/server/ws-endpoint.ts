@@ -10,7 +10,9 @@ import type { WebSocket } from "ws";
 import { CrewError, ErrorCode, HTTP_STATUS } from "../events/index.js";
 import { MAX_WS_FRAME_BYTES } from "../transport/index.js";
 import { bearerToken, tokenMatches } from "./auth.js";
-import type { StreamLimiter } from "./limits.js";
+import { HOST_REFUSED_STATUS, hostRefusal } from "./host-check.js";
+import type { HostCheck } from "./host-check.js";
+import type { RunQuota, StreamLimiter } from "./limits.js";
 import type { Logger } from "./logger.js";
 import type { RunService } from "../runs/index.js";
 import { WsSession } from "./ws-session.js";
@@ -23,8 +25,13 @@ export const WS_PATH = "/api/ws";
 export interface WebSocketEndpointOptions extends WsSessionOptions {
   runs: RunService;
   logger: Logger;
+  /** Stream slots: one for the socket, one for each run it watches. */
   limiter: StreamLimiter;
+  /** Caps the unfinished runs one client starts (`start` messages). */
+  runQuota?: RunQuota;
   token?: string;
+  /** Upgrades whose `Host` fails this check are refused with 421, as HTTP requests are. */
+  hostCheck?: HostCheck;
   /** Origins besides the server's own whose pages may open sockets (the CORS allowlist). */
   allowedOrigins?: readonly string[];
   /** Interval of pings; a socket that misses one is closed (default 30 s). */
@@ -39,9 +46,8 @@ export interface WebSocketEndpoint {
   close(): Promise<void>;
 }
 
-function refuse(socket: Duplex, error: CrewError): void {
+function refuse(socket: Duplex, error: CrewError, status = HTTP_STATUS[error.code]): void {
   const body = JSON.stringify({ error: error.toInfo() });
-  const status = HTTP_STATUS[error.code];
   socket.end(
     `HTTP/1.1 ${status} ${error.code}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
@@ -82,6 +88,14 @@ export function attachWebSocket(
       );
       return;
     }
+    if (options.hostCheck && !options.hostCheck(request.headers.host)) {
+      refuse(
+        socket,
+        new CrewError(ErrorCode.BAD_REQUEST, hostRefusal(request.headers.host)),
+        HOST_REFUSED_STATUS,
+      );
+      return;
+    }
     if (!originAllowed(request, options.allowedOrigins ?? [])) {
       refuse(
         socket,
@@ -105,16 +119,17 @@ export function attachWebSocket(
         return;
       }
     }
+    const client = request.socket.remoteAddress ?? "unknown";
     let release: () => void;
     try {
-      release = options.limiter.acquire(request.socket.remoteAddress ?? "unknown");
+      release = options.limiter.acquire(client);
     } catch (error) {
       refuse(socket, error as CrewError);
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       wss.emit("connection", ws, request);
-      serveSocket(ws, options, release);
+      serveSocket(ws, options, client, release);
     });
   };
 
@@ -149,8 +164,25 @@ export function attachWebSocket(
   };
 }
 
-function serveSocket(ws: WebSocket, options: WebSocketEndpointOptions, release: () => void): void {
-  const session = new WsSession(ws, { runs: options.runs, logger: options.logger }, options);
+function serveSocket(
+  ws: WebSocket,
+  options: WebSocketEndpointOptions,
+  client: string,
+  release: () => void,
+): void {
+  const session = new WsSession(
+    ws,
+    {
+      runs: options.runs,
+      logger: options.logger,
+      limits: {
+        client,
+        streams: options.limiter,
+        ...(options.runQuota ? { runs: options.runQuota } : {}),
+      },
+    },
+    options,
+  );
   ws.on("message", (data, isBinary) => {
     if (isBinary) {
       ws.send(

@@ -13,6 +13,7 @@ import {
 import { encodeServerMessage, frameOf } from "../transport/index.js";
 import type { RouteDeps } from "./deps.js";
 import { openWatch } from "../runs/index.js";
+import { runEnded, type RunQuota, type StreamLimiter } from "./limits.js";
 
 /** The part of a `ws` WebSocket a session uses. */
 export interface SessionSocket {
@@ -36,7 +37,22 @@ export const CLOSE_TOO_SLOW = 1013;
 
 interface Watch {
   abort: AbortController;
+  /** Gives back the watch's stream slot. */
+  release: () => void;
 }
+
+/** What a session may take from the per-client caps. */
+export interface SessionLimits {
+  /** The client's key (its remote address). */
+  client: string;
+  /** Each watched run takes a stream slot, as an SSE stream would. */
+  streams: StreamLimiter;
+  /** Each started run takes a run slot until it ends. */
+  runs?: RunQuota;
+}
+
+/** What a session needs. */
+export type SessionDeps = Pick<RouteDeps, "runs" | "logger"> & { limits?: SessionLimits };
 
 /** An event as the `event` message sent to sockets. */
 const eventMessage = (event: CrewEvent): string => encodeServerMessage({ type: "event", event });
@@ -44,17 +60,13 @@ const eventMessage = (event: CrewEvent): string => encodeServerMessage({ type: "
 /** Serves one socket. Call {@link handle} for each text frame and {@link close} when it closes. */
 export class WsSession {
   readonly #socket: SessionSocket;
-  readonly #deps: Pick<RouteDeps, "runs" | "logger">;
+  readonly #deps: SessionDeps;
   readonly #highWater: number;
   readonly #maxStallMs: number;
   readonly #watches = new Map<string, Watch>();
   #closed = false;
 
-  constructor(
-    socket: SessionSocket,
-    deps: Pick<RouteDeps, "runs" | "logger">,
-    options: WsSessionOptions = {},
-  ) {
+  constructor(socket: SessionSocket, deps: SessionDeps, options: WsSessionOptions = {}) {
     this.#socket = socket;
     this.#deps = deps;
     this.#highWater = options.highWaterBytes ?? 256 * 1024;
@@ -85,7 +97,10 @@ export class WsSession {
   /** The socket closed: every watch is released, each run's onDisconnect policy applies. */
   close(): void {
     this.#closed = true;
-    for (const watch of this.#watches.values()) watch.abort.abort();
+    for (const watch of this.#watches.values()) {
+      watch.abort.abort();
+      watch.release();
+    }
     this.#watches.clear();
   }
 
@@ -93,12 +108,22 @@ export class WsSession {
     const { runs } = this.#deps;
     switch (message.type) {
       case "start": {
-        const run = await runs.start({
-          inputs: message.inputs,
-          source: "ws",
-          onDisconnect: message.onDisconnect ?? "continue",
-          ...(message.crew === undefined ? {} : { crew: message.crew }),
-        });
+        const { limits } = this.#deps;
+        // Both caps are checked before the run exists: a refused start leaves nothing behind.
+        limits?.streams.acquire(limits.client)();
+        const slot = limits?.runs?.reserve(limits.client);
+        const run = await runs
+          .start({
+            inputs: message.inputs,
+            source: "ws",
+            onDisconnect: message.onDisconnect ?? "continue",
+            ...(message.crew === undefined ? {} : { crew: message.crew }),
+          })
+          .catch((error: unknown) => {
+            slot?.cancel();
+            throw error;
+          });
+        slot?.hold(runEnded(runs, run.id));
         await this.#watch(run.id, 0, message.id);
         return;
       }
@@ -124,6 +149,7 @@ export class WsSession {
         const watch = this.#watches.get(message.runId);
         this.#watches.delete(message.runId);
         watch?.abort.abort();
+        watch?.release();
         this.#ack(message.id, message.runId);
         return;
       }
@@ -136,11 +162,21 @@ export class WsSession {
 
   /** Opens the watch (run and cursor errors are thrown to the caller), acks, then pumps events. */
   async #watch(runId: string, after: number, id: string | undefined): Promise<void> {
-    const watch: Watch = { abort: new AbortController() };
+    const { limits } = this.#deps;
+    // A watch is a stream like an SSE one: it counts against the client's cap.
+    const release = limits ? limits.streams.acquire(limits.client) : () => undefined;
+    const watch: Watch = { abort: new AbortController(), release };
     const signal = watch.abort.signal;
-    const batches = await openWatch(this.#deps.runs, runId, { after, signal });
+    let batches: AsyncGenerator<readonly CrewEvent[]>;
+    try {
+      batches = await openWatch(this.#deps.runs, runId, { after, signal });
+    } catch (error) {
+      release();
+      throw error;
+    }
     if (this.#closed) {
       watch.abort.abort();
+      release();
       return;
     }
     this.#watches.set(runId, watch);
@@ -155,6 +191,7 @@ export class WsSession {
       })
       .finally(() => {
         if (this.#watches.get(runId) === watch) this.#watches.delete(runId);
+        release();
       });
   }
 

@@ -8,10 +8,12 @@
  * `run.end`) inside the transaction and in its own savepoint, so one bad append is rejected
  * without taking the others of its batch down.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { CrewError, ErrorCode, toCrewError, type CrewEvent } from "../events/index.js";
+import { CrewError, ErrorCode, type CrewEvent } from "../events/index.js";
+import { acquireDbLock, type DbLock } from "./db-lock.js";
+import { EventPageCache } from "./event-page-cache.js";
 import { checkAppend, pageLimit, parsePageCursor, statusPatch } from "./append-check.js";
 import type { ListRunsOptions, NewRun, RunPage, RunRecord, RunStore } from "./run-store.js";
 import { migrate } from "./sqlite-schema.js";
@@ -34,6 +36,45 @@ export interface SqliteRunStoreOptions {
    * the next turn of the event loop, which groups every append made meanwhile.
    */
   flushMs?: number;
+  /**
+   * Hold an exclusive lock on the file (`<path>.lock`) while open, for the one process that
+   * writes it (a server); a second one then refuses to open it. Readers leave it false.
+   */
+  lock?: boolean;
+}
+
+/** Why SQLite could not open a file, in words that say what to check. */
+function openFailure(path: string, error: unknown): CrewError {
+  if (CrewError.is(error)) return error;
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const reason =
+    code === "SQLITE_NOTADB"
+      ? "it is not a SQLite database (another kind of file, or damaged)"
+      : code === "SQLITE_CORRUPT"
+        ? "the database is corrupt"
+        : typeof code === "string" && code.startsWith("SQLITE_READONLY")
+          ? "it is read-only (check the permissions of the file and its folder)"
+          : code === "SQLITE_CANTOPEN"
+            ? "it cannot be opened (check that its folder exists and is writable)"
+            : code === "SQLITE_FULL"
+              ? "the disk is full"
+              : code === "EACCES" || code === "EPERM" || code === "EROFS"
+                ? "permission denied or read-only file system"
+                : code === "ENOTDIR" || code === "EEXIST"
+                  ? "part of the path is a file, not a folder"
+                  : message;
+  return new CrewError(ErrorCode.STORE_ERROR, `Cannot open the database ${path}: ${reason}.`, {
+    cause: error,
+  });
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 interface PendingAppend {
@@ -49,6 +90,9 @@ export class SqliteRunStore implements RunStore {
   readonly path: string;
   readonly #db: Database.Database;
   readonly #sql: Statements;
+  readonly #lock: DbLock | undefined;
+  /** Parsed events shared by every reader of a run (see EventPageCache). */
+  readonly #pages = new EventPageCache();
   readonly #flushMs: number;
   #pending: PendingAppend[] = [];
   #cancelFlush: (() => void) | undefined;
@@ -57,14 +101,36 @@ export class SqliteRunStore implements RunStore {
   constructor(options: SqliteRunStoreOptions = {}) {
     const path = options.path ?? DEFAULT_DB_PATH;
     this.path = path === ":memory:" ? path : resolve(path);
-    if (this.path !== ":memory:") mkdirSync(dirname(this.path), { recursive: true });
     this.#flushMs = options.flushMs ?? 0;
-    this.#db = new Database(this.path);
-    this.#db.pragma("journal_mode = WAL");
-    this.#db.pragma("synchronous = NORMAL");
-    this.#db.pragma("busy_timeout = 5000");
-    migrate(this.#db);
-    this.#sql = prepareStatements(this.#db);
+    const file = this.path !== ":memory:";
+    let lock: DbLock | undefined;
+    let db: Database.Database | undefined;
+    // Every way opening can fail (a folder, a read-only or damaged file, a lock held by a live
+    // server) becomes one store_error naming the path and the cause, not a stack trace.
+    try {
+      if (file) {
+        if (isFolder(this.path))
+          throw new CrewError(
+            ErrorCode.STORE_ERROR,
+            `Cannot open the database ${this.path}: it is a folder; give the path of a file in it.`,
+          );
+        mkdirSync(dirname(this.path), { recursive: true });
+      }
+      // Locked before the file is opened, so nothing of it is read or recovered meanwhile.
+      if (file && options.lock) lock = acquireDbLock(this.path);
+      db = new Database(this.path);
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      db.pragma("busy_timeout = 5000");
+      migrate(db);
+      this.#sql = prepareStatements(db);
+    } catch (error) {
+      db?.close();
+      lock?.release();
+      throw openFailure(this.path, error);
+    }
+    this.#db = db;
+    this.#lock = lock;
   }
 
   async createRun(run: NewRun): Promise<RunRecord> {
@@ -128,8 +194,11 @@ export class SqliteRunStore implements RunStore {
     this.#assertOpen();
     if (!this.#sql.runExists.get(runId))
       throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${runId}".`);
-    const rows = this.#sql.readEvents.all({ run_id: runId, after, limit }) as { data: string }[];
-    return rows.map((row) => JSON.parse(row.data) as CrewEvent);
+    return this.#pages.read(runId, after, limit, (from, count) =>
+      (
+        this.#sql.readEvents.all({ run_id: runId, after: from, limit: count }) as { data: string }[]
+      ).map((row) => JSON.parse(row.data) as CrewEvent),
+    );
   }
 
   async listUnfinished(): Promise<RunRecord[]> {
@@ -143,6 +212,7 @@ export class SqliteRunStore implements RunStore {
     this.#flush();
     this.#closed = true;
     this.#db.close();
+    this.#lock?.release();
   }
 
   #get(id: string): RunRecord | undefined {
@@ -181,7 +251,13 @@ export class SqliteRunStore implements RunStore {
         })
         .immediate();
     } catch (error) {
-      const failure = toCrewError(error);
+      const failure = CrewError.is(error)
+        ? error
+        : new CrewError(
+            ErrorCode.STORE_ERROR,
+            `Writing to the database ${this.path} failed: ${(error as Error).message}`,
+            { cause: error },
+          );
       for (const append of batch) append.reject(failure);
       return;
     }

@@ -153,3 +153,25 @@ describe("writeEventStream", () => {
     expect(String(errors[0])).toMatch(/store failed/);
   });
 });
+
+describe("writeEventStream and other clients", () => {
+  it("lets the event loop turn while it writes a long replay, so new connections are served", async () => {
+    // 800 batches of 20 events (~2.4 MB) that resolve at once, like pages of a replay: the
+    // stream must not write them all before anything else (a timer, a new connection) runs.
+    const batches = batchesOf(800, 20);
+    let written = 0;
+    let writtenWhenOthersRan: number | undefined;
+    const url = await serveEvents(async function* () {
+      setImmediate(() => (writtenWhenOthersRan = written));
+      for (const batch of batches) {
+        written += 1;
+        yield batch;
+      }
+    });
+    const response = await open(url);
+    response.resume();
+    await new Promise((resolve) => response.on("end", resolve));
+    expect(writtenWhenOthersRan).toBeDefined();
+    expect(writtenWhenOthersRan!).toBeLessThan(batches.length / 2);
+  });
+});

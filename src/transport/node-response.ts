@@ -17,6 +17,31 @@ import {
   type EventSource,
 } from "./event-stream.js";
 
+/**
+ * Writing is shared fairly with the rest of the process. A watcher replaying a long run reads
+ * pages that resolve as microtasks and writes them to a socket the kernel drains at once (its
+ * `drain` comes on the same turn), so nothing would make it pause: a thousand of them joining
+ * a run would write hundreds of megabytes in one turn of the event loop while new connections
+ * (and the run itself) wait for seconds. So all event streams of the process share a budget of
+ * bytes per turn; a stream that finds it spent waits for the next turn (after I/O is polled).
+ */
+const TURN_BUDGET_BYTES = 512 * 1024;
+let spentThisTurn = 0;
+let turnEnds: Promise<void> | undefined;
+
+/** Counts `bytes` against this turn's budget; resolves at once, or on the next turn when spent. */
+function afterWriting(bytes: number): Promise<void> | undefined {
+  spentThisTurn += bytes;
+  turnEnds ??= new Promise((resolve) =>
+    setImmediate(() => {
+      spentThisTurn = 0;
+      turnEnds = undefined;
+      resolve();
+    }),
+  );
+  return spentThisTurn >= TURN_BUDGET_BYTES ? turnEnds : undefined;
+}
+
 /** Options of {@link writeEventStream}. */
 export interface WriteEventStreamOptions extends EncodeEventStreamOptions {
   /** Response status (default 200). */
@@ -87,12 +112,15 @@ export function writeEventStream(
           break;
         }
         heartbeat.sent();
-        const fits = outgoing.write(encodeBatch(encode, next.value));
+        const bytes = encodeBatch(encode, next.value);
+        const fits = outgoing.write(bytes);
         if (endsRun(next.value)) {
           outgoing.end();
           break;
         }
         if (!fits) await drained();
+        const nextTurn = afterWriting(bytes.length);
+        if (nextTurn) await nextTurn;
         if (finished) break;
       }
     } catch (error) {

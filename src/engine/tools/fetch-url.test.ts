@@ -95,13 +95,76 @@ describe("isPrivateAddress", () => {
     ]) {
       expect(isPrivateAddress(ip), ip).toBe(true);
     }
-    for (const ip of ["93.184.216.34", "8.8.8.8", "2606:4700::1111"])
+    for (const ip of ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:808:808"])
       expect(isPrivateAddress(ip), ip).toBe(false);
+  });
+
+  it("refuses IPv6 forms that lead back to IPv4 or to site-local networks", async () => {
+    for (const ip of [
+      "::7f00:1",
+      "::127.0.0.1",
+      "::ffff:7f00:1",
+      "64:ff9b::7f00:1",
+      "64:ff9b::8.8.8.8",
+      "64:ff9b:1::a00:1",
+      "2002:7f00:1::",
+      "2001:0:4136:e378::1",
+      "fec0::1",
+      "feff::1",
+    ]) {
+      expect(isPrivateAddress(ip), ip).toBe(true);
+      await expect(fetchUrl(`http://[${ip}]:9/`, {}), ip).rejects.toThrow(/private/);
+    }
   });
 });
 
 describe("htmlToText", () => {
   it("drops tags, scripts and styles and decodes entities", () => {
     expect(htmlToText("<p>a&lt;b &#65;&#x42;</p><style>x</style><br>c")).toBe("a<b AB\n\nc");
+    expect(htmlToText("a < b <!-- x --> <SCRIPT src=x>y</script >c<br/>d")).toBe("a < b c\nd");
+    expect(htmlToText("<p>kept</p><!-- never closed <p>gone</p>")).toBe("kept");
+  });
+
+  // Hostile pages that made the old regular expressions backtrack for seconds to a minute.
+  const adversarial: Array<[string, string]> = [
+    ["unclosed script tags", "<script ".repeat(64 * 1024)],
+    ["unclosed comments", "<!--".repeat(32 * 1024)],
+    ["unclosed tags", "<a".repeat(256 * 1024)],
+    ["a script never closed", `<script>${"</script".repeat(64 * 1024)}`],
+    ["tags closed only at the end", `${"<div ".repeat(100 * 1024)}>`],
+    ["entity-like text", `&${"a".repeat(512 * 1024)}`],
+    ["ampersands", "&#".repeat(256 * 1024)],
+    ["blank space", `${" \t".repeat(256 * 1024)}x${" \n ".repeat(128 * 1024)}`],
+  ];
+  it.each(adversarial)("converts %s in linear time", (_name, html) => {
+    const started = performance.now();
+    htmlToText(html);
+    expect(performance.now() - started).toBeLessThan(250);
+  });
+
+  it("keeps the event loop free while fetch_url converts a hostile page", async () => {
+    const hostile = createServer((_req, res) => {
+      res.setHeader("content-type", "text/html");
+      res.end("<script ".repeat(60 * 1024));
+    });
+    await new Promise<void>((resolve) => hostile.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}/`;
+    let last = performance.now();
+    let worstGap = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      worstGap = Math.max(worstGap, now - last);
+      last = now;
+    }, 5);
+    try {
+      await expect(fetchUrl(url, { allowPrivateUrls: true, maxBytes: 512 * 1024 })).resolves.toBe(
+        "",
+      );
+    } finally {
+      clearInterval(ticker);
+      hostile.closeAllConnections();
+      await new Promise((resolve) => hostile.close(resolve));
+    }
+    expect(worstGap).toBeLessThan(250);
   });
 });

@@ -3,6 +3,7 @@
  * answer human input. Streaming a run's events lives in `run-events.ts`.
  */
 import { Hono } from "hono";
+import { runEnded } from "../limits.js";
 import {
   CrewError,
   ErrorCode,
@@ -27,11 +28,18 @@ export function runsRoutes(deps: RouteDeps): Hono {
   return new Hono()
     .post("/runs", async (c) => {
       const body = await readJson(c, startRunBodySchema);
-      const run = await runs.start({
-        inputs: body.inputs,
-        source: "http",
-        ...(body.crew === undefined ? {} : { crew: body.crew }),
-      });
+      const slot = deps.runQuota.reserve(deps.clientKey(c));
+      const run = await runs
+        .start({
+          inputs: body.inputs,
+          source: "http",
+          ...(body.crew === undefined ? {} : { crew: body.crew }),
+        })
+        .catch((error: unknown) => {
+          slot.cancel();
+          throw error;
+        });
+      slot.hold(runEnded(runs, run.id));
       const answer: RunStarted = { runId: run.id, status: run.status };
       return c.json(answer, 202, {
         "x-run-id": run.id,
