@@ -17,7 +17,12 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      "/api": { target: process.env.CREWSTREAM_DEV_API ?? "http://127.0.0.1:3000", ws: true },
+      "/api": {
+        target: process.env.CREWSTREAM_DEV_API ?? "http://127.0.0.1:3000",
+        ws: true,
+        // The server answers only for its own loopback Host: send the target's.
+        changeOrigin: true,
+      },
     },
   },
 });

@@ -12,7 +12,8 @@ let direct: CrewClient;
 const fastRetry = { initialDelayMs: 20, maxDelayMs: 100, maxRetries: 50 };
 
 beforeAll(async () => {
-  real = await startRealServer({ tokenMs: 2 });
+  // The proxy passes the Host header through, naming its own port.
+  real = await startRealServer({ tokenMs: 2, allowedHosts: ["127.0.0.1"] });
   proxy = await startCuttableProxy(real.url);
   direct = new CrewClient({ baseUrl: real.url });
 });

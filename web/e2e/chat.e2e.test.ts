@@ -40,7 +40,8 @@ const dialogs: string[] = [];
 
 beforeAll(async () => {
   const webRoot = await ensureBuiltWeb();
-  real = await startRealServer({ tokenMs: 6, webRoot });
+  // The page is served through the proxy, which passes the Host header (its own port) through.
+  real = await startRealServer({ tokenMs: 6, webRoot, allowedHosts: ["127.0.0.1"] });
   proxy = await startCuttableProxy(real.url);
   client = new CrewClient({ baseUrl: real.url });
   browser = await launchBrowser();

@@ -31,6 +31,11 @@ export interface RealServerOptions {
   model?: LanguageModel;
   /** Folder of the built web UI to serve at `/`; none by default. */
   webRoot?: string;
+  /**
+   * Host names the server answers for besides its own loopback address and port, e.g.
+   * `127.0.0.1` for a proxy on another port that passes the Host header through.
+   */
+  allowedHosts?: string[];
 }
 
 const REVIEW_CREW: Record<string, string> = {
@@ -72,6 +77,7 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
     model: options.model ?? createOfflineModel({ tokenMs: options.tokenMs ?? 0 }),
     webRoot: options.webRoot ?? false,
     logger: quiet,
+    ...(options.allowedHosts === undefined ? {} : { allowedHosts: options.allowedHosts }),
   });
   return {
     url: server.url,
