@@ -231,6 +231,33 @@ export function runServiceContract(
       expect(() => runs.watch("missing").release()).not.toThrow();
     });
 
+    it("takes a unique prefix of at least 6 characters wherever it takes a run id", async () => {
+      const { runs } = await service();
+      const { id } = await runs.start({ crew: "asks" });
+      const prefix = id.slice(0, 8);
+      expect(await runs.resolveId(prefix)).toBe(id);
+      expect(await runs.resolveId(id)).toBe(id);
+      const watched = flatten(await openWatch(runs, id.slice(0, 6)));
+      const seen: CrewEvent[] = [];
+      for await (const event of watched) {
+        seen.push(event);
+        if (event.type === "input.request") await runs.answer(prefix, "q1", "short");
+      }
+      expectWholeRun(seen, "completed");
+      expect(seen.every((event) => event.runId === id)).toBe(true);
+      expect(await runs.get(prefix)).toMatchObject({
+        id,
+        status: "completed",
+        result: "done short",
+      });
+      expect(seqs(await collect(runs, prefix))).toEqual(seqs(seen));
+      expect(await runs.cancel(prefix)).toMatchObject({ id, status: "completed" });
+      // Shorter than 6 characters, or not a prefix of any id: not found.
+      expect(await runs.get(id.slice(0, 5))).toBeUndefined();
+      await expect(runs.resolveId(id.slice(0, 5))).rejects.toMatchObject({ code: "run_not_found" });
+      await expect(runs.cancel(`${prefix}zz`)).rejects.toMatchObject({ code: "run_not_found" });
+    });
+
     it("refuses a cursor past the end or not a non-negative integer, before streaming", async () => {
       const { runs } = await service();
       const { id } = await runs.start({ crew: "quick" });

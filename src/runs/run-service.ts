@@ -49,7 +49,16 @@ export interface RunService {
    * error), creates the run and returns its record at once; the run executes in the background.
    */
   start(request: StartRunRequest): Promise<RunRecord>;
-  /** The run's record and summary, or undefined for an unknown id. */
+  /**
+   * The full id of the run `id` names. Every method taking a run id except `watch` also takes
+   * any unique prefix of at least 6 characters (`MIN_RUN_ID_PREFIX`) and resolves it this way.
+   * Throws run_not_found for no match and bad_request, listing the candidates, for several.
+   */
+  resolveId(id: string): Promise<string>;
+  /**
+   * The run's record and summary, or undefined for an unknown id; bad_request for a prefix
+   * naming several runs.
+   */
   get(id: string): Promise<RunDetails | undefined>;
   /** Recent runs, newest first, paged. */
   list(options?: ListRunsOptions): Promise<RunPage>;
@@ -66,6 +75,7 @@ export interface RunService {
   /**
    * Counts a watcher of the run: when the last watcher of a run started with
    * `onDisconnect: "cancel"` is released, the run is cancelled. A no-op handle otherwise.
+   * Takes the full id only (see {@link RunService.resolveId}).
    */
   watch(id: string): RunWatch;
   /**
