@@ -4,6 +4,7 @@
  */
 import { relative } from "node:path";
 import { loadCrew, requiredInputs, scaffoldCrew } from "../crew/index.js";
+import { cliName } from "./cli-name.js";
 import { ExitCode } from "./exit-codes.js";
 
 /** Creates the crew folder; answers the exit code. */
@@ -23,7 +24,7 @@ export async function initCommand(dir: string): Promise<number> {
   );
   out.write(`  ${crew.tasks.length} tasks:  ${crew.tasks.map((task) => task.key).join(" → ")}\n\n`);
   out.write(
-    `Run it:\n  crewstream run ${shown.includes(" ") ? JSON.stringify(shown) : shown}${inputs}\n\n`,
+    `Run it:\n  ${cliName()} run ${shown.includes(" ") ? JSON.stringify(shown) : shown}${inputs}\n\n`,
   );
   out.write(
     "Edit agents.yaml and tasks.yaml to make it yours; set CREWSTREAM_MODEL or --model to use a real model.\n",

@@ -4,6 +4,7 @@
  */
 import { flatten, type RunEndEvent } from "../events/index.js";
 import { openWatch, type RunService } from "../runs/index.js";
+import { cliName } from "./cli-name.js";
 import { askHuman, canAskHuman } from "./human-input.js";
 import { handleInterrupts } from "./interrupts.js";
 import type { RunOutput } from "./run-output.js";
@@ -53,7 +54,7 @@ export async function watchRun(options: WatchRunOptions): Promise<RunEndEvent | 
       if (!canAskHuman()) {
         stderr.write(
           `Task "${event.task ?? "?"}" asks for human input, but there is no terminal to answer it. ` +
-            "Run the crew in a terminal, or with `crewstream serve` and answer in the web UI.\n",
+            `Run the crew in a terminal, or with \`${cliName()} serve\` and answer in the web UI.\n`,
         );
         cancel();
         continue;

@@ -48,6 +48,8 @@ export interface LoadedCrew extends CrewDefinition {
   command?: string[];
   /** Longest a process crew may run (crew.yaml `timeout_ms:`). */
   timeoutMs?: number;
+  /** crew.yaml `default: true`: the crew a run that names none uses (see `CrewCatalog`). */
+  isDefault?: boolean;
   /** Keys that were accepted but have no effect, each located like a problem. */
   warnings: CrewWarning[];
   /** The files read, relative to `dir`. */
@@ -142,6 +144,7 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
     kind,
     ...(settings.command === undefined ? {} : { command: settings.command }),
     ...(settings.timeout_ms === undefined ? {} : { timeoutMs: settings.timeout_ms }),
+    ...(settings.default === true ? { isDefault: true } : {}),
     warnings: findings.warnings,
     sources: {
       ...(agentsFile === undefined

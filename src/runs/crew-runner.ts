@@ -27,7 +27,7 @@ export interface CrewRunner {
   stream(inputs: Inputs, options: RunnerOptions): AsyncIterable<CrewEvent>;
   /** Names of inputs a run must give; checked before the run is created. */
   requiredInputs?(): string[];
-  /** Checks inputs in full before the run is created; throws CrewError bad_request / missing_input. */
+  /** Checks inputs in full before the run is created; throws CrewError bad_request / missing_input / unknown_input. */
   validateInputs?(inputs: Inputs): unknown;
   /** Used to write a `run.start` for runs that end before the runner runs (cancelled while queued). */
   info?(): CrewRunnerInfo;

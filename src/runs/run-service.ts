@@ -45,7 +45,7 @@ export interface RunWatch {
 /** Starts, lists, cancels and streams runs; see the file comment. */
 export interface RunService {
   /**
-   * Checks the request (crew_not_found, bad_request, missing_input: no run is created on
+   * Checks the request (crew_not_found, bad_request, missing_input, unknown_input: no run is created on
    * error), creates the run and returns its record at once; the run executes in the background.
    */
   start(request: StartRunRequest): Promise<RunRecord>;
