@@ -30,6 +30,8 @@ export interface CrewConfig {
   agents: AgentConfig[] | Record<string, AgentConfig>;
   tasks: TaskConfig[] | Record<string, TaskConfig>;
   defaultInputs?: Inputs;
+  /** Whether runs may give inputs the crew does not use (else unknown_input). */
+  extraInputs?: boolean;
   dir?: string;
   allowPrivateUrls?: boolean;
   /** Tools agents may name, made with the AI SDK's `tool()`. */
@@ -165,5 +167,6 @@ export function normalizeCrew(config: CrewConfig): CrewDefinition {
     defaultInputs: defaults.data,
     ...(config.dir === undefined ? {} : { dir: config.dir }),
     ...(config.allowPrivateUrls === undefined ? {} : { allowPrivateUrls: config.allowPrivateUrls }),
+    ...(config.extraInputs === undefined ? {} : { extraInputs: config.extraInputs }),
   };
 }
