@@ -3,7 +3,7 @@
  * `crewstream runs` lists it) and shows it in the terminal until it ends.
  */
 import { CrewError, ErrorCode } from "../events/index.js";
-import { CrewCatalog, requiredInputs } from "../crew/index.js";
+import { checkInputNames, CrewCatalog, requiredInputs } from "../crew/index.js";
 import { resolveModel } from "../llm/index.js";
 import { RunManager, runnerForCrew } from "../runs/index.js";
 import { MemoryRunStore, SqliteRunStore, type RunStore } from "../store/index.js";
@@ -75,6 +75,8 @@ export async function runCommand(
   });
   const dir = await resolveCrewDir(crewArg, catalog);
   const crew = await catalog.loadDir(dir);
+  // A misspelt input is named before the input it was meant for is reported missing.
+  if (crew.kind === "crew") checkInputNames(crew, inputs);
   const missing = missingInputs(requiredInputs(crew), inputs, crew.defaultInputs);
   if (missing.length > 0) {
     const flags = missing.map((name) => `--input ${name}=...`).join(" ");

@@ -19,7 +19,7 @@ import { dispatchEvent, type EventCallback } from "./callbacks.js";
 import { normalizeCrew, type CrewConfig } from "../crew/index.js";
 import { managerAgent, MANAGER_ROLE } from "./hierarchical.js";
 import { MANAGER_KEY } from "../events/index.js";
-import { checkInputNames, requiredInputs, interpolateCrew } from "../crew/index.js";
+import { requiredInputs, interpolateCrew } from "../crew/index.js";
 import { executeRun, type PreparedRun } from "./run-crew.js";
 import type { CrewRunOptions } from "./run-context.js";
 import type { CrewDefinition } from "../crew/index.js";
@@ -91,19 +91,10 @@ export class Crew {
 
   /**
    * Checks a run's inputs before starting it: a flat object of strings, numbers and booleans
-   * (else bad_request) giving every required placeholder (else missing_input) and naming no
-   * input the crew does not use, unless it declares `extraInputs` (else unknown_input). Returns
-   * the inputs merged over the crew's defaults. (`stream` itself does not refuse unknown inputs:
-   * the run services check them at the edge with this method.)
+   * (else bad_request) giving every required placeholder (else missing_input). Returns the
+   * inputs merged over the crew's defaults.
    */
   validateInputs(inputs: unknown = {}): Inputs {
-    const merged = this.#mergeInputs(inputs);
-    checkInputNames(this.definition, merged);
-    return merged;
-  }
-
-  /** The inputs merged over the crew's defaults, once they fill every placeholder. */
-  #mergeInputs(inputs: unknown): Inputs {
     const parsed = inputsSchema.safeParse(inputs);
     if (!parsed.success) {
       throw new CrewError(
@@ -129,7 +120,7 @@ export class Crew {
     const stamper = new EventStamper(options.runId ?? crypto.randomUUID());
     let prepared: PreparedRun | CrewError;
     try {
-      const merged = this.#mergeInputs(inputs);
+      const merged = this.validateInputs(inputs);
       prepared = {
         crew: interpolateCrew(this.definition, merged),
         tools: { ...this.#tools, ...options.tools },

@@ -38,7 +38,8 @@ export async function findRun(store: RunStore, id: string): Promise<RunRecord | 
   if (record || id.length < MIN_RUN_ID_PREFIX) return record;
   const ids = await store.findRunIds(id, CANDIDATES + 1);
   if (ids.length > 1) {
-    const listed = ids.slice(0, CANDIDATES).join(", ") + (ids.length > CANDIDATES ? " and more" : "");
+    const listed =
+      ids.slice(0, CANDIDATES).join(", ") + (ids.length > CANDIDATES ? " and more" : "");
     throw new CrewError(
       ErrorCode.BAD_REQUEST,
       `The run id prefix ${JSON.stringify(id.slice(0, 80))} matches several runs: ${listed}. Give more characters.`,

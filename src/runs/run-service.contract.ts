@@ -51,7 +51,7 @@ function crews() {
       hold: hold.promise,
       askInput: true,
     }),
-    needs: scriptedRunner({ name: "needs", required: ["topic"] }),
+    needs: scriptedRunner({ name: "needs", required: ["topic"], known: ["topic"] }),
   };
   const resolveRunner: ResolveRunner = async (name) => {
     const runner = runners[(name ?? "quick") as keyof typeof runners];
@@ -213,10 +213,24 @@ export function runServiceContract(
       await expect(runs.start({ crew: "needs", inputs: {} })).rejects.toMatchObject({
         code: "missing_input",
       });
+      await expect(runs.start({ crew: "needs", inputs: { topik: "x" } })).rejects.toMatchObject({
+        code: "unknown_input",
+      });
       await expect(
         runs.start({ crew: "quick", onDisconnect: "explode" as "cancel" }),
       ).rejects.toMatchObject({ code: "bad_request" });
       expect((await runs.list()).runs).toEqual([]);
+    });
+
+    it("keeps inputs the crew does not use when the request says so (the chat endpoint)", async () => {
+      const { runs } = await service();
+      const record = await runs.start({
+        crew: "needs",
+        inputs: { topic: "tea", audience: "all" },
+        unknownInputs: "keep",
+      });
+      expect(record.inputs).toEqual({ topic: "tea", audience: "all" });
+      expectWholeRun(await collect(runs, record.id), "completed");
     });
 
     it("answers unknown run ids with run_not_found (get: undefined; watch: a no-op)", async () => {

@@ -18,6 +18,12 @@ export interface StartRunRequest {
   source?: string;
   /** What happens when the last watcher detaches (default "continue"). */
   onDisconnect?: OnDisconnect;
+  /**
+   * What an input the crew does not use meets: "refuse" (default) answers unknown_input, as a
+   * likely misspelling; "keep" passes it on (the chat endpoint, whose `useChat` bodies mix
+   * inputs with fields of their own).
+   */
+  unknownInputs?: "refuse" | "keep";
 }
 
 /** A run's status row with its progress by agent and task. */
