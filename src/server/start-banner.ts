@@ -50,7 +50,7 @@ export function formatStartBanner(info: StartBannerInfo): string {
     row(
       "token",
       info.tokenRequired
-        ? "required: send Authorization: Bearer <token> to /api (the web UI asks for it)"
+        ? "required: send Authorization: Bearer <token> on every /api call"
         : "not required (set CREWSTREAM_TOKEN to require one)",
     ),
   );
