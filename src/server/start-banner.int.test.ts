@@ -64,8 +64,7 @@ describe("the start banner", () => {
       [
         "crewstream listening on http://127.0.0.1:5757",
         "  model     offline, the built-in demo model: no API key is set (agents without their own llm)",
-        "            for a real model, start with e.g. OPENAI_API_KEY=sk-... (uses openai/gpt-4o-mini),",
-        "            or CREWSTREAM_MODEL=<provider/model> and its key; see README, Models and providers",
+        "            to change it: OPENAI_API_KEY=sk-... (or CREWSTREAM_MODEL=<provider/model> + its key)",
         "  crews     research-crew (default)  from /srv/crews",
         "  database  none: runs are kept in memory and lost when the server stops",
         "  token     not required (set CREWSTREAM_TOKEN to require one)",

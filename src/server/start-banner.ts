@@ -70,8 +70,7 @@ function modelLines(info: StartBannerInfo): string[] {
     return [row("model", `offline, the built-in demo model (${scope}; chosen by --model)`)];
   return [
     row("model", `offline, the built-in demo model: no API key is set (${scope})`),
-    more("for a real model, start with e.g. OPENAI_API_KEY=sk-... (uses openai/gpt-4o-mini),"),
-    more("or CREWSTREAM_MODEL=<provider/model> and its key; see README, Models and providers"),
+    more("to change it: OPENAI_API_KEY=sk-... (or CREWSTREAM_MODEL=<provider/model> + its key)"),
   ];
 }
 
