@@ -15,7 +15,8 @@ let cached: string | undefined;
 export function cliName(env: NodeJS.ProcessEnv = process.env): string {
   if (env === process.env && cached !== undefined) return cached;
   const dirs = (env.PATH ?? "").split(delimiter).filter((dir) => dir !== "");
-  const names = process.platform === "win32" ? ["crewstream.cmd", "crewstream.exe"] : ["crewstream"];
+  const names =
+    process.platform === "win32" ? ["crewstream.cmd", "crewstream.exe"] : ["crewstream"];
   const installed = dirs
     .filter((dir) => !/[\\/]node_modules[\\/]/.test(`${dir}/`))
     .some((dir) => names.some((name) => isExecutable(join(dir, name))));

@@ -44,7 +44,9 @@ async function exitWith(action: () => Promise<number>): Promise<void> {
 
 /** Adds a subcommand whose usage errors end with a pointer to its own help. */
 function subcommand(program: Command, name: string): Command {
-  return program.command(name).showHelpAfterError(`(run \`${cliName()} ${name} --help\` for usage)`);
+  return program
+    .command(name)
+    .showHelpAfterError(`(run \`${cliName()} ${name} --help\` for usage)`);
 }
 
 /**
