@@ -15,7 +15,7 @@ export type ClusterServeCommandOptions = ServeCommandOptions & RedisFlags;
 export async function clusterServeCommand(options: ClusterServeCommandOptions): Promise<number> {
   const { url, ...settings } = redisSettings(options);
   const token = nonEmpty(options.token);
-  const { startClusterServer, redactUrl } = await import("../scale/index.js");
+  const { startClusterServer } = await import("../scale/index.js");
   const server = await startClusterServer({
     redisUrl: url,
     host: options.host,
@@ -24,9 +24,8 @@ export async function clusterServeCommand(options: ClusterServeCommandOptions): 
     ...settings,
     ...(token === undefined ? {} : { token }),
   });
-  process.stdout.write(
-    `crewstream listening on ${server.url} (runs in Redis at ${redactUrl(url)})\n`,
-  );
+  // startClusterServer has printed what it runs (URL, Redis, role, crews, token).
+  process.stdout.write("Press Ctrl-C to stop.\n");
   await untilSignal();
   await server.close();
   return ExitCode.OK;

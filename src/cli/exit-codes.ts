@@ -21,6 +21,7 @@ const USAGE_CODES: ReadonlySet<string> = new Set([
   ErrorCode.BAD_REQUEST,
   ErrorCode.INVALID_CREW,
   ErrorCode.MISSING_INPUT,
+  ErrorCode.UNKNOWN_INPUT,
   ErrorCode.CREW_NOT_FOUND,
   ErrorCode.RUN_NOT_FOUND,
   ErrorCode.UNKNOWN_PROVIDER,

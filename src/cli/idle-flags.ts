@@ -5,6 +5,7 @@
  * gives servers and workers one shared environment (`CREWSTREAM_MODEL` is for the workers).
  */
 import type { Command } from "commander";
+import { cliName } from "./cli-name.js";
 
 /** Flags that only the single-process server uses, and why they do nothing with `--redis`. */
 const SINGLE_PROCESS_ONLY: ReadonlyArray<{ key: string; flag: string; why: string }> = [
@@ -17,12 +18,12 @@ const SINGLE_PROCESS_ONLY: ReadonlyArray<{ key: string; flag: string; why: strin
   {
     key: "maxRuns",
     flag: "--max-runs",
-    why: "workers run the crews; limit each with `crewstream worker --concurrency <n>`",
+    why: `workers run the crews; limit each with \`${cliName()} worker --concurrency <n>\``,
   },
   {
     key: "model",
     flag: "--model",
-    why: "workers run the crews; give it to them with `crewstream worker --model <provider/model>`",
+    why: `workers run the crews; give it to them with \`${cliName()} worker --model <provider/model>\``,
   },
 ];
 

@@ -4,6 +4,7 @@
  */
 import { relative } from "node:path";
 import { loadCrew, requiredInputs, scaffoldCrew } from "../crew/index.js";
+import { cliName } from "./cli-name.js";
 import { ExitCode } from "./exit-codes.js";
 
 /** Creates the crew folder (a CrewAI project with `python`, a tools module with `tools`); answers the exit code. */
@@ -26,7 +27,7 @@ export async function initCommand(
   );
   out.write(`  ${crew.tasks.length} tasks:  ${crew.tasks.map((task) => task.key).join(" → ")}\n\n`);
   out.write(
-    `Run it:\n  crewstream run ${shown.includes(" ") ? JSON.stringify(shown) : shown}${inputs}\n\n`,
+    `Run it:\n  ${cliName()} run ${shown.includes(" ") ? JSON.stringify(shown) : shown}${inputs}\n\n`,
   );
   out.write(
     options.python === true

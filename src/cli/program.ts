@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, CommanderError, Option } from "commander";
+import { cliName } from "./cli-name.js";
 import { PACKAGE_ROOT } from "./cli-paths.js";
 import { ExitCode, reportError } from "./exit-codes.js";
 import { crewsFlag, dbFlag, modelFlag, noPersistFlag, redisFlags } from "./flags.js";
@@ -43,7 +44,9 @@ async function exitWith(action: () => Promise<number>): Promise<void> {
 
 /** Adds a subcommand whose usage errors end with a pointer to its own help. */
 function subcommand(program: Command, name: string): Command {
-  return program.command(name).showHelpAfterError(`(run \`crewstream ${name} --help\` for usage)`);
+  return program
+    .command(name)
+    .showHelpAfterError(`(run \`${cliName()} ${name} --help\` for usage)`);
 }
 
 /**
@@ -55,7 +58,7 @@ export function createProgram(): Command {
     .description("Run CrewAI-style crews of AI agents and stream everything they do, live.")
     .version(packageVersion(), "-v, --version", "print the version")
     .exitOverride()
-    .showHelpAfterError("(run `crewstream --help` for usage)");
+    .showHelpAfterError(`(run \`${cliName()} --help\` for usage)`);
 
   subcommand(program, "run")
     .description("run a crew and show its agents and tasks live")
@@ -91,10 +94,10 @@ Output: a live view in a terminal, plain lines when piped, --jsonl for machines.
 Exit codes: 0 completed, 1 failed, 2 bad command or crew, 130 cancelled (Ctrl-C).
 
 Examples:
-  $ crewstream run --input topic="solar batteries"
-  $ crewstream run ./my-crew -i topic=AI -i year=2026 --jsonl > events.jsonl
-  $ crewstream run --model openai/gpt-4o-mini --progress-stderr
-  $ crewstream run --command --name research -i topic=AI -- python3 crew/run.py`,
+  $ ${cliName()} run --input topic="solar batteries"
+  $ ${cliName()} run ./my-crew -i topic=AI -i year=2026 --jsonl > events.jsonl
+  $ ${cliName()} run --model openai/gpt-4o-mini --progress-stderr
+  $ ${cliName()} run --command --name research -i topic=AI -- python3 crew/run.py`,
     )
     .action((crew: string | undefined, options: RunCommandOptions, command: Command) => {
       if (options.command !== true && command.args.length > 1) {

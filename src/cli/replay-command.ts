@@ -6,6 +6,8 @@
 import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CrewError, ErrorCode, type CrewEvent, type RunEndEvent } from "../events/index.js";
+import { findRun } from "../runs/index.js";
+import { cliName } from "./cli-name.js";
 import { SqliteRunStore, type RunStore } from "../store/index.js";
 import { resolveDbPath } from "./cli-paths.js";
 import { chooseOutputMode, createRunOutput } from "./run-output.js";
@@ -50,11 +52,12 @@ export async function replayCommand(
     );
   const store = new SqliteRunStore({ path });
   try {
-    const run = await store.getRun(runId);
+    // By id or by a unique prefix (the live view shows the first 8 characters).
+    const run = await findRun(store, runId);
     if (run === undefined) {
       throw new CrewError(
         ErrorCode.RUN_NOT_FOUND,
-        `No run ${runId} in ${path}; \`crewstream runs\` lists the runs.`,
+        `No run ${runId} in ${path}; \`${cliName()} runs\` lists the runs.`,
       );
     }
     const mode = chooseOutputMode({ jsonl: options.jsonl === true }, process.stdout);
@@ -68,7 +71,7 @@ export async function replayCommand(
     let end: RunEndEvent | undefined;
     let previous: number | undefined;
     try {
-      for await (const event of readRunEvents(store, runId)) {
+      for await (const event of readRunEvents(store, run.id)) {
         if (signal.aborted) break;
         const at = Date.parse(event.ts);
         if (speed !== undefined && previous !== undefined && at > previous) {
@@ -85,7 +88,7 @@ export async function replayCommand(
     }
     if (end === undefined && mode !== "jsonl") {
       process.stderr.write(
-        `Run ${runId} has no end yet (status ${run.status}): replayed ${run.lastSeq} events.\n`,
+        `Run ${run.id} has no end yet (status ${run.status}): replayed ${run.lastSeq} events.\n`,
       );
     }
     return 0;

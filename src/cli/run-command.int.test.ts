@@ -55,7 +55,7 @@ describe("crewstream run", { timeout: 180_000 }, () => {
     expect(runs.code).toBe(0);
     const row = runs.stdout.split("\n").find((line) => line.startsWith(runId));
     expect(row).toMatch(/research-crew\s+completed/);
-    expect(row).toMatch(/cli$/);
+    expect(row).toMatch(/\scli\s+topic=solar batteries$/);
 
     const listed = await runCli(["runs", "--db", db, "--json", "--status", "completed"], {
       cwd: dir,

@@ -3,16 +3,19 @@
  * `crewstream runs` lists it) and shows it in the terminal until it ends.
  */
 import { CrewError, ErrorCode } from "../events/index.js";
-import { CrewCatalog, requiredInputs } from "../crew/index.js";
+import { checkInputNames, CrewCatalog, requiredInputs, type LoadedCrew } from "../crew/index.js";
 import { resolveModel } from "../llm/index.js";
 import { RunManager, runnerForCrew } from "../runs/index.js";
 import { MemoryRunStore, SqliteRunStore, type RunStore } from "../store/index.js";
+import { relative } from "node:path";
 import { DEFAULT_CREW_DIR, resolveCrewDirs, resolveDbPath } from "./cli-paths.js";
+import { cliName } from "./cli-name.js";
 import { ExitCode, reportError } from "./exit-codes.js";
 import { commandCrewOf, type CommandCrewFlags } from "./command-crew.js";
 import { canAskHuman } from "./human-input.js";
 import { parseInputs } from "./parse-inputs.js";
 import { chooseOutputMode, createRunOutput } from "./run-output.js";
+import { crewsFolders } from "./serve-support.js";
 import { watchRun } from "./watch-run.js";
 
 /** Options of `crewstream run` (commander's names for the flags). */
@@ -29,14 +32,25 @@ export interface RunCommandOptions extends CommandCrewFlags {
 }
 
 /**
- * The crew folder for a folder path or a crew name from the crews folders. Without a name:
- * the default crew of `--crews` when given, else the research crew example.
+ * The crew folder for a folder path or a crew name from the catalog's folders. Without a name: the default crew of those folders, else the research crew example.
  */
-async function resolveCrewDir(crew: string | undefined, crewDirs: string[]): Promise<string> {
-  const catalog = new CrewCatalog({ dirs: crewDirs });
+async function resolveCrewDir(crew: string | undefined, catalog: CrewCatalog): Promise<string> {
   if (crew !== undefined) return catalog.resolveDir(crew);
-  const name = crewDirs.length > 0 ? await catalog.resolveDefault() : undefined;
+  const name = await catalog.resolveDefault();
   return name === undefined ? DEFAULT_CREW_DIR : catalog.resolveDir(name);
+}
+
+/** Says which crew a `run` without a crew argument chose, and how to choose another. */
+async function announceDefault(catalog: CrewCatalog, name: string, dir: string): Promise<void> {
+  const shown = relative(process.cwd(), dir);
+  const others = (await catalog.list())
+    .filter((entry) => entry.error === undefined && entry.name !== name)
+    .map((entry) => entry.name);
+  process.stderr.write(
+    `Running the default crew "${name}" (${shown.startsWith("..") || shown === "" ? dir : shown}).` +
+      (others.length === 0 ? "" : ` Other crews: ${others.join(", ")}.`) +
+      ` Choose one with \`${cliName()} run <crew or folder>\`.\n`,
+  );
 }
 
 /** Inputs the crew needs that neither the command line nor crew.yaml gives. */
@@ -54,29 +68,44 @@ export async function runCommand(
   options: RunCommandOptions,
 ): Promise<number> {
   const inputs = parseInputs(options.input, options.inputJson);
-  const crew =
-    commandCrewOf(options) ??
-    (await new CrewCatalog({ dirs: [] }).loadDir(
-      await resolveCrewDir(crewArg, resolveCrewDirs(options.crews)),
-    ));
+  // Without --crews, a crew name is looked up among the crews in the working directory, then
+  // among the examples.
+  const given = resolveCrewDirs(options.crews);
+  const catalog = new CrewCatalog({
+    dirs: given.length > 0 ? given : [process.cwd(), ...crewsFolders(undefined)],
+  });
+  const command = commandCrewOf(options);
+  let dir: string | undefined;
+  let crew: LoadedCrew;
+  if (command === undefined) {
+    dir = await resolveCrewDir(crewArg, catalog);
+    crew = await catalog.loadDir(dir);
+  } else {
+    crew = command;
+  }
+  // A misspelt input is named before the input it was meant for is reported missing.
+  if (crew.kind === "crew") checkInputNames(crew, inputs);
   const missing = missingInputs(requiredInputs(crew), inputs, crew.defaultInputs);
   if (missing.length > 0) {
     const flags = missing.map((name) => `--input ${name}=...`).join(" ");
     process.stderr.write(
       `The crew "${crew.name}" needs ${missing.length === 1 ? "an input" : "inputs"} you did not give: ${missing.join(", ")}.\n` +
-        `Pass ${missing.length === 1 ? "it" : "them"} like this: crewstream run ${crewArg ?? ""} ${flags}\n`.replace(
+        `Pass ${missing.length === 1 ? "it" : "them"} like this: ${cliName()} run ${crewArg ?? ""} ${flags}\n`.replace(
           "  ",
           " ",
         ),
     );
     return ExitCode.USAGE;
   }
+  // The legacy --progress-stderr lines are read by programs: nothing else goes there.
+  if (crewArg === undefined && dir !== undefined && options.progressStderr !== true)
+    await announceDefault(catalog, crew.name, dir);
   const human = crew.tasks.filter((task) => task.humanInput).map((task) => task.key);
   if (human.length > 0 && !canAskHuman()) {
     throw new CrewError(
       ErrorCode.BAD_REQUEST,
       `Task ${human.join(", ")} asks for human input, but stdin is not a terminal to answer it. ` +
-        "Run it in a terminal, or with `crewstream serve` and answer in the web UI.",
+        `Run it in a terminal, or with \`${cliName()} serve\` and answer in the web UI.`,
     );
   }
 

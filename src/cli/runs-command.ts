@@ -6,7 +6,7 @@ import pc from "picocolors";
 import type { Colors } from "./render-frame.js";
 import { SqliteRunStore, type RunRecord, type RunStatus } from "../store/index.js";
 import { resolveDbPath } from "./cli-paths.js";
-import { fit, formatDuration } from "./format.js";
+import { fit, formatDuration, truncate } from "./format.js";
 
 /** Options of `crewstream runs` (commander has checked the limit and the status). */
 export interface RunsCommandOptions {
@@ -30,6 +30,16 @@ function duration(run: RunRecord): string {
   return formatDuration(end - Date.parse(run.startedAt)) + (run.endedAt === undefined ? "…" : "");
 }
 
+/** Widest INPUTS cell; longer inputs end with an ellipsis. */
+const INPUTS_WIDTH = 48;
+
+/** `topic=solar batteries, year=2026`: what the run was about, on one line. */
+export function formatInputs(inputs: RunRecord["inputs"]): string {
+  return Object.entries(inputs)
+    .map(([name, value]) => `${name}=${String(value).replace(/\s+/g, " ")}`)
+    .join(", ");
+}
+
 function colorStatus(status: RunStatus, colors: Colors): string {
   const text = fit(status, 10);
   if (status === "completed") return colors.green(text);
@@ -51,7 +61,8 @@ export function formatRunsTable(
     fit("STATUS", 10),
     fit("CREATED", 19),
     fit("DURATION", 9),
-    "SOURCE",
+    fit("SOURCE", 6),
+    "INPUTS",
   ];
   const lines = [colors.bold(head.join("  "))];
   for (const run of runs) {
@@ -61,7 +72,8 @@ export function formatRunsTable(
       colorStatus(run.status, colors),
       fit(formatTimestamp(run.createdAt), 19),
       fit(duration(run), 9),
-      run.source ?? "",
+      fit(run.source ?? "", 6),
+      truncate(formatInputs(run.inputs), INPUTS_WIDTH),
     ];
     lines.push(cells.join("  ").trimEnd());
   }

@@ -41,8 +41,8 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
     ...(maxRuns === undefined ? {} : { maxConcurrentRuns: maxRuns }),
     ...(token === undefined ? {} : { token }),
   });
+  // startServer has printed what it runs (URL, model, crews, database, token).
   const colors = pc.createColors(process.stdout.isTTY === true);
-  process.stdout.write(`${colors.bold("crewstream")} listening on ${colors.cyan(server.url)}\n`);
   process.stdout.write(colors.dim("Press Ctrl-C to stop.\n"));
 
   await untilSignal();

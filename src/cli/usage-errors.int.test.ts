@@ -3,6 +3,7 @@
  * naming the mistake and one pointing at the command's help, before anything starts.
  */
 import { describe, expect, it } from "vitest";
+import { cliName } from "./cli-name.js";
 import { runCli, type CliResult } from "./test-support/run-cli.js";
 
 /** An address where no Redis listens: a refused command must fail before it connects. */
@@ -13,7 +14,9 @@ function expectUsageError(result: CliResult, message: string | RegExp, help: str
   const lines = result.stderr.trimEnd().split("\n");
   expect(lines).toHaveLength(2);
   expect(lines[0]).toMatch(message);
-  expect(lines[1]).toBe(`(run \`${help} --help\` for usage)`);
+  // `npx crewstream` unless crewstream is installed on the PATH (see cli-name.ts).
+  const command = help.replace(/^crewstream/, cliName());
+  expect(lines[1]).toBe(`(run \`${command} --help\` for usage)`);
   expect(result.stdout).toBe("");
 }
 

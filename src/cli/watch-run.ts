@@ -4,12 +4,16 @@
  */
 import { flatten, type RunEndEvent } from "../events/index.js";
 import { openWatch, type RunService } from "../runs/index.js";
+import { cliName } from "./cli-name.js";
 import { askHuman, canAskHuman } from "./human-input.js";
 import { handleInterrupts } from "./interrupts.js";
 import type { RunOutput } from "./run-output.js";
 
 /** The parts of the run service a watcher uses. */
-export type WatchedRuns = Pick<RunService, "openEvents" | "watch" | "cancel" | "answer">;
+export type WatchedRuns = Pick<
+  RunService,
+  "resolveId" | "openEvents" | "watch" | "cancel" | "answer"
+>;
 
 /** Options of {@link watchRun}. */
 export interface WatchRunOptions {
@@ -50,7 +54,7 @@ export async function watchRun(options: WatchRunOptions): Promise<RunEndEvent | 
       if (!canAskHuman()) {
         stderr.write(
           `Task "${event.task ?? "?"}" asks for human input, but there is no terminal to answer it. ` +
-            "Run the crew in a terminal, or with `crewstream serve` and answer in the web UI.\n",
+            `Run the crew in a terminal, or with \`${cliName()} serve\` and answer in the web UI.\n`,
         );
         cancel();
         continue;

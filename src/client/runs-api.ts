@@ -74,7 +74,9 @@ export async function cancel(runId: string, options: CallOptions = {}): Promise<
     body: {},
     signal: options.signal,
   });
-  await response.body?.cancel();
+  // Read the small answer to its end: cancelling the body instead makes browsers log the
+  // request as failed (net::ERR_ABORTED) although it succeeded.
+  await response.arrayBuffer();
 }
 
 /** Answers an `input.request` of a waiting run (`POST /api/runs/:id/input`). Empty text accepts as is. */
@@ -89,5 +91,7 @@ export async function answer(
     body: { requestId, text } satisfies InputBody,
     signal: options.signal,
   });
-  await response.body?.cancel();
+  // Read the small answer to its end: cancelling the body instead makes browsers log the
+  // request as failed (net::ERR_ABORTED) although it succeeded.
+  await response.arrayBuffer();
 }

@@ -35,6 +35,20 @@ afterEach(async () => {
 });
 
 describe("CrewCatalog.list", () => {
+  it("takes the crew whose crew.yaml says default: true over the alphabetically first", async () => {
+    await cp(example, join(crews, "alpha-crew"), { recursive: true });
+    await writeFile(join(crews, "alpha-crew", "crew.yaml"), "name: alpha-crew\n");
+    const catalog = new CrewCatalog({ dirs: [crews] });
+    const defaults = (await catalog.list()).filter((crew) => crew.default);
+    expect(defaults.map((crew) => crew.name)).toEqual(["research-crew"]);
+    expect(await catalog.resolveDefault()).toBe("research-crew");
+    await writeFile(
+      join(crews, "research-crew", "crew.yaml"),
+      "name: research-crew\ninputs:\n  topic: x\n",
+    );
+    expect(await new CrewCatalog({ dirs: [crews] }).resolveDefault()).toBe("alpha-crew");
+  });
+
   it("lists crew folders with agents, tasks and required inputs; broken ones with their error", async () => {
     // Without a configured default, the first engine crew that loads is the default.
     const catalog = new CrewCatalog({ dirs: [crews] });
@@ -136,7 +150,8 @@ describe("CrewCatalog.load", () => {
     const catalog = new CrewCatalog({ dirs: [crews] });
     await expect(catalog.load("reserch-crew")).rejects.toMatchObject({
       code: "crew_not_found",
-      message: 'No crew named "reserch-crew"; known crews: broken, python-crew, research-crew.',
+      message:
+        'No crew named "reserch-crew"; known crews: broken, python-crew, research-crew (did you mean "research-crew"?).',
     });
     await expect(catalog.load("notes")).rejects.toMatchObject({ code: "crew_not_found" });
   });

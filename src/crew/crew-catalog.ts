@@ -6,6 +6,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { CrewError, ErrorCode, toCrewError, type CrewListing } from "../events/index.js";
 import { crewNamesIn, crewStamp, findCrewIn, isCrewFolder } from "./crew-folders.js";
+import { didYouMean } from "./crew-problems.js";
 import { CREW_NAME_PATTERN } from "./crew-schema.js";
 import { requiredInputs } from "./interpolate.js";
 import { loadCrew } from "./load-crew.js";
@@ -26,8 +27,9 @@ export interface CrewCatalogOptions {
   /** Crews folders, searched in order: a crew in an earlier folder hides one of the same name later. */
   dirs: string[];
   /**
-   * The crew used when a run names none. Without one, the first crew (by name) that loads
-   * and runs on the engine, else the first process crew that loads.
+   * The crew used when a run names none. Without one, the first crew (by name) whose crew.yaml
+   * says `default: true`, else the first crew that loads and runs on the engine, else the
+   * first process crew that loads.
    */
   defaultName?: string;
   /** Tools registered in code that crews may name besides the built-ins. */
@@ -66,8 +68,16 @@ export class CrewCatalog {
     );
     const loadable = entries.filter((entry) => entry.error === undefined);
     const defaultName =
-      this.defaultName ?? (loadable.find((entry) => entry.kind === "crew") ?? loadable[0])?.name;
-    return entries.map((entry) => ({ ...entry, default: entry.name === defaultName }));
+      this.defaultName ??
+      (
+        loadable.find((entry) => entry.marked) ??
+        loadable.find((entry) => entry.kind === "crew") ??
+        loadable[0]
+      )?.name;
+    return entries.map(({ marked: _marked, ...entry }) => ({
+      ...entry,
+      default: entry.name === defaultName,
+    }));
   }
 
   /**
@@ -81,7 +91,7 @@ export class CrewCatalog {
     if (chosen === undefined) {
       throw new CrewError(
         ErrorCode.CREW_NOT_FOUND,
-        'There are no crews to run; create one with "crewstream init".',
+        `There are no crews to run in ${this.#folders()}; create one with "npx crewstream init <dir>".`,
       );
     }
     const crew = await this.loadDir(await this.#dirOf(chosen));
@@ -129,10 +139,15 @@ export class CrewCatalog {
     );
   }
 
-  async #entry(name: string, dir: string): Promise<Omit<CatalogEntry, "default">> {
+  /** The listing of one crew; `marked` when its crew.yaml says `default: true`. */
+  async #entry(
+    name: string,
+    dir: string,
+  ): Promise<Omit<CatalogEntry, "default"> & { marked: boolean }> {
     try {
       const crew = await this.loadDir(dir);
       return {
+        marked: crew.isDefault === true,
         name,
         process: crew.process,
         agents: crew.agents.map(({ key, role }) => ({ key, role })),
@@ -144,6 +159,7 @@ export class CrewCatalog {
     } catch (error) {
       const info = toCrewError(error).toInfo();
       return {
+        marked: false,
         name,
         process: "sequential",
         agents: [],
@@ -178,7 +194,15 @@ export class CrewCatalog {
 
   async #notFound(name: string): Promise<CrewError> {
     const names = (await this.list()).map((entry) => entry.name);
-    const known = names.length === 0 ? "there are no crews" : `known crews: ${names.join(", ")}`;
+    const known =
+      names.length === 0
+        ? `there are no crews in ${this.#folders()}`
+        : `known crews: ${names.join(", ")}${didYouMean(name, names)}`;
     return new CrewError(ErrorCode.CREW_NOT_FOUND, `No crew named "${name}"; ${known}.`);
+  }
+
+  /** The crews folders, for messages. */
+  #folders(): string {
+    return this.dirs.length === 0 ? "no crews folder" : this.dirs.join(", ");
   }
 }

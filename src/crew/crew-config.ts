@@ -30,6 +30,8 @@ export interface CrewConfig {
   agents: AgentConfig[] | Record<string, AgentConfig>;
   tasks: TaskConfig[] | Record<string, TaskConfig>;
   defaultInputs?: Inputs;
+  /** Whether runs may give inputs the crew does not use (else unknown_input). */
+  extraInputs?: boolean;
   dir?: string;
   allowPrivateUrls?: boolean;
   /** Tools agents may name, made with the AI SDK's `tool()`. */
@@ -178,5 +180,6 @@ export function normalizeCrew(config: CrewConfig): CrewDefinition {
     ...(config.dir === undefined ? {} : { dir: config.dir }),
     ...(config.allowPrivateUrls === undefined ? {} : { allowPrivateUrls: config.allowPrivateUrls }),
     ...(config.mcpServers === undefined ? {} : { mcpServers: config.mcpServers }),
+    ...(config.extraInputs === undefined ? {} : { extraInputs: config.extraInputs }),
   };
 }

@@ -107,6 +107,8 @@ export const crewYamlSchema = z.object({
   process: processSchema.optional(),
   manager_llm: model.optional(),
   inputs: z.record(z.string(), inputValueSchema).optional(),
+  extra_inputs: z.boolean().optional(),
+  default: z.boolean().optional(),
   allow_private_urls: z.boolean().optional(),
   command: z
     .array(z.string().min(1, "must not be empty"))

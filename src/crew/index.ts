@@ -14,8 +14,10 @@ export {
   interpolateCrew,
   fillKnownPlaceholders,
   requiredInputs,
+  knownInputs,
   placeholdersOf,
 } from "./interpolate.js";
+export { checkInputNames } from "./check-input-names.js";
 export { scaffoldCrew, type ScaffoldOptions, type ScaffoldResult } from "./scaffold.js";
 export {
   NAMED_TOOLS,

@@ -91,6 +91,16 @@ function textFields(def: Traceable): { where: string; text: string }[] {
 }
 
 /**
+ * Names of every input a run of `def` can use: its placeholders and the inputs crew.yaml gives
+ * defaults for, sorted and each once.
+ */
+export function knownInputs(def: CrewDefinition): string[] {
+  const names = new Set(textFields(def).flatMap(({ text }) => placeholdersOf(text)));
+  for (const name of Object.keys(def.defaultInputs)) names.add(name);
+  return [...names].sort();
+}
+
+/**
  * Names of the inputs a run of `def` must give: every placeholder of its agents and tasks
  * that has no default in `defaultInputs`, sorted and each once.
  */

@@ -56,6 +56,8 @@ export interface LoadedCrew extends CrewDefinition {
   env?: Record<string, string>;
   /** Tools exported by the folder's tools module (`tools.js`...), by name; `new Crew` registers them. */
   tools?: Record<string, Tool>;
+  /** crew.yaml `default: true`: the crew a run that names none uses (see `CrewCatalog`). */
+  isDefault?: boolean;
   /** Keys that were accepted but have no effect, each located like a problem. */
   warnings: CrewWarning[];
   /** The files read, relative to `dir`. */
@@ -162,6 +164,7 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
     ...(settings.timeout_ms === undefined ? {} : { timeoutMs: settings.timeout_ms }),
     ...(settings.env === undefined ? {} : { env: settings.env }),
     ...(toolModule === undefined ? {} : { tools: toolModule.tools }),
+    ...(settings.default === true ? { isDefault: true } : {}),
     warnings: findings.warnings,
     sources: {
       ...(agentsFile === undefined

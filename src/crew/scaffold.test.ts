@@ -63,7 +63,7 @@ describe("scaffoldCrew", () => {
     ]);
     expect(requiredInputs(crew)).toEqual([]);
     expect(await readFile(join(result.dir, "README.md"), "utf8")).toContain(
-      "crewstream run my-crew",
+      "npx crewstream run my-crew",
     );
   });
 

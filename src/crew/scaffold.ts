@@ -120,7 +120,7 @@ A crewstream crew: a researcher and a writer report on a topic.
 Run it:
 
 \`\`\`sh
-crewstream run ${name} --input topic="vector databases"
+npx crewstream run ${name} --input topic="vector databases"
 \`\`\`
 
 Without an API key the built-in offline model answers, so the crew runs anywhere. Set

@@ -70,6 +70,7 @@ export function toDefinition(parts: CrewParts): CrewDefinition {
     agents: parts.agents.map(({ key, value }) => toAgent(key, value)),
     tasks: parts.tasks.map(({ key, value }) => toTask(key, value)),
     defaultInputs: { ...settings.inputs },
+    ...(settings.extra_inputs === undefined ? {} : { extraInputs: settings.extra_inputs }),
     dir: parts.dir,
     ...(settings.allow_private_urls === undefined
       ? {}

@@ -85,6 +85,11 @@ export interface CrewDefinition {
   tasks: TaskDefinition[];
   /** Inputs used when a run does not give them (crew.yaml `inputs:`). */
   defaultInputs: Inputs;
+  /**
+   * Whether a run may give inputs the crew does not use (crew.yaml `extra_inputs: true`);
+   * otherwise such an input is refused with unknown_input, as a likely misspelling.
+   */
+  extraInputs?: boolean;
   /** Folder the crew was loaded from; `read_file` is confined to it. */
   dir?: string;
   /** Lets `fetch_url` reach private and loopback addresses (crew.yaml `allow_private_urls`). */

@@ -12,6 +12,8 @@ export const ErrorCode = {
   INVALID_CREW: "invalid_crew",
   /** A `{placeholder}` has no value in the run's inputs. */
   MISSING_INPUT: "missing_input",
+  /** An input the crew does not use (a misspelt name); crew.yaml `extra_inputs: true` allows any. */
+  UNKNOWN_INPUT: "unknown_input",
   /** No crew with that name in the crews folder. */
   CREW_NOT_FOUND: "crew_not_found",
   /** No run with that id. */
@@ -72,6 +74,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   invalid_crew: 400,
   missing_input: 400,
+  unknown_input: 400,
   crew_not_found: 404,
   run_not_found: 404,
   not_found: 404,

@@ -12,7 +12,8 @@ export interface CheckedStart {
 
 /**
  * Validates `request` and resolves its crew. Throws bad_request (inputs not a flat object,
- * unknown onDisconnect), crew_not_found / invalid_crew (from the resolver), missing_input, or
+ * unknown onDisconnect), crew_not_found / invalid_crew (from the resolver), missing_input,
+ * unknown_input (unless the request keeps unknown inputs), or
  * whatever the runner's own input validation throws.
  */
 export async function checkStart(
@@ -35,6 +36,9 @@ export async function checkStart(
   } catch (error) {
     throw toCrewError(error);
   }
+  // Before the missing ones: "topik" is better answered with "did you mean topic" than with
+  // "topic is missing".
+  if (request.unknownInputs !== "keep") runner.checkInputNames?.(inputs);
   const missing = (runner.requiredInputs?.() ?? []).filter((name) => !(name in inputs));
   if (missing.length > 0)
     throw new CrewError(

@@ -3,7 +3,7 @@
  * (see {@link crewRunner}); a process crew bridge is another.
  */
 import type { Crew } from "../engine/index.js";
-import type { RunOptions } from "../crew/index.js";
+import { checkInputNames, type RunOptions } from "../crew/index.js";
 import type { CrewEvent, CrewOutline, Inputs } from "../events/index.js";
 import type { RateLimiterLike } from "../llm/index.js";
 
@@ -29,6 +29,11 @@ export interface CrewRunner {
   requiredInputs?(): string[];
   /** Checks inputs in full before the run is created; throws CrewError bad_request / missing_input. */
   validateInputs?(inputs: Inputs): unknown;
+  /**
+   * Throws CrewError unknown_input for an input the crew does not use, unless the crew takes
+   * any (crew.yaml `extra_inputs: true`). Runners without it take any input.
+   */
+  checkInputNames?(inputs: Inputs): void;
   /** Used to write a `run.start` for runs that end before the runner runs (cancelled while queued). */
   info?(): CrewRunnerInfo;
 }
@@ -44,6 +49,7 @@ export function crewRunner(crew: Crew): CrewRunner {
     stream: (inputs, options) => crew.stream(inputs, options),
     requiredInputs: () => crew.info().inputs,
     validateInputs: (inputs) => crew.validateInputs(inputs),
+    checkInputNames: (inputs) => checkInputNames(crew.definition, inputs),
     info: () => crew.info(),
   };
 }

@@ -17,7 +17,13 @@ export {
   type RunnerOptions,
 } from "./crew-runner.js";
 export { checkStart, type CheckedStart } from "./check-start.js";
-export { requireCursor, requireRun } from "./require-run.js";
+export {
+  findRun,
+  MIN_RUN_ID_PREFIX,
+  requireCursor,
+  requireRun,
+  resolveRunId,
+} from "./require-run.js";
 export { RunWatchers } from "./run-watchers.js";
 export { SummaryCache, SUMMARY_CACHE_SIZE } from "./summary-cache.js";
 export { openWatch, type OpenWatchOptions } from "./open-watch.js";

@@ -33,7 +33,7 @@ function isSlowConsumer(error: unknown): boolean {
  * run started with `onDisconnect: "cancel"` cancels the run.
  */
 export async function openWatch(
-  runs: Pick<RunService, "openEvents" | "watch">,
+  runs: Pick<RunService, "resolveId" | "openEvents" | "watch">,
   runId: string,
   options: OpenWatchOptions = {},
 ): Promise<AsyncGenerator<readonly CrewEvent[], void, undefined>> {
@@ -42,12 +42,14 @@ export async function openWatch(
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark }),
   };
-  const first = await runs.openEvents(runId, { ...open, after });
-  return follow(runs, runId, first, after, open);
+  // A prefix becomes the full id once, so the watch counts against the run itself.
+  const id = await runs.resolveId(runId);
+  const first = await runs.openEvents(id, { ...open, after });
+  return follow(runs, id, first, after, open);
 }
 
 async function* follow(
-  runs: Pick<RunService, "openEvents" | "watch">,
+  runs: Pick<RunService, "resolveId" | "openEvents" | "watch">,
   runId: string,
   first: AsyncIterable<readonly CrewEvent[]>,
   after: number,

@@ -27,6 +27,7 @@ it("shows watchers an event only once the store has it", async () => {
   const slowStore: RunStore = {
     createRun: (run) => store.createRun(run),
     getRun: (id) => store.getRun(id),
+    findRunIds: (prefix, limit) => store.findRunIds(prefix, limit),
     listRuns: (options) => store.listRuns(options),
     updateRun: (id, patch) => store.updateRun(id, patch),
     readEvents: (id, after, limit) => store.readEvents(id, after, limit),

@@ -13,7 +13,7 @@ import { checkStart } from "./check-start.js";
 import type { ResolveRunner } from "./crew-runner.js";
 import { recoverRuns } from "./recover-runs.js";
 import { replayEvents } from "./replay-events.js";
-import { requireCursor, requireRun } from "./require-run.js";
+import { findRun, requireCursor, requireRun, resolveRunId } from "./require-run.js";
 import { ActiveRun, type ActiveRunContext, type RunLogger } from "./run.js";
 import type {
   RunDetails,
@@ -119,8 +119,12 @@ export class RunManager implements RunService {
     return record;
   }
 
+  async resolveId(id: string): Promise<string> {
+    return this.#active.has(id) ? id : resolveRunId(this.#store, id);
+  }
+
   async get(id: string): Promise<RunDetails | undefined> {
-    const record = await this.#store.getRun(id);
+    const record = await findRun(this.#store, id);
     return record && this.#summaries.details(record);
   }
 
@@ -128,7 +132,8 @@ export class RunManager implements RunService {
     return this.#store.listRuns(options);
   }
 
-  async cancel(id: string): Promise<RunRecord> {
+  async cancel(runId: string): Promise<RunRecord> {
+    const id = await this.resolveId(runId);
     const run = this.#active.get(id);
     if (run) {
       const queued = this.#queue.indexOf(run);
@@ -143,10 +148,10 @@ export class RunManager implements RunService {
     return requireRun(this.#store, id);
   }
 
-  async answer(id: string, requestId: string, text: string): Promise<void> {
+  async answer(runId: string, requestId: string, text: string): Promise<void> {
+    const id = await this.resolveId(runId);
     const run = this.#active.get(id);
     if (!run) {
-      await requireRun(this.#store, id);
       throw new CrewError(ErrorCode.CONFLICT, `Run ${id} is not running; it cannot take input.`);
     }
     run.answer(requestId, text);
@@ -161,10 +166,11 @@ export class RunManager implements RunService {
    * every watcher, with the slow-consumer drop); a finished run's are replayed from the store.
    */
   async openEvents(
-    id: string,
+    runId: string,
     options: RunEventsOptions = {},
   ): Promise<AsyncIterable<readonly CrewEvent[]>> {
     const after = options.after ?? 0;
+    const id = await this.resolveId(runId);
     const run = this.#active.get(id);
     await requireCursor(this.#store, id, after, run?.log.lastSeq);
     const signal = options.signal === undefined ? {} : { signal: options.signal };

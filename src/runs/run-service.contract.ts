@@ -51,7 +51,7 @@ function crews() {
       hold: hold.promise,
       askInput: true,
     }),
-    needs: scriptedRunner({ name: "needs", required: ["topic"] }),
+    needs: scriptedRunner({ name: "needs", required: ["topic"], known: ["topic"] }),
   };
   const resolveRunner: ResolveRunner = async (name) => {
     const runner = runners[(name ?? "quick") as keyof typeof runners];
@@ -213,10 +213,24 @@ export function runServiceContract(
       await expect(runs.start({ crew: "needs", inputs: {} })).rejects.toMatchObject({
         code: "missing_input",
       });
+      await expect(runs.start({ crew: "needs", inputs: { topik: "x" } })).rejects.toMatchObject({
+        code: "unknown_input",
+      });
       await expect(
         runs.start({ crew: "quick", onDisconnect: "explode" as "cancel" }),
       ).rejects.toMatchObject({ code: "bad_request" });
       expect((await runs.list()).runs).toEqual([]);
+    });
+
+    it("keeps inputs the crew does not use when the request says so (the chat endpoint)", async () => {
+      const { runs } = await service();
+      const record = await runs.start({
+        crew: "needs",
+        inputs: { topic: "tea", audience: "all" },
+        unknownInputs: "keep",
+      });
+      expect(record.inputs).toEqual({ topic: "tea", audience: "all" });
+      expectWholeRun(await collect(runs, record.id), "completed");
     });
 
     it("answers unknown run ids with run_not_found (get: undefined; watch: a no-op)", async () => {
@@ -229,6 +243,33 @@ export function runServiceContract(
       await expect(runs.openEvents("missing")).rejects.toMatchObject({ code: "run_not_found" });
       await expect(openWatch(runs, "missing")).rejects.toMatchObject({ code: "run_not_found" });
       expect(() => runs.watch("missing").release()).not.toThrow();
+    });
+
+    it("takes a unique prefix of at least 6 characters wherever it takes a run id", async () => {
+      const { runs } = await service();
+      const { id } = await runs.start({ crew: "asks" });
+      const prefix = id.slice(0, 8);
+      expect(await runs.resolveId(prefix)).toBe(id);
+      expect(await runs.resolveId(id)).toBe(id);
+      const watched = flatten(await openWatch(runs, id.slice(0, 6)));
+      const seen: CrewEvent[] = [];
+      for await (const event of watched) {
+        seen.push(event);
+        if (event.type === "input.request") await runs.answer(prefix, "q1", "short");
+      }
+      expectWholeRun(seen, "completed");
+      expect(seen.every((event) => event.runId === id)).toBe(true);
+      expect(await runs.get(prefix)).toMatchObject({
+        id,
+        status: "completed",
+        result: "done short",
+      });
+      expect(seqs(await collect(runs, prefix))).toEqual(seqs(seen));
+      expect(await runs.cancel(prefix)).toMatchObject({ id, status: "completed" });
+      // Shorter than 6 characters, or not a prefix of any id: not found.
+      expect(await runs.get(id.slice(0, 5))).toBeUndefined();
+      await expect(runs.resolveId(id.slice(0, 5))).rejects.toMatchObject({ code: "run_not_found" });
+      await expect(runs.cancel(`${prefix}zz`)).rejects.toMatchObject({ code: "run_not_found" });
     });
 
     it("refuses a cursor past the end or not a non-negative integer, before streaming", async () => {

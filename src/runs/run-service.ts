@@ -18,6 +18,12 @@ export interface StartRunRequest {
   source?: string;
   /** What happens when the last watcher detaches (default "continue"). */
   onDisconnect?: OnDisconnect;
+  /**
+   * What an input the crew does not use meets: "refuse" (default) answers unknown_input, as a
+   * likely misspelling; "keep" passes it on (the chat endpoint, whose `useChat` bodies mix
+   * inputs with fields of their own).
+   */
+  unknownInputs?: "refuse" | "keep";
 }
 
 /** A run's status row with its progress by agent and task. */
@@ -45,11 +51,20 @@ export interface RunWatch {
 /** Starts, lists, cancels and streams runs; see the file comment. */
 export interface RunService {
   /**
-   * Checks the request (crew_not_found, bad_request, missing_input: no run is created on
+   * Checks the request (crew_not_found, bad_request, missing_input, unknown_input: no run is created on
    * error), creates the run and returns its record at once; the run executes in the background.
    */
   start(request: StartRunRequest): Promise<RunRecord>;
-  /** The run's record and summary, or undefined for an unknown id. */
+  /**
+   * The full id of the run `id` names. Every method taking a run id except `watch` also takes
+   * any unique prefix of at least 6 characters (`MIN_RUN_ID_PREFIX`) and resolves it this way.
+   * Throws run_not_found for no match and bad_request, listing the candidates, for several.
+   */
+  resolveId(id: string): Promise<string>;
+  /**
+   * The run's record and summary, or undefined for an unknown id; bad_request for a prefix
+   * naming several runs.
+   */
   get(id: string): Promise<RunDetails | undefined>;
   /** Recent runs, newest first, paged. */
   list(options?: ListRunsOptions): Promise<RunPage>;
@@ -66,6 +81,7 @@ export interface RunService {
   /**
    * Counts a watcher of the run: when the last watcher of a run started with
    * `onDisconnect: "cancel"` is released, the run is cancelled. A no-op handle otherwise.
+   * Takes the full id only (see {@link RunService.resolveId}).
    */
   watch(id: string): RunWatch;
   /**

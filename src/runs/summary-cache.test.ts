@@ -10,6 +10,7 @@ function countingStore(): { store: RunStore; reads: number[] } {
   const store: RunStore = {
     createRun: (run) => inner.createRun(run),
     getRun: (id) => inner.getRun(id),
+    findRunIds: (prefix, limit) => inner.findRunIds(prefix, limit),
     listRuns: (options) => inner.listRuns(options),
     updateRun: (id, patch) => inner.updateRun(id, patch),
     appendEvents: (id, events) => inner.appendEvents(id, events),

@@ -6,7 +6,13 @@
 import { CrewCatalog } from "../crew/index.js";
 import type { RunManagerOptions } from "../runs/index.js";
 import { catalogRunners } from "../runs/index.js";
-import { bindSettings, listen, type Logger, type ServerAppOptions } from "../server/index.js";
+import {
+  bindSettings,
+  formatStartBanner,
+  listen,
+  type Logger,
+  type ServerAppOptions,
+} from "../server/index.js";
 import { RedisRunStore } from "./redis-store.js";
 import { DistributedRunManager } from "./distributed-run-manager.js";
 import { redactUrl, redisGate } from "./redis-gate.js";
@@ -90,5 +96,14 @@ export async function startClusterServer(
     beforeClose: () => sweeper.stop(),
     afterClose: () => store.close(),
   });
+  logger.info(
+    formatStartBanner({
+      url: listening.url,
+      crews: await catalog.list(),
+      crewsDirs: catalog.dirs,
+      store: { kind: "redis", url: redactUrl(options.redisUrl), prefix: store.keys.prefix },
+      tokenRequired: token !== undefined,
+    }),
+  );
   return { ...listening, runs, store };
 }

@@ -10,9 +10,11 @@ import { CrewError, ErrorCode, type CrewEvent } from "../events/index.js";
 import {
   checkStart,
   endRun,
+  findRun,
   requireCursor,
   replayEvents,
   requireRun,
+  resolveRunId,
   RunWatchers,
   SummaryCache,
   type ResolveRunner,
@@ -87,8 +89,12 @@ export class DistributedRunManager implements RunService {
     return record;
   }
 
+  resolveId(id: string): Promise<string> {
+    return resolveRunId(this.#store, id);
+  }
+
   async get(id: string): Promise<RunDetails | undefined> {
-    const record = await this.#store.getRun(id);
+    const record = await findRun(this.#store, id);
     return record && this.#summaries.details(record);
   }
 
@@ -97,8 +103,9 @@ export class DistributedRunManager implements RunService {
   }
 
   /** Cancels a run wherever it is and resolves once its `run.end` is durable (or after `cancelWaitMs`). */
-  async cancel(id: string): Promise<RunRecord> {
-    const record = await requireRun(this.#store, id);
+  async cancel(runId: string): Promise<RunRecord> {
+    const record = await requireRun(this.#store, runId);
+    const { id } = record;
     if (isFinished(record.status)) return record;
     if (record.status === "queued" && (await this.#queue.remove(id))) {
       const runner = await this.#resolveRunner(record.crew).catch(() => undefined);
@@ -119,8 +126,9 @@ export class DistributedRunManager implements RunService {
   }
 
   /** Sends an answer to the run's worker; conflict unless `requestId` is an open input request. */
-  async answer(id: string, requestId: string, text: string): Promise<void> {
-    const record = await requireRun(this.#store, id);
+  async answer(runId: string, requestId: string, text: string): Promise<void> {
+    const record = await requireRun(this.#store, runId);
+    const { id } = record;
     if (record.status !== "running")
       throw new CrewError(ErrorCode.CONFLICT, `Run ${id} is not running; it cannot take input.`);
     const open = openInputRequests(await this.#store.readEvents(id, 0));
@@ -144,11 +152,12 @@ export class DistributedRunManager implements RunService {
    * stream (its client resumes on another server).
    */
   async openEvents(
-    id: string,
+    runId: string,
     options: RunEventsOptions = {},
   ): Promise<AsyncIterable<readonly CrewEvent[]>> {
     const after = options.after ?? 0;
-    const record = await requireCursor(this.#store, id, after);
+    const record = await requireCursor(this.#store, runId, after);
+    const { id } = record;
     const signal = options.signal
       ? AbortSignal.any([options.signal, this.#closing.signal])
       : this.#closing.signal;

@@ -123,6 +123,33 @@ export class RedisRunStore implements RunStore {
     return parseRecord(await this.redis.hgetall(this.keys.run(id)));
   }
 
+  /** Scans the index of runs (ids matching a glob of the escaped prefix), keeping those still stored. */
+  async findRunIds(prefix: string, limit: number): Promise<string[]> {
+    this.#assertOpen();
+    const pattern = `${prefix.replace(/[*?[\]\\]/g, "\\$&")}*`;
+    const found = new Set<string>();
+    let cursor = "0";
+    do {
+      const [next, entries] = await this.redis.zscan(
+        this.keys.runs,
+        cursor,
+        "MATCH",
+        pattern,
+        "COUNT",
+        1000,
+      );
+      cursor = next;
+      for (let i = 0; i < entries.length; i += 2) found.add(entries[i]!);
+    } while (cursor !== "0");
+    const ids = [...found].filter((id) => id.startsWith(prefix)).sort();
+    const kept: string[] = [];
+    for (const id of ids) {
+      if (kept.length === limit) break;
+      if ((await this.redis.exists(this.keys.run(id))) === 1) kept.push(id);
+    }
+    return kept;
+  }
+
   async listRuns(options: ListRunsOptions = {}): Promise<RunPage> {
     this.#assertOpen();
     const limit = pageLimit(options.limit);

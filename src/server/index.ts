@@ -29,6 +29,7 @@ export {
   type ServerAppOptions,
 } from "./listen.js";
 export { errorResponse } from "./errors.js";
+export { formatStartBanner, type BannerStore, type StartBannerInfo } from "./start-banner.js";
 export { silentLogger } from "./logger.js";
 // What a host app (e.g. a Next.js route file) needs to build the app itself.
 export {

@@ -3,6 +3,7 @@
  * manager (recovering runs a dead process left unfinished), the crew catalog, the HTTP app, and
  * the WebSocket endpoint, and shuts them down in order.
  */
+import { resolve } from "node:path";
 import { CrewCatalog } from "../crew/index.js";
 import { catalogRunners, RunManager, StoreHealth } from "../runs/index.js";
 import type { RunManagerOptions, StoreHealthOptions } from "../runs/index.js";
@@ -10,6 +11,7 @@ import { DEFAULT_DB_PATH, MemoryRunStore, SqliteRunStore } from "../store/index.
 import type { RunStore } from "../store/index.js";
 import type { Logger } from "./logger.js";
 import { bindSettings, listen } from "./listen.js";
+import { formatStartBanner } from "./start-banner.js";
 import type { ServerAppOptions } from "./listen.js";
 
 /** Options of {@link startServer}. */
@@ -81,5 +83,19 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       return store.close();
     },
   });
+  logger.info(
+    formatStartBanner({
+      url: listening.url,
+      model: options.model,
+      crews: await catalog.list(),
+      crewsDirs: catalog.dirs,
+      store: options.store
+        ? { kind: "custom" }
+        : options.persist === false
+          ? { kind: "memory" }
+          : { kind: "sqlite", path: resolve(options.db ?? DEFAULT_DB_PATH) },
+      tokenRequired: token !== undefined,
+    }),
+  );
   return { ...listening, runs };
 }

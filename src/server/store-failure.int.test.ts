@@ -30,6 +30,9 @@ class FillableStore implements RunStore {
   listRuns(...args: Parameters<RunStore["listRuns"]>) {
     return this.inner.listRuns(...args);
   }
+  findRunIds(...args: Parameters<RunStore["findRunIds"]>) {
+    return this.inner.findRunIds(...args);
+  }
   async updateRun(...args: Parameters<RunStore["updateRun"]>) {
     this.#check();
     return this.inner.updateRun(...args);

@@ -12,7 +12,7 @@ import {
 } from "../events/index.js";
 import { encodeServerMessage, frameOf } from "../transport/index.js";
 import type { RouteDeps } from "./deps.js";
-import { openWatch } from "../runs/index.js";
+import { MIN_RUN_ID_PREFIX, openWatch } from "../runs/index.js";
 import { runEnded, type RunQuota, type StreamLimiter } from "./limits.js";
 
 /** The part of a `ws` WebSocket a session uses. */
@@ -128,13 +128,15 @@ export class WsSession {
         return;
       }
       case "subscribe": {
-        if (this.#watches.has(message.runId)) {
+        // A prefix is resolved here, so the watch, its ack and unsubscribe use the full id.
+        const runId = await runs.resolveId(message.runId);
+        if (this.#watches.has(runId)) {
           throw new CrewError(
             ErrorCode.CONFLICT,
-            `This socket already watches run ${message.runId}; unsubscribe first.`,
+            `This socket already watches run ${runId}; unsubscribe first.`,
           );
         }
-        await this.#watch(message.runId, message.after ?? 0, message.id);
+        await this.#watch(runId, message.after ?? 0, message.id);
         return;
       }
       case "cancel":
@@ -146,11 +148,16 @@ export class WsSession {
         this.#ack(message.id, message.runId);
         return;
       case "unsubscribe": {
-        const watch = this.#watches.get(message.runId);
-        this.#watches.delete(message.runId);
+        const runId =
+          message.runId.length < MIN_RUN_ID_PREFIX
+            ? message.runId
+            : ([...this.#watches.keys()].find((watched) => watched.startsWith(message.runId)) ??
+              message.runId);
+        const watch = this.#watches.get(runId);
+        this.#watches.delete(runId);
         watch?.abort.abort();
         watch?.release();
-        this.#ack(message.id, message.runId);
+        this.#ack(message.id, runId);
         return;
       }
     }

@@ -48,6 +48,14 @@ export class MemoryRunStore implements RunStore {
     return run && copy(run.record);
   }
 
+  async findRunIds(prefix: string, limit: number): Promise<string[]> {
+    this.#assertOpen();
+    return [...this.#runs.keys()]
+      .filter((id) => id.startsWith(prefix))
+      .sort()
+      .slice(0, limit);
+  }
+
   async listRuns(options: ListRunsOptions = {}): Promise<RunPage> {
     this.#assertOpen();
     const limit = pageLimit(options.limit);

@@ -111,6 +111,26 @@ export function runStoreContract(
       ).rejects.toMatchObject({ code: "conflict" });
     });
 
+    it("finds run ids by prefix, in order, up to a limit, taking wildcards literally", async () => {
+      const { store } = await open();
+      const ids = ["e3960987-b", "e3960987-a", "e39609aa-c", "f0000000-d", "a*b?[c]%_x"];
+      for (const id of ids)
+        await store.createRun({ id, crew: "demo", inputs: {}, status: "queued" });
+      expect(await store.findRunIds("e39609", 10)).toEqual([
+        "e3960987-a",
+        "e3960987-b",
+        "e39609aa-c",
+      ]);
+      expect(await store.findRunIds("e39609", 2)).toEqual(["e3960987-a", "e3960987-b"]);
+      expect(await store.findRunIds("e3960987-b", 10)).toEqual(["e3960987-b"]);
+      expect(await store.findRunIds("f000", 10)).toEqual(["f0000000-d"]);
+      expect(await store.findRunIds("e4", 10)).toEqual([]);
+      expect(await store.findRunIds("a*", 10)).toEqual(["a*b?[c]%_x"]);
+      expect(await store.findRunIds("a*b?[c]%", 10)).toEqual(["a*b?[c]%_x"]);
+      expect(await store.findRunIds("a%", 10)).toEqual([]);
+      expect(await store.findRunIds("a?", 10)).toEqual([]);
+    });
+
     it("appends gapless events and reads them back after a cursor with a limit", async () => {
       const { store } = await open();
       await store.createRun({ id: "run", crew: "demo", inputs: {}, status: "running" });

@@ -43,6 +43,11 @@ export interface ListRunsOptions {
 export interface RunStore {
   createRun(run: NewRun): Promise<RunRecord>;
   getRun(id: string): Promise<RunRecord | undefined>;
+  /**
+   * Ids of stored runs that start with `prefix`, in ascending order, at most `limit` of them
+   * (an exact id is its own prefix). Lets a user name a run by the first characters of its id.
+   */
+  findRunIds(prefix: string, limit: number): Promise<string[]>;
   listRuns(options?: ListRunsOptions): Promise<RunPage>;
   /** Changes status fields that are not carried by events (e.g. queued -> running). */
   updateRun(id: string, patch: Partial<Pick<RunRecord, "status" | "startedAt">>): Promise<void>;

@@ -27,6 +27,7 @@ export interface Statements {
   insertRun: Statement;
   getRun: Statement;
   runExists: Statement;
+  findRunIds: Statement;
   listRuns: Statement;
   updateRun: Statement;
   insertEvent: Statement;
@@ -44,6 +45,12 @@ export function prepareStatements(db: Database): Statements {
     ),
     getRun: db.prepare(`SELECT * FROM runs WHERE id = ?`),
     runExists: db.prepare(`SELECT 1 FROM runs WHERE id = ?`),
+    // A range on the unique index of `id` (@upper is the prefix followed by the highest code
+    // point); substr() then compares literally, where LIKE or GLOB would read wildcards.
+    findRunIds: db.prepare(
+      `SELECT id FROM runs WHERE id >= @prefix AND id < @upper
+         AND substr(id, 1, length(@prefix)) = @prefix ORDER BY id LIMIT @limit`,
+    ),
     listRuns: db.prepare(
       `SELECT * FROM runs WHERE ord < @before AND (@status IS NULL OR status = @status)
        ORDER BY ord DESC LIMIT @limit`,

@@ -154,6 +154,14 @@ export class SqliteRunStore implements RunStore {
     return this.#get(id);
   }
 
+  async findRunIds(prefix: string, limit: number): Promise<string[]> {
+    this.#assertOpen();
+    const rows = this.#sql.findRunIds.all({ prefix, upper: `${prefix}\u{10ffff}`, limit }) as {
+      id: string;
+    }[];
+    return rows.map((row) => row.id);
+  }
+
   async listRuns(options: ListRunsOptions = {}): Promise<RunPage> {
     this.#assertOpen();
     const limit = pageLimit(options.limit);

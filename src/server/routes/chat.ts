@@ -53,6 +53,8 @@ export function chatRoutes(deps: RouteDeps): Hono {
       const run = await deps.runs.start({
         inputs,
         source: "chat",
+        // Top-level fields of a useChat body become inputs; some are the SDK's own.
+        unknownInputs: "keep",
         ...(crew === undefined ? {} : { crew }),
       });
       const abort = new AbortController();

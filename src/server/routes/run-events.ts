@@ -22,9 +22,10 @@ export function runEventsRoutes(deps: RouteDeps): Hono {
     const abort = new AbortController();
     try {
       // Opening checks the run and the cursor, so those errors are answered before streaming.
-      const batches = await openWatch(deps.runs, id, { after, signal: abort.signal });
+      const runId = await deps.runs.resolveId(id);
+      const batches = await openWatch(deps.runs, runId, { after, signal: abort.signal });
       return eventStreamResponse(deps, c, {
-        runId: id,
+        runId,
         format: streamFormat(c),
         batches,
         abort,

@@ -41,8 +41,8 @@ export function ComposerBar({ crew, extraInputs, onExtraInputsChange }: Composer
       </ComposerPrimitive.Root>
       <p className="composer-hint">
         {crew
-          ? `${crew.name}: ${crew.agents.length} agents, ${crew.tasks.length} tasks, ${crew.process}`
-          : "Default crew"}{" "}
+          ? `${crew.name}${crew.default ? " (default)" : ""}: ${crew.agents.length} agents, ${crew.tasks.length} tasks, ${crew.process}`
+          : "No crew loaded yet"}{" "}
         · Enter to run · Shift+Enter for a new line
       </p>
     </div>

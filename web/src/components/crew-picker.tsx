@@ -14,8 +14,12 @@ export function CrewPicker({ crews, crew, onChange }: CrewPickerProps) {
       <span className="visually-hidden">Crew</span>
       <select value={crew?.name ?? ""} onChange={(e) => onChange(e.target.value)} aria-label="Crew">
         {crews.map((c) => (
-          <option key={c.name} value={c.name}>
-            {c.name} · {c.process} · {c.agents.length} agents
+          <option
+            key={c.name}
+            value={c.name}
+            title={`${c.process}, ${c.agents.length} agents${c.default ? ", the default crew" : ""}`}
+          >
+            {c.name}
           </option>
         ))}
       </select>

@@ -55,7 +55,7 @@ export function HistorySidebar({
                 <span className="run-item-label">{label(run)}</span>
                 <span className="run-item-meta">
                   <StatusBadge status={run.status} />
-                  <span>{run.crew}</span>
+                  <span className="run-item-crew">{run.crew}</span>
                   <time dateTime={run.createdAt}>{when(run.createdAt)}</time>
                 </span>
               </button>

@@ -1,21 +1,30 @@
 /** What an empty thread shows: the chosen crew's agents and tasks. */
 import type { CrewListing } from "../../../src/client/index.js";
+import { mainInput } from "../hooks/use-crews.js";
+import { InputSlots } from "./input-slots.js";
 
 export function WelcomePanel({ crew }: { crew?: CrewListing }) {
   return (
     <section className="welcome">
       <h1>Run a crew, watch it work.</h1>
       <p>
-        Type a {crew ? <strong>{crew.inputs[0] ?? "topic"}</strong> : "topic"} below. Every agent
-        step, tool call and token streams in live.
+        Type a {crew ? <strong>{mainInput(crew)}</strong> : "topic"} below. Every agent step, tool
+        call and token streams in live.
       </p>
+      {crew?.default && (
+        <p className="welcome-default">
+          <strong>{crew.name}</strong> is the default crew; pick another above.
+        </p>
+      )}
       {crew && (
         <div className="welcome-crew">
           <div className="welcome-col">
             <h2>Agents</h2>
             <ul>
               {crew.agents.map((a) => (
-                <li key={a.key}>{a.role}</li>
+                <li key={a.key}>
+                  <InputSlots text={a.role} />
+                </li>
               ))}
             </ul>
           </div>
