@@ -33,7 +33,7 @@ describe("the first minutes with the CLI", { timeout: 180_000 }, () => {
     });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(
-      /^Running the default crew "research-crew" \(.*examples[\\/]research-crew\)\. Other crews: python-crew\. Choose one with `npx crewstream run <crew or folder>`\.\n/,
+      /^Running the default crew "research-crew" \(.*examples[\\/]research-crew\)\. Other crews: python-crew, tools-mcp-crew, tools-module-crew\. Choose one with `npx crewstream run <crew or folder>`\.\n/,
     );
   });
 
@@ -56,7 +56,7 @@ describe("the first minutes with the CLI", { timeout: 180_000 }, () => {
     const result = await runCli(["run", "research-crw", "--no-persist"], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe(
-      'error [crew_not_found]: No crew named "research-crw"; known crews: python-crew, research-crew (did you mean "research-crew"?).',
+      'error [crew_not_found]: No crew named "research-crw"; known crews: python-crew, research-crew, tools-mcp-crew, tools-module-crew (did you mean "research-crew"?).',
     );
     expect(result.stdout).toBe("");
   });
