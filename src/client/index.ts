@@ -6,15 +6,7 @@ export {
   type CrewSocketOptions,
   CrewSocket,
 } from "./crew-socket.js";
-export {
-  apiUrl,
-  apiHeaders,
-  isRetryableStatus,
-  errorFromResponse,
-  apiFetch,
-  apiJson,
-  type ConnectionOptions,
-} from "./http.js";
+export type { ConnectionOptions } from "./http.js";
 export {
   activeRetry,
   finalText,
@@ -56,7 +48,6 @@ export {
 export { streamRun, type StreamRunOptions, type RunStream } from "./stream-run.js";
 export {
   subscribe,
-  resumableEvents,
   type RetryOptions,
   type SubscribeOptions,
   type ResumableOptions,

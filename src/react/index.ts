@@ -7,5 +7,4 @@ export {
   type CrewProgressData,
   type CrewMessageMetadata,
 } from "./crew-message.js";
-export { nextFrame, ChangeSignal } from "./frame-batcher.js";
 export { useCrewRuntime, type UseCrewRuntimeOptions } from "./use-crew-runtime.js";
