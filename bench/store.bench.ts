@@ -11,6 +11,7 @@ import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type * as CrewModule from "../src/engine/index.js";
 import type * as Events from "../src/events/index.js";
 import type * as Runs from "../src/runs/index.js";
+import type * as Runners from "../src/runs/crew-runner.js";
 import type * as Writer from "../src/runs/run-writer.js";
 import type * as Store from "../src/store/index.js";
 import { loadBuilt } from "./built.js";
@@ -19,7 +20,8 @@ import { fmt, median, report, startHelperProcess } from "./harness.js";
 // The package as built (what users run), not the TypeScript sources through tsx.
 const { Crew } = await loadBuilt<typeof CrewModule>("engine/index.js");
 const { EventStamper, flatten } = await loadBuilt<typeof Events>("events/index.js");
-const { crewRunner, RunManager } = await loadBuilt<typeof Runs>("runs/index.js");
+const { RunManager } = await loadBuilt<typeof Runs>("runs/index.js");
+const { crewRunner } = await loadBuilt<typeof Runners>("runs/crew-runner.js");
 const { RunWriter } = await loadBuilt<typeof Writer>("runs/run-writer.js");
 const { MemoryRunStore, SqliteRunStore } = await loadBuilt<typeof Store>("store/index.js");
 type RunStore = Store.RunStore;

@@ -7,7 +7,7 @@ import { delimiter } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Variables passed through as they are: the system's basics, locale, proxies and certificates, Python's setup. */
-export const INHERITED_VARIABLES: readonly string[] = [
+const INHERITED_VARIABLES: readonly string[] = [
   "PATH",
   "HOME",
   "USER",
@@ -45,7 +45,7 @@ export const INHERITED_VARIABLES: readonly string[] = [
 ];
 
 /** Model providers' keys and endpoints (LiteLLM's names, which CrewAI reads), and crewstream's own model settings. */
-export const MODEL_VARIABLES: readonly string[] = [
+const MODEL_VARIABLES: readonly string[] = [
   "OPENAI_API_KEY",
   "OPENAI_BASE_URL",
   "OPENAI_API_BASE",
@@ -69,16 +69,13 @@ export const MODEL_VARIABLES: readonly string[] = [
 ];
 
 /** Settings of the example's stand-in crew (`examples/python-crew/crew/fake_run.py`). */
-export const STAND_IN_VARIABLES: readonly string[] = [
-  "CREWSTREAM_FAKE_STEP_MS",
-  "CREWAI_STANDIN_LAYOUT",
-];
+const STAND_IN_VARIABLES: readonly string[] = ["CREWSTREAM_FAKE_STEP_MS", "CREWAI_STANDIN_LAYOUT"];
 
 /** Never given to a program, even when a crew's `env:` names it. */
 const WITHHELD: ReadonlySet<string> = new Set(["CREWSTREAM_TOKEN"]);
 
 /** Where `crewstream_bridge.py` lives in the package (`python/`), put on the program's `PYTHONPATH`. */
-export const BRIDGE_MODULE_DIR = fileURLToPath(new URL("../../python", import.meta.url));
+const BRIDGE_MODULE_DIR = fileURLToPath(new URL("../../python", import.meta.url));
 
 /**
  * The program's environment: the allowlisted variables of `parent` (names starting with

@@ -20,14 +20,14 @@ export interface ProgressLine {
 }
 
 /** A protocol event written by the process, without the envelope the bridge assigns. */
-export interface EventLine {
+interface EventLine {
   kind: "event";
   /** The event's fields as written; `v`, `runId`, `seq` and `ts` are removed. */
   fields: Record<string, unknown> & { type: string };
 }
 
 /** A line that is neither: kept as a diagnostic. */
-export interface DiagnosticLine {
+interface DiagnosticLine {
   kind: "diagnostic";
   text: string;
 }
@@ -41,7 +41,7 @@ export type StderrLine = ProgressLine | EventLine | DiagnosticLine;
  * the program's stdin). The run's lifecycle (`run.*`) belongs to the bridge, and so does
  * `input.response`, which it writes when the answer is sent.
  */
-export const PASSTHROUGH_TYPES: ReadonlySet<string> = new Set<string>(
+const PASSTHROUGH_TYPES: ReadonlySet<string> = new Set<string>(
   EVENT_TYPES.filter((type) => !["run.start", "run.end", "input.response"].includes(type)),
 );
 

@@ -28,7 +28,7 @@ export function commandCrewOf(flags: CommandCrewFlags): LoadedCrew | undefined {
 }
 
 /** Options of {@link commandCrew}. */
-export interface CommandCrewOptions {
+interface CommandCrewOptions {
   /** `--name`: the crew's name in runs and events; default the current folder's name. */
   name?: string;
   /** Folder the program runs in. Default: the current folder. */
@@ -36,7 +36,7 @@ export interface CommandCrewOptions {
 }
 
 /** The process crew that runs `argv`. Throws `bad_request` for an empty argv or a bad name. */
-export function commandCrew(argv: readonly string[], options: CommandCrewOptions = {}): LoadedCrew {
+function commandCrew(argv: readonly string[], options: CommandCrewOptions = {}): LoadedCrew {
   const program = argv[0];
   if (program === undefined || program === "") {
     throw new CrewError(

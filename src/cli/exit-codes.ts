@@ -29,7 +29,7 @@ const USAGE_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /** The exit code for an error code. */
-export function exitCodeFor(code: string): number {
+function exitCodeFor(code: string): number {
   if (code === ErrorCode.CANCELLED) return ExitCode.CANCELLED;
   return USAGE_CODES.has(code) ? ExitCode.USAGE : ExitCode.FAILED;
 }

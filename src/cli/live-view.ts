@@ -9,7 +9,7 @@ import { renderFrame } from "./render-frame.js";
 import { applyEvent, createRunViewState, type RunViewState } from "./run-view-state.js";
 
 /** Minimum time between two frames: about 12 frames per second. */
-export const FRAME_MS = 80;
+const FRAME_MS = 80;
 
 /** Options of {@link LiveView}. */
 export interface LiveViewOptions {

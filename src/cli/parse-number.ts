@@ -29,7 +29,7 @@ function expected(rule: NumberRule): string {
  * Parses `value` by `rule`. Throws commander's InvalidArgumentError (which commander reports
  * with the flag's name and exits 2 through the program's exit override).
  */
-export function parseNumber(value: string, rule: NumberRule): number {
+function parseNumber(value: string, rule: NumberRule): number {
   // Number("") is 0 and Number(" 7 ") is 7: only plain decimal notation is a number here.
   const number = /^[+-]?(\d+\.?\d*|\.\d+)$/.test(value.trim()) ? Number(value) : Number.NaN;
   const whole = rule.fractions === true || Number.isInteger(number);

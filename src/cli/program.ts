@@ -53,7 +53,7 @@ function subcommand(program: Command, name: string): Command {
  * Builds the program. Commander's exits are overridden (inherited by every subcommand), so a
  * usage error throws a CommanderError that {@link runProgram} turns into exit code 2.
  */
-export function createProgram(): Command {
+function createProgram(): Command {
   const program = new Command("crewstream")
     .description("Run CrewAI-style crews of AI agents and stream everything they do, live.")
     .version(packageVersion(), "-v, --version", "print the version")

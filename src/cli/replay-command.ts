@@ -26,7 +26,7 @@ const PAGE = 500;
 const MAX_PAUSE_MS = 5000;
 
 /** Every stored event of a run, in order, page by page. */
-export async function* readRunEvents(store: RunStore, runId: string): AsyncGenerator<CrewEvent> {
+async function* readRunEvents(store: RunStore, runId: string): AsyncGenerator<CrewEvent> {
   let after = 0;
   for (;;) {
     const page = await store.readEvents(runId, after, PAGE);

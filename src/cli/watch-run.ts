@@ -10,10 +10,7 @@ import { handleInterrupts } from "./interrupts.js";
 import type { RunOutput } from "./run-output.js";
 
 /** The parts of the run service a watcher uses. */
-export type WatchedRuns = Pick<
-  RunService,
-  "resolveId" | "openEvents" | "watch" | "cancel" | "answer"
->;
+type WatchedRuns = Pick<RunService, "resolveId" | "openEvents" | "watch" | "cancel" | "answer">;
 
 /** Options of {@link watchRun}. */
 export interface WatchRunOptions {

@@ -30,7 +30,7 @@ export function apiHeaders(
 }
 
 /** HTTP statuses worth trying again: the server is restarting, overloaded or behind a proxy hiccup. */
-export function isRetryableStatus(status: number): boolean {
+function isRetryableStatus(status: number): boolean {
   return status === 429 || status === 502 || status === 503 || status === 504;
 }
 

@@ -1,11 +1,57 @@
 /** `crewstream/client`: stream, watch and control crew runs over HTTP and WebSocket. */
-export * from "./crew-client.js";
-export * from "./crew-socket.js";
-export * from "./http.js";
-export * from "./run-progress.js";
-export * from "./runs-api.js";
-export * from "./stream-run.js";
-export * from "./subscribe.js";
+export { type CallSignal, CrewClient } from "./crew-client.js";
+export {
+  type WebSocketLike,
+  type WebSocketConstructor,
+  type CrewSocketOptions,
+  CrewSocket,
+} from "./crew-socket.js";
+export type { ConnectionOptions } from "./http.js";
+export {
+  activeRetry,
+  finalText,
+  foldProgress,
+  initialProgress,
+  isActive,
+  isRunEnded,
+  pendingInput,
+  reduceProgress,
+  runSummarySchema,
+  streamedText,
+  toRunSummary,
+  totalTokens,
+  type AgentProgress,
+  type DelegationProgress,
+  type InputProgress,
+  type PendingInput,
+  type ProgressStatus,
+  type RetryProgress,
+  type RunProgress,
+  type RunProgressStatus,
+  type RunSummary,
+  type StepProgress,
+  type TaskProgress,
+  type TextSegment,
+  type ThoughtProgress,
+  type TokenCount,
+  type ToolCallProgress,
+} from "./run-progress.js";
+export {
+  listCrews,
+  listRuns,
+  getRun,
+  startRun,
+  cancel,
+  answer,
+  type CallOptions,
+} from "./runs-api.js";
+export { streamRun, type StreamRunOptions, type RunStream } from "./stream-run.js";
+export {
+  subscribe,
+  type RetryOptions,
+  type SubscribeOptions,
+  type ResumableOptions,
+} from "./subscribe.js";
 export { readSseEvents } from "./sse-events.js";
 // The API's shapes, defined with the protocol, for apps that import only the client.
 export {

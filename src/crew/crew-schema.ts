@@ -12,7 +12,7 @@ import { NAMED_TOOLS } from "./tool-names.js";
 export const BUILTIN_TOOLS: readonly string[] = Object.keys(NAMED_TOOLS);
 
 /** Names of MCP servers in crew.yaml `mcp_servers:`; `/` separates a server from its tool. */
-export const MCP_SERVER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const MCP_SERVER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 /** Defaults applied when a YAML entry leaves a field out (CrewAI's defaults). */
 export const CREW_DEFAULTS = { maxIter: 20, allowDelegation: false, humanInput: false } as const;
@@ -68,7 +68,7 @@ const stringMap = z.record(z.string(), z.string());
  * with optional `env` and `cwd`, or `url` (Streamable HTTP) with optional `headers`. Values
  * of `env` and `headers` may use `${VAR}` to take a secret from the environment.
  */
-export const mcpServerYamlSchema = z
+const mcpServerYamlSchema = z
   .strictObject({
     command: z
       .array(z.string().min(1, "must not be empty"))

@@ -1,7 +1,6 @@
 /** Crew definitions: CrewAI YAML folders loaded and validated, crews configured in code, the catalog of a crews folder. */
 export {
   normalizeCrew,
-  DEFAULT_MAX_ITER,
   type AgentConfig,
   type TaskConfig,
   type CrewConfig,
@@ -9,24 +8,10 @@ export {
 export { loadCrew, type LoadCrewOptions, type LoadedCrew } from "./load-crew.js";
 export { CREW_NAME_PATTERN } from "./crew-schema.js";
 export { CrewCatalog, type CrewCatalogOptions, type CatalogEntry } from "./crew-catalog.js";
-export {
-  interpolate,
-  interpolateCrew,
-  fillKnownPlaceholders,
-  requiredInputs,
-  knownInputs,
-  placeholdersOf,
-} from "./interpolate.js";
+export { interpolateCrew, fillKnownPlaceholders, requiredInputs } from "./interpolate.js";
 export { checkInputNames } from "./check-input-names.js";
 export { scaffoldCrew, type ScaffoldOptions, type ScaffoldResult } from "./scaffold.js";
-export {
-  NAMED_TOOLS,
-  SEARCH_KEYS,
-  isNamedTool,
-  missingToolKeys,
-  type NamedTool,
-  type NamedToolName,
-} from "./tool-names.js";
+export { NAMED_TOOLS, type NamedToolName } from "./tool-names.js";
 export type { ToolHelpers, ToolModule } from "./tool-module.js";
 export type {
   McpServerConfig,

@@ -17,7 +17,7 @@ export interface CrewParts {
 }
 
 /** The agent definition of one agents.yaml entry. */
-export function toAgent(key: string, agent: AgentYaml): AgentDefinition {
+function toAgent(key: string, agent: AgentYaml): AgentDefinition {
   return {
     key,
     role: agent.role,
@@ -33,7 +33,7 @@ export function toAgent(key: string, agent: AgentYaml): AgentDefinition {
 }
 
 /** The task definition of one tasks.yaml entry. */
-export function toTask(key: string, task: TaskYaml): TaskDefinition {
+function toTask(key: string, task: TaskYaml): TaskDefinition {
   return {
     key,
     description: task.description,

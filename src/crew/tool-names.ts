@@ -6,7 +6,7 @@
  */
 
 /** Environment variables of the web search APIs, in the order a search tool falls back through them. */
-export const SEARCH_KEYS = ["SERPER_API_KEY", "TAVILY_API_KEY", "BRAVE_API_KEY"] as const;
+const SEARCH_KEYS = ["SERPER_API_KEY", "TAVILY_API_KEY", "BRAVE_API_KEY"] as const;
 
 /** What one named tool is, and the keys it needs (any one of them). */
 export interface NamedTool {
@@ -53,7 +53,7 @@ export const NAMED_TOOLS = {
 export type NamedToolName = keyof typeof NAMED_TOOLS;
 
 /** True when `name` is one of {@link NAMED_TOOLS}. */
-export function isNamedTool(name: string): name is NamedToolName {
+function isNamedTool(name: string): name is NamedToolName {
   return Object.hasOwn(NAMED_TOOLS, name);
 }
 

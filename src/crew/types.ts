@@ -5,7 +5,7 @@
 import type { LanguageModel, Tool } from "ai";
 
 /** A model instance (what `resolveModel` answers), as opposed to a "provider/model" string. */
-export type ModelInstance = Exclude<LanguageModel, string>;
+type ModelInstance = Exclude<LanguageModel, string>;
 import type { CrewEvent, CrewProcess, Inputs } from "../events/index.js";
 
 /** An agent: who works on tasks (CrewAI's agents.yaml entry). */

@@ -33,7 +33,7 @@ export function managerAgent(crewAgents: readonly AgentDefinition[]): AgentDefin
  * The `delegate_work` tool for one task: runs the chosen coworker's agent turn (its events
  * carry the coworker's key and the task's key) and returns the coworker's answer.
  */
-export function delegateTool(
+function delegateTool(
   ctx: RunContext,
   taskKey: string,
   coworkers: readonly AgentDefinition[],

@@ -7,7 +7,7 @@ import { CrewError, ErrorCode, isAbortError, type EventDraft } from "../events/i
 import type { TurnScope } from "./run-context.js";
 
 /** Longest string a `tool.result` event carries; the model still gets the whole result. */
-export const TOOL_RESULT_EVENT_MAX_CHARS = 16_384;
+const TOOL_RESULT_EVENT_MAX_CHARS = 16_384;
 
 function forEvent(result: unknown): unknown {
   if (typeof result === "string" && result.length > TOOL_RESULT_EVENT_MAX_CHARS) {
@@ -17,7 +17,7 @@ function forEvent(result: unknown): unknown {
 }
 
 /** The message a model (and the `tool.result` event) sees for a failed tool. */
-export function toolErrorMessage(error: unknown): string {
+function toolErrorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 

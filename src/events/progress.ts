@@ -33,8 +33,6 @@ import {
   settle,
 } from "./token-ledger.js";
 
-export { runSummarySchema, type RunSummary } from "./run-summary.js";
-
 /** The progress after `events`, starting from `initial`. */
 export function foldProgress(
   events: Iterable<CrewEvent>,

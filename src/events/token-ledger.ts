@@ -17,7 +17,7 @@ import { addUsage, ZERO_USAGE, type Usage } from "./protocol.js";
 import type { TokenCount } from "./run-summary.js";
 
 /** One agent's tokens in one task. */
-export interface LedgerEntry {
+interface LedgerEntry {
   /** Usage reported by the model (or the producer's totals). */
   reported: Usage;
   /** Text chunks streamed and not yet covered by `reported`: estimated output tokens. */

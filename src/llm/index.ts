@@ -1,27 +1,10 @@
 /** Models: "provider/model" resolution, the offline model, the shared rate limiter and retries. */
-export {
-  resolveModel,
-  describeModel,
-  defaultModelSpec,
-  MODEL_PROVIDERS,
-  DEFAULT_OPENAI_MODEL,
-  canonicalModelSpec,
-} from "./resolve-model.js";
+export { resolveModel, describeModel, defaultModelSpec } from "./resolve-model.js";
 export { MODEL_PROVIDER_LIST } from "./model-providers.js";
-export type { ModelProvider, ProviderContext } from "./model-providers.js";
 export type { ModelInstance, ResolveModelOptions } from "./resolve-model.js";
 export { RateLimiter, sharedRateLimiter } from "./rate-limiter.js";
-export type { AcquireOptions, RateLimiterLike, RateLimiterOptions } from "./rate-limiter.js";
-export { classifyModelError, retryAfterMs } from "./classify-model-error.js";
-export type { ModelErrorClass } from "./classify-model-error.js";
+export type { AcquireOptions, RateLimiterLike } from "./rate-limiter.js";
+export { classifyModelError } from "./classify-model-error.js";
 export { callWithRetry } from "./retry.js";
-export type { RetryInfo, RetryOptions } from "./retry.js";
-export {
-  configuredRateLimiter,
-  parseRpmRules,
-  rpmRulesFromEnv,
-  rpmForKey,
-  RpmRulesLimiter,
-  RPM_ENV,
-} from "./rpm-config.js";
-export type { RpmRule } from "./rpm-config.js";
+export type { RetryInfo } from "./retry.js";
+export { configuredRateLimiter } from "./rpm-config.js";

@@ -21,7 +21,7 @@ import { CrewError, ErrorCode } from "../events/index.js";
 type ModelInstance = Exclude<LanguageModel, string>;
 
 /** What a provider's `create` gets: the model id and readers of the environment. */
-export interface ProviderContext {
+interface ProviderContext {
   /** The model id after the prefix, e.g. `gemini-2.0-flash`. */
   model: string;
   /** The whole model string, for messages. */

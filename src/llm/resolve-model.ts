@@ -17,7 +17,7 @@ export interface ResolveModelOptions {
 }
 
 /** The provider prefixes a model string may start with, and what each needs (for messages). */
-export const MODEL_PROVIDERS: Readonly<Record<string, string>> = Object.fromEntries([
+const MODEL_PROVIDERS: Readonly<Record<string, string>> = Object.fromEntries([
   ...MODEL_PROVIDER_LIST.map((provider) => [
     provider.prefix,
     `${provider.example}${provider.keyVars.length === 0 ? "" : ` (${provider.keyVars.join(" or ")})`}`,
@@ -26,7 +26,7 @@ export const MODEL_PROVIDERS: Readonly<Record<string, string>> = Object.fromEntr
 ]);
 
 /** The model used when nothing names one and no OPENAI_API_KEY is set. */
-export const DEFAULT_OPENAI_MODEL = "openai/gpt-4o-mini";
+const DEFAULT_OPENAI_MODEL = "openai/gpt-4o-mini";
 
 function value(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const v = env[name]?.trim();
@@ -58,7 +58,7 @@ function splitSpec(spec: string): { provider: string; model: string } {
 }
 
 /** `openai/<model>` for a bare OpenAI model name; other strings as they are. */
-export function canonicalModelSpec(spec: string): string {
+function canonicalModelSpec(spec: string): string {
   const text = spec.trim();
   return text.includes("/") || text === "offline" || /\s/.test(text) || text === ""
     ? text

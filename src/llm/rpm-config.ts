@@ -19,7 +19,7 @@ export interface RpmRule {
 }
 
 /** Environment variable read by {@link rpmRulesFromEnv}. */
-export const RPM_ENV = "CREWSTREAM_RPM";
+const RPM_ENV = "CREWSTREAM_RPM";
 
 /**
  * Parses `provider/model=rpm` entries separated by commas (blank text: no rules). Throws

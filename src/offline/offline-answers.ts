@@ -61,7 +61,7 @@ function generic(p: OfflinePrompt, topic: string, seed: number): string {
 }
 
 /** Final answer of a hierarchical manager after every coworker answered. */
-export function managerSummary(p: OfflinePrompt, topic: string): string {
+function managerSummary(p: OfflinePrompt, topic: string): string {
   const results = p.exchanges.filter((e) => e.toolName === DELEGATE_TOOL);
   const parts = results.map((e) => {
     const named =

@@ -36,7 +36,7 @@ export interface OfflineModelOptions {
 export const OFFLINE_PROVIDER = "offline";
 
 /** Default pace: 15 ms per token, about 65 tokens per second like a fast hosted model. */
-export const DEFAULT_OFFLINE_TOKEN_MS = 15;
+const DEFAULT_OFFLINE_TOKEN_MS = 15;
 
 function resolveTokenMs(options: OfflineModelOptions): number {
   if (options.tokenMs !== undefined) return Math.max(0, options.tokenMs);

@@ -14,7 +14,7 @@
 import type { LanguageModelV3Prompt, LanguageModelV3ToolResultOutput } from "@ai-sdk/provider";
 
 /** A tool call found in the conversation, with its result when there is one. */
-export interface ToolExchange {
+interface ToolExchange {
   toolCallId: string;
   toolName: string;
   input: unknown;
@@ -68,7 +68,7 @@ const BOILERPLATE =
   /^\s*(?:you must return the actual complete content|begin! this is very important)/i;
 
 /** Splits text into labelled sections; text before the first label goes to `preamble`. */
-export function splitSections(text: string): { preamble: string; sections: Map<string, string> } {
+function splitSections(text: string): { preamble: string; sections: Map<string, string> } {
   const buffers: Array<{ field: string | undefined; lines: string[] }> = [
     { field: undefined, lines: [] },
   ];

@@ -49,7 +49,7 @@ export function hashText(text: string, seed = 0): number {
 }
 
 /** Content words of a text in order of first appearance, without stopwords or duplicates. */
-export function keywords(text: string, limit = 6): string[] {
+function keywords(text: string, limit = 6): string[] {
   const seen = new Set<string>();
   const words: string[] = [];
   for (const raw of text.match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? []) {
@@ -102,7 +102,7 @@ function isTopic(phrase: string): boolean {
 }
 
 /** The phrase after "about"/"on"/"research ..." in a text, or undefined when there is none. */
-export function matchTopic(text: string): string | undefined {
+function matchTopic(text: string): string | undefined {
   for (const pattern of TOPIC_PATTERNS) {
     const phrase = pattern.exec(text)?.[1];
     if (phrase) {
@@ -117,7 +117,7 @@ export function matchTopic(text: string): string | undefined {
  * Whether a text has a place for its topic with no usable topic in it ("research x.",
  * "a report about ."), as when a crew runs with an empty or one-letter `{topic}`.
  */
-export function hasBlankTopic(text: string): boolean {
+function hasBlankTopic(text: string): boolean {
   if (matchTopic(text) !== undefined) return false;
   if (EMPTY_SLOT.test(text)) return true;
   return TOPIC_PATTERNS.some((pattern) => {

@@ -1,5 +1,10 @@
 /** `crewstream/react`: stream crew runs into assistant-ui chats. */
-export * from "./crew-adapter.js";
-export * from "./crew-message.js";
-export * from "./frame-batcher.js";
-export * from "./use-crew-runtime.js";
+export { lastUserText, createCrewAdapter, type CrewAdapterOptions } from "./crew-adapter.js";
+export {
+  toRunResult,
+  CREW_PROGRESS_PART,
+  type ConnectionState,
+  type CrewProgressData,
+  type CrewMessageMetadata,
+} from "./crew-message.js";
+export { useCrewRuntime, type UseCrewRuntimeOptions } from "./use-crew-runtime.js";

@@ -9,14 +9,8 @@ export type {
 } from "./run-service.js";
 export { RunManager, type RunManagerOptions } from "./run-manager.js";
 export { ActiveRun, type ActiveRunContext, type RunLogger } from "./run.js";
-export {
-  crewRunner,
-  type CrewRunner,
-  type CrewRunnerInfo,
-  type ResolveRunner,
-  type RunnerOptions,
-} from "./crew-runner.js";
-export { checkStart, type CheckedStart } from "./check-start.js";
+export type { CrewRunner, ResolveRunner } from "./crew-runner.js";
+export { checkStart } from "./check-start.js";
 export {
   findRun,
   MIN_RUN_ID_PREFIX,
@@ -25,11 +19,9 @@ export {
   resolveRunId,
 } from "./require-run.js";
 export { RunWatchers } from "./run-watchers.js";
-export { SummaryCache, SUMMARY_CACHE_SIZE } from "./summary-cache.js";
-export { openWatch, type OpenWatchOptions } from "./open-watch.js";
-export { recoverRuns } from "./recover-runs.js";
+export { SummaryCache } from "./summary-cache.js";
+export { openWatch } from "./open-watch.js";
 export { replayEvents } from "./replay-events.js";
 export { runnerForCrew, catalogRunners, type RunnerForCrewOptions } from "./runner-for-crew.js";
 export { endRun } from "./end-run.js";
-export { checkCursor } from "./check-cursor.js";
 export { StoreHealth, type StoreHealthOptions, type StoreHealthReport } from "./store-health.js";

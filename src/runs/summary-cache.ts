@@ -9,7 +9,7 @@ import { replayEvents } from "./replay-events.js";
 import type { RunDetails } from "./run-service.js";
 
 /** Runs whose summaries are kept (default). */
-export const SUMMARY_CACHE_SIZE = 256;
+const SUMMARY_CACHE_SIZE = 256;
 
 interface Entry {
   /** Seq of the last event folded into `builder`. */

@@ -48,13 +48,13 @@ export interface WaitForEventsOptions {
 }
 
 /** Default retention of finished runs: 7 days. */
-export const DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000;
+const DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 /**
  * ioredis defaults for crewstream: a command waits through a short outage (a few reconnect
  * attempts), then fails with a clear error instead of hanging.
  */
-export const REDIS_DEFAULTS: RedisOptions = {
+const REDIS_DEFAULTS: RedisOptions = {
   maxRetriesPerRequest: 3,
   retryStrategy: (times) => Math.min(times * 100, 2000),
 };

@@ -1,4 +1,4 @@
-/** The crewstream server (`crewstream/server`): the Hono app and the Node server around it. */
+/** The server: the Hono app, its routes and the Node listener. The package entry `crewstream/server` is `public.ts`. */
 export {
   createApp,
   crewstreamVersion,

@@ -41,9 +41,9 @@ export function bindSettings(
 }
 
 /** Default cap on the open connections of one client address. */
-export const DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 256;
+const DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 256;
 /** Default cap on all open connections. */
-export const DEFAULT_MAX_CONNECTIONS = 4096;
+const DEFAULT_MAX_CONNECTIONS = 4096;
 
 /**
  * Bounds what idle or hostile clients can hold: connections per client address and in all

@@ -42,7 +42,7 @@ interface Watch {
 }
 
 /** What a session may take from the per-client caps. */
-export interface SessionLimits {
+interface SessionLimits {
   /** The client's key (its remote address). */
   client: string;
   /** Each watched run takes a stream slot, as an SSE stream would. */

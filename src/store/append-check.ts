@@ -79,7 +79,7 @@ export function isFinished(status: RunRecord["status"]): boolean {
 }
 
 /** Default page size of `listRuns`. */
-export const DEFAULT_PAGE_SIZE = 50;
+const DEFAULT_PAGE_SIZE = 50;
 
 /** Parses a `before` cursor (a run's insertion order number). */
 export function parsePageCursor(before: string | undefined): number {

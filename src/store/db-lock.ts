@@ -13,7 +13,7 @@ import { hostname } from "node:os";
 import { CrewError, ErrorCode } from "../events/crew-error.js";
 
 /** Who holds a lock. */
-export interface LockHolder {
+interface LockHolder {
   pid: number;
   host: string;
   startedAt: string;

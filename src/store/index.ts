@@ -8,15 +8,13 @@ export type {
   RunStore,
 } from "./run-store.js";
 export { MemoryRunStore } from "./memory-store.js";
-export { DEFAULT_DB_PATH, SqliteRunStore, type SqliteRunStoreOptions } from "./sqlite-store.js";
+export { DEFAULT_DB_PATH, SqliteRunStore } from "./sqlite-store.js";
 // The checks every store makes, for stores implemented elsewhere (the Redis store in src/scale).
 export {
   checkAppend,
-  DEFAULT_PAGE_SIZE,
   isFinished,
   pageLimit,
   parsePageCursor,
   statusPatch,
-  type AppendState,
   type StatusPatch,
 } from "./append-check.js";

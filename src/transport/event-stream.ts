@@ -116,7 +116,7 @@ const keepAlives = new Map<
  * Calls `check` every `everyMs` until the returned function is called. One timer serves every
  * stream with the same interval, so thousands of idle streams cost one timer, not thousands.
  */
-export function everyInterval(everyMs: number, check: () => void): () => void {
+function everyInterval(everyMs: number, check: () => void): () => void {
   let group = keepAlives.get(everyMs);
   if (group === undefined) {
     const checks = new Set<() => void>();

@@ -1,7 +1,22 @@
 /** Transports of the crew event protocol: SSE, JSONL, WebSocket, AI SDK UI messages and legacy progress lines. */
-export * from "./sse.js";
-export * from "./jsonl.js";
-export * from "./websocket.js";
-export * from "./legacy-progress.js";
-export * from "./ui-message-stream.js";
-export * from "./node-response.js";
+export {
+  toSseFrame,
+  sseComment,
+  encodeEventStream,
+  frameOf,
+  type EncodeEventStreamOptions,
+  SSE_HEADERS,
+  DEFAULT_PING_MS,
+} from "./sse.js";
+export { toJsonLine, JSONL_CONTENT_TYPE, JSONL_HEADERS } from "./jsonl.js";
+export { encodeServerMessage, MAX_WS_FRAME_BYTES } from "./websocket.js";
+export { LegacyProgressProjector } from "./legacy-progress.js";
+export {
+  toUIMessageStream,
+  toUIMessageStreamResponse,
+  type CrewProgressData,
+  type CrewTaskData,
+  type CrewUIMessage,
+  inputsFromChatBody,
+} from "./ui-message-stream.js";
+export { writeEventStream } from "./node-response.js";

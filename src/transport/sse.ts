@@ -6,11 +6,8 @@ import type { CrewEvent } from "../events/index.js";
 import { encodeEventStream, type EventBatchSource, type EventSource } from "./event-stream.js";
 
 export {
-  encodeBatch,
   encodeEventStream,
-  endsRun,
   frameOf,
-  openBatches,
   type EncodeEventStreamOptions,
   type EventBatchSource,
   type EventSource,

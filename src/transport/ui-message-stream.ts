@@ -17,8 +17,6 @@ export type {
   CrewUIMessageChunk,
 } from "./ui-message-projector.js";
 export { inputsFromChatBody } from "./ui-message-chat-body.js";
-export type { ChatBodyOptions } from "./ui-message-chat-body.js";
-
 /** Options of {@link toUIMessageStream}. */
 export interface UIMessageStreamOptions {
   /** Aborting stops reading the events (the watcher detaches; the run itself goes on) and ends the stream. */

@@ -13,6 +13,6 @@ export function encodeServerMessage(message: ServerMessage): string {
 }
 
 /** One client message as a text frame (for clients and tests). */
-export function encodeClientMessage(message: ClientMessageInput): string {
+function encodeClientMessage(message: ClientMessageInput): string {
   return JSON.stringify(message);
 }

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { CrewError, ErrorCode } from "../../events/index.js";
 
 /** Most paths one call lists. */
-export const LIST_FILES_MAX = 500;
+const LIST_FILES_MAX = 500;
 
 const SKIPPED = new Set([".git", "node_modules", "__pycache__", ".venv"]);
 

@@ -20,9 +20,9 @@ import type { McpServerConfig } from "../../crew/index.js";
 import { CrewError, ErrorCode } from "../../events/index.js";
 
 /** How long a server may take to start and list its tools (env CREWSTREAM_MCP_START_TIMEOUT_MS). */
-export const MCP_START_TIMEOUT_MS = 30_000;
+const MCP_START_TIMEOUT_MS = 30_000;
 /** How long one tool call may take. */
-export const MCP_CALL_TIMEOUT_MS = 120_000;
+const MCP_CALL_TIMEOUT_MS = 120_000;
 /** How much of a server's stderr is kept for error messages. */
 const STDERR_TAIL_CHARS = 2_000;
 

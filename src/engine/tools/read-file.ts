@@ -31,7 +31,7 @@ function isInside(root: string, candidate: string): boolean {
  * Resolves `requested` inside `dir`, refusing absolute paths, `..` escapes and symlinks that
  * lead out of the folder. Returns the real path of the file.
  */
-export async function resolveInside(dir: string, requested: string): Promise<string> {
+async function resolveInside(dir: string, requested: string): Promise<string> {
   if (requested.trim() === "") refuse("read_file needs a path relative to the crew folder.");
   if (
     path.isAbsolute(requested) ||
@@ -57,7 +57,7 @@ export async function resolveInside(dir: string, requested: string): Promise<str
 }
 
 /** Reads a text file of at most `maxBytes`, refusing binary content. */
-export async function readTextFile(
+async function readTextFile(
   file: string,
   label: string,
   maxBytes = READ_FILE_MAX_BYTES,

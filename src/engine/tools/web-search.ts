@@ -13,7 +13,7 @@ import { CrewError, ErrorCode } from "../../events/index.js";
 export type SearchProvider = "serper" | "tavily" | "brave";
 
 /** One search result. */
-export interface SearchResult {
+interface SearchResult {
   title: string;
   url: string;
   snippet: string;
@@ -118,7 +118,7 @@ export const SEARCH_PROVIDERS: Record<SearchProvider, ProviderSpec> = {
 const ORDER: readonly SearchProvider[] = ["serper", "tavily", "brave"];
 
 /** How long one search may take. */
-export const WEB_SEARCH_TIMEOUT_MS = 15_000;
+const WEB_SEARCH_TIMEOUT_MS = 15_000;
 
 /** Options of {@link createWebSearchTool}. */
 export interface WebSearchOptions {
