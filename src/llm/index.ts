@@ -22,3 +22,12 @@ export {
   RPM_ENV,
 } from "./rpm-config.js";
 export type { RpmRule } from "./rpm-config.js";
+export {
+  BUILT_IN_PRICES,
+  costOf,
+  priceOf,
+  priceTable,
+  PRICES_CHECKED,
+  PRICES_ENV,
+} from "./prices.js";
+export type { ModelPrice, PriceTable } from "./prices.js";

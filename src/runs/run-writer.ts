@@ -23,6 +23,8 @@ export class RunWriter {
       publish(batch: readonly CrewEvent[]): void;
       /** Called once when an append (or a publish) fails. */
       fail(error: CrewError): void;
+      /** Called after each append with its size and how long the store took. */
+      appended?(count: number, ms: number): void;
     },
     private readonly maxPending = 1000,
   ) {}
@@ -55,7 +57,9 @@ export class RunWriter {
         if (this.flushMs > 0) await new Promise((resolve) => setTimeout(resolve, this.flushMs));
         const batch = this.#pending;
         this.#pending = [];
+        const started = performance.now();
         await this.store.appendEvents(this.runId, batch);
+        this.sink.appended?.(batch.length, performance.now() - started);
         this.sink.publish(batch);
       }
     } catch (error) {

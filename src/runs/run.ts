@@ -23,11 +23,14 @@ import type { RunStore } from "../store/index.js";
 import type { CrewRunner, RunnerOptions } from "./crew-runner.js";
 import { GRACE_OVER, graceAfterAbort } from "./abort-grace.js";
 import { InputRequests } from "./input-requests.js";
+import type { RunObserver } from "./run-observer.js";
 import { RunWriter } from "./run-writer.js";
 
 /** Where the manager's log messages go. */
 export interface RunLogger {
   error(message: string, details?: unknown): void;
+  /** A logger whose records also carry `bindings` (a structured log's run id and crew). */
+  child?(bindings: Record<string, string>): RunLogger;
 }
 
 /** What an {@link ActiveRun} needs from the manager or worker executing it. */
@@ -42,6 +45,8 @@ export interface ActiveRunContext {
   model?: NonNullable<RunnerOptions["model"]>;
   /** Passed to the runner as `RunnerOptions.rateLimiter` (e.g. one shared by several workers). */
   rateLimiter?: RateLimiterLike;
+  /** Sees every event and store append (metrics, traces). */
+  observer?: RunObserver;
 }
 
 /** A run the manager is executing or holding in its queue. */
@@ -50,6 +55,7 @@ export class ActiveRun {
   readonly log: EventLog;
   readonly #writer: RunWriter;
   readonly #inputs: InputRequests;
+  readonly #log: RunLogger;
   #usage: Usage = ZERO_USAGE;
   #seq = 0;
 
@@ -60,17 +66,22 @@ export class ActiveRun {
     private readonly context: ActiveRunContext,
   ) {
     this.#inputs = new InputRequests(id);
+    this.#log = context.logger.child?.({ runId: id, crew: runner.name }) ?? context.logger;
     this.log = new EventLog({
       runId: id,
       read: (after, limit) => context.store.readEvents(id, after, limit),
+      ...(context.observer?.slowConsumerDropped
+        ? { onDrop: () => context.observer?.slowConsumerDropped?.(id) }
+        : {}),
     });
     this.#writer = new RunWriter(id, context.store, context.flushMs, {
       publish: (batch) => this.log.publish(batch),
       fail: (error) => {
-        context.logger.error(`Run ${id}: storing its events failed; the run is stopped`, error);
+        this.#log.error(`Run ${id}: storing its events failed; the run is stopped`, error);
         this.log.fail(error);
         this.controller.abort(error);
       },
+      appended: (count, ms) => context.observer?.appended?.(id, count, ms),
     });
   }
 
@@ -96,7 +107,7 @@ export class ActiveRun {
       for (;;) {
         const next = await Promise.race([iterator.next(), grace.promise]);
         if (next === GRACE_OVER) {
-          this.context.logger.error(
+          this.#log.error(
             `Run ${this.id}: the crew did not stop within ${this.context.cancelGraceMs} ms of cancel.`,
           );
           break;
@@ -119,7 +130,7 @@ export class ActiveRun {
       }
     } catch (error) {
       failure = error;
-      this.context.logger.error(`Run ${this.id}: crew "${this.runner.name}" failed`, error);
+      this.#log.error(`Run ${this.id}: crew "${this.runner.name}" failed`, error);
     } finally {
       grace.clear();
       // A runner that ended cleanly or threw is finished; one that ignored the abort is left alone.
@@ -127,14 +138,12 @@ export class ActiveRun {
         await iterator
           .return()
           .catch((error: unknown) =>
-            this.context.logger.error(`Run ${this.id}: closing the crew's stream failed`, error),
+            this.#log.error(`Run ${this.id}: closing the crew's stream failed`, error),
           );
     }
     if (!end && !this.#writer.failure) {
       if (failure === undefined && !signal.aborted) {
-        this.context.logger.error(
-          `Run ${this.id}: crew "${this.runner.name}" ended without run.end.`,
-        );
+        this.#log.error(`Run ${this.id}: crew "${this.runner.name}" ended without run.end.`);
       }
       const error: ErrorInfo | undefined =
         signal.aborted && failure === undefined
@@ -170,6 +179,7 @@ export class ActiveRun {
     this.#seq = event.seq;
     this.#inputs.track(event);
     if (event.type === "task.end") this.#usage = addUsage(this.#usage, event.usage);
+    this.context.observer?.event?.(event);
     this.#writer.enqueue(event);
   }
 

@@ -35,6 +35,8 @@ export interface RunWorkerOptions {
   /** Shared model rate limiter (e.g. {@link RedisRateLimiter}), given to every run. */
   rateLimiter?: RateLimiterLike;
   logger?: RunLogger;
+  /** Sees every run's events and store appends (traces, logs). */
+  observer?: ActiveRunContext["observer"];
   /** How long a cancelled crew may take to stop (default 10 s). */
   cancelGraceMs?: number;
 }
@@ -66,6 +68,7 @@ export class RunWorker {
       cancelGraceMs: options.cancelGraceMs ?? 10_000,
       ...(options.model === undefined ? {} : { model: options.model }),
       ...(options.rateLimiter === undefined ? {} : { rateLimiter: options.rateLimiter }),
+      ...(options.observer === undefined ? {} : { observer: options.observer }),
     };
     this.#subscriber = options.store.connect();
   }

@@ -38,7 +38,10 @@ export function bindSettings(
 export type FetchHandler = (request: Request, env?: unknown) => Response | Promise<Response>;
 
 /** What a server's own options pass on to the app, and the port. */
-export type ServerAppOptions = Omit<AppOptions, "runs" | "catalog" | "limiter" | "logger"> & {
+export type ServerAppOptions = Omit<
+  AppOptions,
+  "runs" | "catalog" | "limiter" | "logger" | "metrics"
+> & {
   /** Port (default 5757; 0 picks a free one). */
   port?: number;
 };
@@ -53,6 +56,8 @@ export interface ListenOptions {
   /** From {@link bindSettings}. */
   host: string;
   token: string | undefined;
+  /** Served at `GET /metrics`; none without. */
+  metrics?: AppOptions["metrics"];
   /** Wraps the app's fetch handler (e.g. to answer 503 while the store is unreachable). */
   wrapFetch?: (fetch: FetchHandler) => FetchHandler;
   /** Called first on close (stop background work). */
@@ -85,6 +90,7 @@ export async function listen(options: ListenOptions): Promise<Listening> {
     limiter,
     logger,
     clientKey: options.app.clientKey ?? remoteAddressKey,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(token ? { token } : {}),
   });
   const fetch = options.wrapFetch ? options.wrapFetch(app.fetch) : app.fetch;

@@ -4,7 +4,8 @@
  * the WebSocket endpoint, and shuts them down in order.
  */
 import { CrewCatalog } from "../crew/index.js";
-import { catalogRunners, RunManager } from "../runs/index.js";
+import { RunMetrics, runLog } from "../observe/index.js";
+import { catalogRunners, combineObservers, RunManager } from "../runs/index.js";
 import type { RunManagerOptions } from "../runs/index.js";
 import { DEFAULT_DB_PATH, MemoryRunStore, SqliteRunStore } from "../store/index.js";
 import type { RunStore } from "../store/index.js";
@@ -31,6 +32,8 @@ export interface StartServerOptions extends ServerAppOptions {
   logger?: Logger;
   /** A store to use instead of the one `db`/`persist` would open (it is closed on shutdown). */
   store?: RunStore;
+  /** `GET /metrics` (default on); `false` serves none. */
+  metrics?: boolean;
 }
 
 /** A running server. */
@@ -54,7 +57,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       ? new MemoryRunStore()
       : new SqliteRunStore({ path: options.db ?? DEFAULT_DB_PATH }));
   const catalog = new CrewCatalog({ dirs: options.crewsDirs });
+  const metrics = options.metrics === false ? undefined : new RunMetrics();
   const runs = new RunManager({
+    observer: combineObservers(metrics?.observer, runLog(logger)),
     store,
     resolveRunner: catalogRunners(catalog),
     logger,
@@ -67,6 +72,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
   const listening = await listen({
     app: options,
+    ...(metrics ? { metrics } : {}),
     runs,
     catalog,
     logger,
