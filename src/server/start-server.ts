@@ -4,7 +4,7 @@
  * the WebSocket endpoint, and shuts them down in order.
  */
 import { CrewCatalog } from "../crew/index.js";
-import { RunMetrics, runLog } from "../observe/index.js";
+import { RunMetrics, runLog, startTracing } from "../observe/index.js";
 import { catalogRunners, combineObservers, RunManager } from "../runs/index.js";
 import type { RunManagerOptions } from "../runs/index.js";
 import { DEFAULT_DB_PATH, MemoryRunStore, SqliteRunStore } from "../store/index.js";
@@ -58,8 +58,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       : new SqliteRunStore({ path: options.db ?? DEFAULT_DB_PATH }));
   const catalog = new CrewCatalog({ dirs: options.crewsDirs });
   const metrics = options.metrics === false ? undefined : new RunMetrics();
+  // Off (no provider, no observer) unless the OTEL_* variables configure an export.
+  const tracing = startTracing();
   const runs = new RunManager({
-    observer: combineObservers(metrics?.observer, runLog(logger)),
+    observer: combineObservers(metrics?.observer, tracing?.tracer.observer, runLog(logger)),
     store,
     resolveRunner: catalogRunners(catalog),
     logger,
@@ -78,7 +80,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger,
     host,
     token,
-    afterClose: () => store.close(),
+    afterClose: async () => {
+      await store.close();
+      await tracing?.shutdown();
+    },
   });
   return { ...listening, runs };
 }
