@@ -10,7 +10,7 @@ export {
   type StructuredLogger,
 } from "./create-logger.js";
 export { runLog, type RunLogSink } from "./run-log.js";
-export { RunTracer, RUN_ID_ATTRIBUTE, type ParentOf } from "./run-tracer.js";
+export { RunTracer, RUN_ID_ATTRIBUTE } from "./run-tracer.js";
 export {
   startTracing,
   tracingConfigured,

@@ -10,6 +10,8 @@
  * start) and closes at its `agent.step`, so the tool calls it made are its children.
  */
 import {
+  ROOT_CONTEXT,
+  SpanKind,
   SpanStatusCode,
   context as otelContext,
   trace,
@@ -18,6 +20,7 @@ import {
   type Span,
   type Tracer,
 } from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import type { CrewEvent } from "../events/index.js";
 import type { RunObserver } from "../runs/index.js";
 
@@ -36,9 +39,6 @@ const GEN_AI = {
 
 /** The run id attribute carried by every span. */
 export const RUN_ID_ATTRIBUTE = "crewstream.run.id";
-
-/** A parent for a run's span that lives elsewhere (a W3C `traceparent`, e.g. from the server that queued it). */
-export type ParentOf = (runId: string) => Context | undefined;
 
 interface RunSpans {
   run: Span;
@@ -66,14 +66,44 @@ function providerAndModel(model: string): { provider: string; name: string } {
 /** Builds spans for every run it observes; see the file comment. */
 export class RunTracer {
   readonly #runs = new Map<string, RunSpans>();
+  /** Parents of runs queued elsewhere, until their `run.start`. */
+  readonly #parents = new Map<string, Context>();
+  readonly #propagator = new W3CTraceContextPropagator();
 
-  constructor(
-    private readonly tracer: Tracer,
-    private readonly parentOf?: ParentOf,
-  ) {}
+  constructor(private readonly tracer: Tracer) {}
 
   /** The observer to give the run manager or worker. */
-  readonly observer: RunObserver = { event: (event) => this.#event(event) };
+  readonly observer: RunObserver = {
+    event: (event) => this.#event(event),
+    traceParent: (runId, traceparent) => {
+      const parent = this.#propagator.extract(
+        ROOT_CONTEXT,
+        { traceparent },
+        {
+          get: (carrier, key) => carrier[key as keyof typeof carrier],
+          keys: (carrier) => Object.keys(carrier),
+        },
+      );
+      if (trace.getSpanContext(parent) !== undefined) this.#parents.set(runId, parent);
+    },
+  };
+
+  /**
+   * Records that a server queued a run for a worker (a short `PRODUCER` span) and answers the
+   * W3C `traceparent` its job carries, so the worker's run span joins the same trace.
+   */
+  readonly queued = (runId: string, crew: string): string | undefined => {
+    const span = this.tracer.startSpan(`enqueue ${crew}`, {
+      kind: SpanKind.PRODUCER,
+      attributes: { [RUN_ID_ATTRIBUTE]: runId, "crewstream.crew": crew },
+    });
+    const carrier: Record<string, string> = {};
+    this.#propagator.inject(trace.setSpan(otelContext.active(), span), carrier, {
+      set: (c, key, value) => (c[key] = value),
+    });
+    span.end();
+    return carrier.traceparent;
+  };
 
   /** Ends the spans of runs still open (the process is stopping). */
   endAll(): void {
@@ -96,7 +126,8 @@ export class RunTracer {
 
   #event(event: CrewEvent): void {
     if (event.type === "run.start") {
-      const parent = this.parentOf?.(event.runId) ?? otelContext.active();
+      const parent = this.#parents.get(event.runId) ?? otelContext.active();
+      this.#parents.delete(event.runId);
       const run = this.#start(
         `invoke_workflow ${event.crew}`,
         parent,

@@ -11,7 +11,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor, NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 import { CrewError, ErrorCode } from "../events/index.js";
-import { RunTracer, type ParentOf } from "./run-tracer.js";
+import { RunTracer } from "./run-tracer.js";
 
 /** Tracing of one process: the observer to attach and how to flush it on the way out. */
 export interface Tracing {
@@ -25,8 +25,6 @@ export interface StartTracingOptions {
   env?: NodeJS.ProcessEnv;
   /** `service.version` of the resource. */
   version?: string;
-  /** Parent of a run's span, e.g. the trace context its job carried. */
-  parentOf?: ParentOf;
 }
 
 /** True when the environment configures an OTLP trace export and does not disable the SDK. */
@@ -65,7 +63,7 @@ export function startTracing(options: StartTracingOptions = {}): Tracing | undef
     }),
     spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 })],
   });
-  const tracer = new RunTracer(provider.getTracer("crewstream"), options.parentOf);
+  const tracer = new RunTracer(provider.getTracer("crewstream"));
   return {
     tracer,
     async shutdown() {

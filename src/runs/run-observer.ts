@@ -18,6 +18,8 @@ export interface RunObserver {
   slowConsumerDropped?(runId: string): void;
   /** The number of runs waiting for a slot changed. */
   queueLength?(length: number): void;
+  /** The W3C `traceparent` a run's job carried from the server that queued it (before its events). */
+  traceParent?(runId: string, traceparent: string): void;
 }
 
 /** Calls every observer in turn (e.g. metrics and traces). */
@@ -35,6 +37,9 @@ export function combineObservers(...observers: Array<RunObserver | undefined>): 
     },
     queueLength: (length) => {
       for (const o of present) o.queueLength?.(length);
+    },
+    traceParent: (runId, traceparent) => {
+      for (const o of present) o.traceParent?.(runId, traceparent);
     },
   };
 }

@@ -88,13 +88,21 @@ export class RunWorker {
       (error) => this.#logger.error("A control message could not be read", error),
     );
     this.#connection = store.connect({ maxRetriesPerRequest: null });
-    this.#worker = new Worker<RunJob>(RUN_QUEUE, (job) => this.#execute(job.data.runId), {
-      connection: this.#connection,
-      prefix: bullPrefix(store.keys.prefix),
-      concurrency: this.#options.concurrency ?? 4,
-      // A dead worker's job must not be handed to another: the sweeper ends its run instead.
-      maxStalledCount: 0,
-    });
+    this.#worker = new Worker<RunJob>(
+      RUN_QUEUE,
+      (job) => {
+        if (job.data.traceparent !== undefined)
+          this.#context.observer?.traceParent?.(job.data.runId, job.data.traceparent);
+        return this.#execute(job.data.runId);
+      },
+      {
+        connection: this.#connection,
+        prefix: bullPrefix(store.keys.prefix),
+        concurrency: this.#options.concurrency ?? 4,
+        // A dead worker's job must not be handed to another: the sweeper ends its run instead.
+        maxStalledCount: 0,
+      },
+    );
     this.#worker.on("error", (error) => this.#logger.error("The run queue failed", error));
     this.#sweeper = startSweeper(store, this.#logger, Math.max(250, this.#stallMs / 2));
   }
