@@ -49,8 +49,8 @@ it(
         OTEL_SERVICE_NAME: "crewstream-worker",
       }),
     ]);
-    processes.push(server!, worker!);
-    const response = await fetch(`${server!.ready}/api/runs`, {
+    processes.push(server, worker);
+    const response = await fetch(`${server.ready}/api/runs`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ crew: "duo", inputs: { topic: "kelp" } }),
@@ -59,13 +59,13 @@ it(
     await expect
       .poll(
         async () =>
-          ((await (await fetch(`${server!.ready}/api/runs/${runId}`)).json()) as { status: string })
+          ((await (await fetch(`${server.ready}/api/runs/${runId}`)).json()) as { status: string })
             .status,
         { timeout: 30_000 },
       )
       .toBe("completed");
     // A graceful stop flushes both exporters.
-    await Promise.all([server!.kill("SIGTERM"), worker!.kill("SIGTERM")]);
+    await Promise.all([server.kill("SIGTERM"), worker.kill("SIGTERM")]);
 
     const spans = receiver
       .jsonSpans()
