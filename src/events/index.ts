@@ -6,6 +6,7 @@ export * from "./run-summary.js";
 export * from "./progress-state.js";
 export * from "./progress.js";
 export * from "./progress-selectors.js";
+export * from "./cost.js";
 export * from "./summarize.js";
 export * from "./api.js";
 export * from "./api-runs.js";

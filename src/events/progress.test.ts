@@ -206,6 +206,7 @@ describe("reduceProgress", () => {
       tasks: [],
       usage: { inputTokens: 0, outputTokens: 0 },
       estimated: false,
+      cost: 0,
     });
     expect(finalText(initialProgress())).toBe("");
   });
