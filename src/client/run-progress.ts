@@ -6,6 +6,7 @@ export {
   activeRetry,
   finalText,
   foldProgress,
+  formatCost,
   initialProgress,
   isActive,
   isRunEnded,
@@ -29,6 +30,9 @@ export type {
   StepProgress,
   TaskProgress,
   TextSegment,
+  TimelineMark,
+  TimelineMarkKind,
+  Cost,
   TokenCount,
   ToolCallProgress,
 } from "../events/index.js";

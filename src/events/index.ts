@@ -7,6 +7,7 @@ export * from "./progress-state.js";
 export * from "./progress.js";
 export * from "./progress-selectors.js";
 export * from "./cost.js";
+export * from "./timeline.js";
 export * from "./summarize.js";
 export * from "./api.js";
 export * from "./api-runs.js";

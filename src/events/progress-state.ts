@@ -3,6 +3,7 @@
  * (it travels in assistant-ui data parts). Built by `reduceProgress` in `progress.ts`.
  */
 import type { Cost } from "./cost.js";
+import type { TimelineMark } from "./timeline.js";
 import type { CrewProcess, ErrorInfo, Inputs, StepKind } from "./protocol.js";
 import { ZERO_USAGE } from "./protocol.js";
 import type { PendingInput, ProgressStatus, RunProgressStatus, TokenCount } from "./run-summary.js";
@@ -136,6 +137,8 @@ export interface RunProgress extends TokenCount {
   agents: AgentProgress[];
   /** What the run's model calls cost. */
   cost: Cost;
+  /** Model calls, tool calls, delegations, retries and waits on a time axis (see `timeline.ts`). */
+  timeline: TimelineMark[];
 }
 
 /** The progress before any event. */
@@ -150,6 +153,7 @@ export function initialProgress(runId?: string): RunProgress {
     usage: ZERO_USAGE,
     estimated: false,
     cost: 0,
+    timeline: [],
   };
 }
 

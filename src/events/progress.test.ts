@@ -207,6 +207,7 @@ describe("reduceProgress", () => {
       usage: { inputTokens: 0, outputTokens: 0 },
       estimated: false,
       cost: 0,
+      timeline: [],
     });
     expect(finalText(initialProgress())).toBe("");
   });

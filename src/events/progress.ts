@@ -10,6 +10,7 @@
  * advance `lastSeq`. No Node imports: this runs in browsers.
  */
 import { addCost, type Cost } from "./cost.js";
+import { recordMark } from "./timeline.js";
 import type { CrewEvent } from "./protocol.js";
 import { ZERO_USAGE } from "./protocol.js";
 import {
@@ -51,6 +52,8 @@ export function reduceProgress(state: RunProgress, event: CrewEvent): RunProgres
   let next: RunProgress = { ...state, lastSeq: event.seq };
   next = touch(next, event);
   next = apply(next, event);
+  const timeline = recordMark(next.timeline, event);
+  if (timeline !== next.timeline) next = { ...next, timeline };
   return derive(next);
 }
 
