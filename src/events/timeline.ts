@@ -89,7 +89,9 @@ export function recordMark(marks: TimelineMark[], event: CrewEvent): TimelineMar
         seq: event.seq,
         ...scope,
         agent: event.from,
+        // A point in time: it starts and ends at once.
         start: event.ts,
+        end: event.ts,
         label: `${event.from} → ${event.to}`,
       });
     case "llm.retry":
