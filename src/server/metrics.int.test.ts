@@ -73,9 +73,19 @@ describe("GET /metrics", () => {
     const openai = createOpenAI({ baseURL: fake.baseURL, apiKey: "sk-test" });
     const server = await startTestServer({ model: openai.chat("gpt-4o-mini"), persist: false });
     try {
-      await finishedRun(server);
+      const runId = await finishedRun(server);
+      // The run summary prices the same calls: more than 0 for a priced model with usage.
+      const details = (await (await server.api(`/api/runs/${runId}`)).json()) as {
+        summary: { cost: number | null; tasks: Array<{ cost: number | null }> };
+      };
+      expect(details.summary.cost).toBeGreaterThan(0);
+      for (const task of details.summary.tasks) expect(task.cost).toBeGreaterThan(0);
       const text = await (await server.api("/metrics")).text();
       const labels = 'provider="openai",model="openai/gpt-4o-mini"';
+      expect(sample(text, `crewstream_model_cost_usd_total{${labels}}`)).toBeCloseTo(
+        details.summary.cost!,
+        12,
+      );
       expect(sample(text, `crewstream_model_requests_total{${labels}}`)).toBeGreaterThanOrEqual(2);
       expect(sample(text, `crewstream_model_cost_usd_total{${labels}}`)).toBeGreaterThan(0);
       expect(
