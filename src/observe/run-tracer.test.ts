@@ -141,4 +141,41 @@ describe("RunTracer", () => {
     // The writer's call starts at the delegation, not at the task's start.
     expect(writerCall.startTime).toEqual(byName("execute_tool delegate_work")[0]!.events[0]!.time);
   });
+
+  it("gives a process crew's run a run span and task spans from its events", () => {
+    const spans = trace([
+      {
+        type: "run.start",
+        crew: "py",
+        process: "sequential",
+        inputs: {},
+        agents: [],
+        tasks: [{ key: "a" }, { key: "b" }],
+      },
+      { type: "task.start", task: "a", index: 0, total: 2, description: "A" },
+      { type: "agent.step", task: "a", agent: "r", step: 1, kind: "thought", text: "hm" },
+      {
+        type: "task.end",
+        task: "a",
+        output: "x",
+        usage: { inputTokens: 0, outputTokens: 5 },
+        estimated: true,
+        durationMs: 200,
+      },
+      { type: "task.start", task: "b", index: 1, total: 2, description: "B" },
+      {
+        type: "run.end",
+        status: "cancelled",
+        usage: { inputTokens: 0, outputTokens: 5 },
+        durationMs: 500,
+      },
+    ]);
+    const run = spans.find((s) => s.name === "invoke_workflow py")!;
+    expect(spans.map((s) => s.name).sort()).toEqual(["invoke_workflow py", "task a", "task b"]);
+    for (const task of spans.filter((s) => s.name.startsWith("task ")))
+      expect(task.parentSpanContext?.spanId).toBe(run.spanContext().spanId);
+    // A cancel is not an error.
+    expect(run.status.code).toBe(SpanStatusCode.UNSET);
+    expect(run.attributes["crewstream.run.status"]).toBe("cancelled");
+  });
 });
