@@ -31,6 +31,8 @@ function ensureSystemPackages() {
   if (existsSync(join(root, "src", "store", "redis-store.ts")) && !has("redis-server")) {
     wanted.push("redis-server");
   }
+  // promtool and a Prometheus server check and scrape GET /metrics.
+  if (!has("promtool") || !has("prometheus")) wanted.push("prometheus");
   if (wanted.length === 0) return;
   if (!has("apt-get") || process.getuid?.() !== 0) {
     console.warn(`Missing system packages: ${wanted.join(", ")}. Install them with apt-get.`);

@@ -3,6 +3,7 @@
  * and, for numbers, the one number parser. Commands add them with `addOption(...)`.
  */
 import { Option } from "commander";
+import { LOG_LEVELS } from "../observe/index.js";
 import { numberArg } from "./parse-number.js";
 
 /** `--db <path>` / `CREWSTREAM_DB`: the SQLite database of runs. */
@@ -63,4 +64,30 @@ export function redisFlags(): Option[] {
       .env("CREWSTREAM_RETENTION_MS")
       .argParser(numberArg({ min: 0, unit: "milliseconds" })),
   ];
+}
+
+/** `--metrics <on|off>` / `CREWSTREAM_METRICS`: serve `GET /metrics` (default on). */
+export function metricsFlag(): Option {
+  return new Option("--metrics <on|off>", "serve Prometheus metrics at GET /metrics")
+    .env("CREWSTREAM_METRICS")
+    .choices(["on", "off"])
+    .default("on");
+}
+
+/** `--log-format <json|pretty>` / `CREWSTREAM_LOG_FORMAT`: one JSON object per line, or readable lines. */
+export function logFormatFlag(): Option {
+  return new Option(
+    "--log-format <format>",
+    "log lines as JSON objects or readable text (default: pretty in a terminal, else json)",
+  )
+    .env("CREWSTREAM_LOG_FORMAT")
+    .choices(["json", "pretty"]);
+}
+
+/** `--log-level <level>` / `CREWSTREAM_LOG_LEVEL`: the quietest level logged. */
+export function logLevelFlag(): Option {
+  return new Option("--log-level <level>", "least severe level logged")
+    .env("CREWSTREAM_LOG_LEVEL")
+    .choices(LOG_LEVELS)
+    .default("info");
 }

@@ -20,11 +20,11 @@ describe("plainLine", () => {
       "  Senior Research Analyst step 1 (thought): I should read the notes first.",
       '  Senior Research Analyst calls read_file {"path":"notes.md"}',
       "  Senior Research Analyst step 2 (answer): 1. Prices fell.",
-      "[1/2] research_task done in 3.5s (140 tokens)",
+      "[1/2] research_task done in 3.5s (140 tokens) cost unknown",
       "[2/2] report_task started by Report Writer: Write a report on solar batteries.",
       "  Report Writer step 1 (answer): # Solar batteries The market is growing fast.",
-      "[2/2] report_task done in 1.5s (260 tokens)",
-      "run completed in 7.0s (400 tokens)",
+      "[2/2] report_task done in 1.5s (260 tokens) cost unknown",
+      "run completed in 7.0s (400 tokens) cost unknown",
     ]);
   });
 });

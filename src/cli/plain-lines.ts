@@ -5,7 +5,7 @@
  * the final result carry it), so logs stay readable.
  */
 import type { CrewEvent, TokenCount } from "../events/index.js";
-import { totalTokens } from "../events/index.js";
+import { formatCost, totalTokens } from "../events/index.js";
 import { formatArgs, formatDuration, oneLine, truncate } from "./format.js";
 import { roleOf, type RunViewState } from "./run-view-state.js";
 
@@ -59,12 +59,12 @@ export function plainLine(event: CrewEvent, state: RunViewState): string | undef
       return `  human answered: ${event.text.trim() === "" ? "(accepted as is)" : truncate(oneLine(event.text), EXCERPT)}`;
     case "task.end": {
       const task = state.progress.tasks.find((t) => t.key === event.task);
-      return `${taskLabel(state, event.task)} done in ${formatDuration(event.durationMs)} (${tokens(task)})`;
+      return `${taskLabel(state, event.task)} done in ${formatDuration(event.durationMs)} (${tokens(task)}) cost ${formatCost(task?.cost)}`;
     }
     case "run.end": {
       const error =
         event.error === undefined ? "" : ` [${event.error.code}] ${event.error.message}`;
-      return `run ${event.status} in ${formatDuration(event.durationMs)} (${tokens(state.progress)})${error}`;
+      return `run ${event.status} in ${formatDuration(event.durationMs)} (${tokens(state.progress)}) cost ${formatCost(state.progress.cost)}${error}`;
     }
     default:
       return undefined;

@@ -12,7 +12,16 @@ import { Command, CommanderError, Option } from "commander";
 import { cliName } from "./cli-name.js";
 import { PACKAGE_ROOT } from "./cli-paths.js";
 import { ExitCode, reportError } from "./exit-codes.js";
-import { crewsFlag, dbFlag, modelFlag, noPersistFlag, redisFlags } from "./flags.js";
+import {
+  crewsFlag,
+  dbFlag,
+  logFormatFlag,
+  logLevelFlag,
+  metricsFlag,
+  modelFlag,
+  noPersistFlag,
+  redisFlags,
+} from "./flags.js";
 import { refuseIdleServeFlags } from "./idle-flags.js";
 import { collect } from "./parse-inputs.js";
 import { numberArg } from "./parse-number.js";
@@ -145,7 +154,10 @@ Examples:
         .env("CREWSTREAM_MAX_RUNS")
         .argParser(numberArg({ min: 1, max: 10_000, unit: "runs" })),
     )
-    .addOption(modelFlag());
+    .addOption(modelFlag())
+    .addOption(metricsFlag())
+    .addOption(logFormatFlag())
+    .addOption(logLevelFlag());
   for (const flag of redisFlags()) serve.addOption(flag);
   serve
     .addHelpText(
@@ -173,7 +185,9 @@ and are refused; give --model and --concurrency to the workers.`,
         .default(4),
     )
     .addOption(crewsFlag("the examples"))
-    .addOption(modelFlag());
+    .addOption(modelFlag())
+    .addOption(logFormatFlag())
+    .addOption(logLevelFlag());
   for (const flag of redisFlags()) worker.addOption(flag);
   worker.action((options: WorkerCommandOptions) =>
     exitWith(async () => (await import("./worker-command.js")).workerCommand(options)),

@@ -102,7 +102,7 @@ describe("renderFrame", () => {
     const frame = frameAfter([...events, ...sampleRunEnd(events)]);
     const [header] = frame.split("\n");
     expect(header).toContain("completed");
-    expect(header).toContain("7.0s · 400 tok");
+    expect(header).toContain("7.0s · unknown · 400 tok");
     expect(frame).not.toContain("~");
     expect(frame).not.toContain("│");
     const writer = frame.split("\n").find((line) => line.includes("Report Writer"));

@@ -12,7 +12,7 @@ import type {
   TaskProgress,
   TokenCount,
 } from "../events/index.js";
-import { isActive, isRunEnded, streamedText, totalTokens } from "../events/index.js";
+import { formatCost, isActive, isRunEnded, streamedText, totalTokens } from "../events/index.js";
 import {
   fit,
   formatArgs,
@@ -90,7 +90,7 @@ function header(progress: RunProgress, options: Required<FrameOptions>): string 
     progress.durationMs ??
     (progress.startedAt === undefined ? 0 : options.now - Date.parse(progress.startedAt));
   const count = tokens(progress, "running") || formatTokens(0);
-  const right = `${formatDuration(duration)} · ${count}`;
+  const right = `${formatDuration(duration)} · ${formatCost(progress.cost)} · ${count}`;
   const left = `${c.bold(c.magenta("◆ " + name))} ${c.dim(meta)}`;
   const status = ended ? ` ${endLabel(progress.status, c)}` : "";
   return `${left}${status}  ${c.dim(right)}`;

@@ -55,7 +55,9 @@ describe("crewstream run", { timeout: 180_000 }, () => {
     expect(runs.code).toBe(0);
     const row = runs.stdout.split("\n").find((line) => line.startsWith(runId));
     expect(row).toMatch(/research-crew\s+completed/);
-    expect(row).toMatch(/\scli\s+topic=solar batteries$/);
+    expect(runs.stdout.split("\n")[0]).toMatch(/DURATION\s+COST\s+SOURCE\s+INPUTS/);
+    // The offline model is free: its cost is a known $0.
+    expect(row).toMatch(/\s\$0\s+cli\s+topic=solar batteries$/);
 
     const listed = await runCli(["runs", "--db", db, "--json", "--status", "completed"], {
       cwd: dir,

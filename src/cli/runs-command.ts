@@ -3,6 +3,8 @@
  */
 import { existsSync } from "node:fs";
 import pc from "picocolors";
+import { formatCost, type Cost } from "../events/index.js";
+import { SummaryCache } from "../runs/index.js";
 import type { Colors } from "./render-frame.js";
 import { SqliteRunStore, type RunRecord, type RunStatus } from "../store/index.js";
 import { resolveDbPath } from "./cli-paths.js";
@@ -52,6 +54,8 @@ function colorStatus(status: RunStatus, colors: Colors): string {
 export function formatRunsTable(
   runs: readonly RunRecord[],
   colors: Colors = pc.createColors(false),
+  /** Each run's cost, by id: a COST column (`unknown` for a model without a price). */
+  costs?: ReadonlyMap<string, Cost | undefined>,
 ): string {
   const idWidth = Math.max(2, ...runs.map((run) => run.id.length));
   const crewWidth = Math.min(Math.max(4, ...runs.map((run) => run.crew.length)), 30);
@@ -61,6 +65,7 @@ export function formatRunsTable(
     fit("STATUS", 10),
     fit("CREATED", 19),
     fit("DURATION", 9),
+    ...(costs ? [fit("COST", 9)] : []),
     fit("SOURCE", 6),
     "INPUTS",
   ];
@@ -72,6 +77,7 @@ export function formatRunsTable(
       colorStatus(run.status, colors),
       fit(formatTimestamp(run.createdAt), 19),
       fit(duration(run), 9),
+      ...(costs ? [fit(formatCost(costs.get(run.id)), 9)] : []),
       fit(run.source ?? "", 6),
       truncate(formatInputs(run.inputs), INPUTS_WIDTH),
     ];
@@ -100,7 +106,11 @@ export async function runsCommand(options: RunsCommandOptions): Promise<number> 
       );
     } else {
       const colors = pc.createColors(process.stdout.isTTY === true);
-      process.stdout.write(`${formatRunsTable(page.runs, colors)}\n`);
+      // The cost is summed from each run's events (the same summary as GET /api/runs/:id).
+      const summaries = new SummaryCache(store);
+      const costs = new Map<string, Cost | undefined>();
+      for (const run of page.runs) costs.set(run.id, (await summaries.details(run)).summary.cost);
+      process.stdout.write(`${formatRunsTable(page.runs, colors, costs)}\n`);
     }
     return 0;
   } finally {

@@ -3,6 +3,7 @@
  * SIGTERM, which close it gracefully (running runs end as cancelled, the store is flushed).
  */
 import pc from "picocolors";
+import { createLogger, type LogFormat, type LogLevel } from "../observe/index.js";
 import { parseAllowedHosts, startServer } from "../server/index.js";
 import { nonEmpty, resolveDbPath } from "./cli-paths.js";
 import { ExitCode } from "./exit-codes.js";
@@ -23,13 +24,23 @@ export interface ServeCommandOptions {
   model?: string;
   maxRuns?: number;
   token?: string;
+  /** `off` serves no `GET /metrics`. */
+  metrics?: "on" | "off";
+  logFormat?: LogFormat;
+  logLevel?: LogLevel;
 }
 
 /** Serves until a signal; answers the exit code. */
 export async function serveCommand(options: ServeCommandOptions): Promise<number> {
   const { port, maxRuns } = options;
   const token = nonEmpty(options.token);
+  const logger = createLogger({
+    ...(options.logFormat === undefined ? {} : { format: options.logFormat }),
+    ...(options.logLevel === undefined ? {} : { level: options.logLevel }),
+  });
   const server = await startServer({
+    logger,
+    metrics: options.metrics !== "off",
     host: options.host,
     ...(options.allowedHosts === undefined
       ? {}

@@ -3,6 +3,14 @@
  * until SIGINT or SIGTERM (its running runs then end as cancelled).
  */
 import { CrewCatalog } from "../crew/index.js";
+import {
+  createLogger,
+  runLog,
+  startTracing,
+  type LogFormat,
+  type LogLevel,
+} from "../observe/index.js";
+import { combineObservers } from "../runs/index.js";
 import { catalogRunners } from "../runs/index.js";
 import { ExitCode } from "./exit-codes.js";
 import { redisSettings, type RedisFlags } from "./redis-settings.js";
@@ -13,6 +21,8 @@ export interface WorkerCommandOptions extends RedisFlags {
   concurrency: number;
   crews?: string[];
   model?: string;
+  logFormat?: LogFormat;
+  logLevel?: LogLevel;
 }
 
 /** Executes queued runs until a signal; answers the exit code. */
@@ -25,7 +35,15 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
     ...(prefix === undefined ? {} : { prefix }),
     ...(retentionMs === undefined ? {} : { retentionMs }),
   });
+  const logger = createLogger({
+    ...(options.logFormat === undefined ? {} : { format: options.logFormat }),
+    ...(options.logLevel === undefined ? {} : { level: options.logLevel }),
+  });
+  // Off unless the OTEL_* variables configure an export.
+  const tracing = startTracing();
   const worker = new RunWorker({
+    logger,
+    observer: combineObservers(tracing?.tracer.observer, runLog(logger)),
     store,
     resolveRunner: catalogRunners(new CrewCatalog({ dirs: crewsFolders(options.crews) })),
     // Model rate limits are shared by every worker on this Redis.
@@ -41,5 +59,6 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
   await untilSignal();
   await worker.close();
   await store.close();
+  await tracing?.shutdown();
   return ExitCode.OK;
 }

@@ -6,6 +6,7 @@ export {
   activeRetry,
   finalText,
   foldProgress,
+  formatCost,
   initialProgress,
   isActive,
   isRunEnded,
@@ -30,6 +31,9 @@ export type {
   TaskProgress,
   TextSegment,
   ThoughtProgress,
+  TimelineMark,
+  TimelineMarkKind,
+  Cost,
   TokenCount,
   ToolCallProgress,
 } from "../events/index.js";

@@ -9,6 +9,7 @@ import { summaryLine } from "./prompts.js";
 import type { RunContext, StepCounter, TurnScope, UsageMeter } from "./run-context.js";
 import type { AgentDefinition } from "../crew/index.js";
 import { DELEGATE_TOOL } from "../events/index.js";
+import { describeModel, priceOf, type ModelPrice } from "../llm/index.js";
 
 /** What one `streamText` call needs. */
 export interface StreamTurnOptions {
@@ -83,8 +84,13 @@ export async function streamTurn(
   // Taken from onFinish: reading `result.response` afterwards would replay the whole stream
   // through a second tee branch that buffers every chunk.
   let responseMessages: ModelMessage[] = [];
+  const model = ctx.modelFor(options.agent, scope);
+  // The model string and its price, carried on every agent.step so traces, metrics and cost
+  // need nothing but the events.
+  const modelName = describeModel(model);
+  const price = priceOf(modelName);
   const result = streamText({
-    model: ctx.modelFor(options.agent, scope),
+    model,
     system: options.system,
     messages: options.messages,
     tools: instrumentTools(options.tools, scope, (draft) => ctx.emit(draft), gate.ready),
@@ -106,6 +112,7 @@ export async function streamTurn(
   let last = { text: "", finishReason: "unknown" };
   // Text chunks of the model call in progress: its usage estimate until the model reports one.
   let streamed = 0;
+  let callStarted = performance.now();
   try {
     for await (const part of result.fullStream) {
       switch (part.type) {
@@ -168,7 +175,12 @@ export async function streamTurn(
             step: options.steps.next(),
             ...summary,
             ...(reported === undefined ? {} : { usage: reported }),
+            model: modelName,
+            finishReason: part.finishReason,
+            durationMs: Math.round(performance.now() - callStarted),
+            ...callCost(price, reported),
           });
+          callStarted = performance.now();
           last = { text, finishReason: part.finishReason };
           text = "";
           reasoning = "";
@@ -197,4 +209,13 @@ function reportedUsage(usage: {
 }): Usage | undefined {
   if (usage.inputTokens === undefined && usage.outputTokens === undefined) return undefined;
   return { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 };
+}
+
+/** The `cost` of a call: known when its price is and the model reported usage (or it is free). */
+function callCost(price: ModelPrice | undefined, usage: Usage | undefined): { cost?: number } {
+  if (price === undefined) return {};
+  if (usage === undefined) return price.input === 0 && price.output === 0 ? { cost: 0 } : {};
+  return {
+    cost: (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1_000_000,
+  };
 }

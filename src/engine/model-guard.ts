@@ -15,6 +15,7 @@ import {
   callWithRetry,
   classifyModelError,
   configuredRateLimiter,
+  describeModel,
   sharedRateLimiter,
   type RateLimiterLike,
 } from "../llm/index.js";
@@ -46,8 +47,22 @@ export function guardModel(model: LanguageModel, options: GuardOptions): Languag
   const limiter = options.limiter ?? configuredRateLimiter(sharedRateLimiter);
   const key = modelKey(model);
   const { scope, signal } = options;
-  const report = (attempt: number, delayMs: number, reason: string): Promise<void> =>
-    options.emit({ type: "llm.retry", ...scope, attempt, delayMs, reason });
+  const name = describeModel(model);
+  const report = (
+    attempt: number,
+    delayMs: number,
+    reason: string,
+    rateLimited: boolean,
+  ): Promise<void> =>
+    options.emit({
+      type: "llm.retry",
+      ...scope,
+      attempt,
+      delayMs,
+      reason,
+      model: name,
+      rateLimited,
+    });
   return wrapLanguageModel({
     model,
     middleware: {
@@ -58,7 +73,7 @@ export function guardModel(model: LanguageModel, options: GuardOptions): Languag
             const onWait = (delayMs: number, reason: string): void => {
               // The push is synchronous while the buffer has room; a closed channel means the
               // run is ending, which the aborted signal reports.
-              report(attempt, delayMs, reason).catch(() => undefined);
+              report(attempt, delayMs, reason, true).catch(() => undefined);
             };
             await limiter.acquire(key, { signal, onWait });
             if (options.maxRpm !== undefined) {
@@ -76,7 +91,12 @@ export function guardModel(model: LanguageModel, options: GuardOptions): Languag
             onRetry: async (info) => {
               // A provider 429 holds back every run using this model, not only this one.
               if (info.code === ErrorCode.RATE_LIMITED) await limiter.penalize(key, info.delayMs);
-              await report(info.attempt, info.delayMs, info.reason);
+              await report(
+                info.attempt,
+                info.delayMs,
+                info.reason,
+                info.code === ErrorCode.RATE_LIMITED,
+              );
             },
           },
         ),

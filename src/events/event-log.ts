@@ -29,6 +29,8 @@ export interface EventLogOptions {
   highWaterMark?: number;
   /** Events per replay read (default 500). */
   pageSize?: number;
+  /** Called each time a subscriber is dropped as too slow (for metrics). */
+  onDrop?: () => void;
 }
 
 /** Options of {@link EventLog.subscribe}. */
@@ -60,7 +62,10 @@ class Subscriber {
   buffered = 0;
   #wake: (() => void) | undefined;
 
-  constructor(readonly highWaterMark: number) {}
+  constructor(
+    readonly highWaterMark: number,
+    readonly onDrop?: () => void,
+  ) {}
 
   offer(batch: readonly CrewEvent[]): void {
     if (this.live && !this.dropped) {
@@ -68,6 +73,7 @@ class Subscriber {
         this.dropped = true;
         this.batches = [];
         this.buffered = 0;
+        this.onDrop?.();
       } else {
         this.batches.push(batch);
         this.buffered += batch.length;
@@ -130,6 +136,7 @@ export class EventLog {
   readonly #highWaterMark: number;
   readonly #pageSize: number;
   readonly #subscribers = new Set<Subscriber>();
+  readonly #onDrop: (() => void) | undefined;
   #lastSeq: number;
   #ended = false;
   #failure: CrewError | undefined;
@@ -139,6 +146,7 @@ export class EventLog {
     this.#lastSeq = options.lastSeq ?? 0;
     this.#highWaterMark = options.highWaterMark ?? 1024;
     this.#pageSize = options.pageSize ?? 500;
+    this.#onDrop = options.onDrop;
     if (options.read) {
       this.#read = options.read;
     } else {
@@ -217,7 +225,7 @@ export class EventLog {
     return this.#iterate(
       after,
       options.signal,
-      new Subscriber(options.highWaterMark ?? this.#highWaterMark),
+      new Subscriber(options.highWaterMark ?? this.#highWaterMark, this.#onDrop),
     );
   }
 

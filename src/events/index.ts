@@ -174,3 +174,5 @@ export {
   type ServerMessage,
   type ParseClientMessageResult,
 } from "./socket-messages.js";
+export * from "./cost.js";
+export * from "./timeline.js";

@@ -18,6 +18,7 @@ export function toRunSummary(progress: RunProgress): RunSummary {
     estimated: progress.estimated,
     ...pick(progress, ["startedAt", "endedAt", "durationMs", "result", "error", "currentTask"]),
     waitingFor: progress.waitingFor,
+    cost: progress.cost,
     tasks: progress.tasks.map((t) => ({
       key: t.key,
       index: t.index,
@@ -28,6 +29,7 @@ export function toRunSummary(progress: RunProgress): RunSummary {
       delegations: t.delegations.length,
       usage: t.usage,
       estimated: t.estimated,
+      cost: t.cost,
     })),
     agents: progress.agents.map((a) => ({
       key: a.key,
@@ -39,6 +41,7 @@ export function toRunSummary(progress: RunProgress): RunSummary {
       tasks: a.tasks,
       usage: a.usage,
       estimated: a.estimated,
+      cost: a.cost,
       ...pick(a, ["startedAt", "endedAt", "durationMs"]),
     })),
   };

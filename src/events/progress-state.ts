@@ -2,6 +2,8 @@
  * The state of the progress model: everything any view shows about a run, as plain JSON data
  * (it travels in assistant-ui data parts). Built by `reduceProgress` in `progress.ts`.
  */
+import type { Cost } from "./cost.js";
+import type { TimelineMark } from "./timeline.js";
 import type { CrewProcess, ErrorInfo, Inputs, StepKind } from "./protocol.js";
 import { ZERO_USAGE } from "./protocol.js";
 import type { PendingInput, ProgressStatus, RunProgressStatus, TokenCount } from "./run-summary.js";
@@ -91,6 +93,17 @@ export interface TaskProgress extends TokenCount {
   durationMs?: number;
   /** The task's tokens by agent; `usage` and `estimated` are its total. */
   ledger: TokenLedger;
+  /**
+   * What the task's model calls cost (see `cost.ts`): the sum of `callsCost`, but unknown when
+   * the task used tokens and no step of the run named its model (a process crew).
+   */
+  cost: Cost;
+  /** `agent.step` events that named their model (engine model calls). */
+  modelCalls: number;
+  /** The sum of the costs its `agent.step` events reported. */
+  callsCost: Cost;
+  /** The calls' cost by agent. */
+  agentCosts: Record<string, Cost>;
 }
 
 /** One agent of the crew (a hierarchical run's manager included), over the tasks it worked on. */
@@ -110,6 +123,8 @@ export interface AgentProgress extends TokenCount {
   durationMs?: number;
   /** How the run's end left the agent, when it was working then. */
   endStatus?: ProgressStatus;
+  /** What the agent's model calls cost, over every task. */
+  cost: Cost;
 }
 
 /** Everything any view shows about a run. */
@@ -132,6 +147,10 @@ export interface RunProgress extends TokenCount {
   waitingFor: PendingInput[];
   tasks: TaskProgress[];
   agents: AgentProgress[];
+  /** What the run's model calls cost. */
+  cost: Cost;
+  /** Model calls, tool calls, delegations, retries and waits on a time axis (see `timeline.ts`). */
+  timeline: TimelineMark[];
 }
 
 /** The progress before any event. */
@@ -145,6 +164,8 @@ export function initialProgress(runId?: string): RunProgress {
     agents: [],
     usage: ZERO_USAGE,
     estimated: false,
+    cost: 0,
+    timeline: [],
   };
 }
 

@@ -29,6 +29,7 @@ import { CREW_PROGRESS_PART, toRunResult, type CrewProgressData } from "../react
 import { startFakeOpenAI } from "../testing/index.js";
 import { toUIMessageStream, type CrewUIMessage } from "../transport/index.js";
 import {
+  formatCost,
   runSummarySchema,
   summarize,
   type CrewEvent,
@@ -496,6 +497,76 @@ describe.each(CASES)("%s: every view shows the same figures", (name) => {
           plainCount(final.tasks[event.task ?? ""] as Figure),
         );
     }
+  });
+});
+
+/** The run's cost straight from the log: its steps' costs, unknown if a step has none. */
+function costFromLog(events: CrewEvent[]): string {
+  let cost: number | null = 0;
+  let models = 0;
+  for (const event of events) {
+    if (event.type !== "agent.step") continue;
+    if (event.model !== undefined) models += 1;
+    cost = cost === null || event.cost === undefined ? null : cost + event.cost;
+  }
+  const end = events.at(-1);
+  const tokens = end?.type === "run.end" ? total(end.usage) : 0;
+  return formatCost(models === 0 && tokens > 0 ? null : cost);
+}
+
+describe.each(CASES)("%s: every view shows the same cost", (name) => {
+  it("in the summary, the client, the React message, the CLI frame and the plain lines", () => {
+    const c = cases.find((x) => x.name === name)!;
+    for (const events of checkpoints(c.events)) {
+      const at = `after seq ${events.at(-1)?.seq ?? 0}`;
+      const summary = runSummarySchema.parse(summarize(events));
+      const costs = (p: {
+        cost?: number | null | undefined;
+        tasks: Array<{ key: string; cost?: number | null | undefined }>;
+        agents: Array<{ key: string; cost?: number | null | undefined }>;
+      }) => ({
+        run: formatCost(p.cost),
+        tasks: Object.fromEntries(p.tasks.map((t) => [t.key, formatCost(t.cost)])),
+        agents: Object.fromEntries(p.agents.map((a) => [a.key, formatCost(a.cost)])),
+      });
+      const expected = costs(summary);
+      expect(costs(clientFold(events)), `client ${at}`).toEqual(expected);
+      const result = toRunResult(clientFold(events), "live");
+      const part = result.content?.find((p) => p.type === "data" && p.name === CREW_PROGRESS_PART);
+      if (part?.type !== "data") throw new Error("the message has no progress part");
+      expect(costs((part.data as CrewProgressData).progress), `react ${at}`).toEqual(expected);
+
+      const state = createRunViewState();
+      for (const event of events) applyEvent(state, event);
+      const header =
+        renderFrame(state, {
+          now: state.lastEventAt ?? 0,
+          width: 200,
+          colors: pc.createColors(false),
+        }).split("\n")[0] ?? "";
+      expect(/ · (\$[\d.]+|unknown) · /.exec(header)?.[1], `cli frame ${at}`).toBe(expected.run);
+    }
+    // The whole run: the figure every view agrees on is the one the log adds up to.
+    const final = runSummarySchema.parse(summarize(c.events));
+    expect(formatCost(final.cost)).toBe(costFromLog(c.events));
+    const state = createRunViewState();
+    let last = "";
+    for (const event of c.events) {
+      applyEvent(state, event);
+      last = plainLine(event, state) ?? last;
+    }
+    expect(/ cost (\S+)/.exec(last)?.[1]).toBe(formatCost(final.cost));
+  });
+});
+
+describe("cost", () => {
+  it("is $0 for the offline model and unknown for a process crew that reports no model", () => {
+    const free = cases.find((c) => c.name === "sequential (examples/research-crew)")!;
+    expect(formatCost(runSummarySchema.parse(summarize(free.events)).cost)).toBe("$0");
+    const process = cases.find((c) => c.name === "process crew (reports no usage)")!;
+    const summary = runSummarySchema.parse(summarize(process.events));
+    expect(total(summary.usage)).toBeGreaterThan(0);
+    expect(summary.cost).toBeNull();
   });
 });
 

@@ -233,6 +233,8 @@ describe("reduceProgress", () => {
       tasks: [],
       usage: { inputTokens: 0, outputTokens: 0 },
       estimated: false,
+      cost: 0,
+      timeline: [],
     });
     expect(finalText(initialProgress())).toBe("");
   });

@@ -9,6 +9,8 @@
  * `lastSeq` are ignored, so feeding an event twice changes nothing. Unknown event types only
  * advance `lastSeq`. No Node imports: this runs in browsers.
  */
+import { addCost, type Cost } from "./cost.js";
+import { recordMark } from "./timeline.js";
 import type { CrewEvent } from "./protocol.js";
 import { ZERO_USAGE } from "./protocol.js";
 import {
@@ -49,6 +51,8 @@ export function reduceProgress(state: RunProgress, event: CrewEvent): RunProgres
   let next: RunProgress = { ...state, lastSeq: event.seq };
   next = touch(next, event);
   next = apply(next, event);
+  const timeline = recordMark(next.timeline, event);
+  if (timeline !== next.timeline) next = { ...next, timeline };
   return derive(next);
 }
 
@@ -129,12 +133,21 @@ function apply(state: RunProgress, event: CrewEvent): RunProgress {
           event.usage === undefined || who === undefined
             ? t.ledger
             : recordStep(t.ledger, who, event.usage);
+        // A step without a cost (unpriced model, process crew) makes the sums unknown.
+        const cost = event.cost ?? null;
+        const agentCosts =
+          who === undefined
+            ? t.agentCosts
+            : { ...t.agentCosts, [who]: addCost(t.agentCosts[who] ?? 0, cost) };
         return {
           ...rest,
           steps: t.steps + 1,
           lastStep,
           ledger,
           thoughts: closeThought(t.thoughts, event.agent, event.step),
+          callsCost: addCost(t.callsCost, cost),
+          modelCalls: t.modelCalls + (event.model === undefined ? 0 : 1),
+          agentCosts,
         };
       });
       return withAgent(next, event.agent, (a) => ({ ...a, steps: a.steps + 1 }));
@@ -342,15 +355,27 @@ function endRun(state: RunProgress, event: Extract<CrewEvent, { type: "run.end" 
 /** Recomputes what follows from the tasks: tokens of tasks, agents and run; statuses. */
 function derive(state: RunProgress): RunProgress {
   let total: TokenCount = { usage: ZERO_USAGE, estimated: false };
+  let runCost: Cost = 0;
+  // Tokens of a run whose steps never named a model (a process crew) were not free: unknown.
+  const unpriced = !state.tasks.some((t) => t.modelCalls > 0);
   const tasks = state.tasks.map((t) => {
     const count = ledgerTotal(t.ledger);
     total = addTokens(total, count);
-    return sameTokens(t, count) ? t : { ...t, ...count };
+    const cost =
+      unpriced && count.usage.inputTokens + count.usage.outputTokens > 0 ? null : t.callsCost;
+    runCost = addCost(runCost, cost);
+    return sameTokens(t, count) && t.cost === cost ? t : { ...t, ...count, cost };
   });
   const agents = state.agents.map((a) => {
     let count: TokenCount = { usage: ZERO_USAGE, estimated: false };
+    let cost: Cost = 0;
     let status: ProgressStatus | undefined;
     for (const t of tasks) {
+      const spent = t.agentCosts[a.key];
+      if (spent !== undefined) cost = addCost(cost, spent);
+      else if (t.cost === null && ledgerShare(t.ledger, a.key) !== undefined) cost = null;
+      if (unpriced && spent !== undefined && ledgerShare(t.ledger, a.key) !== undefined)
+        cost = null;
       const share = ledgerShare(t.ledger, a.key);
       if (share !== undefined) count = addTokens(count, share);
       if (isActive(t.status) && (t.activeAgent === a.key || t.agent === a.key)) {
@@ -358,7 +383,9 @@ function derive(state: RunProgress): RunProgress {
       }
     }
     status ??= a.endStatus ?? (a.tasks.length > 0 ? "completed" : "pending");
-    return sameTokens(a, count) && a.status === status ? a : { ...a, ...count, status };
+    return sameTokens(a, count) && a.status === status && a.cost === cost
+      ? a
+      : { ...a, ...count, status, cost };
   });
   const status: RunProgressStatus =
     state.status === "running" || state.status === "waiting_input"
@@ -366,7 +393,7 @@ function derive(state: RunProgress): RunProgress {
         ? "waiting_input"
         : "running"
       : state.status;
-  return { ...state, ...total, status, tasks, agents };
+  return { ...state, ...total, status, tasks, agents, cost: runCost };
 }
 
 function sameTokens(a: TokenCount, b: TokenCount): boolean {
@@ -391,6 +418,10 @@ function newTask(key: string, index: number): TaskProgress {
     usage: ZERO_USAGE,
     estimated: false,
     ledger: EMPTY_LEDGER,
+    cost: 0,
+    callsCost: 0,
+    modelCalls: 0,
+    agentCosts: {},
   };
 }
 
@@ -405,6 +436,7 @@ function newAgent(key: string): AgentProgress {
     tasks: [],
     usage: ZERO_USAGE,
     estimated: false,
+    cost: 0,
   };
 }
 

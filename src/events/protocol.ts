@@ -110,6 +110,20 @@ export const agentStepSchema = envelopeSchema.extend({
    * usages of a task's steps add up to its `task.end` usage.
    */
   usage: usageSchema.optional(),
+  /**
+   * The model string of the step's call as written (`openai/gpt-4o-mini`, `offline`), when the
+   * step was a model call; absent for steps a process crew reports.
+   */
+  model: z.string().optional(),
+  /** Why the model call ended (`stop`, `tool-calls`, `length`, `error`, ...). */
+  finishReason: z.string().optional(),
+  /** Wall time of the model call, its tool calls included. */
+  durationMs: z.number().nonnegative().optional(),
+  /**
+   * What the call cost in US dollars, from the price table (see `CREWSTREAM_PRICES`). Absent
+   * when the model's price is unknown: a call with `model` and no `cost` costs "unknown", not 0.
+   */
+  cost: z.number().nonnegative().optional(),
 });
 
 /** A streamed chunk of model text. */
@@ -191,6 +205,10 @@ export const llmRetrySchema = envelopeSchema.extend({
   delayMs: z.number().nonnegative(),
   /** Why: e.g. "rate limited (429)", "max_rpm 10 reached", "server error (503)". */
   reason: z.string(),
+  /** The model string of the call that waits, as written (`openai/gpt-4o-mini`). */
+  model: z.string().optional(),
+  /** True when the wait is a rate limit (a 429, or `max_rpm` reached) rather than an error. */
+  rateLimited: z.boolean().optional(),
 });
 
 /** A task finished. */

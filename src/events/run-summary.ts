@@ -4,6 +4,7 @@
  * (`progress.ts`), so every view of a run reports the same statuses and the same tokens.
  */
 import { z } from "zod";
+import { costSchema } from "./cost.js";
 import { errorInfoSchema, usageSchema } from "./protocol.js";
 
 /**
@@ -66,6 +67,8 @@ const workSummarySchema = tokenCountSchema.extend({
   /** ISO time of the last event (a task's: its end). */
   endedAt: z.string().optional(),
   durationMs: z.number().nonnegative().optional(),
+  /** What its model calls cost in US dollars; `null` when unknown (a model without a price). */
+  cost: costSchema.optional(),
 });
 
 /** One task of a run summary. */
@@ -115,6 +118,8 @@ export const runSummarySchema = tokenCountSchema.extend({
   currentTask: z.string().optional(),
   /** Input requests not answered yet. */
   waitingFor: z.array(pendingInputSchema),
+  /** What the run's model calls cost in US dollars; `null` when unknown. */
+  cost: costSchema.optional(),
   tasks: z.array(taskSummarySchema),
   agents: z.array(agentSummarySchema),
 });

@@ -6,5 +6,21 @@ export { RateLimiter, sharedRateLimiter } from "./rate-limiter.js";
 export type { AcquireOptions, RateLimiterLike } from "./rate-limiter.js";
 export { classifyModelError } from "./classify-model-error.js";
 export { callWithRetry } from "./retry.js";
-export type { RetryInfo } from "./retry.js";
-export { configuredRateLimiter } from "./rpm-config.js";
+export type { RetryInfo, RetryOptions } from "./retry.js";
+export {
+  configuredRateLimiter,
+  parseRpmRules,
+  rpmRulesFromEnv,
+  rpmForKey,
+  RpmRulesLimiter,
+} from "./rpm-config.js";
+export type { RpmRule } from "./rpm-config.js";
+export {
+  BUILT_IN_PRICES,
+  costOf,
+  priceOf,
+  priceTable,
+  PRICES_CHECKED,
+  PRICES_ENV,
+} from "./prices.js";
+export type { ModelPrice, PriceTable } from "./prices.js";

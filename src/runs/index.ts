@@ -25,3 +25,5 @@ export { replayEvents } from "./replay-events.js";
 export { runnerForCrew, catalogRunners, type RunnerForCrewOptions } from "./runner-for-crew.js";
 export { endRun } from "./end-run.js";
 export { StoreHealth, type StoreHealthOptions, type StoreHealthReport } from "./store-health.js";
+export { checkCursor } from "./check-cursor.js";
+export { combineObservers, type RunObserver } from "./run-observer.js";

@@ -22,6 +22,7 @@ import type {
   RunWatch,
   StartRunRequest,
 } from "./run-service.js";
+import type { RunObserver } from "./run-observer.js";
 import { RunWatchers } from "./run-watchers.js";
 import { SummaryCache } from "./summary-cache.js";
 
@@ -41,6 +42,8 @@ export interface RunManagerOptions {
   logger?: RunLogger;
   /** Store write health: while degraded, `start` is refused with store_error (503). */
   storeHealth?: ActiveRunContext["storeHealth"];
+  /** Sees every run's events, store appends and the queue (metrics, traces). */
+  observer?: RunObserver;
 }
 
 /** The runs of one process; see the file comment. */
@@ -71,6 +74,7 @@ export class RunManager implements RunService {
       cancelGraceMs: options.cancelGraceMs ?? 10_000,
       ...(options.model === undefined ? {} : { model: options.model }),
       ...(options.storeHealth === undefined ? {} : { storeHealth: options.storeHealth }),
+      ...(options.observer === undefined ? {} : { observer: options.observer }),
     };
     this.#watchers = new RunWatchers((id) => {
       this.cancel(id).catch((error: unknown) =>
@@ -115,6 +119,7 @@ export class RunManager implements RunService {
       this.#enqueuing -= 1;
       this.#queue.push(run);
       this.#pump();
+      this.#context.observer?.queueLength?.(this.#queue.length);
     }
     return record;
   }
@@ -139,6 +144,7 @@ export class RunManager implements RunService {
       const queued = this.#queue.indexOf(run);
       if (queued >= 0) {
         this.#queue.splice(queued, 1);
+        this.#context.observer?.queueLength?.(this.#queue.length);
         this.#finish(run, run.cancelQueued());
       } else {
         run.controller.abort(new CrewError(ErrorCode.CANCELLED, "The run was cancelled."));
@@ -195,6 +201,7 @@ export class RunManager implements RunService {
     while (this.#running < this.#max && this.#queue.length > 0) {
       this.#running += 1;
       this.#launch(this.#queue.shift()!);
+      this.#context.observer?.queueLength?.(this.#queue.length);
     }
   }
 

@@ -37,6 +37,8 @@ export class RunWriter {
       fail(error: CrewError): void;
       /** Told of the failure until the run's end is written. */
       health?: StoreHealth | undefined;
+      /** Called after each append with its size and how long the store took. */
+      appended?(count: number, ms: number): void;
     },
     private readonly maxPending = 1000,
   ) {}
@@ -74,6 +76,7 @@ export class RunWriter {
         if (this.flushMs > 0) await new Promise((resolve) => setTimeout(resolve, this.flushMs));
         const batch = this.#pending;
         this.#pending = [];
+        const started = performance.now();
         await this.store.appendEvents(this.runId, batch).catch((error: unknown) => {
           throw CrewError.is(error)
             ? error
@@ -83,6 +86,7 @@ export class RunWriter {
                 { cause: error },
               );
         });
+        this.sink.appended?.(batch.length, performance.now() - started);
         this.sink.publish(batch);
       }
     } catch (error) {

@@ -23,12 +23,15 @@ import type { RunStore } from "../store/index.js";
 import type { CrewRunner, RunnerOptions } from "./crew-runner.js";
 import { GRACE_OVER, graceAfterAbort } from "./abort-grace.js";
 import { InputRequests } from "./input-requests.js";
+import type { RunObserver } from "./run-observer.js";
 import { RunWriter } from "./run-writer.js";
 import type { StoreHealth } from "./store-health.js";
 
 /** Where the manager's log messages go. */
 export interface RunLogger {
   error(message: string, details?: unknown): void;
+  /** A logger whose records also carry `bindings` (a structured log's run id and crew). */
+  child?(bindings: Record<string, string>): RunLogger;
 }
 
 /** What an {@link ActiveRun} needs from the manager or worker executing it. */
@@ -45,6 +48,8 @@ export interface ActiveRunContext {
   rateLimiter?: RateLimiterLike;
   /** Told when the store fails a write, until the run's end is written. */
   storeHealth?: StoreHealth;
+  /** Sees every event and store append (metrics, traces). */
+  observer?: RunObserver;
 }
 
 /** A run the manager is executing or holding in its queue. */
@@ -53,6 +58,7 @@ export class ActiveRun {
   readonly log: EventLog;
   readonly #writer: RunWriter;
   readonly #inputs: InputRequests;
+  readonly #log: RunLogger;
   #usage: Usage = ZERO_USAGE;
   #seq = 0;
 
@@ -63,18 +69,23 @@ export class ActiveRun {
     private readonly context: ActiveRunContext,
   ) {
     this.#inputs = new InputRequests(id);
+    this.#log = context.logger.child?.({ runId: id, crew: runner.name }) ?? context.logger;
     this.log = new EventLog({
       runId: id,
       read: (after, limit) => context.store.readEvents(id, after, limit),
+      ...(context.observer?.slowConsumerDropped
+        ? { onDrop: () => context.observer?.slowConsumerDropped?.(id) }
+        : {}),
     });
     this.#writer = new RunWriter(id, context.store, context.flushMs, {
       publish: (batch) => this.log.publish(batch),
       fail: (error) => {
-        context.logger.error(`Run ${id}: storing its events failed; the run is stopped`, error);
+        this.#log.error(`Run ${id}: storing its events failed; the run is stopped`, error);
         this.log.fail(error);
         this.controller.abort(error);
       },
       health: context.storeHealth,
+      appended: (count, ms) => context.observer?.appended?.(id, count, ms),
     });
   }
 
@@ -100,7 +111,7 @@ export class ActiveRun {
       for (;;) {
         const next = await Promise.race([iterator.next(), grace.promise]);
         if (next === GRACE_OVER) {
-          this.context.logger.error(
+          this.#log.error(
             `Run ${this.id}: the crew did not stop within ${this.context.cancelGraceMs} ms of cancel.`,
           );
           break;
@@ -123,7 +134,7 @@ export class ActiveRun {
       }
     } catch (error) {
       failure = error;
-      this.context.logger.error(`Run ${this.id}: crew "${this.runner.name}" failed`, error);
+      this.#log.error(`Run ${this.id}: crew "${this.runner.name}" failed`, error);
     } finally {
       grace.clear();
       // A runner that ended cleanly or threw is finished; one that ignored the abort is left alone.
@@ -131,14 +142,12 @@ export class ActiveRun {
         await iterator
           .return()
           .catch((error: unknown) =>
-            this.context.logger.error(`Run ${this.id}: closing the crew's stream failed`, error),
+            this.#log.error(`Run ${this.id}: closing the crew's stream failed`, error),
           );
     }
     if (!end && !this.#writer.failure) {
       if (failure === undefined && !signal.aborted) {
-        this.context.logger.error(
-          `Run ${this.id}: crew "${this.runner.name}" ended without run.end.`,
-        );
+        this.#log.error(`Run ${this.id}: crew "${this.runner.name}" ended without run.end.`);
       }
       const error: ErrorInfo | undefined =
         signal.aborted && failure === undefined
@@ -174,6 +183,7 @@ export class ActiveRun {
     this.#seq = event.seq;
     this.#inputs.track(event);
     if (event.type === "task.end") this.#usage = addUsage(this.#usage, event.usage);
+    this.context.observer?.event?.(event);
     this.#writer.enqueue(event);
   }
 

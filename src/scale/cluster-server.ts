@@ -3,6 +3,7 @@
  * `startServer`, but runs are queued in Redis for `crewstream worker` processes and every
  * event is read from the shared Redis store, so several such servers can sit behind one URL.
  */
+import { startTracing } from "../observe/index.js";
 import { CrewCatalog } from "../crew/index.js";
 import type { RunManagerOptions } from "../runs/index.js";
 import { catalogRunners } from "../runs/index.js";
@@ -77,9 +78,12 @@ export async function startClusterServer(
   await whenReady(store, options.readyTimeoutMs ?? 5000);
   const catalog = new CrewCatalog({ dirs: options.crewsDirs });
   const queue = new RunQueue(store.connect(), store.keys.prefix);
+  // Off unless the OTEL_* variables configure an export; a run's job carries the trace context.
+  const tracing = startTracing();
   const runs = new DistributedRunManager({
     store,
     queue,
+    ...(tracing ? { traceContext: tracing.tracer.queued } : {}),
     resolveRunner: catalogRunners(catalog),
     logger,
   });
@@ -94,7 +98,10 @@ export async function startClusterServer(
     token,
     wrapFetch: (fetch) => redisGate(store.redis, redactUrl(options.redisUrl), fetch),
     beforeClose: () => sweeper.stop(),
-    afterClose: () => store.close(),
+    afterClose: async () => {
+      await store.close();
+      await tracing?.shutdown();
+    },
   });
   logger.info(
     formatStartBanner({

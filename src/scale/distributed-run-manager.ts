@@ -36,6 +36,8 @@ import { openInputRequests, waitForEnd } from "./run-state.js";
 export interface DistributedRunManagerOptions {
   store: RedisRunStore;
   queue: RunQueue;
+  /** The trace context a queued run's job carries to its worker (see `RunTracer.queued`). */
+  traceContext?: (runId: string, crew: string) => string | undefined;
   /** Checks crew names and inputs before a run is queued (workers load the same crews). */
   resolveRunner: ResolveRunner;
   /** Longest wait for a cancelled run's `run.end` (default 30 s). */
@@ -49,6 +51,7 @@ export class DistributedRunManager implements RunService {
   readonly #queue: RunQueue;
   readonly #resolveRunner: ResolveRunner;
   readonly #cancelWaitMs: number;
+  readonly #traceContext: ((runId: string, crew: string) => string | undefined) | undefined;
   readonly #logger: RunLogger;
   readonly #summaries: SummaryCache;
   /** Watchers of runs started here with `onDisconnect: "cancel"`. */
@@ -60,6 +63,7 @@ export class DistributedRunManager implements RunService {
     this.#queue = options.queue;
     this.#resolveRunner = options.resolveRunner;
     this.#cancelWaitMs = options.cancelWaitMs ?? 30_000;
+    this.#traceContext = options.traceContext;
     this.#logger = options.logger ?? {
       error: (message, details) => console.error(message, details),
     };
@@ -85,7 +89,7 @@ export class DistributedRunManager implements RunService {
       ...(request.source === undefined ? {} : { source: request.source }),
     });
     if (onDisconnect === "cancel") this.#watchers.track(id);
-    await this.#queue.enqueue(id);
+    await this.#queue.enqueue(id, this.#traceContext?.(id, runner.name));
     return record;
   }
 

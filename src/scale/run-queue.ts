@@ -11,6 +11,8 @@ export const RUN_QUEUE = "runs";
 /** What a queued job carries. */
 export interface RunJob {
   runId: string;
+  /** The W3C `traceparent` of the server that queued the run, so server and worker share one trace. */
+  traceparent?: string;
 }
 
 /** BullMQ's key prefix for a crewstream key prefix. */
@@ -31,10 +33,10 @@ export class RunQueue {
   }
 
   /** Queues a run; the job id is the run id, so a run is queued at most once. */
-  async enqueue(runId: string): Promise<void> {
+  async enqueue(runId: string, traceparent?: string): Promise<void> {
     await this.#queue.add(
       "run",
-      { runId },
+      { runId, ...(traceparent === undefined ? {} : { traceparent }) },
       // One attempt: a run whose worker died is ended as interrupted, never run twice.
       { jobId: runId, attempts: 1, removeOnComplete: true, removeOnFail: 1000 },
     );

@@ -35,6 +35,8 @@ export interface RunWorkerOptions {
   /** Shared model rate limiter (e.g. {@link RedisRateLimiter}), given to every run. */
   rateLimiter?: RateLimiterLike;
   logger?: RunLogger;
+  /** Sees every run's events and store appends (traces, logs). */
+  observer?: ActiveRunContext["observer"];
   /** How long a cancelled crew may take to stop (default 10 s). */
   cancelGraceMs?: number;
 }
@@ -66,6 +68,7 @@ export class RunWorker {
       cancelGraceMs: options.cancelGraceMs ?? 10_000,
       ...(options.model === undefined ? {} : { model: options.model }),
       ...(options.rateLimiter === undefined ? {} : { rateLimiter: options.rateLimiter }),
+      ...(options.observer === undefined ? {} : { observer: options.observer }),
     };
     this.#subscriber = options.store.connect();
   }
@@ -85,13 +88,21 @@ export class RunWorker {
       (error) => this.#logger.error("A control message could not be read", error),
     );
     this.#connection = store.connect({ maxRetriesPerRequest: null });
-    this.#worker = new Worker<RunJob>(RUN_QUEUE, (job) => this.#execute(job.data.runId), {
-      connection: this.#connection,
-      prefix: bullPrefix(store.keys.prefix),
-      concurrency: this.#options.concurrency ?? 4,
-      // A dead worker's job must not be handed to another: the sweeper ends its run instead.
-      maxStalledCount: 0,
-    });
+    this.#worker = new Worker<RunJob>(
+      RUN_QUEUE,
+      (job) => {
+        if (job.data.traceparent !== undefined)
+          this.#context.observer?.traceParent?.(job.data.runId, job.data.traceparent);
+        return this.#execute(job.data.runId);
+      },
+      {
+        connection: this.#connection,
+        prefix: bullPrefix(store.keys.prefix),
+        concurrency: this.#options.concurrency ?? 4,
+        // A dead worker's job must not be handed to another: the sweeper ends its run instead.
+        maxStalledCount: 0,
+      },
+    );
     this.#worker.on("error", (error) => this.#logger.error("The run queue failed", error));
     this.#sweeper = startSweeper(store, this.#logger, Math.max(250, this.#stallMs / 2));
   }

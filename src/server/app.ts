@@ -27,6 +27,8 @@ import { chatRoutes } from "./routes/chat.js";
 import { crewStreamRoutes } from "./routes/crew-stream.js";
 import { crewsRoutes } from "./routes/crews.js";
 import { healthRoutes } from "./routes/health.js";
+import { metricsRoutes } from "./routes/metrics.js";
+import type { RunMetrics } from "../observe/index.js";
 import { runEventsRoutes } from "./routes/run-events.js";
 import { runsRoutes } from "./routes/runs.js";
 import { webUiRoutes } from "./routes/web-ui.js";
@@ -76,6 +78,8 @@ export interface AppOptions {
   maxRunsPerClient?: number;
   /** Shares run slots with other endpoints (the WebSocket server); one is made otherwise. */
   runQuota?: RunQuota;
+  /** Served at `GET /metrics` (same token as `/api`); none without. */
+  metrics?: RunMetrics;
 }
 
 let packageVersion: string | undefined;
@@ -158,6 +162,8 @@ export function createApp(options: AppOptions): Hono {
     app.route("/api", routes(deps));
   }
   app.all("/api/*", unmatchedRoute(app, "/api/"));
+  if (options.metrics)
+    app.route("/", metricsRoutes(options.metrics, { limiter: deps.limiter, token: options.token }));
 
   const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
   if (webRoot !== false) app.route("/", webUiRoutes(webRoot));

@@ -38,6 +38,13 @@ export class StreamLimiter {
     };
   }
 
+  /** Streams every client holds now, together. */
+  get totalStreams(): number {
+    let total = 0;
+    for (const open of this.#open.values()) total += open;
+    return total;
+  }
+
   /** Streams `client` holds now. */
   openStreams(client: string): number {
     return this.#open.get(client) ?? 0;

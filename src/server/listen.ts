@@ -96,7 +96,7 @@ export type FetchHandler = (request: Request, env?: unknown) => Response | Promi
 /** What a server's own options pass on to the app, and the port. */
 export type ServerAppOptions = Omit<
   AppOptions,
-  "runs" | "catalog" | "limiter" | "runQuota" | "logger" | "hostCheck"
+  "runs" | "catalog" | "limiter" | "runQuota" | "logger" | "hostCheck" | "metrics"
 > & {
   /** Open connections one client address may hold (default 256); more are closed at once. */
   maxConnectionsPerClient?: number;
@@ -123,6 +123,8 @@ export interface ListenOptions {
   /** From {@link bindSettings}. */
   host: string;
   token: string | undefined;
+  /** Served at `GET /metrics`; none without. */
+  metrics?: AppOptions["metrics"];
   /** Wraps the app's fetch handler (e.g. to answer 503 while the store is unreachable). */
   wrapFetch?: (fetch: FetchHandler) => FetchHandler;
   /** Called first on close (stop background work). */
@@ -166,6 +168,7 @@ export async function listen(options: ListenOptions): Promise<Listening> {
     runQuota,
     logger,
     clientKey: options.app.clientKey ?? remoteAddressKey,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(token ? { token } : {}),
   });
   const fetch = options.wrapFetch ? options.wrapFetch(app.fetch) : app.fetch;

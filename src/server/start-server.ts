@@ -5,7 +5,8 @@
  */
 import { resolve } from "node:path";
 import { CrewCatalog } from "../crew/index.js";
-import { catalogRunners, RunManager, StoreHealth } from "../runs/index.js";
+import { RunMetrics, runLog, startTracing } from "../observe/index.js";
+import { catalogRunners, combineObservers, RunManager, StoreHealth } from "../runs/index.js";
 import type { RunManagerOptions, StoreHealthOptions } from "../runs/index.js";
 import { DEFAULT_DB_PATH, MemoryRunStore, SqliteRunStore } from "../store/index.js";
 import type { RunStore } from "../store/index.js";
@@ -35,6 +36,8 @@ export interface StartServerOptions extends ServerAppOptions {
   store?: RunStore;
   /** Backoff of writing a run's end after the store failed a write (default 100 ms to 2 s). */
   storeRetry?: StoreHealthOptions;
+  /** `GET /metrics` (default on); `false` serves none. */
+  metrics?: boolean;
 }
 
 /** A running server. */
@@ -59,7 +62,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       : new SqliteRunStore({ path: options.db ?? DEFAULT_DB_PATH, lock: true }));
   const catalog = new CrewCatalog({ dirs: options.crewsDirs });
   const storeHealth = new StoreHealth(options.storeRetry);
+  const metrics = options.metrics === false ? undefined : new RunMetrics();
+  // Off (no provider, no observer) unless the OTEL_* variables configure an export.
+  const tracing = startTracing();
   const runs = new RunManager({
+    observer: combineObservers(metrics?.observer, tracing?.tracer.observer, runLog(logger)),
     store,
     storeHealth,
     resolveRunner: catalogRunners(catalog),
@@ -73,14 +80,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
   const listening = await listen({
     app: { ...options, storeHealth },
+    ...(metrics ? { metrics } : {}),
     runs,
     catalog,
     logger,
     host,
     token,
-    afterClose: () => {
+    afterClose: async () => {
       storeHealth.close();
-      return store.close();
+      await store.close();
+      await tracing?.shutdown();
     },
   });
   logger.info(

@@ -1,12 +1,19 @@
 /** The live timeline of a run: header, notices, human input, then one card per task. */
 import { useAuiState } from "@assistant-ui/react";
 import type { DataMessagePartProps } from "@assistant-ui/react";
-import { isActive, isRunEnded, pendingInput, type RunProgress } from "../../../src/client/index.js";
+import {
+  formatCost,
+  isActive,
+  isRunEnded,
+  pendingInput,
+  type RunProgress,
+} from "../../../src/client/index.js";
 import type { CrewProgressData } from "../../../src/react/index.js";
 import { AgentStrip } from "./agent-strip.js";
 import { ElapsedTime } from "./elapsed-time.js";
 import { InputRequestForm } from "./input-request-form.js";
 import { RunNotices } from "./run-notices.js";
+import { RunTimeline } from "./run-timeline.js";
 import { StatusBadge } from "./status-badge.js";
 import { TaskCard } from "./task-card.js";
 import { tokenCount } from "./token-count.js";
@@ -39,6 +46,11 @@ export function CrewProgressView({ data }: DataMessagePartProps<CrewProgressData
             </span>
           )}
           {tokens && progress.status !== "queued" && <span className="run-tokens">{tokens}</span>}
+          {progress.status !== "queued" && (
+            <span className="run-cost" title="What the run's model calls cost">
+              {formatCost(progress.cost)}
+            </span>
+          )}
           <ElapsedTime
             {...(progress.startedAt ? { since: progress.startedAt } : {})}
             {...(progress.durationMs === undefined ? {} : { durationMs: progress.durationMs })}
@@ -47,6 +59,7 @@ export function CrewProgressView({ data }: DataMessagePartProps<CrewProgressData
         </div>
       </header>
       <AgentStrip agents={progress.agents} />
+      <RunTimeline progress={progress} />
       <RunNotices progress={progress} connection={connection} />
       {request && progress.runId && <InputRequestForm runId={progress.runId} request={request} />}
       <ol className="task-list">

@@ -1,6 +1,7 @@
 /** One task in the timeline: agent, status, steps, tokens, time; expands to its work and output. */
 import { memo, useState } from "react";
 import {
+  formatCost,
   isActive,
   streamedText,
   type AgentProgress,
@@ -51,6 +52,7 @@ export const TaskCard = memo(function TaskCard({ task, total, agents, live }: Ta
           {task.steps > 0 && <span>{stepCount(task.steps)}</span>}
           {task.tools.length > 0 && <span>{task.tools.length} tools</span>}
           {tokens && <span className="task-tokens">{tokens}</span>}
+          {task.status !== "pending" && <span className="task-cost">{formatCost(task.cost)}</span>}
           <ElapsedTime
             {...(task.startedAt ? { since: task.startedAt } : {})}
             {...(task.durationMs === undefined ? {} : { durationMs: task.durationMs })}

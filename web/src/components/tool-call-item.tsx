@@ -10,7 +10,7 @@ function show(value: unknown): string {
 
 export function ToolCallItem({ call }: { call: ToolCallProgress }) {
   return (
-    <li className={`tool-call tool-${call.status}`}>
+    <li className={`tool-call tool-${call.status}`} data-call-id={call.callId}>
       <details>
         <summary>
           <span className="tool-icon" aria-hidden="true">
