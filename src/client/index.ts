@@ -11,6 +11,7 @@ export {
   activeRetry,
   finalText,
   foldProgress,
+  formatCost,
   initialProgress,
   isActive,
   isRunEnded,
@@ -33,6 +34,9 @@ export {
   type TaskProgress,
   type TextSegment,
   type ThoughtProgress,
+  type TimelineMark,
+  type TimelineMarkKind,
+  type Cost,
   type TokenCount,
   type ToolCallProgress,
 } from "./run-progress.js";
