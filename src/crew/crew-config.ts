@@ -32,6 +32,8 @@ export interface CrewConfig {
   defaultInputs?: Inputs;
   dir?: string;
   allowPrivateUrls?: boolean;
+  /** Most model requests per minute for the whole crew. */
+  maxRpm?: number;
   /** Tools agents may name, made with the AI SDK's `tool()`. */
   tools?: Record<string, Tool>;
   /** Model of agents without `llm` ("provider/model" or an instance); default: `resolveModel()`'s. */
@@ -86,9 +88,17 @@ function positiveInt(value: unknown, where: string): number | undefined {
   return value;
 }
 
+function positiveNumber(value: unknown, where: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0)
+    invalid(`${where} must be a positive number.`);
+  return value;
+}
+
 function normalizeAgent(agent: AgentConfig & { key: string }): AgentDefinition {
   const where = `agent "${agent.key}"`;
   const maxRpm = positiveInt(agent.maxRpm, `${where}: maxRpm`);
+  const maxExecutionTime = positiveNumber(agent.maxExecutionTime, `${where}: maxExecutionTime`);
   return {
     key: agent.key,
     role: text(agent.role, `${where}: role`),
@@ -99,6 +109,7 @@ function normalizeAgent(agent: AgentConfig & { key: string }): AgentDefinition {
     allowDelegation: agent.allowDelegation ?? false,
     maxIter: positiveInt(agent.maxIter, `${where}: maxIter`) ?? DEFAULT_MAX_ITER,
     ...(maxRpm === undefined ? {} : { maxRpm }),
+    ...(maxExecutionTime === undefined ? {} : { maxExecutionTime }),
   };
 }
 
@@ -127,6 +138,7 @@ function normalizeTask(
     context,
     humanInput: task.humanInput ?? false,
     ...(task.tools === undefined ? {} : { tools: names(task.tools, `${where}: tools`) }),
+    ...(task.asyncExecution === true ? { asyncExecution: true } : {}),
   };
 }
 
@@ -153,6 +165,12 @@ export function normalizeCrew(config: CrewConfig): CrewDefinition {
     return normalized;
   });
   if (tasks.length === 0) invalid("A crew needs at least one task.");
+  const last = tasks.at(-1);
+  if (last?.asyncExecution === true)
+    invalid(
+      `task "${last.key}": the crew's last task cannot be async (as in CrewAI); its output is the crew's result.`,
+    );
+  const crewRpm = positiveInt(config.maxRpm, "crew maxRpm");
   const defaults = inputsSchema.safeParse(config.defaultInputs ?? {});
   if (!defaults.success)
     invalid("defaultInputs must be a flat object of strings, numbers and booleans.");
@@ -165,5 +183,6 @@ export function normalizeCrew(config: CrewConfig): CrewDefinition {
     defaultInputs: defaults.data,
     ...(config.dir === undefined ? {} : { dir: config.dir }),
     ...(config.allowPrivateUrls === undefined ? {} : { allowPrivateUrls: config.allowPrivateUrls }),
+    ...(crewRpm === undefined ? {} : { maxRpm: crewRpm }),
   };
 }

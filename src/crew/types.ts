@@ -28,6 +28,8 @@ export interface AgentDefinition {
   maxIter: number;
   /** Most model requests per minute for this agent. */
   maxRpm?: number;
+  /** Longest time, in seconds, the agent may work on one task (CrewAI's `max_execution_time`). */
+  maxExecutionTime?: number;
 }
 
 /** A task: a unit of work (CrewAI's tasks.yaml entry). */
@@ -46,6 +48,11 @@ export interface TaskDefinition {
   humanInput: boolean;
   /** Extra tools for this task only. */
   tools?: string[];
+  /**
+   * Start together with the neighbouring async tasks; the next synchronous task waits for them
+   * and gets their outputs (CrewAI's `async_execution`). The last task may not be async.
+   */
+  asyncExecution?: boolean;
 }
 
 /** A whole crew definition, from YAML or code. */
@@ -63,6 +70,8 @@ export interface CrewDefinition {
   dir?: string;
   /** Lets `fetch_url` reach private and loopback addresses (crew.yaml `allow_private_urls`). */
   allowPrivateUrls?: boolean;
+  /** Most model requests per minute for the whole crew (crew.yaml `max_rpm`). */
+  maxRpm?: number;
 }
 
 /** A request for human input while a run waits. */
@@ -88,6 +97,8 @@ export interface RunOptions {
   onInputRequest?: InputHandler;
   /** Tools registered for this run in addition to the crew's. */
   tools?: Record<string, Tool>;
+  /** Longest the whole run may take, in ms: past it the run fails with code `timeout`. */
+  timeoutMs?: number;
 }
 
 /** Listener object: each method is optional and called for its event type. */

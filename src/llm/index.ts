@@ -22,3 +22,11 @@ export {
   RPM_ENV,
 } from "./rpm-config.js";
 export type { RpmRule } from "./rpm-config.js";
+export {
+  withModelTimeouts,
+  modelTimeouts,
+  DEFAULT_MODEL_TIMEOUTS,
+  MODEL_IDLE_TIMEOUT_ENV,
+  MODEL_CALL_TIMEOUT_ENV,
+} from "./model-timeouts.js";
+export type { ModelTimeouts } from "./model-timeouts.js";
