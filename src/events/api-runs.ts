@@ -36,6 +36,10 @@ export const runRecordSchema = z.object({
   error: errorInfoSchema.optional(),
   /** Where the run was started from: "cli", "http", "ws", "chat", "web". */
   source: z.string().optional(),
+  /** The batch the run belongs to (`POST /api/runs` with a list of inputs). */
+  batchId: z.string().optional(),
+  /** The run's time limit in ms, when it has one. */
+  timeoutMs: z.number().int().positive().optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 
