@@ -99,6 +99,8 @@ export interface RunOptions {
   tools?: Record<string, Tool>;
   /** Longest the whole run may take, in ms: past it the run fails with code `timeout`. */
   timeoutMs?: number;
+  /** The batch the run belongs to, shown on `run.start`. */
+  batchId?: string;
 }
 
 /** Listener object: each method is optional and called for its event type. */

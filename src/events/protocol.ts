@@ -85,6 +85,8 @@ export const runStartSchema = envelopeSchema.extend({
   agents: z.array(z.object({ key: z.string(), role: z.string() })),
   /** The crew's tasks in order, with the key of the agent that owns each (if any). */
   tasks: z.array(z.object({ key: z.string(), agent: z.string().optional() })),
+  /** The batch the run belongs to (`kickoff_for_each`, `POST /api/runs` with a list of inputs). */
+  batchId: z.string().optional(),
 });
 
 /** A task begins. */

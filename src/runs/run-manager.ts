@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { CrewError, ErrorCode, type CrewEvent } from "../events/index.js";
 import type { ListRunsOptions, RunPage, RunRecord, RunStore } from "../store/index.js";
+import { batchStatus, startBatch } from "./batches.js";
 import { checkStart } from "./check-start.js";
 import type { ResolveRunner } from "./crew-runner.js";
 import { recoverRuns } from "./recover-runs.js";
@@ -16,6 +17,9 @@ import { replayEvents } from "./replay-events.js";
 import { requireCursor, requireRun } from "./require-run.js";
 import { ActiveRun, type ActiveRunContext, type RunLogger } from "./run.js";
 import type {
+  BatchStatus,
+  StartBatchRequest,
+  StartedBatch,
   RunDetails,
   RunEventsOptions,
   RunService,
@@ -38,6 +42,8 @@ export interface RunManagerOptions {
   cancelGraceMs?: number;
   /** Overrides every agent's model (`--model`). */
   model?: ActiveRunContext["model"];
+  /** Time limit of runs started without `timeoutMs`, in ms (`--run-timeout`). */
+  runTimeoutMs?: number;
   logger?: RunLogger;
 }
 
@@ -46,6 +52,7 @@ export class RunManager implements RunService {
   readonly #store: RunStore;
   readonly #resolveRunner: ResolveRunner;
   readonly #max: number;
+  readonly #runTimeoutMs: number | undefined;
   readonly #context: ActiveRunContext;
   readonly #active = new Map<string, ActiveRun>();
   readonly #summaries: SummaryCache;
@@ -61,6 +68,7 @@ export class RunManager implements RunService {
     this.#store = options.store;
     this.#resolveRunner = options.resolveRunner;
     this.#max = Math.max(1, options.maxConcurrentRuns ?? 4);
+    this.#runTimeoutMs = options.runTimeoutMs;
     this.#summaries = new SummaryCache(options.store);
     this.#context = {
       store: options.store,
@@ -79,7 +87,11 @@ export class RunManager implements RunService {
   async start(request: StartRunRequest): Promise<RunRecord> {
     if (this.#closed)
       throw new CrewError(ErrorCode.CONFLICT, "The run manager is closed; no new runs start.");
-    const { runner, inputs, onDisconnect } = await checkStart(request, this.#resolveRunner);
+    const { runner, inputs, onDisconnect, timeoutMs } = await checkStart(
+      request,
+      this.#resolveRunner,
+    );
+    const limit = timeoutMs ?? this.#runTimeoutMs;
     const id = randomUUID();
     // Decide now, synchronously, whether the run takes a free slot or queues, so that runs
     // keep their order however long createRun takes.
@@ -95,8 +107,10 @@ export class RunManager implements RunService {
         inputs,
         status: slot ? "running" : "queued",
         ...(request.source === undefined ? {} : { source: request.source }),
+        ...(request.batchId === undefined ? {} : { batchId: request.batchId }),
+        ...(limit === undefined ? {} : { timeoutMs: limit }),
       });
-      run = new ActiveRun(id, runner, inputs, this.#context);
+      run = new ActiveRun(id, runner, inputs, this.#context, record);
     } catch (error) {
       if (slot) this.#running -= 1;
       else this.#enqueuing -= 1;
@@ -113,6 +127,14 @@ export class RunManager implements RunService {
       this.#pump();
     }
     return record;
+  }
+
+  startBatch(request: StartBatchRequest): Promise<StartedBatch> {
+    return startBatch(request, this.#resolveRunner, (item) => this.start(item));
+  }
+
+  getBatch(batchId: string): Promise<BatchStatus | undefined> {
+    return batchStatus(this.#store, batchId);
   }
 
   async get(id: string): Promise<RunDetails | undefined> {

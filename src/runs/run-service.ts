@@ -18,6 +18,27 @@ export interface StartRunRequest {
   source?: string;
   /** What happens when the last watcher detaches (default "continue"). */
   onDisconnect?: OnDisconnect;
+  /** Longest the run may take, in ms (default: the service's run timeout, if any). */
+  timeoutMs?: number;
+  /** The batch the run belongs to; set by {@link RunService.startBatch}. */
+  batchId?: string;
+}
+
+/** What {@link RunService.startBatch} needs: one run per item of `inputs`, the rest shared. */
+export interface StartBatchRequest extends Omit<StartRunRequest, "inputs" | "batchId"> {
+  inputs: unknown[];
+}
+
+/** A started batch: its id and its runs' records, in the order of the inputs. */
+export interface StartedBatch {
+  batchId: string;
+  runs: RunRecord[];
+}
+
+/** The runs of a batch with their status, in the order of the inputs. */
+export interface BatchStatus {
+  batchId: string;
+  runs: Array<{ runId: string; status: RunRecord["status"] }>;
 }
 
 /** A run's status row with its progress by agent and task. */
@@ -49,6 +70,14 @@ export interface RunService {
    * error), creates the run and returns its record at once; the run executes in the background.
    */
   start(request: StartRunRequest): Promise<RunRecord>;
+  /**
+   * Checks every item first (one bad item: no run is created, the error names the item), then
+   * starts one run per item with a shared batch id. The runs queue like any others, so a
+   * batch respects the service's concurrency cap and the shared rate limits.
+   */
+  startBatch(request: StartBatchRequest): Promise<StartedBatch>;
+  /** The batch's runs and their status, or undefined for an unknown batch. */
+  getBatch(batchId: string): Promise<BatchStatus | undefined>;
   /** The run's record and summary, or undefined for an unknown id. */
   get(id: string): Promise<RunDetails | undefined>;
   /** Recent runs, newest first, paged. */

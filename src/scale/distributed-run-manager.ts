@@ -8,6 +8,8 @@
 import { randomUUID } from "node:crypto";
 import { CrewError, ErrorCode, type CrewEvent } from "../events/index.js";
 import {
+  batchStatus,
+  startBatch,
   checkStart,
   endRun,
   requireCursor,
@@ -22,6 +24,9 @@ import {
   type RunService,
   type RunWatch,
   type StartRunRequest,
+  type StartBatchRequest,
+  type StartedBatch,
+  type BatchStatus,
 } from "../runs/index.js";
 import { isFinished, type ListRunsOptions, type RunPage, type RunRecord } from "../store/index.js";
 import { sendControl } from "./control-channel.js";
@@ -38,6 +43,8 @@ export interface DistributedRunManagerOptions {
   resolveRunner: ResolveRunner;
   /** Longest wait for a cancelled run's `run.end` (default 30 s). */
   cancelWaitMs?: number;
+  /** Time limit of runs started without `timeoutMs`, in ms. */
+  runTimeoutMs?: number;
   logger?: RunLogger;
 }
 
@@ -47,6 +54,7 @@ export class DistributedRunManager implements RunService {
   readonly #queue: RunQueue;
   readonly #resolveRunner: ResolveRunner;
   readonly #cancelWaitMs: number;
+  readonly #runTimeoutMs: number | undefined;
   readonly #logger: RunLogger;
   readonly #summaries: SummaryCache;
   /** Watchers of runs started here with `onDisconnect: "cancel"`. */
@@ -57,6 +65,7 @@ export class DistributedRunManager implements RunService {
     this.#store = options.store;
     this.#queue = options.queue;
     this.#resolveRunner = options.resolveRunner;
+    this.#runTimeoutMs = options.runTimeoutMs;
     this.#cancelWaitMs = options.cancelWaitMs ?? 30_000;
     this.#logger = options.logger ?? {
       error: (message, details) => console.error(message, details),
@@ -73,7 +82,11 @@ export class DistributedRunManager implements RunService {
   async start(request: StartRunRequest): Promise<RunRecord> {
     if (this.#closing.signal.aborted)
       throw new CrewError(ErrorCode.CONFLICT, "The server is shutting down; no new runs start.");
-    const { runner, inputs, onDisconnect } = await checkStart(request, this.#resolveRunner);
+    const { runner, inputs, onDisconnect, timeoutMs } = await checkStart(
+      request,
+      this.#resolveRunner,
+    );
+    const limit = timeoutMs ?? this.#runTimeoutMs;
     const id = randomUUID();
     const record = await this.#store.createRun({
       id,
@@ -81,10 +94,20 @@ export class DistributedRunManager implements RunService {
       inputs,
       status: "queued",
       ...(request.source === undefined ? {} : { source: request.source }),
+      ...(request.batchId === undefined ? {} : { batchId: request.batchId }),
+      ...(limit === undefined ? {} : { timeoutMs: limit }),
     });
     if (onDisconnect === "cancel") this.#watchers.track(id);
     await this.#queue.enqueue(id);
     return record;
+  }
+
+  startBatch(request: StartBatchRequest): Promise<StartedBatch> {
+    return startBatch(request, this.#resolveRunner, (item) => this.start(item));
+  }
+
+  getBatch(batchId: string): Promise<BatchStatus | undefined> {
+    return batchStatus(this.#store, batchId);
   }
 
   async get(id: string): Promise<RunDetails | undefined> {
