@@ -14,6 +14,7 @@ import { canAskHuman } from "./human-input.js";
 import { parseInputs } from "./parse-inputs.js";
 import { chooseOutputMode, createRunOutput } from "./run-output.js";
 import { watchRun } from "./watch-run.js";
+import { readInputsFile, runBatch } from "./batch-run.js";
 
 /** Options of `crewstream run` (commander's names for the flags). */
 export interface RunCommandOptions extends CommandCrewFlags {
@@ -26,6 +27,12 @@ export interface RunCommandOptions extends CommandCrewFlags {
   /** False with `--no-persist`. */
   persist?: boolean;
   crews?: string[];
+  /** `--timeout <ms>`: the run's time limit. */
+  timeout?: number;
+  /** `--inputs-file <path>`: a batch, one run per JSON line. */
+  inputsFile?: string;
+  /** `--concurrency <n>`: with --inputs-file, runs at once. */
+  concurrency?: number;
 }
 
 /**
@@ -54,12 +61,22 @@ export async function runCommand(
   options: RunCommandOptions,
 ): Promise<number> {
   const inputs = parseInputs(options.input, options.inputJson);
+  if (options.concurrency !== undefined && options.inputsFile === undefined)
+    throw new CrewError(ErrorCode.BAD_REQUEST, "--concurrency goes with --inputs-file (a batch).");
+  const items =
+    options.inputsFile === undefined ? undefined : await readInputsFile(options.inputsFile, inputs);
   const crew =
     commandCrewOf(options) ??
     (await new CrewCatalog({ dirs: [] }).loadDir(
       await resolveCrewDir(crewArg, resolveCrewDirs(options.crews)),
     ));
-  const missing = missingInputs(requiredInputs(crew), inputs, crew.defaultInputs);
+  const missing = [
+    ...new Set(
+      (items ?? [inputs]).flatMap((item) =>
+        missingInputs(requiredInputs(crew), item, crew.defaultInputs),
+      ),
+    ),
+  ];
   if (missing.length > 0) {
     const flags = missing.map((name) => `--input ${name}=...`).join(" ");
     process.stderr.write(
@@ -96,9 +113,27 @@ export async function runCommand(
     store,
     resolveRunner: async () => runner,
     ...(options.model === undefined ? {} : { model: options.model }),
+    ...(items === undefined ? {} : { maxConcurrentRuns: options.concurrency ?? 4 }),
   });
+  const timeout = options.timeout === undefined ? {} : { timeoutMs: options.timeout };
   try {
-    const run = await manager.start({ crew: crew.name, inputs, source: "cli" });
+    if (items !== undefined) {
+      const stop = (): void => void manager.close();
+      process.once("SIGINT", stop);
+      try {
+        return await runBatch({
+          runs: manager,
+          crew: crew.name,
+          items,
+          ...timeout,
+          mode: options.jsonl === true ? "jsonl" : process.stdout.isTTY === true ? "live" : "plain",
+          stdout: process.stdout,
+        });
+      } finally {
+        process.off("SIGINT", stop);
+      }
+    }
+    const run = await manager.start({ crew: crew.name, inputs, source: "cli", ...timeout });
     const output = createRunOutput({
       mode: chooseOutputMode(options, process.stdout),
       progressStderr: options.progressStderr === true,

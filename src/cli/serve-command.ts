@@ -21,6 +21,8 @@ export interface ServeCommandOptions {
   crews?: string[];
   model?: string;
   maxRuns?: number;
+  /** Default time limit of a run, in ms (`--run-timeout`, `CREWSTREAM_RUN_TIMEOUT_MS`). */
+  runTimeout?: number;
   token?: string;
 }
 
@@ -35,6 +37,7 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
     ...(options.persist === false ? { persist: false } : { db: resolveDbPath(options.db) }),
     ...(options.model === undefined ? {} : { model: options.model }),
     ...(maxRuns === undefined ? {} : { maxConcurrentRuns: maxRuns }),
+    ...(options.runTimeout === undefined ? {} : { runTimeoutMs: options.runTimeout }),
     ...(token === undefined ? {} : { token }),
   });
   const colors = pc.createColors(process.stdout.isTTY === true);
