@@ -36,6 +36,10 @@ export interface CrewConfig {
   maxRpm?: number;
   /** Tools agents may name, made with the AI SDK's `tool()`. */
   tools?: Record<string, Tool>;
+  /** CrewAI's `@before_kickoff`: changes `kickoff`'s inputs (see the engine's `KickoffHooks`). */
+  beforeKickoff?: (inputs: Inputs) => unknown;
+  /** CrewAI's `@after_kickoff`: changes `kickoff`'s result. */
+  afterKickoff?: (result: never) => unknown;
   /** Model of agents without `llm` ("provider/model" or an instance); default: `resolveModel()`'s. */
   model?: LanguageModel;
 }
@@ -95,6 +99,11 @@ function positiveNumber(value: unknown, where: string): number | undefined {
   return value;
 }
 
+function callbackOf(value: unknown, where: string): NonNullable<TaskDefinition["callback"]> {
+  if (typeof value !== "function") invalid(`${where}: callback must be a function.`);
+  return value as NonNullable<TaskDefinition["callback"]>;
+}
+
 function normalizeAgent(agent: AgentConfig & { key: string }): AgentDefinition {
   const where = `agent "${agent.key}"`;
   const maxRpm = positiveInt(agent.maxRpm, `${where}: maxRpm`);
@@ -139,6 +148,7 @@ function normalizeTask(
     humanInput: task.humanInput ?? false,
     ...(task.tools === undefined ? {} : { tools: names(task.tools, `${where}: tools`) }),
     ...(task.asyncExecution === true ? { asyncExecution: true } : {}),
+    ...(task.callback === undefined ? {} : { callback: callbackOf(task.callback, where) }),
   };
 }
 

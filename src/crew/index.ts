@@ -25,4 +25,5 @@ export type {
   CrewListener,
   InputRequest,
   InputHandler,
+  TaskOutput,
 } from "./types.js";

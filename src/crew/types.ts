@@ -48,11 +48,24 @@ export interface TaskDefinition {
   humanInput: boolean;
   /** Extra tools for this task only. */
   tools?: string[];
+  /** Called with the task's output once it ended (CrewAI's task `callback`); may be async. */
+  callback?: (output: TaskOutput) => void | Promise<void>;
   /**
    * Start together with the neighbouring async tasks; the next synchronous task waits for them
    * and gets their outputs (CrewAI's `async_execution`). The last task may not be async.
    */
   asyncExecution?: boolean;
+}
+
+/** What a task's `callback` gets. */
+export interface TaskOutput {
+  /** The task's key. */
+  task: string;
+  /** The key of the agent that did it (or the manager). */
+  agent: string;
+  description: string;
+  /** The task's final output. */
+  output: string;
 }
 
 /** A whole crew definition, from YAML or code. */

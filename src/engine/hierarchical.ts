@@ -7,7 +7,7 @@ import { z } from "zod";
 import { runAgent } from "./agent.js";
 import { DELEGATED_EXPECTED_OUTPUT, delegateToolDescription, taskPrompt } from "./prompts.js";
 import type { RunContext, StepCounter, UsageMeter } from "./run-context.js";
-import { contextFor } from "./sequential.js";
+import { contextFor, withCallback } from "./sequential.js";
 import { runTask } from "./task.js";
 import type { AgentDefinition } from "../crew/index.js";
 import { DELEGATE_TOOL, MANAGER_KEY } from "../events/index.js";
@@ -89,29 +89,33 @@ export async function runHierarchical(ctx: RunContext, manager: AgentDefinition)
       ...ctx.toolsFor(manager, task.tools),
       [DELEGATE_TOOL]: delegateTool(ctx, task.key, agents, steps, usage),
     });
-    const output = await runTask(
-      ctx,
-      { task, agent: MANAGER_KEY, index, total: tasks.length },
-      {
-        answer: (steps, usage) =>
-          runAgent(ctx, {
-            agent: manager,
-            scope,
-            messages: [{ role: "user", content: taskPrompt(task, contextFor(task, done)) }],
-            tools: toolsFor(steps, usage),
-            steps,
-            usage,
-          }),
-        revise: (messages, steps, usage) =>
-          runAgent(ctx, {
-            agent: manager,
-            scope,
-            messages,
-            tools: toolsFor(steps, usage),
-            steps,
-            usage,
-          }),
-      },
+    const output = await withCallback(
+      task,
+      MANAGER_KEY,
+      runTask(
+        ctx,
+        { task, agent: MANAGER_KEY, index, total: tasks.length },
+        {
+          answer: (steps, usage) =>
+            runAgent(ctx, {
+              agent: manager,
+              scope,
+              messages: [{ role: "user", content: taskPrompt(task, contextFor(task, done)) }],
+              tools: toolsFor(steps, usage),
+              steps,
+              usage,
+            }),
+          revise: (messages, steps, usage) =>
+            runAgent(ctx, {
+              agent: manager,
+              scope,
+              messages,
+              tools: toolsFor(steps, usage),
+              steps,
+              usage,
+            }),
+        },
+      ),
     );
     done.push({ key: task.key, output });
   }
