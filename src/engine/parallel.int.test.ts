@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CrewError, type CrewEvent } from "../events/index.js";
+import { CrewError, summarize, type CrewEvent } from "../events/index.js";
 import { resolveModel } from "../llm/index.js";
 import { reply, startFakeOpenAI, type FakeOpenAI, type RecordedRequest } from "../testing/index.js";
 import { Crew } from "./crew.js";
@@ -93,6 +93,21 @@ describe("parallel tasks (async_execution)", () => {
     );
     const mergeRequest = fake.requests.findLast((r) => prompt(r).includes("Do part merge"));
     for (const part of ["A9", "B9", "C9"]) expect(prompt(mergeRequest!)).toContain(part);
+    // The summary is right for overlapping tasks: each its own tokens and time, adding up.
+    const summary = summarize(events);
+    expect(summary.tasks.map((t) => [t.key, t.status])).toEqual([
+      ["a", "completed"],
+      ["b", "completed"],
+      ["c", "completed"],
+      ["merge", "completed"],
+    ]);
+    for (const t of summary.tasks.slice(0, 3)) {
+      expect(t.usage.outputTokens).toBeGreaterThanOrEqual(10);
+      expect(t.durationMs).toBeGreaterThan(300);
+    }
+    expect(summary.tasks.reduce((n, t) => n + t.usage.outputTokens, 0)).toBe(
+      summary.usage.outputTokens,
+    );
     // About the longest (10 x 80 ms), well under the sum (10 x 180 ms).
     expect(elapsed).toBeGreaterThanOrEqual(800);
     expect(elapsed).toBeLessThan(1_400);
@@ -130,6 +145,14 @@ describe("parallel tasks (async_execution)", () => {
     fake.script(() => undefined);
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(events.at(-1)).toMatchObject({ status: "failed", error: { code: "provider_error" } });
+    // Every task at work when the run failed is reported failed, not left running.
+    const summary = summarize(events);
+    expect(summary.tasks.filter((t) => t.key !== "merge").map((t) => t.status)).toEqual([
+      "failed",
+      "failed",
+      "failed",
+    ]);
+    expect(summary.tasks.find((t) => t.key === "merge")?.status).toBe("cancelled");
     expect(events.some((e) => e.type === "task.start" && e.task === "merge")).toBe(false);
     const siblings = fake.requests.slice(before).filter((r) => !prompt(r).includes("Do part B."));
     expect(siblings).toHaveLength(2);
