@@ -206,3 +206,30 @@ describe("parallel tasks (async_execution)", () => {
     );
   });
 });
+
+describe("parallel tasks in a hierarchical crew", () => {
+  it("the manager works on async tasks at once", async () => {
+    fake.script((request) => {
+      const text = prompt(request);
+      const part = /Do part ([AB])\./.exec(text)?.[1];
+      if (part !== undefined && !text.includes("merge"))
+        return { text: Array.from({ length: 10 }, (_, i) => `${part}${i} `), tokenDelayMs: 30 };
+      return reply.text("Merged.");
+    });
+    const events = await run(
+      crew(
+        {
+          a: task("A", { asyncExecution: true }),
+          b: task("B", { asyncExecution: true }),
+          merge: task("merge"),
+        },
+        { process: "hierarchical" },
+      ),
+    );
+    fake.script(() => undefined);
+    expect(events.at(-1)).toMatchObject({ status: "completed", result: "Merged." });
+    const order = events.map((e) => `${e.type}:${e.task ?? ""}`);
+    expect(order.indexOf("task.start:b")).toBeLessThan(order.indexOf("task.end:a"));
+    expect(events.find((e) => e.type === "task.start" && e.task === "a")?.agent).toBe("manager");
+  });
+});

@@ -16,21 +16,6 @@ import { childContext, withTimeLimit, type ChildContext } from "./time-limit.js"
 import type { AgentDefinition, TaskDefinition } from "../crew/index.js";
 import { CrewError, ErrorCode } from "../events/index.js";
 
-/** The outputs a task is given: its `context` tasks', or else the previous task's. */
-export function contextFor(
-  task: TaskDefinition,
-  done: ReadonlyArray<{ key: string; output: string }>,
-): ContextOutput[] {
-  if (task.context.length > 0) {
-    return task.context.flatMap((key) => {
-      const found = done.find((d) => d.key === key);
-      return found ? [{ task: key, output: found.output }] : [];
-    });
-  }
-  const previous = done.at(-1);
-  return previous ? [{ task: previous.key, output: previous.output }] : [];
-}
-
 /** A task's outcome, kept as a value so a failure is never an unhandled rejection. */
 type Outcome = { ok: true; output: string } | { ok: false; error: unknown };
 
@@ -48,10 +33,36 @@ function settle(outcome: Outcome): string {
 }
 
 /** Runs every task in order (async ones in parallel); resolves with the last task's output. */
-export async function runSequential(
+export function runSequential(
   ctx: RunContext,
   agentOf: (task: TaskDefinition) => AgentDefinition,
 ): Promise<string> {
+  const total = ctx.crew.tasks.length;
+  return scheduleTasks(ctx, (runCtx, task, index, context) => {
+    const agent = agentOf(task);
+    const limit = agent.maxExecutionTime;
+    return withTimeLimit(
+      runCtx,
+      limit === undefined ? undefined : limit * 1000,
+      `Task "${task.key}" took longer than agent "${agent.key}"'s max_execution_time of ${limit} s.`,
+      (taskCtx) => performTask(taskCtx, task, agent, index, total, context),
+    );
+  });
+}
+
+/** Does one task with the outputs it is given; `ctx` is the task's (its signal may end early). */
+export type PerformTask = (
+  ctx: RunContext,
+  task: TaskDefinition,
+  index: number,
+  context: ContextOutput[],
+) => Promise<string>;
+
+/**
+ * Runs the crew's tasks in order through `perform`, async ones in parallel (see the file
+ * comment); resolves with the last task's output. Both processes schedule tasks this way.
+ */
+export async function scheduleTasks(ctx: RunContext, perform: PerformTask): Promise<string> {
   const { tasks } = ctx.crew;
   const done: Array<{ key: string; output: string }> = [];
   const outcomes = new Map<string, Promise<Outcome>>();
@@ -67,22 +78,6 @@ export async function runSequential(
       if (outcome !== undefined) found.push({ task: key, output: settle(await outcome) });
     }
     return found;
-  };
-
-  const perform = async (
-    runCtx: RunContext,
-    task: TaskDefinition,
-    index: number,
-    context: ContextOutput[],
-  ): Promise<string> => {
-    const agent = agentOf(task);
-    const limit = agent.maxExecutionTime;
-    return withTimeLimit(
-      runCtx,
-      limit === undefined ? undefined : limit * 1000,
-      `Task "${task.key}" took longer than agent "${agent.key}"'s max_execution_time of ${limit} s.`,
-      (taskCtx) => performTask(taskCtx, task, agent, index, tasks.length, context),
-    );
   };
 
   const join = async (): Promise<void> => {
