@@ -120,3 +120,34 @@ describe("time limits", () => {
     expect(end(events).error?.message).toMatch(/max_iter 2/);
   });
 });
+
+describe("crew max_rpm", () => {
+  it("holds the crew's model requests to its max_rpm, reported as llm.retry", async () => {
+    const limited = new Crew({
+      name: "rpm-crew",
+      maxRpm: 1,
+      model: resolveModel("compatible/test-model", { env: { CREWSTREAM_BASE_URL: fake.baseURL } }),
+      agents: {
+        first: { role: "First", goal: "Answer", backstory: "Quick." },
+        second: { role: "Second", goal: "Answer", backstory: "Quick." },
+      },
+      tasks: {
+        one: { description: "One.", expectedOutput: "A line", agent: "first" },
+        two: { description: "Two.", expectedOutput: "A line", agent: "second" },
+      },
+    });
+    const controller = new AbortController();
+    const events: CrewEvent[] = [];
+    for await (const event of limited.stream({}, { ...fast, signal: controller.signal })) {
+      events.push(event);
+      if (event.type === "llm.retry") controller.abort();
+    }
+    // The second agent's first request waits: the limit is the crew's, not each agent's.
+    expect(events.find((e) => e.type === "llm.retry")).toMatchObject({
+      agent: "second",
+      task: "two",
+      reason: "max_rpm 1 reached",
+    });
+    expect(events.at(-1)).toMatchObject({ type: "run.end", status: "cancelled" });
+  });
+});
