@@ -219,6 +219,18 @@ describe("ProcessCrew", () => {
     expect(isGone(info.pid)).toBe(true);
   });
 
+  it("stops a program at the run's own time limit when it is the tighter one", async () => {
+    const { crew, exit } = fakeCrew({ timeoutMs: 60_000 });
+    const events: CrewEvent[] = [];
+    for await (const event of crew.stream({ topic: "AI LLMs", mode: "hang" }, { timeoutMs: 1500 }))
+      events.push(event);
+    expectWellFormed(events);
+    const end = runEnd(events);
+    expect(end).toMatchObject({ status: "failed", error: { code: "timeout" } });
+    expect(end.error?.message).toContain("time limit of 1500 ms (run timeout)");
+    expect(isGone((await exit).pid)).toBe(true);
+  });
+
   it("cancels: SIGTERM, then SIGKILL for a program that ignores SIGTERM", async () => {
     const { crew, exit } = fakeCrew();
     const controller = new AbortController();

@@ -152,7 +152,13 @@ export class ProcessCrew {
         signal: exit.signal,
       }),
     );
-    const { stopped, dispose } = stopSignals(options.signal, this.#options.timeoutMs);
+    // The tighter of crew.yaml's `timeout_ms` and the run's own time limit (`timeoutMs`).
+    const own = this.#options.timeoutMs;
+    const runLimit = options.timeoutMs;
+    const limit =
+      own === undefined ? runLimit : runLimit === undefined ? own : Math.min(own, runLimit);
+    const byRun = runLimit !== undefined && limit === runLimit;
+    const { stopped, dispose } = stopSignals(options.signal, limit);
     const answers = new InputAnswers(options.onInputRequest ?? refuseInput);
     const lines = child.stderrLines();
     let finished = false;
@@ -237,7 +243,7 @@ export class ProcessCrew {
       await child.exited;
       finished = true;
       yield stop === "timeout"
-        ? end("failed", { error: timeoutError(this.#options.timeoutMs ?? 0).toInfo() })
+        ? end("failed", { error: timeoutError(limit ?? 0, byRun).toInfo() })
         : end("cancelled", {
             error: {
               code: ErrorCode.CANCELLED,

@@ -65,10 +65,15 @@ export function processError(
   );
 }
 
-/** The error of a program stopped for running past its time limit. */
-export function timeoutError(timeoutMs: number): CrewError {
+/**
+ * The error of a program stopped for running past its time limit: crew.yaml's `timeout_ms`, or
+ * the run's own `timeoutMs` when `byRun`.
+ */
+export function timeoutError(timeoutMs: number, byRun = false): CrewError {
   return new CrewError(
     ErrorCode.TIMEOUT,
-    `The crew process ran longer than its limit of ${timeoutMs} ms and was stopped. Raise \`timeout_ms\` in crew.yaml if it needs more time.`,
+    byRun
+      ? `The crew process ran longer than the run's time limit of ${timeoutMs} ms (run timeout) and was stopped.`
+      : `The crew process ran longer than its limit of ${timeoutMs} ms and was stopped. Raise \`timeout_ms\` in crew.yaml if it needs more time.`,
   );
 }

@@ -22,6 +22,7 @@ export async function clusterServeCommand(options: ClusterServeCommandOptions): 
     port: options.port,
     crewsDirs: crewsFolders(options.crews),
     ...settings,
+    ...(options.runTimeout === undefined ? {} : { runTimeoutMs: options.runTimeout }),
     ...(token === undefined ? {} : { token }),
   });
   // startClusterServer has printed what it runs (URL, Redis, role, crews, token).

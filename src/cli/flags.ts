@@ -26,6 +26,24 @@ export function crewsFlag(fallback: string): Option {
   );
 }
 
+/** Environment variable of a run's time limit (`run --timeout`, `serve --run-timeout`). */
+export const RUN_TIMEOUT_ENV = "CREWSTREAM_RUN_TIMEOUT_MS";
+
+/**
+ * A run's time limit in ms / `CREWSTREAM_RUN_TIMEOUT_MS`: `--timeout` on `run`, `--run-timeout`
+ * (the default of every run) on `serve`. Past it the run fails with code `timeout`.
+ */
+export function runTimeoutFlag(flag: "--timeout" | "--run-timeout"): Option {
+  return new Option(
+    `${flag} <ms>`,
+    flag === "--timeout"
+      ? "fail the run (code timeout) after this many milliseconds"
+      : "fail runs started without timeoutMs after this many milliseconds",
+  )
+    .env(RUN_TIMEOUT_ENV)
+    .argParser(numberArg({ min: 1, unit: "milliseconds" }));
+}
+
 /** `-m, --model <provider/model>` / `CREWSTREAM_MODEL`: the model of every agent. */
 export function modelFlag(): Option {
   return new Option(

@@ -21,6 +21,7 @@ import {
   modelFlag,
   noPersistFlag,
   redisFlags,
+  runTimeoutFlag,
 } from "./flags.js";
 import { refuseIdleServeFlags } from "./idle-flags.js";
 import { collect } from "./parse-inputs.js";
@@ -95,6 +96,17 @@ function createProgram(): Command {
     .addOption(crewsFlag("none; the research crew example runs"))
     .option("--command", "run the program given after -- as a process crew, without crew.yaml")
     .option("--name <name>", "with --command: the crew's name (default: the current folder's)")
+    .addOption(runTimeoutFlag("--timeout"))
+    .option(
+      "--inputs-file <path>",
+      "a batch: one run per line of this JSON-lines file (each line an inputs object)",
+    )
+    .addOption(
+      new Option(
+        "--concurrency <n>",
+        "with --inputs-file: runs executed at once (default 4)",
+      ).argParser(numberArg({ min: 1, max: 1_000, unit: "runs" })),
+    )
     .allowExcessArguments()
     .addHelpText(
       "after",
@@ -154,6 +166,7 @@ Examples:
         .env("CREWSTREAM_MAX_RUNS")
         .argParser(numberArg({ min: 1, max: 10_000, unit: "runs" })),
     )
+    .addOption(runTimeoutFlag("--run-timeout"))
     .addOption(modelFlag())
     .addOption(metricsFlag())
     .addOption(logFormatFlag())

@@ -132,3 +132,67 @@ describe("renderFrame", () => {
     }
   });
 });
+
+describe("renderFrame with parallel tasks", () => {
+  it("shows every task at work with its own streaming text", () => {
+    const s = new EventStamper("parallel-run");
+    const events = [
+      s.stamp({
+        type: "run.start",
+        crew: "lanes",
+        process: "sequential",
+        inputs: {},
+        agents: [{ key: "analyst", role: "Analyst" }],
+        tasks: [
+          { key: "north", agent: "analyst" },
+          { key: "south", agent: "analyst" },
+          { key: "merge", agent: "analyst" },
+        ],
+      }),
+      s.stamp({
+        type: "task.start",
+        agent: "analyst",
+        task: "north",
+        index: 0,
+        total: 3,
+        description: "North side.",
+      }),
+      s.stamp({
+        type: "task.start",
+        agent: "analyst",
+        task: "south",
+        index: 1,
+        total: 3,
+        description: "South side.",
+      }),
+      s.stamp({
+        type: "text.delta",
+        agent: "analyst",
+        task: "north",
+        delta: "Northern rivers run cold.",
+      }),
+      s.stamp({
+        type: "text.delta",
+        agent: "analyst",
+        task: "south",
+        delta: "Southern rivers run warm.",
+      }),
+    ];
+    const state = createRunViewState();
+    for (const event of events) applyEvent(state, event);
+    const frame = renderFrame(state, { now: state.lastEventAt ?? 0, width: 100, colors: plain });
+    const lines = frame.split("\n");
+    expect(lines.find((l) => l.includes("1/3") && l.includes("north"))).toMatch(/^ {2}⠋/);
+    expect(lines.find((l) => l.includes("2/3") && l.includes("south"))).toMatch(/^ {2}⠋/);
+    expect(frame).toContain("│ Northern rivers run cold.");
+    expect(frame).toContain("│ Southern rivers run warm.");
+    // Each text sits under its own task.
+    const north = lines.findIndex((l) => l.includes("1/3"));
+    const south = lines.findIndex((l) => l.includes("2/3"));
+    const northText = lines.findIndex((l) => l.includes("Northern rivers"));
+    const southText = lines.findIndex((l) => l.includes("Southern rivers"));
+    expect(north).toBeLessThan(northText);
+    expect(northText).toBeLessThan(south);
+    expect(south).toBeLessThan(southText);
+  });
+});

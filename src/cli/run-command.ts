@@ -17,6 +17,7 @@ import { parseInputs } from "./parse-inputs.js";
 import { chooseOutputMode, createRunOutput } from "./run-output.js";
 import { crewsFolders } from "./serve-support.js";
 import { watchRun } from "./watch-run.js";
+import { readInputsFile, runBatch } from "./batch-run.js";
 
 /** Options of `crewstream run` (commander's names for the flags). */
 export interface RunCommandOptions extends CommandCrewFlags {
@@ -29,6 +30,12 @@ export interface RunCommandOptions extends CommandCrewFlags {
   /** False with `--no-persist`. */
   persist?: boolean;
   crews?: string[];
+  /** `--timeout <ms>`: the run's time limit. */
+  timeout?: number;
+  /** `--inputs-file <path>`: a batch, one run per JSON line. */
+  inputsFile?: string;
+  /** `--concurrency <n>`: with --inputs-file, runs at once. */
+  concurrency?: number;
 }
 
 /**
@@ -68,6 +75,10 @@ export async function runCommand(
   options: RunCommandOptions,
 ): Promise<number> {
   const inputs = parseInputs(options.input, options.inputJson);
+  if (options.concurrency !== undefined && options.inputsFile === undefined)
+    throw new CrewError(ErrorCode.BAD_REQUEST, "--concurrency goes with --inputs-file (a batch).");
+  const items =
+    options.inputsFile === undefined ? undefined : await readInputsFile(options.inputsFile, inputs);
   // Without --crews, a crew name is looked up among the crews in the working directory, then
   // among the examples.
   const given = resolveCrewDirs(options.crews);
@@ -84,8 +95,14 @@ export async function runCommand(
     crew = command;
   }
   // A misspelt input is named before the input it was meant for is reported missing.
-  if (crew.kind === "crew") checkInputNames(crew, inputs);
-  const missing = missingInputs(requiredInputs(crew), inputs, crew.defaultInputs);
+  if (crew.kind === "crew") for (const item of items ?? [inputs]) checkInputNames(crew, item);
+  const missing = [
+    ...new Set(
+      (items ?? [inputs]).flatMap((item) =>
+        missingInputs(requiredInputs(crew), item, crew.defaultInputs),
+      ),
+    ),
+  ];
   if (missing.length > 0) {
     const flags = missing.map((name) => `--input ${name}=...`).join(" ");
     process.stderr.write(
@@ -125,9 +142,27 @@ export async function runCommand(
     store,
     resolveRunner: async () => runner,
     ...(options.model === undefined ? {} : { model: options.model }),
+    ...(items === undefined ? {} : { maxConcurrentRuns: options.concurrency ?? 4 }),
   });
+  const timeout = options.timeout === undefined ? {} : { timeoutMs: options.timeout };
   try {
-    const run = await manager.start({ crew: crew.name, inputs, source: "cli" });
+    if (items !== undefined) {
+      const stop = (): void => void manager.close();
+      process.once("SIGINT", stop);
+      try {
+        return await runBatch({
+          runs: manager,
+          crew: crew.name,
+          items,
+          ...timeout,
+          mode: options.jsonl === true ? "jsonl" : process.stdout.isTTY === true ? "live" : "plain",
+          stdout: process.stdout,
+        });
+      } finally {
+        process.off("SIGINT", stop);
+      }
+    }
+    const run = await manager.start({ crew: crew.name, inputs, source: "cli", ...timeout });
     const output = createRunOutput({
       mode: chooseOutputMode(options, process.stdout),
       progressStderr: options.progressStderr === true,

@@ -23,6 +23,8 @@ export interface ServeCommandOptions {
   crews?: string[];
   model?: string;
   maxRuns?: number;
+  /** Default time limit of a run, in ms (`--run-timeout`, `CREWSTREAM_RUN_TIMEOUT_MS`). */
+  runTimeout?: number;
   token?: string;
   /** `off` serves no `GET /metrics`. */
   metrics?: "on" | "off";
@@ -50,6 +52,7 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
     ...(options.persist === false ? { persist: false } : { db: resolveDbPath(options.db) }),
     ...(options.model === undefined ? {} : { model: options.model }),
     ...(maxRuns === undefined ? {} : { maxConcurrentRuns: maxRuns }),
+    ...(options.runTimeout === undefined ? {} : { runTimeoutMs: options.runTimeout }),
     ...(token === undefined ? {} : { token }),
   });
   // startServer has printed what it runs (URL, model, crews, database, token).

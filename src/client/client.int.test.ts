@@ -131,6 +131,24 @@ describe("CrewClient against a real server", () => {
     expect(details.summary).toBeDefined();
   });
 
+  it("starts a batch and reads its runs' status", async () => {
+    const batch = await direct.startBatch({
+      crew: "research-crew",
+      inputs: [{ topic: "kelp" }, { topic: "moss" }],
+    });
+    expect(batch.runIds).toHaveLength(2);
+    for (const runId of batch.runIds) {
+      const events = await storedEvents(runId);
+      expectGapless(events);
+      expect(events[0]).toMatchObject({ type: "run.start", batchId: batch.batchId });
+    }
+    expect(await direct.getBatch(batch.batchId)).toEqual({
+      batchId: batch.batchId,
+      runs: batch.runIds.map((runId) => ({ runId, status: "completed" })),
+    });
+    await expect(direct.getBatch("no-such-batch")).rejects.toMatchObject({ code: "not_found" });
+  });
+
   it("throws the server's error codes", async () => {
     await expect(direct.getRun("no-such-run")).rejects.toMatchObject({ code: "run_not_found" });
     await expect(direct.streamRun({ crew: "nope", inputs: { topic: "x" } })).rejects.toMatchObject({

@@ -15,6 +15,8 @@ import type {
   RunPage,
   RunStarted,
   StartRunBody,
+  BatchStarted,
+  BatchStatusBody,
 } from "../events/index.js";
 import { CrewSocket } from "./crew-socket.js";
 import type { CrewSocketOptions } from "./crew-socket.js";
@@ -59,6 +61,19 @@ export class CrewClient {
   /** Starts a run in the background; answers its id and status. */
   startRun(request: StartRunBody, options: CallSignal = {}): Promise<RunStarted> {
     return api.startRun(request, { ...this.#connection, ...options });
+  }
+
+  /** Starts one run per inputs item (a batch); answers the batch id and the run ids. */
+  startBatch(
+    request: Parameters<typeof api.startBatch>[0],
+    options: CallSignal = {},
+  ): Promise<BatchStarted> {
+    return api.startBatch(request, { ...this.#connection, ...options });
+  }
+
+  /** The runs of a batch and their status. */
+  getBatch(batchId: string, options: CallSignal = {}): Promise<BatchStatusBody> {
+    return api.getBatch(batchId, { ...this.#connection, ...options });
   }
 
   /** Cancels a run on the server (it ends with `run.end` status cancelled). */

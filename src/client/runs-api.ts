@@ -3,12 +3,16 @@
  * Every failure is a CrewError with the server's code and message.
  */
 import {
+  batchStartedSchema,
+  batchStatusSchema,
   crewListingsSchema,
   runDetailsSchema,
   runPageSchema,
   runStartedSchema,
 } from "../events/index.js";
 import type {
+  BatchStarted,
+  BatchStatusBody,
   CrewListing,
   ListRunsQuery,
   RunDetails,
@@ -59,6 +63,32 @@ export async function startRun(
   return apiJson(options, "/api/runs", runStartedSchema, {
     method: "POST",
     body: request,
+    signal: options.signal,
+  });
+}
+
+/**
+ * Starts a batch (CrewAI's `kickoff_for_each`, `POST /api/runs` with a list of inputs): one
+ * run per item, queued under the server's concurrency cap. Answers the batch id and the run
+ * ids in the order of the inputs.
+ */
+export async function startBatch(
+  request: Omit<StartRunBody, "inputs"> & { inputs: NonNullable<StartRunBody["inputs"]>[] },
+  options: CallOptions = {},
+): Promise<BatchStarted> {
+  return apiJson(options, "/api/runs", batchStartedSchema, {
+    method: "POST",
+    body: request,
+    signal: options.signal,
+  });
+}
+
+/** The runs of a batch and their status (`GET /api/batches/:id`); throws `not_found`. */
+export async function getBatch(
+  batchId: string,
+  options: CallOptions = {},
+): Promise<BatchStatusBody> {
+  return apiJson(options, `/api/batches/${encodeURIComponent(batchId)}`, batchStatusSchema, {
     signal: options.signal,
   });
 }

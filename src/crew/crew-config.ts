@@ -34,10 +34,16 @@ export interface CrewConfig {
   extraInputs?: boolean;
   dir?: string;
   allowPrivateUrls?: boolean;
+  /** Most model requests per minute for the whole crew. */
+  maxRpm?: number;
   /** Tools agents may name, made with the AI SDK's `tool()`. */
   tools?: Record<string, Tool>;
   /** MCP servers agents may use (`mcps:` or `tools: ["<server>/<tool>"]`). */
   mcpServers?: Record<string, McpServerConfig>;
+  /** CrewAI's `@before_kickoff`: changes `kickoff`'s inputs (see the engine's `KickoffHooks`). */
+  beforeKickoff?: (inputs: Inputs) => unknown;
+  /** CrewAI's `@after_kickoff`: changes `kickoff`'s result. */
+  afterKickoff?: (result: never) => unknown;
   /** Model of agents without `llm` ("provider/model" or an instance); default: `resolveModel()`'s. */
   model?: LanguageModel;
 }
@@ -90,9 +96,22 @@ function positiveInt(value: unknown, where: string): number | undefined {
   return value;
 }
 
+function positiveNumber(value: unknown, where: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0)
+    invalid(`${where} must be a positive number.`);
+  return value;
+}
+
+function callbackOf(value: unknown, where: string): NonNullable<TaskDefinition["callback"]> {
+  if (typeof value !== "function") invalid(`${where}: callback must be a function.`);
+  return value as NonNullable<TaskDefinition["callback"]>;
+}
+
 function normalizeAgent(agent: AgentConfig & { key: string }): AgentDefinition {
   const where = `agent "${agent.key}"`;
   const maxRpm = positiveInt(agent.maxRpm, `${where}: maxRpm`);
+  const maxExecutionTime = positiveNumber(agent.maxExecutionTime, `${where}: maxExecutionTime`);
   return {
     key: agent.key,
     role: text(agent.role, `${where}: role`),
@@ -104,6 +123,7 @@ function normalizeAgent(agent: AgentConfig & { key: string }): AgentDefinition {
     allowDelegation: agent.allowDelegation ?? false,
     maxIter: positiveInt(agent.maxIter, `${where}: maxIter`) ?? DEFAULT_MAX_ITER,
     ...(maxRpm === undefined ? {} : { maxRpm }),
+    ...(maxExecutionTime === undefined ? {} : { maxExecutionTime }),
   };
 }
 
@@ -132,6 +152,8 @@ function normalizeTask(
     context,
     humanInput: task.humanInput ?? false,
     ...(task.tools === undefined ? {} : { tools: names(task.tools, `${where}: tools`) }),
+    ...(task.asyncExecution === true ? { asyncExecution: true } : {}),
+    ...(task.callback === undefined ? {} : { callback: callbackOf(task.callback, where) }),
   };
 }
 
@@ -167,6 +189,12 @@ export function normalizeCrew(config: CrewConfig): CrewDefinition {
     return normalized;
   });
   if (tasks.length === 0) invalid("A crew needs at least one task.");
+  const last = tasks.at(-1);
+  if (last?.asyncExecution === true)
+    invalid(
+      `task "${last.key}": the crew's last task cannot be async (as in CrewAI); its output is the crew's result.`,
+    );
+  const crewRpm = positiveInt(config.maxRpm, "crew maxRpm");
   const defaults = inputsSchema.safeParse(config.defaultInputs ?? {});
   if (!defaults.success)
     invalid("defaultInputs must be a flat object of strings, numbers and booleans.");
@@ -181,5 +209,6 @@ export function normalizeCrew(config: CrewConfig): CrewDefinition {
     ...(config.allowPrivateUrls === undefined ? {} : { allowPrivateUrls: config.allowPrivateUrls }),
     ...(config.mcpServers === undefined ? {} : { mcpServers: config.mcpServers }),
     ...(config.extraInputs === undefined ? {} : { extraInputs: config.extraInputs }),
+    ...(crewRpm === undefined ? {} : { maxRpm: crewRpm }),
   };
 }

@@ -42,6 +42,7 @@ export const agentYamlSchema = z.object({
   allow_delegation: z.boolean().optional(),
   max_iter: positiveInt.optional(),
   max_rpm: positiveInt.optional(),
+  max_execution_time: positiveInt.optional(),
   verbose: z.boolean().optional(),
 });
 /** A validated agents.yaml entry. */
@@ -115,6 +116,8 @@ export const crewYamlSchema = z.object({
     .min(1, "must name a program to run")
     .optional(),
   timeout_ms: positiveInt.optional(),
+  /** Most model requests per minute for the whole crew (CrewAI's `Crew(max_rpm=...)`). */
+  max_rpm: positiveInt.optional(),
   /** Variables a process crew's program gets on top of the server's allowlisted ones. */
   env: z.record(z.string(), z.string()).optional(),
   verbose: z.boolean().optional(),
@@ -139,7 +142,6 @@ export const IGNORED_AGENT_KEYS: Record<string, string> = {
   cache: "tool result caching is not supported",
   allow_code_execution: "code execution is not supported",
   code_execution_mode: "code execution is not supported",
-  max_execution_time: "use the run's AbortSignal or the server's limits instead",
   max_retry_limit: "provider retries are handled by the model layer",
   respect_context_window: "context windows are not managed",
   function_calling_llm: "the agent's llm makes tool calls",
@@ -173,7 +175,6 @@ export const IGNORED_TASK_KEYS: Record<string, string> = {
 export const IGNORED_CREW_KEYS: Record<string, string> = {
   memory: "crew memory is not supported",
   cache: "tool result caching is not supported",
-  max_rpm: "set max_rpm on each agent",
   planning: "planning is not supported",
   planning_llm: "planning is not supported",
   embedder: "embedders are not supported",
@@ -184,5 +185,4 @@ export const IGNORED_CREW_KEYS: Record<string, string> = {
 /** Notes for keys that are read but behave differently from CrewAI. */
 export const TASK_KEY_NOTES: Record<string, string> = {
   output_file: "output_file is not written; the task's output is in its task.end event",
-  async_execution: "async_execution is accepted, but tasks run one after another",
 };

@@ -22,4 +22,5 @@ export type {
   CrewListener,
   InputRequest,
   InputHandler,
+  TaskOutput,
 } from "./types.js";

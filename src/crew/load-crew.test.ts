@@ -156,7 +156,6 @@ describe("loadCrew: layouts and settings", () => {
         "crew.yaml:2 memory",
         "crew.yaml:5 inputs.unused",
         "tasks.yaml:5 research_task.output_file",
-        "tasks.yaml:6 research_task.async_execution",
         "tasks.yaml:7 research_task.markdown",
       ].sort(),
     );

@@ -29,6 +29,9 @@ function toAgent(key: string, agent: AgentYaml): AgentDefinition {
     allowDelegation: agent.allow_delegation ?? CREW_DEFAULTS.allowDelegation,
     maxIter: agent.max_iter ?? CREW_DEFAULTS.maxIter,
     ...(agent.max_rpm === undefined ? {} : { maxRpm: agent.max_rpm }),
+    ...(agent.max_execution_time === undefined
+      ? {}
+      : { maxExecutionTime: agent.max_execution_time }),
   };
 }
 
@@ -42,6 +45,7 @@ function toTask(key: string, task: TaskYaml): TaskDefinition {
     context: task.context ?? [],
     humanInput: task.human_input ?? CREW_DEFAULTS.humanInput,
     ...(task.tools === undefined ? {} : { tools: task.tools }),
+    ...(task.async_execution === true ? { asyncExecution: true } : {}),
   };
 }
 
@@ -85,5 +89,6 @@ export function toDefinition(parts: CrewParts): CrewDefinition {
             ]),
           ),
         }),
+    ...(settings.max_rpm === undefined ? {} : { maxRpm: settings.max_rpm }),
   };
 }

@@ -34,6 +34,8 @@ export interface AgentDefinition {
   maxIter: number;
   /** Most model requests per minute for this agent. */
   maxRpm?: number;
+  /** Longest time, in seconds, the agent may work on one task (CrewAI's `max_execution_time`). */
+  maxExecutionTime?: number;
 }
 
 /** A task: a unit of work (CrewAI's tasks.yaml entry). */
@@ -52,6 +54,24 @@ export interface TaskDefinition {
   humanInput: boolean;
   /** Extra tools for this task only. */
   tools?: string[];
+  /** Called with the task's output once it ended (CrewAI's task `callback`); may be async. */
+  callback?: (output: TaskOutput) => void | Promise<void>;
+  /**
+   * Start together with the neighbouring async tasks; the next synchronous task waits for them
+   * and gets their outputs (CrewAI's `async_execution`). The last task may not be async.
+   */
+  asyncExecution?: boolean;
+}
+
+/** What a task's `callback` gets. */
+export interface TaskOutput {
+  /** The task's key. */
+  task: string;
+  /** The key of the agent that did it (or the manager). */
+  agent: string;
+  description: string;
+  /** The task's final output. */
+  output: string;
 }
 
 /**
@@ -96,6 +116,8 @@ export interface CrewDefinition {
   allowPrivateUrls?: boolean;
   /** MCP servers by name (crew.yaml `mcp_servers:`); started when a run starts, stopped when it ends. */
   mcpServers?: Record<string, McpServerConfig>;
+  /** Most model requests per minute for the whole crew (crew.yaml `max_rpm`). */
+  maxRpm?: number;
 }
 
 /** A request for human input while a run waits. */
@@ -126,6 +148,10 @@ export interface RunOptions {
    * or ./output>/<runId>`, created on the first write.
    */
   outputDir?: string;
+  /** Longest the whole run may take, in ms: past it the run fails with code `timeout`. */
+  timeoutMs?: number;
+  /** The batch the run belongs to, shown on `run.start`. */
+  batchId?: string;
 }
 
 /** Listener object: each method is optional and called for its event type. */

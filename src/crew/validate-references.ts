@@ -59,6 +59,15 @@ export function validateReferences(crew: CrewEntries, findings: Findings): void 
     checkTools(crew, crew.tasksFile, key, value.tools, findings);
   }
   checkContext(crew, findings);
+  const last = crew.tasks.at(-1);
+  if (last !== undefined && last.key === crew.declaredTasks.at(-1) && last.value.async_execution) {
+    report(
+      findings,
+      crew.tasksFile,
+      [last.key, "async_execution"],
+      "the crew's last task cannot be async (as in CrewAI): its output is the crew's result; set async_execution: false or add a synchronous task after it",
+    );
+  }
 }
 
 function checkTools(

@@ -8,8 +8,10 @@ import { instrumentTools } from "./instrument-tools.js";
 import { summaryLine } from "./prompts.js";
 import type { RunContext, StepCounter, TurnScope, UsageMeter } from "./run-context.js";
 import type { AgentDefinition } from "../crew/index.js";
-import { DELEGATE_TOOL } from "../events/index.js";
+import { ASK_QUESTION_TOOL, DELEGATE_TOOL, DELEGATE_WORK_TOOL } from "../events/index.js";
 import { describeModel, priceOf, type ModelPrice } from "../llm/index.js";
+
+const DELEGATION_TOOLS = new Set([DELEGATE_TOOL, DELEGATE_WORK_TOOL, ASK_QUESTION_TOOL]);
 
 /** What one `streamText` call needs. */
 export interface StreamTurnOptions {
@@ -54,7 +56,7 @@ function stepSummary(
   reasoning: string,
   toolCalls: Array<{ name: string; input: unknown }>,
 ) {
-  if (toolCalls.length > 0 && toolCalls.every((c) => c.name === DELEGATE_TOOL)) {
+  if (toolCalls.length > 0 && toolCalls.every((c) => DELEGATION_TOOLS.has(c.name))) {
     const to = toolCalls.map(
       (c) => (c.input as { coworker?: string } | undefined)?.coworker ?? "?",
     );

@@ -29,7 +29,7 @@ export interface AgentAnswer {
 /**
  * Lets the agent work until it answers. If it is still calling tools after `maxIter` model
  * steps, it is asked once more, without tools, for its final answer (as CrewAI forces one).
- * Throws CrewError model_output when no answer comes.
+ * Throws CrewError timeout (naming max_iter) when no answer comes.
  */
 export async function runAgent(ctx: RunContext, work: AgentWork): Promise<AgentAnswer> {
   const system = agentSystemPrompt(work.agent);
@@ -61,8 +61,9 @@ export async function runAgent(ctx: RunContext, work: AgentWork): Promise<AgentA
     output = last.text;
   }
   if (output.trim() === "") {
+    // CrewAI's max_iter is a limit like max_execution_time: running out of it is a timeout.
     throw new CrewError(
-      ErrorCode.MODEL_OUTPUT,
+      ErrorCode.TIMEOUT,
       `Agent "${work.agent.key}" gave no answer for task "${work.scope.task}" within max_iter ${work.agent.maxIter}.`,
     );
   }

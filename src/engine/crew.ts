@@ -45,8 +45,22 @@ export interface KickoffResult {
   events?: CrewEvent[];
 }
 
-/** Tools and default model of a crew, when not given in the definition itself. */
-export interface CrewOptions {
+/** Options of `crew.kickoffForEach`. */
+export interface KickoffForEachOptions extends KickoffOptions {
+  /** Runs at once (default 4). */
+  concurrency?: number;
+}
+
+/** CrewAI's `@before_kickoff` / `@after_kickoff`: change a run's inputs, or its result. */
+export interface KickoffHooks {
+  /** Gets the inputs `kickoff` was given; returns the inputs to run with (or nothing: unchanged). */
+  beforeKickoff?: (inputs: Inputs) => Inputs | void | Promise<Inputs | void>;
+  /** Gets how the run ended; returns what `kickoff` resolves with (or nothing: unchanged). */
+  afterKickoff?: (result: KickoffResult) => KickoffResult | void | Promise<KickoffResult | void>;
+}
+
+/** Tools, default model and kickoff hooks of a crew, when not given in the definition itself. */
+export interface CrewOptions extends KickoffHooks {
   tools?: Record<string, Tool>;
   model?: LanguageModel;
 }
@@ -65,6 +79,7 @@ export class Crew {
   readonly definition: CrewDefinition;
   readonly #tools: Record<string, Tool>;
   readonly #model: LanguageModel | undefined;
+  readonly #hooks: KickoffHooks;
 
   /** Throws CrewError invalid_crew naming the agent or task at fault. */
   constructor(config: CrewConfig | CrewDefinition, options: CrewOptions = {}) {
@@ -72,6 +87,13 @@ export class Crew {
     this.definition = normalizeCrew(config);
     this.#tools = { ...loose.tools, ...options.tools };
     this.#model = options.model ?? loose.model;
+    const hooks = config as KickoffHooks;
+    const before = options.beforeKickoff ?? hooks.beforeKickoff;
+    const after = options.afterKickoff ?? hooks.afterKickoff;
+    this.#hooks = {
+      ...(before === undefined ? {} : { beforeKickoff: before }),
+      ...(after === undefined ? {} : { afterKickoff: after }),
+    };
   }
 
   /** Name, process, agents, tasks and required inputs. */
@@ -145,13 +167,49 @@ export class Crew {
         key: t.key,
         ...(t.agent === undefined ? {} : { agent: t.agent }),
       })),
+      ...(options.batchId === undefined ? {} : { batchId: options.batchId }),
     };
     // The run's own generator, not a delegating one: one async step per event, not two.
     return executeRun({ stamper, runStart, options, prepared });
   }
 
-  /** Runs the crew to the end, calling `onEvent` for each event; resolves with how it ended. */
+  /**
+   * Runs the crew to the end, calling `onEvent` for each event; resolves with how it ended.
+   * The crew's `beforeKickoff` may change the inputs first, its `afterKickoff` the result.
+   */
   async kickoff(inputs: Inputs = {}, options: KickoffOptions = {}): Promise<KickoffResult> {
+    const given = (await this.#hooks.beforeKickoff?.(inputs)) ?? inputs;
+    const result = await this.#kickoff(given, options);
+    return (await this.#hooks.afterKickoff?.(result)) ?? result;
+  }
+
+  /**
+   * CrewAI's `kickoff_for_each`: one run per item of `inputsList`, at most `concurrency` at
+   * once, every run's `run.start` carrying the same `batchId`. Resolves with the results in
+   * the order of the inputs; one failed run does not stop the others.
+   */
+  async kickoffForEach(
+    inputsList: readonly Inputs[],
+    options: KickoffForEachOptions = {},
+  ): Promise<KickoffResult[]> {
+    const { concurrency = 4, ...kickoffOptions } = options;
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new CrewError(ErrorCode.BAD_REQUEST, "concurrency must be a positive whole number.");
+    const batchId = options.batchId ?? crypto.randomUUID();
+    const results: KickoffResult[] = new Array<KickoffResult>(inputsList.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < inputsList.length) {
+        const index = next++;
+        const { runId: _runId, ...rest } = kickoffOptions;
+        results[index] = await this.kickoff(inputsList[index], { ...rest, batchId });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, inputsList.length) }, worker));
+    return results;
+  }
+
+  async #kickoff(inputs: Inputs, options: KickoffOptions): Promise<KickoffResult> {
     const { onEvent, collectEvents, ...runOptions } = options;
     const events: CrewEvent[] = [];
     for await (const event of this.stream(inputs, runOptions)) {

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { runAgent } from "./agent.js";
 import { DELEGATED_EXPECTED_OUTPUT, delegateToolDescription, taskPrompt } from "./prompts.js";
 import type { RunContext, StepCounter, UsageMeter } from "./run-context.js";
-import { contextFor } from "./sequential.js";
+import { scheduleTasks, withCallback } from "./sequential.js";
 import { runTask } from "./task.js";
 import type { AgentDefinition } from "../crew/index.js";
 import { DELEGATE_TOOL, MANAGER_KEY } from "../events/index.js";
@@ -79,41 +79,45 @@ function delegateTool(
   });
 }
 
-/** Runs every task through the manager; resolves with the last task's output. */
-export async function runHierarchical(ctx: RunContext, manager: AgentDefinition): Promise<string> {
+/**
+ * Runs every task through the manager (async tasks in parallel, as in the sequential process);
+ * resolves with the last task's output.
+ */
+export function runHierarchical(ctx: RunContext, manager: AgentDefinition): Promise<string> {
   const { tasks, agents } = ctx.crew;
-  const done: Array<{ key: string; output: string }> = [];
-  for (const [index, task] of tasks.entries()) {
+  return scheduleTasks(ctx, (taskCtx, task, index, context) => {
     const scope = { agent: MANAGER_KEY, task: task.key };
     const toolsFor = (steps: StepCounter, usage: UsageMeter) => ({
-      ...ctx.toolsFor(manager, task.tools),
-      [DELEGATE_TOOL]: delegateTool(ctx, task.key, agents, steps, usage),
+      ...taskCtx.toolsFor(manager, task.tools),
+      [DELEGATE_TOOL]: delegateTool(taskCtx, task.key, agents, steps, usage),
     });
-    const output = await runTask(
-      ctx,
-      { task, agent: MANAGER_KEY, index, total: tasks.length },
-      {
-        answer: (steps, usage) =>
-          runAgent(ctx, {
-            agent: manager,
-            scope,
-            messages: [{ role: "user", content: taskPrompt(task, contextFor(task, done)) }],
-            tools: toolsFor(steps, usage),
-            steps,
-            usage,
-          }),
-        revise: (messages, steps, usage) =>
-          runAgent(ctx, {
-            agent: manager,
-            scope,
-            messages,
-            tools: toolsFor(steps, usage),
-            steps,
-            usage,
-          }),
-      },
+    return withCallback(
+      task,
+      MANAGER_KEY,
+      runTask(
+        taskCtx,
+        { task, agent: MANAGER_KEY, index, total: tasks.length },
+        {
+          answer: (steps, usage) =>
+            runAgent(taskCtx, {
+              agent: manager,
+              scope,
+              messages: [{ role: "user", content: taskPrompt(task, context) }],
+              tools: toolsFor(steps, usage),
+              steps,
+              usage,
+            }),
+          revise: (messages, steps, usage) =>
+            runAgent(taskCtx, {
+              agent: manager,
+              scope,
+              messages,
+              tools: toolsFor(steps, usage),
+              steps,
+              usage,
+            }),
+        },
+      ),
     );
-    done.push({ key: task.key, output });
-  }
-  return done.at(-1)?.output ?? "";
+  });
 }

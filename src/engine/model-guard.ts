@@ -16,7 +16,10 @@ import {
   classifyModelError,
   configuredRateLimiter,
   describeModel,
+  modelTimeouts,
   sharedRateLimiter,
+  withModelTimeouts,
+  type ModelTimeouts,
   type RateLimiterLike,
 } from "../llm/index.js";
 import type { TurnScope } from "./run-context.js";
@@ -29,10 +32,14 @@ export interface GuardOptions {
   /** Identifies the agent in the rate limiter (its `max_rpm` applies to this key). */
   agentKey: string;
   maxRpm?: number;
+  /** The crew's `max_rpm`, shared by all its agents in this process. */
+  crewRpm?: { key: string; rpm: number };
   /** Default: the limiter shared by every run in the process. */
   limiter?: RateLimiterLike;
   /** Retry tuning; defaults are those of `callWithRetry`. */
   retry?: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** Bounds on each model call; defaults from the environment (see `modelTimeouts`). */
+  timeouts?: Partial<ModelTimeouts>;
 }
 
 /** The rate-limiter key of a model: providers rate-limit per model and key. */
@@ -46,8 +53,9 @@ export function guardModel(model: LanguageModel, options: GuardOptions): Languag
   // CREWSTREAM_RPM ("openai/gpt-4o-mini=60,compatible/*=30") applies to every run sharing it.
   const limiter = options.limiter ?? configuredRateLimiter(sharedRateLimiter);
   const key = modelKey(model);
-  const { scope, signal } = options;
+  const { scope } = options;
   const name = describeModel(model);
+  const timeouts = modelTimeouts(options.timeouts);
   const report = (
     attempt: number,
     delayMs: number,
@@ -67,8 +75,10 @@ export function guardModel(model: LanguageModel, options: GuardOptions): Languag
     model,
     middleware: {
       specificationVersion: "v3",
-      wrapStream: ({ doStream }) =>
-        callWithRetry(
+      // The call's own signal (a task's time limit) or else the run's.
+      wrapStream: ({ params }) => {
+        const signal = params.abortSignal ?? options.signal;
+        return callWithRetry(
           async (attempt) => {
             const onWait = (delayMs: number, reason: string): void => {
               // The push is synchronous while the buffer has room; a closed channel means the
@@ -83,7 +93,19 @@ export function guardModel(model: LanguageModel, options: GuardOptions): Languag
                 onWait,
               });
             }
-            return doStream();
+            if (options.crewRpm !== undefined) {
+              await limiter.acquire(`crew:${options.crewRpm.key}`, {
+                rpm: options.crewRpm.rpm,
+                signal,
+                onWait,
+              });
+            }
+            // A provider that goes silent is aborted and, before any content, tried again.
+            return withModelTimeouts(
+              (callSignal) => model.doStream({ ...params, abortSignal: callSignal }),
+              timeouts,
+              signal,
+            );
           },
           {
             signal,
@@ -99,7 +121,8 @@ export function guardModel(model: LanguageModel, options: GuardOptions): Languag
               );
             },
           },
-        ),
+        );
+      },
     },
   });
 }

@@ -3,7 +3,7 @@
  */
 import type { LanguageModel, ToolSet } from "ai";
 import type { EventDraft, Usage } from "../events/index.js";
-import type { RateLimiterLike } from "../llm/index.js";
+import type { ModelTimeouts, RateLimiterLike } from "../llm/index.js";
 import type { AgentDefinition, CrewDefinition, InputHandler, RunOptions } from "../crew/index.js";
 
 /** Run options of the engine: {@link RunOptions} plus tuning of model retries. */
@@ -12,6 +12,8 @@ export interface CrewRunOptions extends RunOptions {
   retry?: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** Rate limiter for model requests; default the one shared by every run in the process. */
   rateLimiter?: RateLimiterLike;
+  /** Bounds on each model call (defaults: `CREWSTREAM_MODEL_IDLE_TIMEOUT_MS`, 60 s of silence). */
+  modelTimeouts?: Partial<ModelTimeouts>;
 }
 
 /** The agent and task every event inside a task is stamped with. */

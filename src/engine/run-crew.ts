@@ -99,6 +99,8 @@ function createContext(
         ...(agent.maxRpm === undefined ? {} : { maxRpm: agent.maxRpm }),
         ...(options.retry === undefined ? {} : { retry: options.retry }),
         ...(options.rateLimiter === undefined ? {} : { limiter: options.rateLimiter }),
+        ...(options.modelTimeouts === undefined ? {} : { timeouts: options.modelTimeouts }),
+        ...(crew.maxRpm === undefined ? {} : { crewRpm: { key: crew.name, rpm: crew.maxRpm } }),
       }),
     toolsFor: (agent, taskTools = []) =>
       registry.resolve(agentToolReferences(agent, taskTools), `agent "${agent.key}"`),
@@ -117,6 +119,20 @@ export async function* executeRun(
     controller.abort(new CrewError(ErrorCode.CANCELLED, "The run was cancelled."));
   if (external?.aborted) onAbort();
   external?.addEventListener("abort", onAbort, { once: true });
+  const runTimeout = options.timeoutMs;
+  const timer =
+    runTimeout === undefined
+      ? undefined
+      : setTimeout(
+          () =>
+            controller.abort(
+              new CrewError(
+                ErrorCode.TIMEOUT,
+                `The run took longer than its time limit of ${runTimeout} ms (run timeout).`,
+              ),
+            ),
+          runTimeout,
+        );
   const channel = new EventChannel<CrewEvent>();
   const usage = new UsageMeter();
   const emit = (draft: EventDraft): Promise<void> => channel.push(stamper.stamp(draft));
@@ -148,7 +164,10 @@ export async function* executeRun(
       end = { status: "completed", result };
     } catch (error) {
       if (error instanceof ChannelClosedError) return;
-      if (controller.signal.aborted || (isAbortError(error) && !CrewError.is(error))) {
+      const reason: unknown = controller.signal.reason;
+      if (CrewError.is(reason) && reason.code === ErrorCode.TIMEOUT) {
+        end = { status: "failed", error: reason.toInfo() };
+      } else if (controller.signal.aborted || (isAbortError(error) && !CrewError.is(error))) {
         end = {
           status: "cancelled",
           error: { code: ErrorCode.CANCELLED, message: "The run was cancelled." },
@@ -173,7 +192,10 @@ export async function* executeRun(
       // Only a push after the consumer left can fail here; the run.end then has no reader.
       if (!(error instanceof ChannelClosedError)) throw error;
     })
-    .finally(() => channel.close());
+    .finally(() => {
+      clearTimeout(timer);
+      channel.close();
+    });
   let ended = false;
   try {
     for (;;) {

@@ -36,6 +36,10 @@ export const runRecordSchema = z.object({
   error: errorInfoSchema.optional(),
   /** Where the run was started from: "cli", "http", "ws", "chat", "web". */
   source: z.string().optional(),
+  /** The batch the run belongs to (`POST /api/runs` with a list of inputs). */
+  batchId: z.string().optional(),
+  /** The run's time limit in ms, when it has one. */
+  timeoutMs: z.number().int().positive().optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 
@@ -78,9 +82,42 @@ export const startRunBodySchema = z.strictObject({
   inputs: inputsSchema.default({}),
   /** "cancel" ends the run when the stream that started it closes; default "continue". */
   onDisconnect: onDisconnectSchema.optional(),
+  /** Longest the run may take, in ms; past it the run fails with code `timeout`. */
+  timeoutMs: z.number().int().positive().optional(),
 });
 /** A start-run body as a client sends it (`inputs` may be left out). */
 export type StartRunBody = z.input<typeof startRunBodySchema>;
+
+/**
+ * Body of `POST /api/runs`: one run, or with a list of inputs a batch (CrewAI's
+ * `kickoff_for_each`), one run per item.
+ */
+export const startRunsBodySchema = startRunBodySchema.extend({
+  inputs: z
+    .union([
+      inputsSchema,
+      z
+        .array(inputsSchema)
+        .min(1, "a batch needs at least one item")
+        .max(1000, "a batch may have at most 1000 items"),
+    ])
+    .default({}),
+});
+export type StartRunsBody = z.input<typeof startRunsBodySchema>;
+
+/** Answer of `POST /api/runs` for a batch (status 202): the run ids in the order of the inputs. */
+export const batchStartedSchema = z.object({
+  batchId: z.string(),
+  runIds: z.array(z.string()),
+});
+export type BatchStarted = z.infer<typeof batchStartedSchema>;
+
+/** Answer of `GET /api/batches/:id`: the batch's runs and their status, in input order. */
+export const batchStatusSchema = z.object({
+  batchId: z.string(),
+  runs: z.array(z.object({ runId: z.string(), status: runStatusSchema })),
+});
+export type BatchStatusBody = z.infer<typeof batchStatusSchema>;
 
 /** Answer of `POST /api/runs` (status 202). */
 export const runStartedSchema = z.object({

@@ -64,6 +64,13 @@ export type CrewProcess = z.infer<typeof processSchema>;
 export const MANAGER_KEY = "manager";
 /** The name of the manager's delegation tool, as it appears in `tool.call` events. */
 export const DELEGATE_TOOL = "delegate_work";
+/**
+ * CrewAI's "Delegate work to coworker" tool, as a function name: an agent with
+ * `allow_delegation` in a sequential crew hands a piece of work to another agent of the crew.
+ */
+export const DELEGATE_WORK_TOOL = "delegate_work_to_coworker";
+/** CrewAI's "Ask question to coworker" tool, as a function name: an agent asks another agent. */
+export const ASK_QUESTION_TOOL = "ask_question_to_coworker";
 
 /** First event of every run. */
 export const runStartSchema = envelopeSchema.extend({
@@ -78,6 +85,8 @@ export const runStartSchema = envelopeSchema.extend({
   agents: z.array(z.object({ key: z.string(), role: z.string() })),
   /** The crew's tasks in order, with the key of the agent that owns each (if any). */
   tasks: z.array(z.object({ key: z.string(), agent: z.string().optional() })),
+  /** The batch the run belongs to (`kickoff_for_each`, `POST /api/runs` with a list of inputs). */
+  batchId: z.string().optional(),
 });
 
 /** A task begins. */
@@ -167,14 +176,14 @@ export const toolResultSchema = envelopeSchema.extend({
   error: errorInfoSchema.optional(),
 });
 
-/** The hierarchical manager hands work to an agent. */
+/** An agent hands work to another: the hierarchical manager, or an agent using a coworker tool. */
 export const taskDelegateSchema = envelopeSchema.extend({
   type: z.literal("task.delegate"),
-  /** The delegating agent's key (the manager). */
+  /** The delegating agent's key (the manager, or the agent that used a coworker tool). */
   from: z.string(),
   /** The key of the agent that receives the work. */
   to: z.string(),
-  /** What the manager asked for. */
+  /** What was asked for: the delegated task or the question. */
   reason: z.string(),
 });
 

@@ -5,6 +5,7 @@ describe("parseClientMessage", () => {
   it.each([
     [{ type: "start", id: "1", crew: "research", inputs: { topic: "x", n: 2, ok: true } }],
     [{ type: "start", id: "1" }],
+    [{ type: "start", id: "1", timeoutMs: 60000 }],
     [{ type: "subscribe", runId: "r", after: 3 }],
     [{ type: "cancel", runId: "r", id: "c1" }],
     [{ type: "input", runId: "r", requestId: "q", text: "" }],
@@ -29,6 +30,7 @@ describe("parseClientMessage", () => {
     ["subscribe without runId", '{"type":"subscribe","id":"s"}', /runId/, "s"],
     ["a negative cursor", '{"type":"subscribe","runId":"r","after":-1}', /after/, undefined],
     ["a fractional cursor", '{"type":"subscribe","runId":"r","after":1.5}', /after/, undefined],
+    ["a zero timeoutMs", '{"type":"start","id":"t","timeoutMs":0}', /timeoutMs/, "t"],
     ["nested inputs", '{"type":"start","id":"n","inputs":{"a":{"b":1}}}', /inputs/, "n"],
     ["an unknown field", '{"type":"cancel","runId":"r","force":true}', /force/, undefined],
     ["input without text", '{"type":"input","runId":"r","requestId":"q"}', /text/, undefined],

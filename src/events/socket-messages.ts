@@ -20,6 +20,8 @@ export const startMessageSchema = z.strictObject({
   inputs: inputsSchema.default({}),
   /** "cancel" ends the run when this socket closes; default "continue". */
   onDisconnect: onDisconnectSchema.optional(),
+  /** Longest the run may take, in ms; past it the run fails with code `timeout`. */
+  timeoutMs: z.number().int().positive().optional(),
 });
 
 /** Watch a run's events with `seq > after` (default 0: from the start). */

@@ -24,3 +24,11 @@ export {
   PRICES_ENV,
 } from "./prices.js";
 export type { ModelPrice, PriceTable } from "./prices.js";
+export {
+  withModelTimeouts,
+  modelTimeouts,
+  DEFAULT_MODEL_TIMEOUTS,
+  MODEL_IDLE_TIMEOUT_ENV,
+  MODEL_CALL_TIMEOUT_ENV,
+} from "./model-timeouts.js";
+export type { ModelTimeouts } from "./model-timeouts.js";

@@ -1,13 +1,15 @@
 /**
  * How the offline model uses tools: with `delegate_work` it delegates once to each coworker in
- * the order of the tool's `coworker` enum, one call per turn; with other tools it calls the most
- * suitable one once, with plausible arguments built from its JSON schema, before answering.
+ * the order of the tool's `coworker` enum, one call per turn; with CrewAI's coworker tools (an
+ * agent with `allow_delegation`) it hands part of the task to the first coworker once; with
+ * other tools it calls the most suitable one once, with plausible arguments built from its JSON
+ * schema, before answering.
  */
 import type { JSONSchema7, JSONSchema7Definition } from "@ai-sdk/provider";
 import type { LanguageModelV3CallOptions, LanguageModelV3FunctionTool } from "@ai-sdk/provider";
 import type { OfflinePrompt } from "./offline-prompt.js";
 import { excerpt, findTopic } from "./offline-topic.js";
-import { DELEGATE_TOOL } from "../events/index.js";
+import { DELEGATE_TOOL, DELEGATE_WORK_TOOL } from "../events/index.js";
 
 /** A tool call the offline model decided to make. */
 export interface PlannedToolCall {
@@ -25,10 +27,10 @@ export function coworkersOf(tool: LanguageModelV3FunctionTool): string[] {
   return (coworker.enum ?? []).filter((value): value is string => typeof value === "string");
 }
 
-function delegatedTo(prompt: OfflinePrompt): Set<string> {
+function delegatedTo(prompt: OfflinePrompt, toolName: string): Set<string> {
   const done = new Set<string>();
   for (const e of prompt.exchanges) {
-    if (e.toolName !== DELEGATE_TOOL || typeof e.input !== "object" || e.input === null) continue;
+    if (e.toolName !== toolName || typeof e.input !== "object" || e.input === null) continue;
     const who = (e.input as Record<string, unknown>)["coworker"];
     if (typeof who === "string") done.add(who);
   }
@@ -38,12 +40,14 @@ function delegatedTo(prompt: OfflinePrompt): Set<string> {
 function planDelegation(
   prompt: OfflinePrompt,
   tool: LanguageModelV3FunctionTool,
+  limit = Infinity,
 ): PlannedToolCall | undefined {
-  const done = delegatedTo(prompt);
+  const done = delegatedTo(prompt, tool.name);
+  if (done.size >= limit) return undefined;
   const next = coworkersOf(tool).find((key) => !done.has(key));
   if (next === undefined) return undefined;
   const earlier = prompt.exchanges
-    .filter((e) => e.toolName === DELEGATE_TOOL && e.result !== undefined)
+    .filter((e) => e.toolName === tool.name && e.result !== undefined)
     .map((e) => excerpt(e.result ?? "", 700));
   const context = [
     prompt.expectedOutput && `Expected output: ${prompt.expectedOutput}`,
@@ -51,7 +55,7 @@ function planDelegation(
     earlier.length > 0 && `Work done so far by coworkers:\n${earlier.join("\n\n")}`,
   ].filter(Boolean);
   return {
-    toolName: DELEGATE_TOOL,
+    toolName: tool.name,
     input: {
       coworker: next,
       task: prompt.task,
@@ -163,6 +167,11 @@ export function planToolCall(
   const delegate = tools.find((t) => t.name === DELEGATE_TOOL);
   if (delegate && (choice?.type !== "tool" || choice.toolName === DELEGATE_TOOL))
     return planDelegation(prompt, delegate);
+  const coworker = tools.find((t) => t.name === DELEGATE_WORK_TOOL);
+  if (coworker && (choice?.type !== "tool" || choice.toolName === DELEGATE_WORK_TOOL)) {
+    const planned = planDelegation(prompt, coworker, 1);
+    if (planned !== undefined) return planned;
+  }
   if (prompt.exchanges.some((e) => e.result !== undefined)) return undefined;
   const candidates = tools.filter((t) => t.name !== DELEGATE_TOOL);
   const tool =

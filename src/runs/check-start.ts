@@ -8,6 +8,7 @@ export interface CheckedStart {
   runner: CrewRunner;
   inputs: Inputs;
   onDisconnect: OnDisconnect;
+  timeoutMs?: number;
 }
 
 /**
@@ -30,6 +31,9 @@ export async function checkStart(
   const onDisconnect = request.onDisconnect ?? "continue";
   if (onDisconnect !== "continue" && onDisconnect !== "cancel")
     throw new CrewError(ErrorCode.BAD_REQUEST, 'onDisconnect must be "continue" or "cancel".');
+  const { timeoutMs } = request;
+  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 1))
+    throw new CrewError(ErrorCode.BAD_REQUEST, "timeoutMs must be a positive whole number of ms.");
   let runner: CrewRunner;
   try {
     runner = await resolveRunner(request.crew);
@@ -46,5 +50,5 @@ export async function checkStart(
       `Crew "${runner.name}" needs the input(s) ${missing.map((m) => `"${m}"`).join(", ")}; pass them in inputs.`,
     );
   runner.validateInputs?.(inputs);
-  return { runner, inputs, onDisconnect };
+  return { runner, inputs, onDisconnect, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
 }

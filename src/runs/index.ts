@@ -6,7 +6,11 @@ export type {
   RunService,
   RunWatch,
   StartRunRequest,
+  StartBatchRequest,
+  StartedBatch,
+  BatchStatus,
 } from "./run-service.js";
+export { startBatch, batchStatus, MAX_BATCH_ITEMS } from "./batches.js";
 export { RunManager, type RunManagerOptions } from "./run-manager.js";
 export { ActiveRun, type ActiveRunContext, type RunLogger } from "./run.js";
 export type { CrewRunner, ResolveRunner } from "./crew-runner.js";

@@ -32,6 +32,7 @@ it("shows watchers an event only once the store has it", async () => {
     updateRun: (id, patch) => store.updateRun(id, patch),
     readEvents: (id, after, limit) => store.readEvents(id, after, limit),
     listUnfinished: () => store.listUnfinished(),
+    listBatch: (batchId) => store.listBatch(batchId),
     close: () => store.close(),
     appendEvents: async (runId, events) => {
       appends += 1;

@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { CrewError, ErrorCode, type CrewEvent } from "../events/index.js";
 import type { ListRunsOptions, RunPage, RunRecord, RunStore } from "../store/index.js";
+import { batchStatus, startBatch } from "./batches.js";
 import { checkStart } from "./check-start.js";
 import type { ResolveRunner } from "./crew-runner.js";
 import { recoverRuns } from "./recover-runs.js";
@@ -16,6 +17,9 @@ import { replayEvents } from "./replay-events.js";
 import { findRun, requireCursor, requireRun, resolveRunId } from "./require-run.js";
 import { ActiveRun, type ActiveRunContext, type RunLogger } from "./run.js";
 import type {
+  BatchStatus,
+  StartBatchRequest,
+  StartedBatch,
   RunDetails,
   RunEventsOptions,
   RunService,
@@ -39,6 +43,8 @@ export interface RunManagerOptions {
   cancelGraceMs?: number;
   /** Overrides every agent's model (`--model`). */
   model?: ActiveRunContext["model"];
+  /** Time limit of runs started without `timeoutMs`, in ms (`--run-timeout`). */
+  runTimeoutMs?: number;
   logger?: RunLogger;
   /** Store write health: while degraded, `start` is refused with store_error (503). */
   storeHealth?: ActiveRunContext["storeHealth"];
@@ -51,6 +57,7 @@ export class RunManager implements RunService {
   readonly #store: RunStore;
   readonly #resolveRunner: ResolveRunner;
   readonly #max: number;
+  readonly #runTimeoutMs: number | undefined;
   readonly #context: ActiveRunContext;
   readonly #active = new Map<string, ActiveRun>();
   readonly #summaries: SummaryCache;
@@ -66,6 +73,7 @@ export class RunManager implements RunService {
     this.#store = options.store;
     this.#resolveRunner = options.resolveRunner;
     this.#max = Math.max(1, options.maxConcurrentRuns ?? 4);
+    this.#runTimeoutMs = options.runTimeoutMs;
     this.#summaries = new SummaryCache(options.store);
     this.#context = {
       store: options.store,
@@ -87,7 +95,11 @@ export class RunManager implements RunService {
     if (this.#closed)
       throw new CrewError(ErrorCode.CONFLICT, "The run manager is closed; no new runs start.");
     this.#context.storeHealth?.assertWritable();
-    const { runner, inputs, onDisconnect } = await checkStart(request, this.#resolveRunner);
+    const { runner, inputs, onDisconnect, timeoutMs } = await checkStart(
+      request,
+      this.#resolveRunner,
+    );
+    const limit = timeoutMs ?? this.#runTimeoutMs;
     const id = randomUUID();
     // Decide now, synchronously, whether the run takes a free slot or queues, so that runs
     // keep their order however long createRun takes.
@@ -103,8 +115,10 @@ export class RunManager implements RunService {
         inputs,
         status: slot ? "running" : "queued",
         ...(request.source === undefined ? {} : { source: request.source }),
+        ...(request.batchId === undefined ? {} : { batchId: request.batchId }),
+        ...(limit === undefined ? {} : { timeoutMs: limit }),
       });
-      run = new ActiveRun(id, runner, inputs, this.#context);
+      run = new ActiveRun(id, runner, inputs, this.#context, record);
     } catch (error) {
       if (slot) this.#running -= 1;
       else this.#enqueuing -= 1;
@@ -126,6 +140,14 @@ export class RunManager implements RunService {
 
   async resolveId(id: string): Promise<string> {
     return this.#active.has(id) ? id : resolveRunId(this.#store, id);
+  }
+
+  startBatch(request: StartBatchRequest): Promise<StartedBatch> {
+    return startBatch(request, this.#resolveRunner, (item) => this.start(item));
+  }
+
+  getBatch(batchId: string): Promise<BatchStatus | undefined> {
+    return batchStatus(this.#store, batchId);
   }
 
   async get(id: string): Promise<RunDetails | undefined> {

@@ -233,6 +233,52 @@ export function runServiceContract(
       expectWholeRun(await collect(runs, record.id), "completed");
     });
 
+    it("starts a batch: one run per item, sharing a batch id, each reported by getBatch", async () => {
+      const { runs } = await service();
+      const batch = await runs.startBatch({
+        crew: "needs",
+        inputs: [{ topic: "tea" }, { topic: "owls" }, { topic: "kelp" }],
+        source: "http",
+        timeoutMs: 60_000,
+      });
+      expect(batch.runs).toHaveLength(3);
+      expect(batch.runs.map((r) => r.inputs)).toEqual([
+        { topic: "tea" },
+        { topic: "owls" },
+        { topic: "kelp" },
+      ]);
+      expect(batch.runs.every((r) => r.batchId === batch.batchId && r.timeoutMs === 60_000)).toBe(
+        true,
+      );
+      for (const run of batch.runs) {
+        const events = await collect(runs, run.id);
+        expectWholeRun(events, "completed");
+        expect(events[0]).toMatchObject({ type: "run.start", batchId: batch.batchId });
+      }
+      expect(await runs.getBatch(batch.batchId)).toEqual({
+        batchId: batch.batchId,
+        runs: batch.runs.map((r) => ({ runId: r.id, status: "completed" })),
+      });
+      expect(await runs.getBatch("no-such-batch")).toBeUndefined();
+    });
+
+    it("refuses a batch with one bad item without creating any run", async () => {
+      const { runs } = await service();
+      await expect(
+        runs.startBatch({ crew: "needs", inputs: [{ topic: "tea" }, {}] }),
+      ).rejects.toMatchObject({
+        code: "missing_input",
+        message: expect.stringMatching(/^Batch item 2:/),
+      });
+      await expect(runs.startBatch({ crew: "quick", inputs: [] })).rejects.toMatchObject({
+        code: "bad_request",
+      });
+      await expect(runs.start({ crew: "quick", timeoutMs: -5 })).rejects.toMatchObject({
+        code: "bad_request",
+      });
+      expect((await runs.list()).runs).toEqual([]);
+    });
+
     it("answers unknown run ids with run_not_found (get: undefined; watch: a no-op)", async () => {
       const { runs } = await service();
       expect(await runs.get("missing")).toBeUndefined();

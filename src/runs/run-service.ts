@@ -24,6 +24,27 @@ export interface StartRunRequest {
    * inputs with fields of their own).
    */
   unknownInputs?: "refuse" | "keep";
+  /** Longest the run may take, in ms (default: the service's run timeout, if any). */
+  timeoutMs?: number;
+  /** The batch the run belongs to; set by {@link RunService.startBatch}. */
+  batchId?: string;
+}
+
+/** What {@link RunService.startBatch} needs: one run per item of `inputs`, the rest shared. */
+export interface StartBatchRequest extends Omit<StartRunRequest, "inputs" | "batchId"> {
+  inputs: unknown[];
+}
+
+/** A started batch: its id and its runs' records, in the order of the inputs. */
+export interface StartedBatch {
+  batchId: string;
+  runs: RunRecord[];
+}
+
+/** The runs of a batch with their status, in the order of the inputs. */
+export interface BatchStatus {
+  batchId: string;
+  runs: Array<{ runId: string; status: RunRecord["status"] }>;
 }
 
 /** A run's status row with its progress by agent and task. */
@@ -55,6 +76,14 @@ export interface RunService {
    * error), creates the run and returns its record at once; the run executes in the background.
    */
   start(request: StartRunRequest): Promise<RunRecord>;
+  /**
+   * Checks every item first (one bad item: no run is created, the error names the item), then
+   * starts one run per item with a shared batch id. The runs queue like any others, so a
+   * batch respects the service's concurrency cap and the shared rate limits.
+   */
+  startBatch(request: StartBatchRequest): Promise<StartedBatch>;
+  /** The batch's runs and their status, or undefined for an unknown batch. */
+  getBatch(batchId: string): Promise<BatchStatus | undefined>;
   /**
    * The full id of the run `id` names. Every method taking a run id except `watch` also takes
    * any unique prefix of at least 6 characters (`MIN_RUN_ID_PREFIX`) and resolves it this way.

@@ -67,6 +67,11 @@ export class ActiveRun {
     readonly runner: CrewRunner,
     readonly inputs: Inputs,
     private readonly context: ActiveRunContext,
+    /** The run's batch and time limit, as stored on its record. */
+    private readonly settings: {
+      batchId?: string | undefined;
+      timeoutMs?: number | undefined;
+    } = {},
   ) {
     this.#inputs = new InputRequests(id);
     this.#log = context.logger.child?.({ runId: id, crew: runner.name }) ?? context.logger;
@@ -106,6 +111,8 @@ export class ActiveRun {
         onInputRequest,
         ...(this.context.model ? { model: this.context.model } : {}),
         ...(this.context.rateLimiter ? { rateLimiter: this.context.rateLimiter } : {}),
+        ...(this.settings.batchId === undefined ? {} : { batchId: this.settings.batchId }),
+        ...(this.settings.timeoutMs === undefined ? {} : { timeoutMs: this.settings.timeoutMs }),
       };
       iterator = this.runner.stream(this.inputs, options)[Symbol.asyncIterator]();
       for (;;) {

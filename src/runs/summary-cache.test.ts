@@ -15,6 +15,7 @@ function countingStore(): { store: RunStore; reads: number[] } {
     updateRun: (id, patch) => inner.updateRun(id, patch),
     appendEvents: (id, events) => inner.appendEvents(id, events),
     listUnfinished: () => inner.listUnfinished(),
+    listBatch: (batchId) => inner.listBatch(batchId),
     close: () => inner.close(),
     readEvents: (id, after, limit) => {
       reads.push(after);

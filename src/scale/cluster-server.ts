@@ -32,6 +32,8 @@ export interface ClusterServerOptions extends ServerAppOptions {
   crewsDirs: string[];
   /** Accepted for symmetry with `serve`; workers apply `--model` when they execute runs. */
   model?: RunManagerOptions["model"];
+  /** Time limit of runs started without `timeoutMs`, in ms (`--run-timeout`). */
+  runTimeoutMs?: number;
   /** A run without a worker heartbeat for this long is interrupted (default 15 s). */
   stallMs?: number;
   /** How long finished runs are kept in Redis (default 7 days). */
@@ -86,6 +88,7 @@ export async function startClusterServer(
     ...(tracing ? { traceContext: tracing.tracer.queued } : {}),
     resolveRunner: catalogRunners(catalog),
     logger,
+    ...(options.runTimeoutMs === undefined ? {} : { runTimeoutMs: options.runTimeoutMs }),
   });
   const sweeper = startSweeper(store, logger, Math.max(250, stallMs / 2));
 

@@ -8,6 +8,8 @@
 import { randomUUID } from "node:crypto";
 import { CrewError, ErrorCode, type CrewEvent } from "../events/index.js";
 import {
+  batchStatus,
+  startBatch,
   checkStart,
   endRun,
   findRun,
@@ -24,6 +26,9 @@ import {
   type RunService,
   type RunWatch,
   type StartRunRequest,
+  type StartBatchRequest,
+  type StartedBatch,
+  type BatchStatus,
 } from "../runs/index.js";
 import { isFinished, type ListRunsOptions, type RunPage, type RunRecord } from "../store/index.js";
 import { sendControl } from "./control-channel.js";
@@ -42,6 +47,8 @@ export interface DistributedRunManagerOptions {
   resolveRunner: ResolveRunner;
   /** Longest wait for a cancelled run's `run.end` (default 30 s). */
   cancelWaitMs?: number;
+  /** Time limit of runs started without `timeoutMs`, in ms. */
+  runTimeoutMs?: number;
   logger?: RunLogger;
 }
 
@@ -52,6 +59,7 @@ export class DistributedRunManager implements RunService {
   readonly #resolveRunner: ResolveRunner;
   readonly #cancelWaitMs: number;
   readonly #traceContext: ((runId: string, crew: string) => string | undefined) | undefined;
+  readonly #runTimeoutMs: number | undefined;
   readonly #logger: RunLogger;
   readonly #summaries: SummaryCache;
   /** Watchers of runs started here with `onDisconnect: "cancel"`. */
@@ -62,6 +70,7 @@ export class DistributedRunManager implements RunService {
     this.#store = options.store;
     this.#queue = options.queue;
     this.#resolveRunner = options.resolveRunner;
+    this.#runTimeoutMs = options.runTimeoutMs;
     this.#cancelWaitMs = options.cancelWaitMs ?? 30_000;
     this.#traceContext = options.traceContext;
     this.#logger = options.logger ?? {
@@ -79,7 +88,11 @@ export class DistributedRunManager implements RunService {
   async start(request: StartRunRequest): Promise<RunRecord> {
     if (this.#closing.signal.aborted)
       throw new CrewError(ErrorCode.CONFLICT, "The server is shutting down; no new runs start.");
-    const { runner, inputs, onDisconnect } = await checkStart(request, this.#resolveRunner);
+    const { runner, inputs, onDisconnect, timeoutMs } = await checkStart(
+      request,
+      this.#resolveRunner,
+    );
+    const limit = timeoutMs ?? this.#runTimeoutMs;
     const id = randomUUID();
     const record = await this.#store.createRun({
       id,
@@ -87,6 +100,8 @@ export class DistributedRunManager implements RunService {
       inputs,
       status: "queued",
       ...(request.source === undefined ? {} : { source: request.source }),
+      ...(request.batchId === undefined ? {} : { batchId: request.batchId }),
+      ...(limit === undefined ? {} : { timeoutMs: limit }),
     });
     if (onDisconnect === "cancel") this.#watchers.track(id);
     await this.#queue.enqueue(id, this.#traceContext?.(id, runner.name));
@@ -95,6 +110,14 @@ export class DistributedRunManager implements RunService {
 
   resolveId(id: string): Promise<string> {
     return resolveRunId(this.#store, id);
+  }
+
+  startBatch(request: StartBatchRequest): Promise<StartedBatch> {
+    return startBatch(request, this.#resolveRunner, (item) => this.start(item));
+  }
+
+  getBatch(batchId: string): Promise<BatchStatus | undefined> {
+    return batchStatus(this.#store, batchId);
   }
 
   async get(id: string): Promise<RunDetails | undefined> {

@@ -24,6 +24,11 @@ export class RedisKeys {
     return `${this.prefix}run:${id}:cancel`;
   }
 
+  /** Sorted set of the run ids of one batch, by creation order. */
+  batch(id: string): string {
+    return `${this.prefix}batch:${id}`;
+  }
+
   /** Sorted set of every run id by creation order. */
   get runs(): string {
     return `${this.prefix}runs`;

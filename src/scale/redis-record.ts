@@ -16,6 +16,8 @@ export function newRunFields(run: NewRun, createdAt: string): string[] {
     "createdAt",
     createdAt,
     ...(run.source === undefined ? [] : ["source", run.source]),
+    ...(run.batchId === undefined ? [] : ["batchId", run.batchId]),
+    ...(run.timeoutMs === undefined ? [] : ["timeoutMs", String(run.timeoutMs)]),
   ];
 }
 
@@ -46,6 +48,8 @@ export function parseRecord(hash: Record<string, string>): RunRecord | undefined
   if (hash.result !== undefined) record.result = hash.result;
   if (hash.error !== undefined) record.error = JSON.parse(hash.error) as ErrorInfo;
   if (hash.source !== undefined) record.source = hash.source;
+  if (hash.batchId !== undefined) record.batchId = hash.batchId;
+  if (hash.timeoutMs !== undefined) record.timeoutMs = Number(hash.timeoutMs);
   return record;
 }
 

@@ -115,7 +115,20 @@ export class RedisRunStore implements RunStore {
     );
     if (ord === 0)
       throw new CrewError(ErrorCode.CONFLICT, `A run with id "${run.id}" already exists.`);
+    if (run.batchId !== undefined) await this.redis.zadd(k.batch(run.batchId), ord, run.id);
     return parseRecord(toHash(newRunFields(run, createdAt).concat("lastSeq", "0")))!;
+  }
+
+  async listBatch(batchId: string): Promise<RunRecord[]> {
+    this.#assertOpen();
+    const ids = await this.redis.zrange(this.keys.batch(batchId), 0, -1);
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.keys.run(id));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies
+      .map(([, reply]) => parseRecord(toHash(reply)))
+      .filter((record): record is RunRecord => record !== undefined);
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {

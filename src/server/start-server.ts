@@ -31,6 +31,8 @@ export interface StartServerOptions extends ServerAppOptions {
   model?: RunManagerOptions["model"];
   /** Most runs executing at once; the rest queue. */
   maxConcurrentRuns?: number;
+  /** Time limit of runs started without `timeoutMs`, in ms (`--run-timeout`). */
+  runTimeoutMs?: number;
   logger?: Logger;
   /** A store to use instead of the one `db`/`persist` would open (it is closed on shutdown). */
   store?: RunStore;
@@ -75,6 +77,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.maxConcurrentRuns === undefined
       ? {}
       : { maxConcurrentRuns: options.maxConcurrentRuns }),
+    ...(options.runTimeoutMs === undefined ? {} : { runTimeoutMs: options.runTimeoutMs }),
   });
   await runs.recover();
 

@@ -33,6 +33,9 @@ class FillableStore implements RunStore {
   findRunIds(...args: Parameters<RunStore["findRunIds"]>) {
     return this.inner.findRunIds(...args);
   }
+  listBatch(...args: Parameters<RunStore["listBatch"]>) {
+    return this.inner.listBatch(...args);
+  }
   async updateRun(...args: Parameters<RunStore["updateRun"]>) {
     this.#check();
     return this.inner.updateRun(...args);

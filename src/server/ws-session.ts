@@ -118,6 +118,7 @@ export class WsSession {
             source: "ws",
             onDisconnect: message.onDisconnect ?? "continue",
             ...(message.crew === undefined ? {} : { crew: message.crew }),
+            ...(message.timeoutMs === undefined ? {} : { timeoutMs: message.timeoutMs }),
           })
           .catch((error: unknown) => {
             slot?.cancel();

@@ -37,9 +37,19 @@ export class MemoryRunStore implements RunStore {
       createdAt: new Date().toISOString(),
       lastSeq: 0,
       ...(run.source === undefined ? {} : { source: run.source }),
+      ...(run.batchId === undefined ? {} : { batchId: run.batchId }),
+      ...(run.timeoutMs === undefined ? {} : { timeoutMs: run.timeoutMs }),
     };
     this.#runs.set(run.id, { ord: this.#nextOrd++, record, events: [] });
     return copy(record);
+  }
+
+  async listBatch(batchId: string): Promise<RunRecord[]> {
+    this.#assertOpen();
+    return [...this.#runs.values()]
+      .filter((run) => run.record.batchId === batchId)
+      .sort((a, b) => a.ord - b.ord)
+      .map((run) => copy(run.record));
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {

@@ -131,6 +131,46 @@ export function runStoreContract(
       expect(await store.findRunIds("a?", 10)).toEqual([]);
     });
 
+    it("keeps a run's batch and time limit, and lists a batch's runs in creation order", async () => {
+      const { store } = await open();
+      await store.createRun({
+        id: "b1",
+        crew: "demo",
+        inputs: { n: 1 },
+        status: "running",
+        batchId: "batch-1",
+        timeoutMs: 5000,
+      });
+      await store.createRun({ id: "solo", crew: "demo", inputs: {}, status: "running" });
+      await store.createRun({
+        id: "b2",
+        crew: "demo",
+        inputs: { n: 2 },
+        status: "queued",
+        batchId: "batch-1",
+      });
+      await store.createRun({
+        id: "c1",
+        crew: "demo",
+        inputs: {},
+        status: "queued",
+        batchId: "batch-2",
+      });
+      expect(await store.getRun("b1")).toMatchObject({ batchId: "batch-1", timeoutMs: 5000 });
+      expect((await store.getRun("solo"))?.batchId).toBeUndefined();
+      const batch = await store.listBatch("batch-1");
+      expect(batch.map((r) => [r.id, r.status, r.inputs])).toEqual([
+        ["b1", "running", { n: 1 }],
+        ["b2", "queued", { n: 2 }],
+      ]);
+      expect(await store.listBatch("nope")).toEqual([]);
+      await store.appendEvents("b2", stamp("b2", [runStart(), runEnd("failed")]));
+      expect((await store.listBatch("batch-1")).map((r) => r.status)).toEqual([
+        "running",
+        "failed",
+      ]);
+    });
+
     it("appends gapless events and reads them back after a cursor with a limit", async () => {
       const { store } = await open();
       await store.createRun({ id: "run", crew: "demo", inputs: {}, status: "running" });

@@ -15,6 +15,10 @@ export interface NewRun {
   inputs: Inputs;
   status: "queued" | "running";
   source?: string;
+  /** The batch the run belongs to. */
+  batchId?: string;
+  /** The run's time limit in ms. */
+  timeoutMs?: number;
 }
 
 /** A page of runs, newest first, as `GET /api/runs` answers it. */
@@ -53,6 +57,8 @@ export interface RunStore {
   updateRun(id: string, patch: Partial<Pick<RunRecord, "status" | "startedAt">>): Promise<void>;
   appendEvents(runId: string, events: readonly CrewEvent[]): Promise<void>;
   readEvents(runId: string, after: number, limit?: number): Promise<CrewEvent[]>;
+  /** The runs created with `batchId`, in creation order (empty for an unknown batch). */
+  listBatch(batchId: string): Promise<RunRecord[]>;
   /**
    * Runs left `queued` or `running` by a process that died. The caller ends each with a
    * `run.end` status failed, code `interrupted`.

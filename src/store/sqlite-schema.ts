@@ -31,6 +31,9 @@ const MIGRATIONS: readonly string[] = [
      data   TEXT NOT NULL,
      PRIMARY KEY (run_id, seq)
    ) WITHOUT ROWID;`,
+  `ALTER TABLE runs ADD COLUMN batch_id TEXT;
+   ALTER TABLE runs ADD COLUMN timeout_ms INTEGER;
+   CREATE INDEX runs_by_batch ON runs (batch_id, ord) WHERE batch_id IS NOT NULL;`,
 ];
 
 /** Number of migrations this version knows. */

@@ -20,6 +20,8 @@ export interface RunRow {
   result: string | null;
   error: string | null;
   source: string | null;
+  batch_id: string | null;
+  timeout_ms: number | null;
 }
 
 /** The store's statements, prepared once per connection. */
@@ -34,14 +36,15 @@ export interface Statements {
   afterAppend: Statement;
   readEvents: Statement;
   listUnfinished: Statement;
+  listBatch: Statement;
 }
 
 /** Prepares every statement of the store on `db`. */
 export function prepareStatements(db: Database): Statements {
   return {
     insertRun: db.prepare(
-      `INSERT OR IGNORE INTO runs (id, crew, status, inputs, created_at, source)
-       VALUES (@id, @crew, @status, @inputs, @created_at, @source)`,
+      `INSERT OR IGNORE INTO runs (id, crew, status, inputs, created_at, source, batch_id, timeout_ms)
+       VALUES (@id, @crew, @status, @inputs, @created_at, @source, @batch_id, @timeout_ms)`,
     ),
     getRun: db.prepare(`SELECT * FROM runs WHERE id = ?`),
     runExists: db.prepare(`SELECT 1 FROM runs WHERE id = ?`),
@@ -76,6 +79,7 @@ export function prepareStatements(db: Database): Statements {
     listUnfinished: db.prepare(
       `SELECT * FROM runs WHERE status IN ('queued', 'running') ORDER BY ord`,
     ),
+    listBatch: db.prepare(`SELECT * FROM runs WHERE batch_id = ? ORDER BY ord`),
   };
 }
 
@@ -94,5 +98,7 @@ export function rowToRecord(row: RunRow): RunRecord {
   if (row.result !== null) record.result = row.result;
   if (row.error !== null) record.error = JSON.parse(row.error) as ErrorInfo;
   if (row.source !== null) record.source = row.source;
+  if (row.batch_id !== null) record.batchId = row.batch_id;
+  if (row.timeout_ms !== null) record.timeoutMs = row.timeout_ms;
   return record;
 }

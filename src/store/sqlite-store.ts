@@ -143,10 +143,17 @@ export class SqliteRunStore implements RunStore {
       inputs: JSON.stringify(run.inputs),
       created_at: createdAt,
       source: run.source ?? null,
+      batch_id: run.batchId ?? null,
+      timeout_ms: run.timeoutMs ?? null,
     });
     if (info.changes === 0)
       throw new CrewError(ErrorCode.CONFLICT, `A run with id "${run.id}" already exists.`);
     return this.#get(run.id) as RunRecord;
+  }
+
+  async listBatch(batchId: string): Promise<RunRecord[]> {
+    this.#assertOpen();
+    return (this.#sql.listBatch.all(batchId) as RunRow[]).map(rowToRecord);
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {

@@ -38,8 +38,11 @@ export interface FakeReply {
   headers?: Record<string, string>;
   /** Message of the error body. */
   errorMessage?: string;
-  /** Break the stream after `afterTokens` tokens: a chunk that is not JSON, a dropped connection, or no more bytes ever. */
-  fail?: { kind: "malformed" | "drop" | "hang"; afterTokens?: number };
+  /**
+   * Break the stream after `afterTokens` tokens: a chunk that is not JSON, a dropped connection,
+   * or no more bytes ever. `silent` accepts the request and never sends a byte, not even headers.
+   */
+  fail?: { kind: "malformed" | "drop" | "hang" | "silent"; afterTokens?: number };
   /** Usage to report; default: prompt length / 4 and the number of chunks sent. */
   usage?: { promptTokens?: number; completionTokens?: number };
 }
@@ -82,6 +85,10 @@ export const reply = {
   /** Drops the connection after `afterTokens` tokens. */
   drop(afterTokens = 1): FakeReply {
     return { text: defaultTokens(afterTokens + 3), fail: { kind: "drop", afterTokens } };
+  },
+  /** Accepts the request and never answers: no status line, no headers, no bytes. */
+  silent(): FakeReply {
+    return { fail: { kind: "silent" } };
   },
   /** Sends `afterTokens` tokens, then nothing more until the client gives up. */
   hang(afterTokens = 0): FakeReply {

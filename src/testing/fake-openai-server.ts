@@ -132,6 +132,10 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       sendError(res, reply.status, reply.errorMessage ?? `Error ${reply.status}`, reply.headers);
       return;
     }
+    if (reply.fail?.kind === "silent") {
+      await new Promise((resolve) => res.once("close", resolve));
+      return;
+    }
     const context = {
       index: record.index,
       body,

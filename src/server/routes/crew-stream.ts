@@ -21,6 +21,7 @@ export function crewStreamRoutes(deps: RouteDeps): Hono {
         inputs: body.inputs,
         source: "http",
         onDisconnect: body.onDisconnect ?? "continue",
+        ...(body.timeoutMs === undefined ? {} : { timeoutMs: body.timeoutMs }),
         ...(body.crew === undefined ? {} : { crew: body.crew }),
       });
       const abort = new AbortController();

@@ -10,9 +10,11 @@ import {
   inputBodySchema,
   listRunsQuerySchema,
   runIdSchema,
-  startRunBodySchema,
+  startRunsBodySchema,
 } from "../../events/index.js";
 import type {
+  BatchStarted,
+  BatchStatusBody,
   InputAccepted,
   RunDetails,
   RunPage,
@@ -27,24 +29,41 @@ export function runsRoutes(deps: RouteDeps): Hono {
   const { runs } = deps;
   return new Hono()
     .post("/runs", async (c) => {
-      const body = await readJson(c, startRunBodySchema);
+      const body = await readJson(c, startRunsBodySchema);
+      const shared = {
+        source: "http",
+        ...(body.crew === undefined ? {} : { crew: body.crew }),
+        ...(body.timeoutMs === undefined ? {} : { timeoutMs: body.timeoutMs }),
+      };
+      if (Array.isArray(body.inputs)) {
+        const batch = await runs.startBatch({ ...shared, inputs: body.inputs });
+        const started: BatchStarted = {
+          batchId: batch.batchId,
+          runIds: batch.runs.map((r) => r.id),
+        };
+        return c.json(started, 202, { location: `/api/batches/${batch.batchId}` });
+      }
       const slot = deps.runQuota.reserve(deps.clientKey(c));
-      const run = await runs
-        .start({
-          inputs: body.inputs,
-          source: "http",
-          ...(body.crew === undefined ? {} : { crew: body.crew }),
-        })
-        .catch((error: unknown) => {
-          slot.cancel();
-          throw error;
-        });
+      const run = await runs.start({ ...shared, inputs: body.inputs }).catch((error: unknown) => {
+        slot.cancel();
+        throw error;
+      });
       slot.hold(runEnded(runs, run.id));
       const answer: RunStarted = { runId: run.id, status: run.status };
       return c.json(answer, 202, {
         "x-run-id": run.id,
         location: `/api/runs/${run.id}`,
       });
+    })
+    .get("/batches/:id", async (c) => {
+      const id = validate(runIdSchema, c.req.param("id"), "batch id");
+      const batch = await runs.getBatch(id);
+      if (!batch)
+        throw new CrewError(
+          ErrorCode.NOT_FOUND,
+          `No batch with id ${JSON.stringify(id.slice(0, 80))}; POST /api/runs with a list of inputs starts one.`,
+        );
+      return c.json<BatchStatusBody>(batch);
     })
     .get("/runs", async (c) => {
       const query = validate(listRunsQuerySchema, c.req.query(), "query");

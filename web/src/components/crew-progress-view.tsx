@@ -12,6 +12,7 @@ import type { CrewProgressData } from "../../../src/react/index.js";
 import { AgentStrip } from "./agent-strip.js";
 import { ElapsedTime } from "./elapsed-time.js";
 import { InputRequestForm } from "./input-request-form.js";
+import { parallelGroups } from "./parallel-groups.js";
 import { RunNotices } from "./run-notices.js";
 import { RunTimeline } from "./run-timeline.js";
 import { StatusBadge } from "./status-badge.js";
@@ -63,15 +64,29 @@ export function CrewProgressView({ data }: DataMessagePartProps<CrewProgressData
       <RunNotices progress={progress} connection={connection} />
       {request && progress.runId && <InputRequestForm runId={progress.runId} request={request} />}
       <ol className="task-list">
-        {progress.tasks.map((task) => (
-          <TaskCard
-            key={task.key}
-            task={task}
-            total={progress.tasks.length}
-            agents={progress.agents}
-            live={live}
-          />
-        ))}
+        {parallelGroups(progress.tasks).map((group) => {
+          const cards = group.map((task) => (
+            <TaskCard
+              key={task.key}
+              task={task}
+              total={progress.tasks.length}
+              agents={progress.agents}
+              live={live}
+            />
+          ));
+          // Tasks that ran at the same time sit side by side, each streaming its own text.
+          return group.length === 1 ? (
+            cards
+          ) : (
+            <li
+              key={group.map((t) => t.key).join("+")}
+              className="parallel-lanes"
+              aria-label={`${group.length} tasks in parallel`}
+            >
+              <ol className="lane-list">{cards}</ol>
+            </li>
+          );
+        })}
       </ol>
     </section>
   );
