@@ -2,6 +2,7 @@
 export {
   normalizeCrew,
   DEFAULT_MAX_ITER,
+  DEFAULT_GUARDRAIL_MAX_RETRIES,
   type AgentConfig,
   type TaskConfig,
   type CrewConfig,
@@ -25,4 +26,16 @@ export type {
   CrewListener,
   InputRequest,
   InputHandler,
+  OutputSchema,
+  TaskOutput,
+  GuardrailVerdict,
+  GuardrailFunction,
 } from "./types.js";
+export {
+  outputShape,
+  checkOutputText,
+  formatOutputIssues,
+  type OutputShape,
+  type OutputIssue,
+  type OutputCheck,
+} from "./output-shape.js";

@@ -146,7 +146,7 @@ describe("loadCrew: layouts and settings", () => {
   it("accepts CrewAI keys it does not use, with located warnings", async () => {
     const crew = await loadCrew(join(fixtures, "crewai-extras"));
     const warnings = crew.warnings.map(
-      (warning) => `${warning.file}:${warning.line ?? "?"} ${warning.path ?? ""}`,
+      (warning) => `${warning.file}:${warning.line ?? "?"} ${warning.key}`,
     );
     expect(warnings.sort()).toEqual(
       [
@@ -155,9 +155,7 @@ describe("loadCrew: layouts and settings", () => {
         "crew.yaml:1 manager_llm",
         "crew.yaml:2 memory",
         "crew.yaml:5 inputs.unused",
-        "tasks.yaml:5 research_task.output_file",
         "tasks.yaml:6 research_task.async_execution",
-        "tasks.yaml:7 research_task.markdown",
       ].sort(),
     );
     expect(crew.tasks[0]).toStrictEqual({
@@ -167,6 +165,8 @@ describe("loadCrew: layouts and settings", () => {
       agent: "researcher",
       context: [],
       humanInput: false,
+      outputFile: "report.md",
+      markdown: true,
     });
   });
 });

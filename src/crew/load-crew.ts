@@ -10,6 +10,7 @@ import { CrewError, ErrorCode } from "../events/index.js";
 import { crewFileCandidates, CREW_FILES } from "./crew-folders.js";
 import { InvalidCrewError } from "./crew-problems.js";
 import type { CrewWarning } from "./crew-problems.js";
+import type { CrewWarningInfo } from "../events/index.js";
 import {
   agentYamlSchema,
   BUILTIN_TOOLS,
@@ -19,6 +20,7 @@ import {
   taskYamlSchema,
 } from "./crew-schema.js";
 import { textSourceKey } from "./interpolate.js";
+import { resolveOutputSchemas } from "./resolve-output-schemas.js";
 import type { TextSources } from "./interpolate.js";
 import { toDefinition } from "./to-definition.js";
 import type { CrewDefinition } from "./types.js";
@@ -50,8 +52,8 @@ export interface LoadedCrew extends CrewDefinition {
   timeoutMs?: number;
   /** Variables of a process crew's program (crew.yaml `env:`). */
   env?: Record<string, string>;
-  /** Keys that were accepted but have no effect, each located like a problem. */
-  warnings: CrewWarning[];
+  /** Keys that were accepted but have no effect, or are unknown, each with file and line. */
+  warnings: CrewWarningInfo[];
   /** The files read, relative to `dir`. */
   files: string[];
   /** Where each text field is, so a missing input can be traced to its line. */
@@ -124,6 +126,7 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
       findings,
     );
   }
+  if (tasksFile !== undefined) await resolveOutputSchemas(root, tasksFile, tasks.entries, findings);
   if (crewFile !== undefined) {
     warnAboutSettings(crewFile, settings, [...agents.entries, ...tasks.entries], findings);
   }
@@ -131,6 +134,7 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
     throw new InvalidCrewError(settings.name ?? crewName, findings.problems);
   }
 
+  const warnings = findings.warnings.map(toWarningInfo);
   const definition = toDefinition({
     name: settings.name ?? crewName,
     dir: root,
@@ -145,7 +149,7 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
     ...(settings.command === undefined ? {} : { command: settings.command }),
     ...(settings.timeout_ms === undefined ? {} : { timeoutMs: settings.timeout_ms }),
     ...(settings.env === undefined ? {} : { env: settings.env }),
-    warnings: findings.warnings,
+    warnings,
     sources: {
       ...(agentsFile === undefined
         ? {}
@@ -155,6 +159,16 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
     files: [crewFile, agentsFile, tasksFile].flatMap((file) =>
       file === undefined ? [] : [file.file],
     ),
+  };
+}
+
+/** A located warning in the protocol's shape (`key` is the dotted key path). */
+function toWarningInfo(warning: CrewWarning): CrewWarningInfo {
+  return {
+    file: warning.file,
+    ...(warning.line === undefined ? {} : { line: warning.line }),
+    key: warning.path ?? "",
+    message: warning.message,
   };
 }
 

@@ -6,7 +6,36 @@ import type { LanguageModel, Tool } from "ai";
 
 /** A model instance (what `resolveModel` answers), as opposed to a "provider/model" string. */
 export type ModelInstance = Exclude<LanguageModel, string>;
-import type { CrewEvent, CrewProcess, Inputs } from "../events/index.js";
+import type { z } from "zod";
+import type { CrewEvent, CrewProcess, CrewWarningInfo, Inputs } from "../events/index.js";
+
+/** The shape of a task's output: a JSON Schema object, or a zod schema in code. */
+export type OutputSchema = z.ZodType | Record<string, unknown>;
+
+/** What a finished task produced, as its guardrail and its callback see it. */
+export interface TaskOutput {
+  /** The task's key. */
+  task: string;
+  /** The agent the task's events are stamped with. */
+  agent: string;
+  /** The output as text (the JSON text when the task has an output schema). */
+  output: string;
+  /** The parsed, validated value, when the task has an output schema. */
+  object?: unknown;
+  /** Where the output was written, relative to the run's output folder (`outputFile`). */
+  file?: string;
+}
+
+/** A guardrail's verdict on a task's output; `feedback` tells the agent what to fix. */
+export interface GuardrailVerdict {
+  ok: boolean;
+  feedback?: string;
+}
+
+/** A guardrail in code: checks an output, synchronously or not. */
+export type GuardrailFunction = (
+  output: TaskOutput,
+) => GuardrailVerdict | Promise<GuardrailVerdict>;
 
 /** An agent: who works on tasks (CrewAI's agents.yaml entry). */
 export interface AgentDefinition {
@@ -46,6 +75,24 @@ export interface TaskDefinition {
   humanInput: boolean;
   /** Extra tools for this task only. */
   tools?: string[];
+  /**
+   * The shape of the answer (`output_schema`, `output_json`, `output_pydantic`): the agent's
+   * answer is streamed as partial objects, validated, and retried with the errors when invalid.
+   */
+  outputSchema?: OutputSchema;
+  /**
+   * Checks the output before the task ends: a sentence the model checks it against (CrewAI's
+   * LLM guardrail), or a function. A failed check re-runs the task with the feedback.
+   */
+  guardrail?: string | GuardrailFunction;
+  /** Retries after a failed check (guardrail or schema) before the task fails; default 3. */
+  guardrailMaxRetries?: number;
+  /** Path the output is written to, inside the run's output folder. */
+  outputFile?: string;
+  /** Ask for the answer formatted as markdown (CrewAI's `markdown: true`). */
+  markdown?: boolean;
+  /** Called with the task's output (and parsed object) when the task ends. */
+  callback?: (output: TaskOutput) => void | Promise<void>;
 }
 
 /** A whole crew definition, from YAML or code. */
@@ -63,6 +110,8 @@ export interface CrewDefinition {
   dir?: string;
   /** Lets `fetch_url` reach private and loopback addresses (crew.yaml `allow_private_urls`). */
   allowPrivateUrls?: boolean;
+  /** Keys of the crew's files accepted without effect or unknown; `run.start` carries them. */
+  warnings?: CrewWarningInfo[];
 }
 
 /** A request for human input while a run waits. */
@@ -88,6 +137,11 @@ export interface RunOptions {
   onInputRequest?: InputHandler;
   /** Tools registered for this run in addition to the crew's. */
   tools?: Record<string, Tool>;
+  /**
+   * Folder that tasks' `outputFile` paths are relative to. Default: this run's folder under
+   * the output root (`CREWSTREAM_OUTPUT_DIR`, else `runs/` next to the database).
+   */
+  outputDir?: string;
 }
 
 /** Listener object: each method is optional and called for its event type. */

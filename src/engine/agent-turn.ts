@@ -2,13 +2,20 @@
  * One streamed model turn of an agent (an AI SDK `streamText` call, possibly several model
  * steps with tool calls), turned into protocol events.
  */
-import { stepCountIs, streamText, type ModelMessage, type ToolSet } from "ai";
+import { jsonSchema, Output, stepCountIs, streamText, type ModelMessage, type ToolSet } from "ai";
 import { CrewError, ErrorCode, type Usage } from "../events/index.js";
 import { instrumentTools } from "./instrument-tools.js";
 import { summaryLine } from "./prompts.js";
 import type { RunContext, StepCounter, TurnScope, UsageMeter } from "./run-context.js";
-import type { AgentDefinition } from "../crew/index.js";
+import type { AgentDefinition, OutputShape } from "../crew/index.js";
 import { DELEGATE_TOOL } from "../events/index.js";
+import type { PartialObjects } from "./partial-objects.js";
+
+/** A turn whose answer has a shape: asked for as structured output, streamed as partial objects. */
+export interface TurnOutput {
+  shape: OutputShape;
+  partials: PartialObjects;
+}
 
 /** What one `streamText` call needs. */
 export interface StreamTurnOptions {
@@ -21,6 +28,8 @@ export interface StreamTurnOptions {
   steps: StepCounter;
   usage: UsageMeter;
   toolChoice?: "auto" | "none";
+  /** The answer's shape, when the task has an output schema. */
+  output?: TurnOutput;
 }
 
 /** What a turn produced. */
@@ -88,6 +97,11 @@ export async function streamTurn(
     messages: options.messages,
     tools: instrumentTools(options.tools, scope, (draft) => ctx.emit(draft), gate.ready),
     ...(options.toolChoice ? { toolChoice: options.toolChoice } : {}),
+    // The provider is asked for JSON of the schema; validation happens in the task, which
+    // retries with the errors, so the SDK's own parsing is not relied on.
+    ...(options.output === undefined
+      ? {}
+      : { output: Output.object({ schema: jsonSchema(options.output.shape.jsonSchema) }) }),
     stopWhen: stepCountIs(options.maxSteps),
     // Retries happen per model request in the model guard, where they are visible as llm.retry.
     maxRetries: 0,
@@ -115,6 +129,7 @@ export async function streamTurn(
             streamed += 1;
             const delta = { type: "text.delta" as const, ...scope, delta: part.text };
             if (!ctx.tryEmit(delta)) await ctx.emit(delta);
+            if (options.output !== undefined) await options.output.partials.push(part.text);
             break;
           }
         case "reasoning-delta":
@@ -161,6 +176,7 @@ export async function streamTurn(
             ...(reported === undefined ? {} : { usage: reported }),
           });
           last = { text, finishReason: part.finishReason };
+          options.output?.partials.restart();
           text = "";
           reasoning = "";
           toolCalls = [];

@@ -145,6 +145,9 @@ export class Crew {
         key: t.key,
         ...(t.agent === undefined ? {} : { agent: t.agent }),
       })),
+      ...(this.definition.warnings === undefined || this.definition.warnings.length === 0
+        ? {}
+        : { warnings: this.definition.warnings }),
     };
     // The run's own generator, not a delegating one: one async step per event, not two.
     return executeRun({ stamper, runStart, options, prepared });

@@ -93,7 +93,7 @@ export async function runHierarchical(ctx: RunContext, manager: AgentDefinition)
       ctx,
       { task, agent: MANAGER_KEY, index, total: tasks.length },
       {
-        answer: (steps, usage) =>
+        answer: (steps, usage, shape) =>
           runAgent(ctx, {
             agent: manager,
             scope,
@@ -101,8 +101,9 @@ export async function runHierarchical(ctx: RunContext, manager: AgentDefinition)
             tools: toolsFor(steps, usage),
             steps,
             usage,
+            ...shape,
           }),
-        revise: (messages, steps, usage) =>
+        revise: (messages, steps, usage, shape) =>
           runAgent(ctx, {
             agent: manager,
             scope,
@@ -110,6 +111,7 @@ export async function runHierarchical(ctx: RunContext, manager: AgentDefinition)
             tools: toolsFor(steps, usage),
             steps,
             usage,
+            ...shape,
           }),
       },
     );

@@ -6,6 +6,7 @@
  */
 import type { LanguageModel, Tool } from "ai";
 import { resolveModel } from "../llm/index.js";
+import { runOutputDir } from "../util/index.js";
 import {
   CrewError,
   ErrorCode,
@@ -50,6 +51,7 @@ function createContext(
   emit: (draft: EventDraft) => Promise<void>,
   tryEmit: (draft: EventDraft) => boolean,
   usage: UsageMeter,
+  runId: string,
 ): RunContext {
   const { crew } = prepared;
   const registry = new ToolRegistry({
@@ -83,6 +85,7 @@ function createContext(
   return {
     crew,
     signal,
+    outputDir: options.outputDir ?? runOutputDir(runId),
     onInputRequest: options.onInputRequest,
     usage,
     emit,
@@ -126,7 +129,15 @@ export async function* executeRun(
     try {
       const { prepared } = args;
       if (prepared instanceof CrewError) throw prepared;
-      const ctx = createContext(prepared, options, controller.signal, emit, tryEmit, usage);
+      const ctx = createContext(
+        prepared,
+        options,
+        controller.signal,
+        emit,
+        tryEmit,
+        usage,
+        stamper.runId,
+      );
       const result =
         prepared.crew.process === "hierarchical"
           ? await runHierarchical(ctx, prepared.manager)

@@ -38,7 +38,7 @@ export async function runSequential(
       ctx,
       { task, agent: agent.key, index, total: tasks.length },
       {
-        answer: (steps, usage) =>
+        answer: (steps, usage, shape) =>
           runAgent(ctx, {
             agent,
             scope,
@@ -46,9 +46,10 @@ export async function runSequential(
             tools,
             steps,
             usage,
+            ...shape,
           }),
-        revise: (messages, steps, usage) =>
-          runAgent(ctx, { agent, scope, messages, tools, steps, usage }),
+        revise: (messages, steps, usage, shape) =>
+          runAgent(ctx, { agent, scope, messages, tools, steps, usage, ...shape }),
       },
     );
     done.push({ key: task.key, output });

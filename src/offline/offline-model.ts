@@ -17,7 +17,8 @@ import { abortError, abortableSleep } from "../util/index.js";
 import { composeAnswer } from "./offline-answers.js";
 import { parsePrompt } from "./offline-prompt.js";
 import { planToolCall, type PlannedToolCall } from "./offline-tools.js";
-import { hashText, tokenize } from "./offline-topic.js";
+import { guardrailVerdict, sampleJson, tokenizeJson } from "./offline-json.js";
+import { hashText, promptTopic, tokenize } from "./offline-topic.js";
 
 /** Options of {@link createOfflineModel}. */
 export interface OfflineModelOptions {
@@ -52,7 +53,34 @@ function resolveTokenMs(options: OfflineModelOptions): number {
   return value;
 }
 
-type Turn = { kind: "text"; text: string } | { kind: "tool"; call: PlannedToolCall; id: string };
+type Turn =
+  | { kind: "text"; text: string; tokens?: string[] }
+  | { kind: "tool"; call: PlannedToolCall; id: string };
+
+/** The guardrail check's prompt lines (see the engine's `guardrailCheckPrompt`). */
+const REQUIREMENT_LINE = /^Requirement: (.+)$/m;
+const ATTEMPT_LINE = /^Attempt: (\d+)$/m;
+
+/**
+ * A JSON answer when the call asks for one (structured output): a guardrail verdict for a
+ * guardrail check, else a value of the requested schema. Undefined for a text call.
+ */
+function jsonAnswer(
+  call: LanguageModelV3CallOptions,
+  prompt: ReturnType<typeof parsePrompt>,
+  seed: number,
+): string | undefined {
+  const format = call.responseFormat;
+  if (format?.type !== "json") return undefined;
+  const requirement = REQUIREMENT_LINE.exec(prompt.fullText)?.[1];
+  if (requirement !== undefined) {
+    const attempt = Number(ATTEMPT_LINE.exec(prompt.fullText)?.[1] ?? "1");
+    return JSON.stringify(guardrailVerdict(requirement.trim(), attempt));
+  }
+  const schema = (format.schema ?? { type: "object" }) as Record<string, unknown>;
+  const value = sampleJson(schema, { topic: promptTopic(prompt), seed, root: schema });
+  return JSON.stringify(value, null, 2);
+}
 
 function usageOf(inputTokens: number, outputTokens: number): LanguageModelV3Usage {
   return {
@@ -80,6 +108,9 @@ export function createOfflineModel(options: OfflineModelOptions = {}): LanguageM
       const id = `call_${prompt.exchanges.length + 1}_${hashText(JSON.stringify(toolCall), seed).toString(36)}`;
       return { turn: { kind: "tool", call: toolCall, id }, inputTokens };
     }
+    const json = jsonAnswer(call, prompt, seed);
+    if (json !== undefined)
+      return { turn: { kind: "text", text: json, tokens: tokenizeJson(json) }, inputTokens };
     return { turn: { kind: "text", text: composeAnswer(prompt, seed) }, inputTokens };
   }
 
@@ -124,7 +155,7 @@ export function createOfflineModel(options: OfflineModelOptions = {}): LanguageM
 function* turnParts(turn: Turn): Generator<{ part: LanguageModelV3StreamPart; token: boolean }> {
   if (turn.kind === "text") {
     yield { part: { type: "text-start", id: "text-0" }, token: false };
-    for (const delta of tokenize(turn.text))
+    for (const delta of turn.tokens ?? tokenize(turn.text))
       yield { part: { type: "text-delta", id: "text-0", delta }, token: true };
     yield { part: { type: "text-end", id: "text-0" }, token: false };
     return;
