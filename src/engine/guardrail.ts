@@ -3,7 +3,7 @@
  * model checks it against (CrewAI's LLM guardrail), answering a verdict with feedback.
  */
 import type { JSONSchema7 } from "@ai-sdk/provider";
-import { generateText, jsonSchema, Output, type LanguageModel } from "ai";
+import { jsonSchema, Output, streamText, type LanguageModel } from "ai";
 import { z } from "zod";
 import { CrewError, ErrorCode } from "../events/index.js";
 import { guardrailCheckPrompt, GUARDRAIL_REVIEWER } from "./prompts.js";
@@ -40,18 +40,30 @@ export interface GuardrailCheck {
 export async function checkGuardrail(check: GuardrailCheck): Promise<GuardrailVerdict> {
   const { guardrail } = check;
   if (typeof guardrail === "function") return verdictOf(await guardrail(check.output));
-  const result = await generateText({
+  // Streamed like every other model call (same wire, same retries in the model guard); only
+  // the verdict matters, so the stream is read to its end.
+  let failure: unknown;
+  const result = streamText({
     model: check.model,
     system: GUARDRAIL_REVIEWER,
     prompt: guardrailCheckPrompt(guardrail, check.output.output, check.attempt),
     output: Output.object({ schema: jsonSchema(VERDICT_JSON_SCHEMA) }),
     maxRetries: 0,
     abortSignal: check.signal,
+    onError: ({ error }) => {
+      failure = error;
+    },
   });
-  check.usage.add(result.usage);
+  let text = "";
+  for await (const part of result.fullStream) {
+    if (part.type === "text-delta") text += part.text;
+    else if (part.type === "finish-step") check.usage.add(part.usage);
+    else if (part.type === "error") failure = part.error;
+  }
+  if (failure !== undefined) throw failure;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(result.text);
+    parsed = JSON.parse(text);
   } catch {
     parsed = undefined;
   }
