@@ -2,6 +2,7 @@
  * `crewstream run [crew]`: runs a crew through the run manager (so the run is stored and
  * `crewstream runs` lists it) and shows it in the terminal until it ends.
  */
+import { formatCrewWarnings } from "./crew-warnings.js";
 import { CrewError, ErrorCode } from "../events/index.js";
 import { CrewCatalog, requiredInputs } from "../crew/index.js";
 import { resolveModel } from "../llm/index.js";
@@ -71,6 +72,7 @@ export async function runCommand(
     );
     return ExitCode.USAGE;
   }
+  process.stderr.write(formatCrewWarnings(crew.name, crew.warnings));
   const human = crew.tasks.filter((task) => task.humanInput).map((task) => task.key);
   if (human.length > 0 && !canAskHuman()) {
     throw new CrewError(

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { CrewEvent } from "../events/index.js";
 import { createOfflineModel } from "../offline/index.js";
 import { Crew } from "./crew.js";
-import type { TaskConfig, TaskOutput } from "../crew/index.js";
+import { loadCrew, type TaskConfig, type TaskOutput } from "../crew/index.js";
 
 const reportSchema = {
   type: "object",
@@ -246,5 +246,24 @@ describe("output files", () => {
         },
       }),
     ).toThrow(/absolute/);
+  });
+});
+
+describe("warnings of a loaded crew", () => {
+  it("are carried by run.start with file, line and key", async () => {
+    const loaded = await loadCrew(
+      join(import.meta.dirname, "..", "crew", "fixtures", "good-crews", "crewai-extras"),
+    );
+    const crew = new Crew(loaded, { model: createOfflineModel({ tokenMs: 0 }) });
+    const stream = crew.stream({}, { outputDir: dir });
+    const start = (await stream.next()).value;
+    await stream.return(undefined);
+    if (start?.type !== "run.start") throw new Error("no run.start");
+    expect(start.warnings).toContainEqual({
+      file: "agents.yaml",
+      line: 5,
+      key: "researcher.memory",
+      message: expect.stringContaining("ignored") as string,
+    });
   });
 });
