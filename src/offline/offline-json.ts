@@ -69,7 +69,7 @@ export function sampleJson(schema: unknown, ctx: JsonContext, name = "value", de
   if ("const" in s) return s["const"];
   if (Array.isArray(s["enum"]) && s["enum"].length > 0) return s["enum"][h % s["enum"].length];
   if ("default" in s && s["default"] !== undefined) return s["default"];
-  const options = (s["anyOf"] ?? s["oneOf"]);
+  const options = s["anyOf"] ?? s["oneOf"];
   if (Array.isArray(options) && options.length > 0) {
     const choice =
       options.find((o) => isSchema(o) && o["type"] !== "null") ?? (options[0] as unknown);
@@ -121,7 +121,7 @@ function arrayFor(s: Schema, ctx: JsonContext, name: string, depth: number): unk
 
 function bounds(s: Schema, fallback: [number, number]): [number, number] {
   const num = (key: string): number | undefined =>
-    typeof s[key] === "number" ? (s[key]) : undefined;
+    typeof s[key] === "number" ? s[key] : undefined;
   const exMin = num("exclusiveMinimum");
   const exMax = num("exclusiveMaximum");
   const min = num("minimum") ?? (exMin === undefined ? undefined : exMin + 1e-6);
@@ -208,7 +208,9 @@ function stringFor(name: string, s: Schema, ctx: JsonContext, h: number): string
     /\b(summary|description|abstract|body|content|text|explanation|details?|reason)\b/.test(base)
   )
     value = `A short, sourced account of ${topic}${nth === "" ? "" : ` (point${nth})`}, written for a general reader.`;
-  else if (/\b(finding|insight|point|takeaway|fact|trend|recommendation|tip)\b/.test(base))
+  else if (
+    /\b(finding|claim|statement|insight|point|takeaway|fact|trend|recommendation|tip)\b/.test(base)
+  )
     value = `${capitalize(topic)} matters most where it saves people time${nth === "" ? "" : ` (${base}${nth})`}.`;
   else if (/\b(tag|keyword|category|label)\b/.test(base))
     value = ["overview", "trends", "risks", "adoption", "costs"][h % 5] ?? "overview";

@@ -21,6 +21,7 @@ import { crewStreamRoutes } from "./routes/crew-stream.js";
 import { crewsRoutes } from "./routes/crews.js";
 import { healthRoutes } from "./routes/health.js";
 import { runEventsRoutes } from "./routes/run-events.js";
+import { runFilesRoutes } from "./routes/run-files.js";
 import { runsRoutes } from "./routes/runs.js";
 import { webUiRoutes } from "./routes/web-ui.js";
 import type { RunService } from "../runs/index.js";
@@ -131,6 +132,7 @@ export function createApp(options: AppOptions): Hono {
     crewStreamRoutes,
     runsRoutes,
     runEventsRoutes,
+    runFilesRoutes,
     chatRoutes,
   ]) {
     app.route("/api", routes(deps));
