@@ -2,7 +2,7 @@
  * The state of the progress model: everything any view shows about a run, as plain JSON data
  * (it travels in assistant-ui data parts). Built by `reduceProgress` in `progress.ts`.
  */
-import type { CrewProcess, ErrorInfo, Inputs, StepKind } from "./protocol.js";
+import type { CrewProcess, CrewWarningInfo, ErrorInfo, Inputs, StepKind } from "./protocol.js";
 import { ZERO_USAGE } from "./protocol.js";
 import type { PendingInput, ProgressStatus, RunProgressStatus, TokenCount } from "./run-summary.js";
 import type { TokenLedger } from "./token-ledger.js";
@@ -39,6 +39,13 @@ export interface InputProgress {
 }
 
 /** A wait caused by a rate limit or a transient provider error, until text flows again. */
+/** One check of a task's output (`guardrail.check`): its schema or its guardrail. */
+export interface CheckProgress {
+  attempt: number;
+  ok: boolean;
+  feedback?: string;
+}
+
 export interface RetryProgress {
   attempt: number;
   delayMs: number;
@@ -79,6 +86,12 @@ export interface TaskProgress extends TokenCount {
   durationMs?: number;
   /** The task's tokens by agent; `usage` and `estimated` are its total. */
   ledger: TokenLedger;
+  /** A structured output: the partial value while it streams, the parsed value once ended. */
+  object?: unknown;
+  /** Checks of the task's output, in order (absent when it had none). */
+  checks?: CheckProgress[];
+  /** The file the task wrote (`output_file`), relative to the run's output folder. */
+  file?: string;
 }
 
 /** One agent of the crew (a hierarchical run's manager included), over the tasks it worked on. */
@@ -118,6 +131,8 @@ export interface RunProgress extends TokenCount {
   currentTask?: string;
   /** Input requests not answered yet. */
   waitingFor: PendingInput[];
+  /** Keys of the crew's files accepted without effect, or unknown (from `run.start`). */
+  warnings?: CrewWarningInfo[];
   tasks: TaskProgress[];
   agents: AgentProgress[];
 }

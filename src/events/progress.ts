@@ -15,6 +15,7 @@ import {
   initialProgress,
   isActive,
   type AgentProgress,
+  type CheckProgress,
   type RunProgress,
   type StepProgress,
   type TaskProgress,
@@ -97,6 +98,9 @@ function apply(state: RunProgress, event: CrewEvent): RunProgress {
         inputs: event.inputs,
         status: "running",
         startedAt: event.ts,
+        ...(event.warnings === undefined || event.warnings.length === 0
+          ? {}
+          : { warnings: event.warnings }),
         agents: [...agents, ...state.agents.filter((a) => !listed.has(a.key))],
         tasks: event.tasks.map((t, index) => {
           const task = state.tasks.find((s) => s.key === t.key) ?? newTask(t.key, index);
@@ -218,6 +222,8 @@ function apply(state: RunProgress, event: CrewEvent): RunProgress {
           ...rest,
           status: "completed",
           output: event.output,
+          ...(event.object === undefined ? {} : { object: event.object }),
+          ...(event.file === undefined ? {} : { file: event.file }),
           endedAt: event.ts,
           durationMs: event.durationMs,
           tools: t.tools.map((c) => (c.status === "running" ? { ...c, status: "completed" } : c)),
@@ -232,6 +238,16 @@ function apply(state: RunProgress, event: CrewEvent): RunProgress {
       if (next.currentTask !== event.task) return next;
       const { currentTask: _current, ...rest } = next;
       return rest;
+    }
+    case "object.delta":
+      return withTask(state, event.task, (t) => ({ ...t, object: event.partial }));
+    case "guardrail.check": {
+      const check: CheckProgress = {
+        attempt: event.attempt,
+        ok: event.ok,
+        ...(event.feedback === undefined ? {} : { feedback: event.feedback }),
+      };
+      return withTask(state, event.task, (t) => ({ ...t, checks: [...(t.checks ?? []), check] }));
     }
     case "run.end":
       return endRun(state, event);
