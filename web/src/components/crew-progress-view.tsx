@@ -8,6 +8,7 @@ import { ElapsedTime } from "./elapsed-time.js";
 import { InputRequestForm } from "./input-request-form.js";
 import { RunNotices } from "./run-notices.js";
 import { StatusBadge } from "./status-badge.js";
+import { CrewWarnings } from "./crew-warnings.js";
 import { TaskCard } from "./task-card.js";
 import { tokenCount } from "./token-count.js";
 
@@ -48,6 +49,7 @@ export function CrewProgressView({ data }: DataMessagePartProps<CrewProgressData
       </header>
       <AgentStrip agents={progress.agents} />
       <RunNotices progress={progress} connection={connection} />
+      <CrewWarnings warnings={progress.warnings} />
       {request && progress.runId && <InputRequestForm runId={progress.runId} request={request} />}
       <ol className="task-list">
         {progress.tasks.map((task) => (
@@ -57,6 +59,7 @@ export function CrewProgressView({ data }: DataMessagePartProps<CrewProgressData
             total={progress.tasks.length}
             agents={progress.agents}
             live={live}
+            {...(progress.runId === undefined ? {} : { runId: progress.runId })}
           />
         ))}
       </ol>

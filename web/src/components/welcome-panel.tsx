@@ -1,5 +1,6 @@
 /** What an empty thread shows: the chosen crew's agents and tasks. */
 import type { CrewListing } from "../../../src/client/index.js";
+import { CrewWarnings } from "./crew-warnings.js";
 
 export function WelcomePanel({ crew }: { crew?: CrewListing }) {
   return (
@@ -29,6 +30,7 @@ export function WelcomePanel({ crew }: { crew?: CrewListing }) {
           </div>
         </div>
       )}
+      {crew && <CrewWarnings warnings={crew.warnings} />}
     </section>
   );
 }
