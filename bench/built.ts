@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const dist = new URL("../dist", import.meta.url);
+const dist = new URL("../dist/", import.meta.url);
 
 export async function loadBuilt<T>(path: string): Promise<T> {
   const url = new URL(path, dist);
