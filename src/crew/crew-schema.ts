@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { inputValueSchema, processSchema } from "../events/index.js";
+import { containedPathProblem } from "../util/index.js";
 
 /** Tools every crew can use without registering them. */
 export const BUILTIN_TOOLS: readonly string[] = ["read_file", "fetch_url"];
@@ -50,7 +51,13 @@ export const taskYamlSchema = z.object({
   context: names.optional(),
   human_input: z.boolean().optional(),
   tools: names.optional(),
-  output_file: text.optional(),
+  /** Written inside the run's output folder: relative, without `..`. */
+  output_file: text
+    .superRefine((path, ctx) => {
+      const problem = containedPathProblem(path);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .optional(),
   async_execution: z.boolean().optional(),
   /** JSON Schema of the output, inline or as a path to a `.json` file inside the crew folder. */
   output_schema: z.union([text, z.record(z.string(), z.unknown())]).optional(),
