@@ -100,7 +100,12 @@ export const FINAL_ANSWER_NUDGE =
 
 /** An `agent.step`'s text: the answer's or reasoning's first line with content, cut to `max` characters. */
 export function summaryLine(text: string, max = 120): string {
-  const line = firstNonEmptyLine(text);
+  // A JSON answer's first line is only "{": its summary is the JSON on one line.
+  const trimmed = text.trimStart();
+  const line =
+    trimmed.startsWith("{") || trimmed.startsWith("[")
+      ? trimmed.replace(/\s+/g, " ").trim()
+      : firstNonEmptyLine(text);
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 

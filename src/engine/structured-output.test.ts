@@ -267,3 +267,36 @@ describe("warnings of a loaded crew", () => {
     });
   });
 });
+
+describe("a hierarchical crew", () => {
+  it("gives the manager's final answer the task's shape", async () => {
+    const crew = new Crew({
+      name: "managed",
+      process: "hierarchical",
+      model: createOfflineModel({ tokenMs: 0 }),
+      agents: {
+        researcher: { role: "Researcher", goal: "Research {topic}", backstory: "Careful." },
+      },
+      tasks: {
+        brief: {
+          description: "Research {topic} and brief me.",
+          expectedOutput: "A brief as JSON.",
+          outputSchema: reportSchema,
+        },
+      },
+    });
+    const events: CrewEvent[] = [];
+    for await (const event of crew.stream({ topic: "honey bees" }, { outputDir: dir }))
+      events.push(event);
+    expect(events.at(-1)).toMatchObject({ type: "run.end", status: "completed" });
+    const end = events.find((e) => e.type === "task.end");
+    expect(end).toMatchObject({
+      agent: "manager",
+      object: { status: expect.any(String) as string },
+    });
+    // Coworkers answer in text: only the manager's answer is shaped.
+    expect(
+      events.filter((e) => e.type === "object.delta").every((e) => e.agent === "manager"),
+    ).toBe(true);
+  });
+});
