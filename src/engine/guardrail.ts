@@ -5,7 +5,7 @@
 import type { JSONSchema7 } from "@ai-sdk/provider";
 import { jsonSchema, Output, streamText, type LanguageModel } from "ai";
 import { z } from "zod";
-import { CrewError, ErrorCode } from "../events/index.js";
+import { CrewError, ErrorCode, type Usage } from "../events/index.js";
 import { guardrailCheckPrompt, GUARDRAIL_REVIEWER } from "./prompts.js";
 import type { UsageMeter } from "./run-context.js";
 import type { GuardrailFunction, GuardrailVerdict, TaskOutput } from "../crew/index.js";
@@ -37,7 +37,9 @@ export interface GuardrailCheck {
  * The verdict of the guardrail. A function that throws, or a model whose answer is not a
  * verdict, fails the task with the reason (an unusable check is not a pass).
  */
-export async function checkGuardrail(check: GuardrailCheck): Promise<GuardrailVerdict> {
+export async function checkGuardrail(
+  check: GuardrailCheck,
+): Promise<GuardrailVerdict & { usage?: Usage }> {
   const { guardrail } = check;
   if (typeof guardrail === "function") return verdictOf(await guardrail(check.output));
   // Streamed like every other model call (same wire, same retries in the model guard); only
@@ -55,10 +57,16 @@ export async function checkGuardrail(check: GuardrailCheck): Promise<GuardrailVe
     },
   });
   let text = "";
+  let usage: Usage = { inputTokens: 0, outputTokens: 0 };
   for await (const part of result.fullStream) {
     if (part.type === "text-delta") text += part.text;
-    else if (part.type === "finish-step") check.usage.add(part.usage);
-    else if (part.type === "error") failure = part.error;
+    else if (part.type === "finish-step") {
+      check.usage.add(part.usage);
+      usage = {
+        inputTokens: usage.inputTokens + (part.usage.inputTokens ?? 0),
+        outputTokens: usage.outputTokens + (part.usage.outputTokens ?? 0),
+      };
+    } else if (part.type === "error") failure = part.error;
   }
   if (failure !== undefined) throw failure;
   let parsed: unknown;
@@ -67,7 +75,7 @@ export async function checkGuardrail(check: GuardrailCheck): Promise<GuardrailVe
   } catch {
     parsed = undefined;
   }
-  return verdictOf(parsed);
+  return { ...verdictOf(parsed), usage };
 }
 
 function verdictOf(value: unknown): GuardrailVerdict {

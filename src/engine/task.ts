@@ -4,7 +4,7 @@
  * `task.end`, its callback.
  */
 import type { ModelMessage } from "ai";
-import { CrewError, ErrorCode } from "../events/index.js";
+import { CrewError, ErrorCode, type Usage } from "../events/index.js";
 import {
   checkOutputText,
   DEFAULT_GUARDRAIL_MAX_RETRIES,
@@ -130,6 +130,7 @@ export async function runTaskForResult(
       attempt,
       ok: false,
       feedback: verdict.feedback,
+      ...(verdict.usage === undefined ? {} : { usage: verdict.usage }),
     });
     if (attempt > maxRetries) {
       const tries = attempt === 1 ? "1 attempt" : `${attempt} attempts`;
@@ -175,6 +176,7 @@ type Verdict =
   | { ok: true; object?: unknown }
   | {
       ok: false;
+      usage?: Usage;
       feedback: string;
       code: typeof ErrorCode.INVALID_OUTPUT | typeof ErrorCode.GUARDRAIL_FAILED;
     };
@@ -216,6 +218,7 @@ async function checkOutput(
       ok: false,
       code: ErrorCode.GUARDRAIL_FAILED,
       feedback: verdict.feedback ?? "The output does not meet the guardrail.",
+      ...(verdict.usage === undefined ? {} : { usage: verdict.usage }),
     };
   }
   await ctx.emit({
@@ -224,6 +227,7 @@ async function checkOutput(
     attempt,
     ok: true,
     ...(verdict.feedback === undefined ? {} : { feedback: verdict.feedback }),
+    ...(verdict.usage === undefined ? {} : { usage: verdict.usage }),
   });
   return { ok: true, ...structured };
 }

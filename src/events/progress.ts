@@ -247,7 +247,15 @@ function apply(state: RunProgress, event: CrewEvent): RunProgress {
         ok: event.ok,
         ...(event.feedback === undefined ? {} : { feedback: event.feedback }),
       };
-      return withTask(state, event.task, (t) => ({ ...t, checks: [...(t.checks ?? []), check] }));
+      return withTask(state, event.task, (t) => {
+        // A sentence guardrail's check is a model call: its tokens count like a step's.
+        const who = event.agent ?? t.activeAgent ?? t.agent;
+        const ledger =
+          event.usage === undefined || who === undefined
+            ? t.ledger
+            : recordStep(t.ledger, who, event.usage);
+        return { ...t, checks: [...(t.checks ?? []), check], ledger };
+      });
     }
     case "run.end":
       return endRun(state, event);

@@ -244,6 +244,11 @@ export const guardrailCheckSchema = envelopeSchema.extend({
   ok: z.boolean(),
   /** Why it failed (or a note on why it passed). */
   feedback: z.string().optional(),
+  /**
+   * Tokens the model reported for a sentence guardrail's check. They belong to this event's
+   * agent and task, like an `agent.step`'s, and are part of the task's `task.end` usage.
+   */
+  usage: usageSchema.optional(),
 });
 
 /** How a run ended. */
