@@ -7,11 +7,13 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { streamText } from "ai";
 import type * as CrewModule from "../src/engine/index.js";
+import type * as OfflineModule from "../src/offline/index.js";
 import { loadBuilt } from "./built.js";
 import { fmt, measure, median, report, startHelperProcess, type Sample } from "./harness.js";
 
 // The engine as built (what users run), not the TypeScript sources through tsx.
 const { Crew } = await loadBuilt<typeof CrewModule>("engine/index.js");
+const { createOfflineModel } = await loadBuilt<typeof OfflineModule>("offline/index.js");
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 100);
 const WARMUP = 10;
@@ -103,6 +105,85 @@ try {
     ok: cpu <= 1.1,
     text: "<= 1.10x",
   });
+  await structuredLatency();
 } finally {
   child.kill();
+}
+
+/**
+ * A task with an output schema against the same task without one, on the offline model at a
+ * real model's pace (10 ms per token): the first `object.delta` must come no later than the
+ * first `text.delta` of the text task (plus one token), and partial objects at most one per
+ * 50 ms.
+ */
+async function structuredLatency(): Promise<void> {
+  const schema = {
+    type: "object",
+    properties: {
+      title: { type: "string" },
+      findings: {
+        type: "array",
+        minItems: 5,
+        maxItems: 5,
+        items: {
+          type: "object",
+          properties: { claim: { type: "string" }, source: { type: "string" } },
+          required: ["claim", "source"],
+        },
+      },
+    },
+    required: ["title", "findings"],
+  };
+  const tokenMs = 10;
+  const crewFor = (structured: boolean) =>
+    new Crew(
+      {
+        name: "latency",
+        agents: { analyst: { role: "Analyst", goal: "Brief on {topic}", backstory: "Exact." } },
+        tasks: {
+          brief: {
+            description: "A brief on {topic}.",
+            expectedOutput: "A title and findings.",
+            agent: "analyst",
+            ...(structured ? { outputSchema: schema } : {}),
+          },
+        },
+      },
+      { model: createOfflineModel({ tokenMs }) },
+    );
+  async function firstAndRate(structured: boolean) {
+    let started = 0;
+    let first: number | undefined;
+    const partials: number[] = [];
+    for await (const event of crewFor(structured).stream({ topic: "benchmarks" })) {
+      const now = performance.now();
+      if (event.type === "task.start") started = now;
+      if (first === undefined && event.type === (structured ? "object.delta" : "text.delta"))
+        first = now - started;
+      if (event.type === "object.delta") partials.push(now);
+    }
+    const gaps = partials.slice(1).map((at, i) => at - (partials[i] ?? at));
+    return { first: first ?? Number.NaN, minGap: gaps.length === 0 ? Infinity : Math.min(...gaps) };
+  }
+  const text: number[] = [];
+  const object: number[] = [];
+  let minGap = Infinity;
+  for (let i = 0; i < 10; i++) {
+    text.push((await firstAndRate(false)).first);
+    const structured = await firstAndRate(true);
+    object.push(structured.first);
+    minGap = Math.min(minGap, structured.minGap);
+  }
+  const firstText = median(text);
+  const firstObject = median(object);
+  console.log(`structured output: offline model at ${tokenMs} ms per token, 10 runs each`);
+  report("first text.delta of a text task (ms, median)", fmt(firstText));
+  report("first object.delta of a structured task (ms, median)", fmt(firstObject), {
+    ok: firstObject <= firstText + tokenMs,
+    text: `<= first text token + one token (${fmt(firstText + tokenMs)})`,
+  });
+  report("shortest gap between two object.delta of a task (ms)", fmt(minGap), {
+    ok: minGap >= 49,
+    text: ">= 50 ms",
+  });
 }

@@ -57,9 +57,21 @@ export function plainLine(event: CrewEvent, state: RunViewState): string | undef
       return `  ${taskLabel(state, event.task)} waits for human input: ${truncate(oneLine(event.prompt), EXCERPT)}`;
     case "input.response":
       return `  human answered: ${event.text.trim() === "" ? "(accepted as is)" : truncate(oneLine(event.text), EXCERPT)}`;
+    case "guardrail.check":
+      return `  check ${event.attempt} ${event.ok ? "passed" : "failed"}${event.feedback === undefined ? "" : `: ${truncate(oneLine(event.feedback), EXCERPT)}`}`;
     case "task.end": {
       const task = state.progress.tasks.find((t) => t.key === event.task);
-      return `${taskLabel(state, event.task)} done in ${formatDuration(event.durationMs)} (${tokens(task)}) cost ${formatCost(task?.cost)}`;
+      const done = `${taskLabel(state, event.task)} done in ${formatDuration(event.durationMs)} (${tokens(task)}) cost ${formatCost(task?.cost)}`;
+      const file = event.file === undefined ? "" : `, wrote ${event.file}`;
+      // A structured output is printed whole and indented: it is data, not prose to skim.
+      const object =
+        event.object === undefined
+          ? ""
+          : `\n${JSON.stringify(event.object, null, 2)
+              .split("\n")
+              .map((line) => `    ${line}`)
+              .join("\n")}`;
+      return `${done}${file}${object}`;
     }
     case "run.end": {
       const error =

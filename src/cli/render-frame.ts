@@ -203,6 +203,10 @@ function taskDetails(task: TaskProgress, options: Required<FrameOptions>): strin
         ),
     );
   }
+  for (const check of (task.checks ?? []).slice(-2)) {
+    const text = `${check.ok ? "✔" : "✖"} check ${check.attempt}${check.feedback === undefined ? "" : `: ${oneLine(check.feedback)}`}`;
+    lines.push(bar + (check.ok ? c.green : c.red)(truncate(text, inner)));
+  }
   if (task.status === "waiting_input") lines.push(bar + c.yellow("? waiting for your answer"));
   const tail = streamedText(task).slice(-TAIL_CHARS);
   for (const line of tailLines(tail, inner, options.tailLines)) lines.push(bar + line);

@@ -2,6 +2,7 @@
  * `crewstream run [crew]`: runs a crew through the run manager (so the run is stored and
  * `crewstream runs` lists it) and shows it in the terminal until it ends.
  */
+import { formatCrewWarnings } from "./crew-warnings.js";
 import { CrewError, ErrorCode } from "../events/index.js";
 import { checkInputNames, CrewCatalog, requiredInputs, type LoadedCrew } from "../crew/index.js";
 import { resolveModel } from "../llm/index.js";
@@ -114,6 +115,7 @@ export async function runCommand(
     );
     return ExitCode.USAGE;
   }
+  process.stderr.write(formatCrewWarnings(crew.name, crew.warnings));
   // The legacy --progress-stderr lines are read by programs: nothing else goes there.
   if (crewArg === undefined && dir !== undefined && options.progressStderr !== true)
     await announceDefault(catalog, crew.name, dir);

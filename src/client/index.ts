@@ -34,6 +34,7 @@ export {
   type TaskProgress,
   type TextSegment,
   type ThoughtProgress,
+  type CheckProgress,
   type TimelineMark,
   type TimelineMarkKind,
   type Cost,
@@ -61,6 +62,7 @@ export { readSseEvents } from "./sse-events.js";
 export {
   isFinished,
   type CrewListing,
+  type CrewWarningInfo,
   type ListRunsQuery,
   type RunDetails,
   type RunPage,

@@ -19,6 +19,8 @@ export {
 } from "../events/index.js";
 export type {
   AgentProgress,
+  CheckProgress,
+  CrewWarningInfo,
   DelegationProgress,
   InputProgress,
   PendingInput,

@@ -45,27 +45,27 @@ const table: BadCrew[] = [
     says: 'unknown agent "reseacher" (did you mean "researcher"?); known agents: researcher, writer',
   },
   {
+    // The misspelt key is a warning; the key it misses is the problem.
     name: "unknown-agent-key",
     file: "agents.yaml",
-    line: 2,
-    path: "researcher.rol",
-    says: 'did you mean "role"?',
+    line: 1,
+    path: "researcher.role",
+    says: "is required",
+  },
+  {
+    name: "unknown-key-and-missing-tool",
+    file: "tasks.yaml",
+    line: 1,
+    path: "research_task.expected_output",
+    says: "is required",
     problems: 2,
   },
   {
     name: "unknown-task-key",
     file: "tasks.yaml",
-    line: 3,
-    path: "research_task.expected_ouput",
-    says: 'did you mean "expected_output"?',
-    problems: 2,
-  },
-  {
-    name: "unknown-crew-key",
-    file: "crew.yaml",
-    line: 2,
-    path: "proces",
-    says: 'did you mean "process"?',
+    line: 1,
+    path: "research_task.expected_output",
+    says: "is required",
   },
   {
     name: "missing-role",
@@ -253,16 +253,37 @@ describe("bad crews corpus", () => {
   });
 
   it("lists every problem on its own line after a headline", async () => {
-    const error = await loadError("unknown-task-key");
+    const error = await loadError("unknown-key-and-missing-tool");
     expect(error.message.split("\n")).toEqual([
-      'Crew "unknown-task-key" is invalid (2 problems):',
-      '  tasks.yaml:3 (research_task.expected_ouput): unknown task key "expected_ouput" (did you mean "expected_output"?)',
+      'Crew "unknown-key-and-missing-tool" is invalid (2 problems):',
       "  tasks.yaml:1 (research_task.expected_output): is required",
+      '  agents.yaml:6 (researcher.tools.0): unknown tool "fetch_ur" (did you mean "fetch_url"?); available tools: read_file, fetch_url (register others on the crew)',
     ]);
   });
 
   it("names the crew by crew.yaml's name when it has one", async () => {
     const error = await loadError("hierarchical-without-agents");
     expect(error.message).toMatch(/^Crew "managed" is invalid/);
+  });
+});
+
+describe("unknown keys", () => {
+  it("are warnings with file, line and a suggestion; the crew still loads", async () => {
+    const crew = await loadCrew(
+      join(import.meta.dirname, "fixtures", "good-crews", "unknown-keys"),
+    );
+    expect(crew.process).toBe("sequential");
+    expect(crew.warnings).toContainEqual({
+      file: "crew.yaml",
+      line: 2,
+      key: "proces",
+      message: expect.stringContaining('did you mean "process"?') as string,
+    });
+  });
+
+  it("keep the problems of the keys they miss", async () => {
+    const error = await loadError("unknown-agent-key");
+    expect(error.problems).toHaveLength(1);
+    expect(error.message).not.toContain('"rol"');
   });
 });

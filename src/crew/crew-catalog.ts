@@ -155,6 +155,7 @@ export class CrewCatalog {
         inputs: requiredInputs(crew),
         dir,
         kind: crew.kind,
+        warnings: crew.warnings,
       };
     } catch (error) {
       const info = toCrewError(error).toInfo();

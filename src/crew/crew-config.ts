@@ -10,7 +10,16 @@ import {
   type CrewProcess,
   type Inputs,
 } from "../events/index.js";
-import type { AgentDefinition, CrewDefinition, McpServerConfig, TaskDefinition } from "./types.js";
+import { containedPathProblem } from "../util/index.js";
+import type { CrewWarningInfo } from "../events/index.js";
+import { outputShape } from "./output-shape.js";
+import type {
+  AgentDefinition,
+  CrewDefinition,
+  McpServerConfig,
+  OutputSchema,
+  TaskDefinition,
+} from "./types.js";
 
 /** An agent in code form: only role, goal and backstory are required. */
 export type AgentConfig = Omit<AgentDefinition, "key" | "tools" | "allowDelegation" | "maxIter"> &
@@ -46,10 +55,15 @@ export interface CrewConfig {
   afterKickoff?: (result: never) => unknown;
   /** Model of agents without `llm` ("provider/model" or an instance); default: `resolveModel()`'s. */
   model?: LanguageModel;
+  /** Keys of the crew's files accepted without effect; `run.start` carries them. */
+  warnings?: CrewWarningInfo[];
 }
 
+/** CrewAI's default `guardrail_max_retries`. */
+export const DEFAULT_GUARDRAIL_MAX_RETRIES = 3;
+
 /** CrewAI's default `max_iter`. */
-const DEFAULT_MAX_ITER = 20;
+export const DEFAULT_MAX_ITER = 20;
 const KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 function invalid(message: string): never {
@@ -127,6 +141,45 @@ function normalizeAgent(agent: AgentConfig & { key: string }): AgentDefinition {
   };
 }
 
+function outputSchemaOf(schema: unknown, where: string): OutputSchema {
+  if (typeof schema !== "object" || schema === null || Array.isArray(schema))
+    invalid(`${where} must be a JSON Schema object or a zod schema.`);
+  try {
+    outputShape(schema as OutputSchema);
+  } catch (error) {
+    invalid(
+      `${where} is not a usable schema: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return schema as OutputSchema;
+}
+
+/** The output-related settings of a task: schema, guardrail, output file, markdown, callback. */
+function outputSettings(task: TaskConfig, where: string): Partial<TaskDefinition> {
+  const { guardrail, outputFile, callback } = task;
+  if (guardrail !== undefined && typeof guardrail !== "function")
+    text(guardrail, `${where}: guardrail`);
+  if (outputFile !== undefined) {
+    const problem = containedPathProblem(text(outputFile, `${where}: outputFile`));
+    if (problem !== undefined) invalid(`${where}: outputFile ${problem}.`);
+  }
+  if (callback !== undefined && typeof callback !== "function")
+    invalid(`${where}: callback must be a function.`);
+  const retries = task.guardrailMaxRetries;
+  if (retries !== undefined && (!Number.isInteger(retries) || retries < 0))
+    invalid(`${where}: guardrailMaxRetries must be a whole number of 0 or more.`);
+  return {
+    ...(task.outputSchema === undefined
+      ? {}
+      : { outputSchema: outputSchemaOf(task.outputSchema, `${where}: outputSchema`) }),
+    ...(guardrail === undefined ? {} : { guardrail }),
+    ...(retries === undefined ? {} : { guardrailMaxRetries: retries }),
+    ...(outputFile === undefined ? {} : { outputFile }),
+    ...(task.markdown === undefined ? {} : { markdown: task.markdown === true }),
+    ...(callback === undefined ? {} : { callback }),
+  };
+}
+
 function normalizeTask(
   task: TaskConfig & { key: string },
   agents: Set<string>,
@@ -154,6 +207,7 @@ function normalizeTask(
     ...(task.tools === undefined ? {} : { tools: names(task.tools, `${where}: tools`) }),
     ...(task.asyncExecution === true ? { asyncExecution: true } : {}),
     ...(task.callback === undefined ? {} : { callback: callbackOf(task.callback, where) }),
+    ...outputSettings(task, where),
   };
 }
 
@@ -210,5 +264,6 @@ export function normalizeCrew(config: CrewConfig): CrewDefinition {
     ...(config.mcpServers === undefined ? {} : { mcpServers: config.mcpServers }),
     ...(config.extraInputs === undefined ? {} : { extraInputs: config.extraInputs }),
     ...(crewRpm === undefined ? {} : { maxRpm: crewRpm }),
+    ...(config.warnings === undefined ? {} : { warnings: config.warnings }),
   };
 }

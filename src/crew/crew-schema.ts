@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { inputValueSchema, processSchema } from "../events/index.js";
 import { NAMED_TOOLS } from "./tool-names.js";
+import { containedPathProblem } from "../util/index.js";
 
 /** Tools every crew can use without registering them: built-ins and CrewAI tool names. */
 export const BUILTIN_TOOLS: readonly string[] = Object.keys(NAMED_TOOLS);
@@ -56,8 +57,24 @@ export const taskYamlSchema = z.object({
   context: names.optional(),
   human_input: z.boolean().optional(),
   tools: names.optional(),
-  output_file: text.optional(),
+  /** Written inside the run's output folder: relative, without `..`. */
+  output_file: text
+    .superRefine((path, ctx) => {
+      const problem = containedPathProblem(path);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .optional(),
   async_execution: z.boolean().optional(),
+  /** JSON Schema of the output, inline or as a path to a `.json` file inside the crew folder. */
+  output_schema: z.union([text, z.record(z.string(), z.unknown())]).optional(),
+  /** CrewAI's keys for structured output; crewstream reads a `.json` schema file they name. */
+  output_json: text.optional(),
+  output_pydantic: text.optional(),
+  /** A sentence the output is checked against by the model (CrewAI's LLM guardrail). */
+  guardrail: text.optional(),
+  guardrail_max_retries: z.number().int("must be a whole number").nonnegative().optional(),
+  markdown: z.boolean().optional(),
+  create_directory: z.boolean().optional(),
 });
 /** A validated tasks.yaml entry. */
 export type TaskYaml = z.infer<typeof taskYamlSchema>;
@@ -162,13 +179,9 @@ export const IGNORED_AGENT_KEYS: Record<string, string> = {
 /** CrewAI task keys that are accepted and ignored. */
 export const IGNORED_TASK_KEYS: Record<string, string> = {
   name: "the task's key in tasks.yaml is its name",
-  output_json: "structured outputs are not supported; the output is text",
-  output_pydantic: "structured outputs are not supported; the output is text",
-  callback: "subscribe to task.end events instead",
-  guardrail: "guardrails are not supported",
-  markdown: "outputs are plain text, usually markdown already",
-  create_directory: "output files are not written",
-  converter_cls: "structured outputs are not supported",
+  callback:
+    "a Python callback cannot run here; pass callback in code or subscribe to task.end events",
+  converter_cls: "the output schema is validated directly; no converter is needed",
 };
 
 /** CrewAI crew keys that are accepted and ignored in crew.yaml. */
@@ -183,6 +196,4 @@ export const IGNORED_CREW_KEYS: Record<string, string> = {
 };
 
 /** Notes for keys that are read but behave differently from CrewAI. */
-export const TASK_KEY_NOTES: Record<string, string> = {
-  output_file: "output_file is not written; the task's output is in its task.end event",
-};
+export const TASK_KEY_NOTES: Record<string, string> = {};

@@ -1,6 +1,8 @@
 /** Crew definitions: CrewAI YAML folders loaded and validated, crews configured in code, the catalog of a crews folder. */
 export {
   normalizeCrew,
+  DEFAULT_MAX_ITER,
+  DEFAULT_GUARDRAIL_MAX_RETRIES,
   type AgentConfig,
   type TaskConfig,
   type CrewConfig,
@@ -22,5 +24,16 @@ export type {
   CrewListener,
   InputRequest,
   InputHandler,
+  OutputSchema,
   TaskOutput,
+  GuardrailVerdict,
+  GuardrailFunction,
 } from "./types.js";
+export {
+  outputShape,
+  checkOutputText,
+  formatOutputIssues,
+  type OutputShape,
+  type OutputIssue,
+  type OutputCheck,
+} from "./output-shape.js";

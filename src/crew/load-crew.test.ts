@@ -146,7 +146,7 @@ describe("loadCrew: layouts and settings", () => {
   it("accepts CrewAI keys it does not use, with located warnings", async () => {
     const crew = await loadCrew(join(fixtures, "crewai-extras"));
     const warnings = crew.warnings.map(
-      (warning) => `${warning.file}:${warning.line ?? "?"} ${warning.path ?? ""}`,
+      (warning) => `${warning.file}:${warning.line ?? "?"} ${warning.key}`,
     );
     expect(warnings.sort()).toEqual(
       [
@@ -155,8 +155,6 @@ describe("loadCrew: layouts and settings", () => {
         "crew.yaml:1 manager_llm",
         "crew.yaml:2 memory",
         "crew.yaml:5 inputs.unused",
-        "tasks.yaml:5 research_task.output_file",
-        "tasks.yaml:7 research_task.markdown",
       ].sort(),
     );
     expect(crew.tasks[0]).toStrictEqual({
@@ -166,6 +164,8 @@ describe("loadCrew: layouts and settings", () => {
       agent: "researcher",
       context: [],
       humanInput: false,
+      outputFile: "report.md",
+      markdown: true,
     });
   });
 });
@@ -249,5 +249,72 @@ describe("loadCrew: folders that are not crews", () => {
     await expect(loadCrew(dir)).rejects.toThrow(
       /agents\.yaml: is \d+ bytes; crew files must be under/,
     );
+  });
+});
+
+describe("loadCrew: output schemas, guardrails and output files", () => {
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function crewWithTask(task: string, files: Record<string, string> = {}) {
+    const dir = await mkdtemp(join(tmpdir(), "crewstream-schemas-"));
+    dirs.push(dir);
+    await writeFile(
+      join(dir, "agents.yaml"),
+      "analyst:\n  role: Analyst\n  goal: Analyse\n  backstory: Careful.\n",
+    );
+    await writeFile(
+      join(dir, "tasks.yaml"),
+      `brief:\n  description: Brief.\n  expected_output: JSON.\n  agent: analyst\n${task}`,
+    );
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+    return loadCrew(dir);
+  }
+
+  it("reads an inline schema, a schema file, a guardrail and an output file", async () => {
+    const inline = await crewWithTask(
+      "  output_schema:\n    type: object\n    properties:\n      title: { type: string }\n  guardrail: Names a source.\n  guardrail_max_retries: 1\n  output_file: out/brief.json\n",
+    );
+    expect(inline.tasks[0]).toMatchObject({
+      outputSchema: { type: "object", properties: { title: { type: "string" } } },
+      guardrail: "Names a source.",
+      guardrailMaxRetries: 1,
+      outputFile: "out/brief.json",
+    });
+    const fromFile = await crewWithTask("  output_json: brief.json\n", {
+      "brief.json": '{"type":"object","required":["title"]}',
+    });
+    expect(fromFile.tasks[0]?.outputSchema).toEqual({ type: "object", required: ["title"] });
+    expect(fromFile.warnings).toEqual([]);
+  });
+
+  it("warns that a CrewAI class name gives no schema, and keeps the task", async () => {
+    const crew = await crewWithTask("  output_pydantic: ResearchReport\n");
+    expect(crew.tasks[0]?.outputSchema).toBeUndefined();
+    expect(crew.warnings).toEqual([
+      expect.objectContaining({
+        file: "tasks.yaml",
+        line: 5,
+        key: "brief.output_pydantic",
+        message: expect.stringContaining("schemas/ResearchReport.json") as string,
+      }),
+    ]);
+  });
+
+  it("reports a missing schema file and an output file outside the folder at their lines", async () => {
+    const messageOf = (task: string) =>
+      crewWithTask(task).then(
+        () => "",
+        (thrown: unknown) => (thrown as Error).message,
+      );
+    await expect(messageOf("  output_schema: missing.json\n")).resolves.toContain(
+      'tasks.yaml:5 (brief.output_schema): schema file "missing.json" not found',
+    );
+    await expect(messageOf("  output_file: ../escape.md\n")).resolves.toContain(
+      "tasks.yaml:5 (brief.output_file): must not leave the output folder",
+    );
+    await expect(messageOf("  output_file: /etc/x.md\n")).resolves.toContain("absolute path");
   });
 });

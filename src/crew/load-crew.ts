@@ -11,6 +11,7 @@ import { CrewError, ErrorCode } from "../events/index.js";
 import { crewFileCandidates, CREW_FILES } from "./crew-folders.js";
 import { InvalidCrewError } from "./crew-problems.js";
 import type { CrewWarning } from "./crew-problems.js";
+import type { CrewWarningInfo } from "../events/index.js";
 import {
   agentYamlSchema,
   BUILTIN_TOOLS,
@@ -20,6 +21,7 @@ import {
   taskYamlSchema,
 } from "./crew-schema.js";
 import { textSourceKey } from "./interpolate.js";
+import { resolveOutputSchemas } from "./resolve-output-schemas.js";
 import type { TextSources } from "./interpolate.js";
 import { toDefinition } from "./to-definition.js";
 import { loadToolModule } from "./tool-module.js";
@@ -58,8 +60,8 @@ export interface LoadedCrew extends CrewDefinition {
   tools?: Record<string, Tool>;
   /** crew.yaml `default: true`: the crew a run that names none uses (see `CrewCatalog`). */
   isDefault?: boolean;
-  /** Keys that were accepted but have no effect, each located like a problem. */
-  warnings: CrewWarning[];
+  /** Keys that were accepted but have no effect, or are unknown, each with file and line. */
+  warnings: CrewWarningInfo[];
   /** The files read, relative to `dir`. */
   files: string[];
   /** Where each text field is, so a missing input can be traced to its line. */
@@ -142,6 +144,7 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
       findings,
     );
   }
+  if (tasksFile !== undefined) await resolveOutputSchemas(root, tasksFile, tasks.entries, findings);
   if (crewFile !== undefined) {
     warnAboutSettings(crewFile, settings, [...agents.entries, ...tasks.entries], findings);
   }
@@ -149,6 +152,7 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
     throw new InvalidCrewError(settings.name ?? crewName, findings.problems);
   }
 
+  const warnings = findings.warnings.map(toWarningInfo);
   const definition = toDefinition({
     name: settings.name ?? crewName,
     dir: root,
@@ -165,7 +169,7 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
     ...(settings.env === undefined ? {} : { env: settings.env }),
     ...(toolModule === undefined ? {} : { tools: toolModule.tools }),
     ...(settings.default === true ? { isDefault: true } : {}),
-    warnings: findings.warnings,
+    warnings,
     sources: {
       ...(agentsFile === undefined
         ? {}
@@ -178,6 +182,16 @@ export async function loadCrew(dir: string, options: LoadCrewOptions = {}): Prom
       ),
       ...(toolModule === undefined ? [] : [toolModule.file]),
     ],
+  };
+}
+
+/** A located warning in the protocol's shape (`key` is the dotted key path). */
+function toWarningInfo(warning: CrewWarning): CrewWarningInfo {
+  return {
+    file: warning.file,
+    ...(warning.line === undefined ? {} : { line: warning.line }),
+    key: warning.path ?? "",
+    message: warning.message,
   };
 }
 

@@ -45,6 +45,14 @@ function toTask(key: string, task: TaskYaml): TaskDefinition {
     context: task.context ?? [],
     humanInput: task.human_input ?? CREW_DEFAULTS.humanInput,
     ...(task.tools === undefined ? {} : { tools: task.tools }),
+    // resolveOutputSchemas has replaced a path by the schema it names.
+    ...(typeof task.output_schema === "object" ? { outputSchema: task.output_schema } : {}),
+    ...(task.guardrail === undefined ? {} : { guardrail: task.guardrail }),
+    ...(task.guardrail_max_retries === undefined
+      ? {}
+      : { guardrailMaxRetries: task.guardrail_max_retries }),
+    ...(task.output_file === undefined ? {} : { outputFile: task.output_file }),
+    ...(task.markdown === undefined ? {} : { markdown: task.markdown }),
     ...(task.async_execution === true ? { asyncExecution: true } : {}),
   };
 }

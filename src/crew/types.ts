@@ -5,8 +5,39 @@
 import type { LanguageModel, Tool } from "ai";
 
 /** A model instance (what `resolveModel` answers), as opposed to a "provider/model" string. */
-type ModelInstance = Exclude<LanguageModel, string>;
-import type { CrewEvent, CrewProcess, Inputs } from "../events/index.js";
+export type ModelInstance = Exclude<LanguageModel, string>;
+import type { z } from "zod";
+import type { CrewEvent, CrewProcess, CrewWarningInfo, Inputs } from "../events/index.js";
+
+/** The shape of a task's output: a JSON Schema object, or a zod schema in code. */
+export type OutputSchema = z.ZodType | Record<string, unknown>;
+
+/** What a finished task produced, as its guardrail and its callback see it. */
+export interface TaskOutput {
+  /** The task's key. */
+  task: string;
+  /** The agent the task's events are stamped with. */
+  agent: string;
+  /** The task's description, its placeholders filled. */
+  description?: string;
+  /** The output as text (the JSON text when the task has an output schema). */
+  output: string;
+  /** The parsed, validated value, when the task has an output schema. */
+  object?: unknown;
+  /** Where the output was written, relative to the run's output folder (`outputFile`). */
+  file?: string;
+}
+
+/** A guardrail's verdict on a task's output; `feedback` tells the agent what to fix. */
+export interface GuardrailVerdict {
+  ok: boolean;
+  feedback?: string;
+}
+
+/** A guardrail in code: checks an output, synchronously or not. */
+export type GuardrailFunction = (
+  output: TaskOutput,
+) => GuardrailVerdict | Promise<GuardrailVerdict>;
 
 /** An agent: who works on tasks (CrewAI's agents.yaml entry). */
 export interface AgentDefinition {
@@ -54,7 +85,23 @@ export interface TaskDefinition {
   humanInput: boolean;
   /** Extra tools for this task only. */
   tools?: string[];
-  /** Called with the task's output once it ended (CrewAI's task `callback`); may be async. */
+  /**
+   * The shape of the answer (`output_schema`, `output_json`, `output_pydantic`): the agent's
+   * answer is streamed as partial objects, validated, and retried with the errors when invalid.
+   */
+  outputSchema?: OutputSchema;
+  /**
+   * Checks the output before the task ends: a sentence the model checks it against (CrewAI's
+   * LLM guardrail), or a function. A failed check re-runs the task with the feedback.
+   */
+  guardrail?: string | GuardrailFunction;
+  /** Retries after a failed check (guardrail or schema) before the task fails; default 3. */
+  guardrailMaxRetries?: number;
+  /** Path the output is written to, inside the run's output folder. */
+  outputFile?: string;
+  /** Ask for the answer formatted as markdown (CrewAI's `markdown: true`). */
+  markdown?: boolean;
+  /** Called with the task's output (and parsed object) when the task ends. */
   callback?: (output: TaskOutput) => void | Promise<void>;
   /**
    * Start together with the neighbouring async tasks; the next synchronous task waits for them
@@ -64,16 +111,6 @@ export interface TaskDefinition {
 }
 
 /** What a task's `callback` gets. */
-export interface TaskOutput {
-  /** The task's key. */
-  task: string;
-  /** The key of the agent that did it (or the manager). */
-  agent: string;
-  description: string;
-  /** The task's final output. */
-  output: string;
-}
-
 /**
  * An MCP server a crew's agents may use (crew.yaml `mcp_servers:`): a program started without
  * a shell and spoken to over stdio, or a remote server over Streamable HTTP.
@@ -118,6 +155,8 @@ export interface CrewDefinition {
   mcpServers?: Record<string, McpServerConfig>;
   /** Most model requests per minute for the whole crew (crew.yaml `max_rpm`). */
   maxRpm?: number;
+  /** Keys of the crew's files accepted without effect or unknown; `run.start` carries them. */
+  warnings?: CrewWarningInfo[];
 }
 
 /** A request for human input while a run waits. */
@@ -144,8 +183,8 @@ export interface RunOptions {
   /** Tools registered for this run in addition to the crew's. */
   tools?: Record<string, Tool>;
   /**
-   * Folder the run's files are written to (`FileWriterTool`). Default: `<CREWSTREAM_OUTPUT_DIR
-   * or ./output>/<runId>`, created on the first write.
+   * Folder the run's files are written to (`outputFile`, `FileWriterTool`). Default: this run's
+   * folder under the output root (`CREWSTREAM_OUTPUT_DIR`, else `runs/` next to the database).
    */
   outputDir?: string;
   /** Longest the whole run may take, in ms: past it the run fails with code `timeout`. */

@@ -55,8 +55,8 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Checks one mapping (`value` at `path`): unknown keys are problems with a suggestion, ignored
- * CrewAI keys are warnings, and the known keys are parsed by the schema. Returns the parsed
+ * Checks one mapping (`value` at `path`): unknown keys and ignored CrewAI keys are warnings
+ * (unknown ones with a suggestion), and the known keys are parsed by the schema. Returns the parsed
  * value, or `undefined` if it has problems.
  */
 export function validateMapping<T>(
@@ -78,7 +78,6 @@ export function validateMapping<T>(
   const known = Object.keys(shapeOf(rules.schema));
   const knownSet = new Set(known);
   const checked: Record<string, unknown> = {};
-  let ok = true;
   for (const [key, entry] of Object.entries(value)) {
     if (knownSet.has(key)) {
       checked[key] = entry;
@@ -87,10 +86,13 @@ export function validateMapping<T>(
     } else if (key in rules.ignored) {
       findings.warnings.push(located(file, [...path, key], `ignored: ${rules.ignored[key]}`));
     } else {
-      ok = false;
+      // Unknown keys are warnings, as CrewAI adds keys over time: the crew still loads, and the
+      // warning (with "did you mean") is shown wherever the crew is.
       const hint = didYouMean(key, [...known, ...Object.keys(rules.ignored)]);
       const fix = hint === "" ? `; known keys: ${known.join(", ")}` : hint;
-      report(findings, file, [...path, key], `unknown ${rules.noun} key "${key}"${fix}`);
+      findings.warnings.push(
+        located(file, [...path, key], `unknown ${rules.noun} key "${key}", ignored${fix}`),
+      );
     }
   }
   const parsed = rules.schema.safeParse(checked);
@@ -105,7 +107,7 @@ export function validateMapping<T>(
     }
     return undefined;
   }
-  return ok ? parsed.data : undefined;
+  return parsed.data;
 }
 
 /** The entries of agents.yaml or tasks.yaml that passed validation. */

@@ -2,16 +2,23 @@
  * One streamed model turn of an agent (an AI SDK `streamText` call, possibly several model
  * steps with tool calls), turned into protocol events.
  */
-import { stepCountIs, streamText, type ModelMessage, type ToolSet } from "ai";
+import { jsonSchema, Output, stepCountIs, streamText, type ModelMessage, type ToolSet } from "ai";
 import { CrewError, ErrorCode, type Usage } from "../events/index.js";
 import { instrumentTools } from "./instrument-tools.js";
 import { summaryLine } from "./prompts.js";
 import type { RunContext, StepCounter, TurnScope, UsageMeter } from "./run-context.js";
-import type { AgentDefinition } from "../crew/index.js";
+import type { AgentDefinition, OutputShape } from "../crew/index.js";
 import { ASK_QUESTION_TOOL, DELEGATE_TOOL, DELEGATE_WORK_TOOL } from "../events/index.js";
 import { describeModel, priceOf, type ModelPrice } from "../llm/index.js";
+import type { PartialObjects } from "./partial-objects.js";
 
 const DELEGATION_TOOLS = new Set([DELEGATE_TOOL, DELEGATE_WORK_TOOL, ASK_QUESTION_TOOL]);
+
+/** A turn whose answer has a shape: asked for as structured output, streamed as partial objects. */
+export interface TurnOutput {
+  shape: OutputShape;
+  partials: PartialObjects;
+}
 
 /** What one `streamText` call needs. */
 export interface StreamTurnOptions {
@@ -24,6 +31,8 @@ export interface StreamTurnOptions {
   steps: StepCounter;
   usage: UsageMeter;
   toolChoice?: "auto" | "none";
+  /** The answer's shape, when the task has an output schema. */
+  output?: TurnOutput;
 }
 
 /** What a turn produced. */
@@ -97,6 +106,11 @@ export async function streamTurn(
     messages: options.messages,
     tools: instrumentTools(options.tools, scope, (draft) => ctx.emit(draft), gate.ready),
     ...(options.toolChoice ? { toolChoice: options.toolChoice } : {}),
+    // The provider is asked for JSON of the schema; validation happens in the task, which
+    // retries with the errors, so the SDK's own parsing is not relied on.
+    ...(options.output === undefined
+      ? {}
+      : { output: Output.object({ schema: jsonSchema(options.output.shape.jsonSchema) }) }),
     stopWhen: stepCountIs(options.maxSteps),
     // Retries happen per model request in the model guard, where they are visible as llm.retry.
     maxRetries: 0,
@@ -125,6 +139,7 @@ export async function streamTurn(
             streamed += 1;
             const delta = { type: "text.delta" as const, ...scope, delta: part.text };
             if (!ctx.tryEmit(delta)) await ctx.emit(delta);
+            if (options.output !== undefined) await options.output.partials.push(part.text);
             break;
           }
         case "reasoning-delta":
@@ -184,6 +199,7 @@ export async function streamTurn(
           });
           callStarted = performance.now();
           last = { text, finishReason: part.finishReason };
+          options.output?.partials.restart();
           text = "";
           reasoning = "";
           toolCalls = [];

@@ -4,7 +4,7 @@
  */
 import type { ModelMessage, ToolSet } from "ai";
 import { CrewError, ErrorCode } from "../events/index.js";
-import { streamTurn } from "./agent-turn.js";
+import { streamTurn, type TurnOutput } from "./agent-turn.js";
 import { agentSystemPrompt, FINAL_ANSWER_NUDGE } from "./prompts.js";
 import type { RunContext, StepCounter, TurnScope, UsageMeter } from "./run-context.js";
 import type { AgentDefinition } from "../crew/index.js";
@@ -18,6 +18,8 @@ export interface AgentWork {
   tools: ToolSet;
   steps: StepCounter;
   usage: UsageMeter;
+  /** The answer's shape, when the task has an output schema. */
+  output?: TurnOutput;
 }
 
 /** The agent's answer and the conversation that led to it. */
@@ -39,6 +41,7 @@ export async function runAgent(ctx: RunContext, work: AgentWork): Promise<AgentA
     system,
     steps: work.steps,
     usage: work.usage,
+    ...(work.output === undefined ? {} : { output: work.output }),
   };
   const first = await streamTurn(ctx, {
     ...base,

@@ -168,6 +168,9 @@ export class Crew {
         ...(t.agent === undefined ? {} : { agent: t.agent }),
       })),
       ...(options.batchId === undefined ? {} : { batchId: options.batchId }),
+      ...(this.definition.warnings === undefined || this.definition.warnings.length === 0
+        ? {}
+        : { warnings: this.definition.warnings }),
     };
     // The run's own generator, not a delegating one: one async step per event, not two.
     return executeRun({ stamper, runStart, options, prepared });

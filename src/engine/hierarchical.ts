@@ -98,7 +98,7 @@ export function runHierarchical(ctx: RunContext, manager: AgentDefinition): Prom
         taskCtx,
         { task, agent: MANAGER_KEY, index, total: tasks.length },
         {
-          answer: (steps, usage) =>
+          answer: (steps, usage, shape) =>
             runAgent(taskCtx, {
               agent: manager,
               scope,
@@ -106,8 +106,9 @@ export function runHierarchical(ctx: RunContext, manager: AgentDefinition): Prom
               tools: toolsFor(steps, usage),
               steps,
               usage,
+              ...shape,
             }),
-          revise: (messages, steps, usage) =>
+          revise: (messages, steps, usage, shape) =>
             runAgent(taskCtx, {
               agent: manager,
               scope,
@@ -115,6 +116,7 @@ export function runHierarchical(ctx: RunContext, manager: AgentDefinition): Prom
               tools: toolsFor(steps, usage),
               steps,
               usage,
+              ...shape,
             }),
         },
       ),

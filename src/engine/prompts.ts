@@ -25,7 +25,8 @@ export function agentSystemPrompt(
 
 /** The user prompt of a task: what to do, what the answer must look like, and context. */
 export function taskPrompt(
-  task: Pick<TaskDefinition, "description" | "expectedOutput">,
+  task: Pick<TaskDefinition, "description" | "expectedOutput"> &
+    Partial<Pick<TaskDefinition, "outputSchema" | "markdown">>,
   context: readonly ContextOutput[] | string,
 ): string {
   const contextText =
@@ -38,6 +39,15 @@ export function taskPrompt(
     `This is the expected criteria for your final answer: ${task.expectedOutput}`,
     "You MUST return the actual complete content as the final answer, not a summary.",
   ];
+  if (task.outputSchema !== undefined) {
+    parts.push(
+      "Your final answer MUST be one JSON object that matches the required schema, with no text around it.",
+    );
+  } else if (task.markdown === true) {
+    parts.push(
+      "Your final answer MUST be formatted in Markdown: headers, lists and emphasis where they help.",
+    );
+  }
   if (contextText.trim() !== "") {
     parts.push("", `This is the context you're working with:\n${contextText}`);
   }
@@ -90,6 +100,37 @@ export const FINAL_ANSWER_NUDGE =
 
 /** An `agent.step`'s text: the answer's or reasoning's first line with content, cut to `max` characters. */
 export function summaryLine(text: string, max = 120): string {
-  const line = firstNonEmptyLine(text);
+  // A JSON answer's first line is only "{": its summary is the JSON on one line.
+  const trimmed = text.trimStart();
+  const line =
+    trimmed.startsWith("{") || trimmed.startsWith("[")
+      ? trimmed.replace(/\s+/g, " ").trim()
+      : firstNonEmptyLine(text);
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** The message that asks an agent to try again after its output failed a check. */
+export function retryPrompt(feedback: string): string {
+  return [
+    `Your previous answer was rejected:\n${feedback}`,
+    "",
+    "Give your complete final answer again, fixing exactly these points.",
+  ].join("\n");
+}
+
+/** System prompt of a sentence guardrail's check. */
+export const GUARDRAIL_REVIEWER =
+  "You are a strict reviewer. You check whether a task's output meets a requirement and answer with a verdict.";
+
+/** The prompt of a sentence guardrail's check (the offline model reads its `Requirement:` line). */
+export function guardrailCheckPrompt(requirement: string, output: string, attempt: number): string {
+  return [
+    `Requirement: ${requirement}`,
+    `Attempt: ${attempt}`,
+    "",
+    "Output to check:",
+    output,
+    "",
+    'Answer with a JSON object {"ok": boolean, "feedback": string}: ok is true only if the output fully meets the requirement; feedback says what to change (or why it passes).',
+  ].join("\n");
 }

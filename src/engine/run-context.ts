@@ -30,6 +30,8 @@ export interface RunContext {
   readonly signal: AbortSignal;
   /** Answers `human_input` tasks, when the run has a handler. */
   readonly onInputRequest: InputHandler | undefined;
+  /** Folder that tasks' `outputFile` paths are relative to (the run's output folder). */
+  readonly outputDir: string;
   /** Tokens used by the whole run; every task's meter feeds it. */
   readonly usage: UsageMeter;
   /**

@@ -7,6 +7,7 @@
 import { resolve } from "node:path";
 import type { LanguageModel, Tool } from "ai";
 import { resolveModel } from "../llm/index.js";
+import { runOutputDir } from "../util/index.js";
 import {
   CrewError,
   ErrorCode,
@@ -45,8 +46,7 @@ export interface ExecuteRunArgs {
 
 /** The run's output folder (`write_file`): the run's option, else `<CREWSTREAM_OUTPUT_DIR or ./output>/<runId>`. */
 function outputDirOf(options: CrewRunOptions, runId: string): string {
-  if (options.outputDir !== undefined) return resolve(options.outputDir);
-  return resolve(process.env["CREWSTREAM_OUTPUT_DIR"]?.trim() || "output", runId);
+  return options.outputDir === undefined ? runOutputDir(runId) : resolve(options.outputDir);
 }
 
 /** Builds the context the processes use: models, tools, events. */
@@ -58,6 +58,7 @@ function createContext(
   emit: (draft: EventDraft) => Promise<void>,
   tryEmit: (draft: EventDraft) => boolean,
   usage: UsageMeter,
+  outputDir: string,
 ): RunContext {
   const { crew } = prepared;
   const models = new Map<string, LanguageModel>();
@@ -86,6 +87,7 @@ function createContext(
   return {
     crew,
     signal,
+    outputDir,
     onInputRequest: options.onInputRequest,
     usage,
     emit,
@@ -147,13 +149,23 @@ export async function* executeRun(
     try {
       const { prepared } = args;
       if (prepared instanceof CrewError) throw prepared;
+      const outputDir = outputDirOf(options, stamper.runId);
       tools = await openRunTools({
         crew: prepared.crew,
         tools: prepared.tools,
-        outputDir: outputDirOf(options, stamper.runId),
+        outputDir,
         signal: controller.signal,
       });
-      const ctx = createContext(prepared, tools, options, controller.signal, emit, tryEmit, usage);
+      const ctx = createContext(
+        prepared,
+        tools,
+        options,
+        controller.signal,
+        emit,
+        tryEmit,
+        usage,
+        outputDir,
+      );
       const result =
         prepared.crew.process === "hierarchical"
           ? await runHierarchical(ctx, prepared.manager)

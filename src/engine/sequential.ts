@@ -165,7 +165,7 @@ function performTask(
       ctx,
       { task, agent: agent.key, index, total },
       {
-        answer: (steps, usage) =>
+        answer: (steps, usage, shape) =>
           runAgent(ctx, {
             agent,
             scope,
@@ -173,9 +173,18 @@ function performTask(
             tools: toolsFor(steps, usage),
             steps,
             usage,
+            ...shape,
           }),
-        revise: (messages, steps, usage) =>
-          runAgent(ctx, { agent, scope, messages, tools: toolsFor(steps, usage), steps, usage }),
+        revise: (messages, steps, usage, shape) =>
+          runAgent(ctx, {
+            agent,
+            scope,
+            messages,
+            tools: toolsFor(steps, usage),
+            steps,
+            usage,
+            ...shape,
+          }),
       },
     ),
   );

@@ -4,7 +4,7 @@
  * tell about itself, without the catalog's default, kind and load error.
  */
 import { z } from "zod";
-import { errorInfoSchema, processSchema } from "./protocol.js";
+import { crewWarningSchema, errorInfoSchema, processSchema } from "./protocol.js";
 
 /** What a crew is made of: enough for a UI to show and start it. */
 export const crewOutlineSchema = z.object({
@@ -26,6 +26,8 @@ export const crewListingSchema = crewOutlineSchema.extend({
   kind: z.enum(["crew", "process"]).optional(),
   /** Why the crew cannot be loaded; such a crew is listed so that the problem is visible. */
   error: errorInfoSchema.optional(),
+  /** Keys of the crew's files accepted without effect, or unknown (as `run.start` carries them). */
+  warnings: z.array(crewWarningSchema).optional(),
 });
 export type CrewListing = z.infer<typeof crewListingSchema>;
 

@@ -60,6 +60,10 @@ export const ErrorCode = {
   INTERRUPTED: "interrupted",
   /** A process crew exited non-zero or hung. */
   PROCESS_FAILED: "process_failed",
+  /** A task's output did not match its output schema after every retry; the message names the path. */
+  INVALID_OUTPUT: "invalid_output",
+  /** A task's guardrail rejected its output after every retry; the message carries the last feedback. */
+  GUARDRAIL_FAILED: "guardrail_failed",
   /** A run, a task or a process took longer than allowed. */
   TIMEOUT: "timeout",
   /** The run store cannot be opened or written (disk full, read-only, corrupt, locked). */
@@ -94,6 +98,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   rate_limited: 503,
   provider_error: 502,
   model_output: 502,
+  invalid_output: 502,
+  guardrail_failed: 422,
   tool_error: 500,
   cancelled: 409,
   interrupted: 500,

@@ -4,7 +4,7 @@
  */
 import type { Cost } from "./cost.js";
 import type { TimelineMark } from "./timeline.js";
-import type { CrewProcess, ErrorInfo, Inputs, StepKind } from "./protocol.js";
+import type { CrewProcess, CrewWarningInfo, ErrorInfo, Inputs, StepKind } from "./protocol.js";
 import { ZERO_USAGE } from "./protocol.js";
 import type { PendingInput, ProgressStatus, RunProgressStatus, TokenCount } from "./run-summary.js";
 import type { TokenLedger } from "./token-ledger.js";
@@ -51,6 +51,13 @@ export interface InputProgress {
 }
 
 /** A wait caused by a rate limit or a transient provider error, until text flows again. */
+/** One check of a task's output (`guardrail.check`): its schema or its guardrail. */
+export interface CheckProgress {
+  attempt: number;
+  ok: boolean;
+  feedback?: string;
+}
+
 export interface RetryProgress {
   attempt: number;
   delayMs: number;
@@ -104,6 +111,12 @@ export interface TaskProgress extends TokenCount {
   callsCost: Cost;
   /** The calls' cost by agent. */
   agentCosts: Record<string, Cost>;
+  /** A structured output: the partial value while it streams, the parsed value once ended. */
+  object?: unknown;
+  /** Checks of the task's output, in order (absent when it had none). */
+  checks?: CheckProgress[];
+  /** The file the task wrote (`output_file`), relative to the run's output folder. */
+  file?: string;
 }
 
 /** One agent of the crew (a hierarchical run's manager included), over the tasks it worked on. */
@@ -145,6 +158,8 @@ export interface RunProgress extends TokenCount {
   currentTask?: string;
   /** Input requests not answered yet. */
   waitingFor: PendingInput[];
+  /** Keys of the crew's files accepted without effect, or unknown (from `run.start`). */
+  warnings?: CrewWarningInfo[];
   tasks: TaskProgress[];
   agents: AgentProgress[];
   /** What the run's model calls cost. */

@@ -9,6 +9,8 @@
  *
  * This test reaches into the views on purpose: it is the one place that holds them together.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readUIMessageStream } from "ai";
@@ -210,7 +212,11 @@ function reportedByAgent(events: CrewEvent[]): Map<string, number> {
     const cell = `${event.task ?? ""}\u0000${event.agent ?? ""}`;
     if (event.type === "text.delta" || event.type === "reasoning.delta")
       trailing.set(cell, (trailing.get(cell) ?? 0) + 1);
-    if (event.type === "agent.step" && event.usage !== undefined && event.agent !== undefined) {
+    if (
+      (event.type === "agent.step" || event.type === "guardrail.check") &&
+      event.usage !== undefined &&
+      event.agent !== undefined
+    ) {
       add(event.agent, total(event.usage));
       trailing.set(cell, 0);
       stepsWithUsage.add(event.task ?? "");
@@ -279,6 +285,21 @@ beforeAll(async () => {
     run: "completed",
     tasks: { research_task: "completed", writing_task: "completed", review_task: "completed" },
     agents: { researcher: "completed", writer: "completed", reviewer: "completed" },
+    estimated: false,
+  });
+
+  const structured = new Crew(await loadCrew(join(root, "examples", "structured-crew")));
+  cases.push({
+    name: "structured output and guardrail (examples/structured-crew)",
+    events: await record(
+      structured.stream(
+        {},
+        { model: "offline", outputDir: mkdtempSync(join(tmpdir(), "crewstream-views-")) },
+      ),
+    ),
+    run: "completed",
+    tasks: { brief_task: "completed", note_task: "completed" },
+    agents: { analyst: "completed", writer: "completed" },
     estimated: false,
   });
 
@@ -399,6 +420,7 @@ function checkpoints(events: CrewEvent[]): CrewEvent[][] {
 
 const CASES = [
   "sequential (examples/research-crew)",
+  "structured output and guardrail (examples/structured-crew)",
   "hierarchical",
   "cancelled mid-task",
   "failed (provider stream broke mid-task)",

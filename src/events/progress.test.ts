@@ -239,3 +239,51 @@ describe("reduceProgress", () => {
     expect(finalText(initialProgress())).toBe("");
   });
 });
+
+describe("structured outputs, checks, files and warnings", () => {
+  const scope = { agent: "a", task: "t" };
+  const structured = run([
+    {
+      type: "run.start",
+      crew: "c",
+      process: "sequential",
+      inputs: {},
+      agents: [{ key: "a", role: "A" }],
+      tasks: [{ key: "t", agent: "a" }],
+      warnings: [{ file: "agents.yaml", line: 5, key: "a.memory", message: "ignored: no memory" }],
+    },
+    { type: "task.start", ...scope, index: 0, total: 1, description: "d" },
+    { type: "text.delta", ...scope, delta: '{"title": "Ow' },
+    { type: "object.delta", ...scope, partial: { title: "Ow" } },
+    { type: "guardrail.check", ...scope, attempt: 1, ok: false, feedback: "too short" },
+    { type: "object.delta", ...scope, partial: { title: "Owls" } },
+    { type: "guardrail.check", ...scope, attempt: 2, ok: true },
+    {
+      type: "task.end",
+      ...scope,
+      output: '{"title":"Owls","n":2}',
+      object: { title: "Owls", n: 2 },
+      file: "brief.json",
+      usage,
+      durationMs: 5,
+    },
+  ]);
+
+  it("keeps the partial object while it streams, then the final one and the file", () => {
+    const partial = foldProgress(structured.slice(0, 4));
+    expect(partial.tasks[0]?.object).toEqual({ title: "Ow" });
+    const done = foldProgress(structured);
+    expect(done.tasks[0]).toMatchObject({ object: { title: "Owls", n: 2 }, file: "brief.json" });
+  });
+
+  it("lists every check in order, and the run's warnings", () => {
+    const done = foldProgress(structured);
+    expect(done.tasks[0]?.checks).toEqual([
+      { attempt: 1, ok: false, feedback: "too short" },
+      { attempt: 2, ok: true },
+    ]);
+    expect(done.warnings).toEqual([
+      { file: "agents.yaml", line: 5, key: "a.memory", message: "ignored: no memory" },
+    ]);
+  });
+});

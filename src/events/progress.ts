@@ -17,6 +17,7 @@ import {
   initialProgress,
   isActive,
   type AgentProgress,
+  type CheckProgress,
   type RunProgress,
   type StepProgress,
   type TaskProgress,
@@ -100,6 +101,9 @@ function apply(state: RunProgress, event: CrewEvent): RunProgress {
         inputs: event.inputs,
         status: "running",
         startedAt: event.ts,
+        ...(event.warnings === undefined || event.warnings.length === 0
+          ? {}
+          : { warnings: event.warnings }),
         agents: [...agents, ...state.agents.filter((a) => !listed.has(a.key))],
         tasks: event.tasks.map((t, index) => {
           const task = state.tasks.find((s) => s.key === t.key) ?? newTask(t.key, index);
@@ -246,6 +250,8 @@ function apply(state: RunProgress, event: CrewEvent): RunProgress {
           ...rest,
           status: "completed",
           output: event.output,
+          ...(event.object === undefined ? {} : { object: event.object }),
+          ...(event.file === undefined ? {} : { file: event.file }),
           endedAt: event.ts,
           durationMs: event.durationMs,
           tools: t.tools.map((c) => (c.status === "running" ? { ...c, status: "completed" } : c)),
@@ -260,6 +266,24 @@ function apply(state: RunProgress, event: CrewEvent): RunProgress {
       if (next.currentTask !== event.task) return next;
       const { currentTask: _current, ...rest } = next;
       return rest;
+    }
+    case "object.delta":
+      return withTask(state, event.task, (t) => ({ ...t, object: event.partial }));
+    case "guardrail.check": {
+      const check: CheckProgress = {
+        attempt: event.attempt,
+        ok: event.ok,
+        ...(event.feedback === undefined ? {} : { feedback: event.feedback }),
+      };
+      return withTask(state, event.task, (t) => {
+        // A sentence guardrail's check is a model call: its tokens count like a step's.
+        const who = event.agent ?? t.activeAgent ?? t.agent;
+        const ledger =
+          event.usage === undefined || who === undefined
+            ? t.ledger
+            : recordStep(t.ledger, who, event.usage);
+        return { ...t, checks: [...(t.checks ?? []), check], ledger };
+      });
     }
     case "run.end":
       return endRun(state, event);

@@ -72,6 +72,19 @@ export const DELEGATE_WORK_TOOL = "delegate_work_to_coworker";
 /** CrewAI's "Ask question to coworker" tool, as a function name: an agent asks another agent. */
 export const ASK_QUESTION_TOOL = "ask_question_to_coworker";
 
+/** One key of a crew's files that crewstream accepted without acting on it, or does not know. */
+export const crewWarningSchema = z.object({
+  /** The file, relative to the crew's folder (`tasks.yaml`). */
+  file: z.string().optional(),
+  /** 1-based line of the key in the file. */
+  line: z.number().int().positive().optional(),
+  /** Dotted key path, e.g. `research_task.memory`. */
+  key: z.string(),
+  /** What happens instead, or "did you mean" for an unknown key. */
+  message: z.string(),
+});
+export type CrewWarningInfo = z.infer<typeof crewWarningSchema>;
+
 /** First event of every run. */
 export const runStartSchema = envelopeSchema.extend({
   type: z.literal("run.start"),
@@ -87,6 +100,11 @@ export const runStartSchema = envelopeSchema.extend({
   tasks: z.array(z.object({ key: z.string(), agent: z.string().optional() })),
   /** The batch the run belongs to (`kickoff_for_each`, `POST /api/runs` with a list of inputs). */
   batchId: z.string().optional(),
+  /**
+   * Keys of the crew's files that were accepted but have no effect, or are unknown: shown to
+   * whoever watches the run, so that nothing a ported crew declares is dropped silently.
+   */
+  warnings: z.array(crewWarningSchema).optional(),
 });
 
 /** A task begins. */
@@ -235,6 +253,39 @@ export const taskEndSchema = envelopeSchema.extend({
   estimated: z.boolean().optional(),
   /** Wall time of the task. */
   durationMs: z.number().nonnegative(),
+  /** The parsed output of a task with an output schema (`output` is its JSON text). */
+  object: z.unknown().optional(),
+  /** Where the output was written (task `output_file`), relative to the run's output folder. */
+  file: z.string().optional(),
+});
+
+/**
+ * The partial value of a task with an output schema, parsed from the JSON streamed so far.
+ * Throttled: at most one per 50 ms per task; `task.end`'s `object` is the final value.
+ */
+export const objectDeltaSchema = envelopeSchema.extend({
+  type: z.literal("object.delta"),
+  /** The value so far (replaces the previous partial, it is not appended to it). */
+  partial: z.unknown(),
+});
+
+/**
+ * A task's output was checked: by its output schema, or by its guardrail. `ok: false` is
+ * followed by another attempt (with the feedback in the prompt) or by the task's failure.
+ */
+export const guardrailCheckSchema = envelopeSchema.extend({
+  type: z.literal("guardrail.check"),
+  /** 1-based attempt of the task whose output was checked. */
+  attempt: z.number().int().positive(),
+  /** Whether the output passed. */
+  ok: z.boolean(),
+  /** Why it failed (or a note on why it passed). */
+  feedback: z.string().optional(),
+  /**
+   * Tokens the model reported for a sentence guardrail's check. They belong to this event's
+   * agent and task, like an `agent.step`'s, and are part of the task's `task.end` usage.
+   */
+  usage: usageSchema.optional(),
 });
 
 /** How a run ended. */
@@ -276,6 +327,8 @@ export const crewEventSchema = z.discriminatedUnion("type", [
   llmRetrySchema,
   taskEndSchema,
   runEndSchema,
+  objectDeltaSchema,
+  guardrailCheckSchema,
 ]);
 
 export type RunStartEvent = z.infer<typeof runStartSchema>;
@@ -291,6 +344,8 @@ export type InputResponseEvent = z.infer<typeof inputResponseSchema>;
 export type LlmRetryEvent = z.infer<typeof llmRetrySchema>;
 export type TaskEndEvent = z.infer<typeof taskEndSchema>;
 export type RunEndEvent = z.infer<typeof runEndSchema>;
+export type ObjectDeltaEvent = z.infer<typeof objectDeltaSchema>;
+export type GuardrailCheckEvent = z.infer<typeof guardrailCheckSchema>;
 
 /** Any event of protocol version 1. */
 export type CrewEvent = z.infer<typeof crewEventSchema>;
@@ -314,6 +369,8 @@ export const EVENT_TYPES = [
   "llm.retry",
   "task.end",
   "run.end",
+  "object.delta",
+  "guardrail.check",
 ] as const satisfies readonly EventType[];
 
 /**

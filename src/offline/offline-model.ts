@@ -17,7 +17,8 @@ import { abortError, abortableSleep } from "../util/index.js";
 import { composeAnswer } from "./offline-answers.js";
 import { parsePrompt, type OfflinePrompt } from "./offline-prompt.js";
 import { planToolCall, type PlannedToolCall } from "./offline-tools.js";
-import { excerpt, findTopic, hashText, tokenize } from "./offline-topic.js";
+import { guardrailVerdict, sampleJson, tokenizeJson } from "./offline-json.js";
+import { excerpt, findTopic, hashText, promptTopic, tokenize } from "./offline-topic.js";
 
 /** Options of {@link createOfflineModel}. */
 export interface OfflineModelOptions {
@@ -53,8 +54,33 @@ function resolveTokenMs(options: OfflineModelOptions): number {
 }
 
 type Turn =
-  | { kind: "text"; text: string; reasoning: string }
+  | { kind: "text"; text: string; reasoning?: string; tokens?: string[] }
   | { kind: "tool"; call: PlannedToolCall; id: string };
+
+/** The guardrail check's prompt lines (see the engine's `guardrailCheckPrompt`). */
+const REQUIREMENT_LINE = /^Requirement: (.+)$/m;
+const ATTEMPT_LINE = /^Attempt: (\d+)$/m;
+
+/**
+ * A JSON answer when the call asks for one (structured output): a guardrail verdict for a
+ * guardrail check, else a value of the requested schema. Undefined for a text call.
+ */
+function jsonAnswer(
+  call: LanguageModelV3CallOptions,
+  prompt: ReturnType<typeof parsePrompt>,
+  seed: number,
+): string | undefined {
+  const format = call.responseFormat;
+  if (format?.type !== "json") return undefined;
+  const requirement = REQUIREMENT_LINE.exec(prompt.fullText)?.[1];
+  if (requirement !== undefined) {
+    const attempt = Number(ATTEMPT_LINE.exec(prompt.fullText)?.[1] ?? "1");
+    return JSON.stringify(guardrailVerdict(requirement.trim(), attempt));
+  }
+  const schema = (format.schema ?? { type: "object" }) as Record<string, unknown>;
+  const value = sampleJson(schema, { topic: promptTopic(prompt), seed, root: schema });
+  return JSON.stringify(value, null, 2);
+}
 
 function usageOf(
   inputTokens: number,
@@ -97,8 +123,10 @@ export function createOfflineModel(options: OfflineModelOptions = {}): LanguageM
       const id = `call_${prompt.exchanges.length + 1}_${hashText(JSON.stringify(toolCall), seed).toString(36)}`;
       return { turn: { kind: "tool", call: toolCall, id }, inputTokens };
     }
-    const text = composeAnswer(prompt, seed);
-    return { turn: { kind: "text", text, reasoning: reasoningFor(prompt) }, inputTokens };
+    const json = jsonAnswer(call, prompt, seed);
+    if (json !== undefined)
+      return { turn: { kind: "text", text: json, tokens: tokenizeJson(json) }, inputTokens };
+    return { turn: { kind: "text", text: composeAnswer(prompt, seed) }, inputTokens };
   }
 
   return {
@@ -121,10 +149,12 @@ export function createOfflineModel(options: OfflineModelOptions = {}): LanguageM
           warnings: [],
         };
       }
-      const reasoningTokens = tokenize(turn.reasoning).length;
+      const reasoningTokens = turn.reasoning === undefined ? 0 : tokenize(turn.reasoning).length;
       return {
         content: [
-          { type: "reasoning", text: turn.reasoning },
+          ...(turn.reasoning === undefined
+            ? []
+            : [{ type: "reasoning" as const, text: turn.reasoning }]),
           { type: "text", text: turn.text },
         ],
         finishReason: { unified: "stop", raw: "stop" },
@@ -147,16 +177,19 @@ function* turnParts(
   turn: Turn,
 ): Generator<{ part: LanguageModelV3StreamPart; token: boolean; reasoning?: boolean }> {
   if (turn.kind === "text") {
-    yield { part: { type: "reasoning-start", id: "reasoning-0" }, token: false };
-    for (const delta of tokenize(turn.reasoning))
-      yield {
-        part: { type: "reasoning-delta", id: "reasoning-0", delta },
-        token: true,
-        reasoning: true,
-      };
-    yield { part: { type: "reasoning-end", id: "reasoning-0" }, token: false };
+    // A structured (JSON) answer comes without a thought.
+    if (turn.reasoning !== undefined) {
+      yield { part: { type: "reasoning-start", id: "reasoning-0" }, token: false };
+      for (const delta of tokenize(turn.reasoning))
+        yield {
+          part: { type: "reasoning-delta", id: "reasoning-0", delta },
+          token: true,
+          reasoning: true,
+        };
+      yield { part: { type: "reasoning-end", id: "reasoning-0" }, token: false };
+    }
     yield { part: { type: "text-start", id: "text-0" }, token: false };
-    for (const delta of tokenize(turn.text))
+    for (const delta of turn.tokens ?? tokenize(turn.text))
       yield { part: { type: "text-delta", id: "text-0", delta }, token: true };
     yield { part: { type: "text-end", id: "text-0" }, token: false };
     return;

@@ -30,6 +30,7 @@ import { healthRoutes } from "./routes/health.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import type { RunMetrics } from "../observe/index.js";
 import { runEventsRoutes } from "./routes/run-events.js";
+import { runFilesRoutes } from "./routes/run-files.js";
 import { runsRoutes } from "./routes/runs.js";
 import { webUiRoutes } from "./routes/web-ui.js";
 import type { RunService } from "../runs/index.js";
@@ -157,6 +158,7 @@ export function createApp(options: AppOptions): Hono {
     crewStreamRoutes,
     runsRoutes,
     runEventsRoutes,
+    runFilesRoutes,
     chatRoutes,
   ]) {
     app.route("/api", routes(deps));

@@ -50,6 +50,12 @@ export interface CrewTaskData {
   /** True when `usage` includes an estimate. */
   estimated: boolean;
   output?: string;
+  /** A structured output: partial while it streams, parsed once the task ended. */
+  object?: unknown;
+  /** Checks of the output (schema or guardrail), one per attempt. */
+  checks?: Array<{ attempt: number; ok: boolean; feedback?: string }>;
+  /** The file the task wrote, relative to the run's output folder. */
+  file?: string;
 }
 
 /** The assistant message a crew run streams: metadata names the run. */
@@ -170,6 +176,9 @@ export class MessageProjector {
       usage: task.usage,
       estimated: task.estimated,
       ...(task.output === undefined ? {} : { output: task.output }),
+      ...(task.object === undefined ? {} : { object: task.object }),
+      ...(task.checks === undefined ? {} : { checks: task.checks }),
+      ...(task.file === undefined ? {} : { file: task.file }),
     };
   }
 

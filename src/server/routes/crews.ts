@@ -21,6 +21,7 @@ export function crewsRoutes(deps: RouteDeps): Hono {
         inputs: crew.inputs,
         ...(crew.kind === undefined ? {} : { kind: crew.kind }),
         ...(crew.error === undefined ? {} : { error: crew.error }),
+        ...(crew.warnings === undefined ? {} : { warnings: crew.warnings }),
       })),
     };
     return c.json(answer);

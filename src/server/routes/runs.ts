@@ -95,7 +95,7 @@ export function runsRoutes(deps: RouteDeps): Hono {
 }
 
 /** The error for an unknown run id. */
-function runNotFound(id: string): CrewError {
+export function runNotFound(id: string): CrewError {
   return new CrewError(
     ErrorCode.RUN_NOT_FOUND,
     `No run with id ${JSON.stringify(id.slice(0, 80))}; list runs with GET /api/runs.`,

@@ -16,6 +16,7 @@ import { parallelGroups } from "./parallel-groups.js";
 import { RunNotices } from "./run-notices.js";
 import { RunTimeline } from "./run-timeline.js";
 import { StatusBadge } from "./status-badge.js";
+import { CrewWarnings } from "./crew-warnings.js";
 import { TaskCard } from "./task-card.js";
 import { tokenCount } from "./token-count.js";
 
@@ -62,6 +63,7 @@ export function CrewProgressView({ data }: DataMessagePartProps<CrewProgressData
       <AgentStrip agents={progress.agents} />
       <RunTimeline progress={progress} />
       <RunNotices progress={progress} connection={connection} />
+      <CrewWarnings warnings={progress.warnings} />
       {request && progress.runId && <InputRequestForm runId={progress.runId} request={request} />}
       <ol className="task-list">
         {parallelGroups(progress.tasks).map((group) => {
@@ -72,6 +74,7 @@ export function CrewProgressView({ data }: DataMessagePartProps<CrewProgressData
               total={progress.tasks.length}
               agents={progress.agents}
               live={live}
+              {...(progress.runId === undefined ? {} : { runId: progress.runId })}
             />
           ));
           // Tasks that ran at the same time sit side by side, each streaming its own text.

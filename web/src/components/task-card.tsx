@@ -10,6 +10,8 @@ import {
 import { ElapsedTime } from "./elapsed-time.js";
 import { MarkdownView } from "./markdown-view.js";
 import { StatusBadge } from "./status-badge.js";
+import { StructuredValue } from "./structured-value.js";
+import { TaskChecks } from "./task-checks.js";
 import { ToolCallItem } from "./tool-call-item.js";
 import { stepCount } from "./step-count.js";
 import { tokenCount } from "./token-count.js";
@@ -19,13 +21,21 @@ export interface TaskCardProps {
   total: number;
   agents: AgentProgress[];
   live: boolean;
+  /** The run's id, for links to the files it wrote. */
+  runId?: string;
 }
 
 function roleOf(agents: AgentProgress[], key: string | undefined): string | undefined {
   return key === undefined ? undefined : (agents.find((a) => a.key === key)?.role ?? key);
 }
 
-export const TaskCard = memo(function TaskCard({ task, total, agents, live }: TaskCardProps) {
+export const TaskCard = memo(function TaskCard({
+  task,
+  total,
+  agents,
+  live,
+  runId,
+}: TaskCardProps) {
   const active = isActive(task.status);
   const tokens = task.status === "pending" ? undefined : tokenCount(task, "tok");
   const [expanded, setExpanded] = useState<boolean>();
@@ -92,7 +102,27 @@ export const TaskCard = memo(function TaskCard({ task, total, agents, live }: Ta
               ))}
             </div>
           )}
-          {task.segments.length > 1 && !task.output ? (
+          {task.checks && task.checks.length > 0 && (
+            <TaskChecks checks={task.checks} taskKey={task.key} />
+          )}
+          {task.file && runId && (
+            <p className="task-file">
+              Wrote{" "}
+              <a
+                href={`/api/runs/${encodeURIComponent(runId)}/files/${task.file
+                  .split("/")
+                  .map(encodeURIComponent)
+                  .join("/")}`}
+                download={task.file.split("/").at(-1)}
+                data-testid={`file-${task.key}`}
+              >
+                {task.file}
+              </a>
+            </p>
+          )}
+          {task.object !== undefined ? (
+            <StructuredValue value={task.object} taskKey={task.key} live={active} />
+          ) : task.segments.length > 1 && !task.output ? (
             task.segments.map((segment, i) => (
               <div key={i} className="segment">
                 <span className="segment-agent">{roleOf(agents, segment.agent)}</span>

@@ -2,6 +2,7 @@
 import type { CrewListing } from "../../../src/client/index.js";
 import { mainInput } from "../hooks/use-crews.js";
 import { InputSlots } from "./input-slots.js";
+import { CrewWarnings } from "./crew-warnings.js";
 
 export function WelcomePanel({ crew }: { crew?: CrewListing }) {
   return (
@@ -38,6 +39,7 @@ export function WelcomePanel({ crew }: { crew?: CrewListing }) {
           </div>
         </div>
       )}
+      {crew && <CrewWarnings warnings={crew.warnings} />}
     </section>
   );
 }
