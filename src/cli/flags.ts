@@ -27,7 +27,7 @@ export function crewsFlag(fallback: string): Option {
 }
 
 /** Environment variable of a run's time limit (`run --timeout`, `serve --run-timeout`). */
-export const RUN_TIMEOUT_ENV = "CREWSTREAM_RUN_TIMEOUT_MS";
+const RUN_TIMEOUT_ENV = "CREWSTREAM_RUN_TIMEOUT_MS";
 
 /**
  * A run's time limit in ms / `CREWSTREAM_RUN_TIMEOUT_MS`: `--timeout` on `run`, `--run-timeout`

@@ -20,7 +20,6 @@ export {
 export type {
   AgentProgress,
   CheckProgress,
-  CrewWarningInfo,
   DelegationProgress,
   InputProgress,
   PendingInput,

@@ -63,7 +63,7 @@ export interface CrewConfig {
 export const DEFAULT_GUARDRAIL_MAX_RETRIES = 3;
 
 /** CrewAI's default `max_iter`. */
-export const DEFAULT_MAX_ITER = 20;
+const DEFAULT_MAX_ITER = 20;
 const KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 function invalid(message: string): never {

@@ -1,7 +1,6 @@
 /** Crew definitions: CrewAI YAML folders loaded and validated, crews configured in code, the catalog of a crews folder. */
 export {
   normalizeCrew,
-  DEFAULT_MAX_ITER,
   DEFAULT_GUARDRAIL_MAX_RETRIES,
   type AgentConfig,
   type TaskConfig,
@@ -24,7 +23,6 @@ export type {
   CrewListener,
   InputRequest,
   InputHandler,
-  OutputSchema,
   TaskOutput,
   GuardrailVerdict,
   GuardrailFunction,
@@ -34,6 +32,4 @@ export {
   checkOutputText,
   formatOutputIssues,
   type OutputShape,
-  type OutputIssue,
-  type OutputCheck,
 } from "./output-shape.js";

@@ -5,7 +5,7 @@
 import type { LanguageModel, Tool } from "ai";
 
 /** A model instance (what `resolveModel` answers), as opposed to a "provider/model" string. */
-export type ModelInstance = Exclude<LanguageModel, string>;
+type ModelInstance = Exclude<LanguageModel, string>;
 import type { z } from "zod";
 import type { CrewEvent, CrewProcess, CrewWarningInfo, Inputs } from "../events/index.js";
 

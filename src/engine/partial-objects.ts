@@ -7,7 +7,7 @@
 import { parsePartialJson } from "ai";
 
 /** Default minimum time between two `object.delta` events of one task. */
-export const OBJECT_DELTA_INTERVAL_MS = 50;
+const OBJECT_DELTA_INTERVAL_MS = 50;
 
 /** Throttled partial objects of one task (shared by its attempts). */
 export class PartialObjects {

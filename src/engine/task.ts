@@ -22,7 +22,7 @@ import { feedbackPrompt, humanReviewPrompt, retryPrompt } from "./prompts.js";
 import { StepCounter, UsageMeter, type RunContext, type TurnScope } from "./run-context.js";
 
 /** How a task's answer must come out: its shape (output schema), when it has one. */
-export interface AnswerOptions {
+interface AnswerOptions {
   output?: TurnOutput;
 }
 
@@ -53,7 +53,7 @@ export interface TaskPosition {
 }
 
 /** A task's final output: the text, and the parsed value when the task has an output schema. */
-export interface TaskResult {
+interface TaskResult {
   output: string;
   object?: unknown;
 }
@@ -73,7 +73,7 @@ export async function runTask(
 }
 
 /** {@link runTask}, answering the parsed value too. */
-export async function runTaskForResult(
+async function runTaskForResult(
   ctx: RunContext,
   position: TaskPosition,
   work: TaskWork,

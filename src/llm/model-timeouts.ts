@@ -21,9 +21,9 @@ export interface ModelTimeouts {
 /** Environment variable of {@link ModelTimeouts.idleMs}. */
 export const MODEL_IDLE_TIMEOUT_ENV = "CREWSTREAM_MODEL_IDLE_TIMEOUT_MS";
 /** Environment variable of {@link ModelTimeouts.totalMs}. */
-export const MODEL_CALL_TIMEOUT_ENV = "CREWSTREAM_MODEL_CALL_TIMEOUT_MS";
+const MODEL_CALL_TIMEOUT_ENV = "CREWSTREAM_MODEL_CALL_TIMEOUT_MS";
 /** Defaults: a minute of silence, ten minutes in all. */
-export const DEFAULT_MODEL_TIMEOUTS: ModelTimeouts = { idleMs: 60_000, totalMs: 600_000 };
+const DEFAULT_MODEL_TIMEOUTS: ModelTimeouts = { idleMs: 60_000, totalMs: 600_000 };
 
 function positive(value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === "") return undefined;

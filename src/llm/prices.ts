@@ -21,17 +21,15 @@ export interface ModelPrice {
 export type PriceTable = Readonly<Record<string, ModelPrice>>;
 
 /** The environment variable naming a JSON file of prices that override or add to the table. */
-export const PRICES_ENV = "CREWSTREAM_PRICES";
-
-/** When {@link BUILT_IN_PRICES} was last checked against its sources. */
-export const PRICES_CHECKED = "2025-08-15";
+const PRICES_ENV = "CREWSTREAM_PRICES";
 
 /**
  * List prices (standard tier, no caching or batch discount) from the providers' pricing pages:
- * https://openai.com/api/pricing and https://www.anthropic.com/pricing, checked on
- * {@link PRICES_CHECKED}. `offline` is the built-in model, which is free.
+ * https://openai.com/api/pricing and https://www.anthropic.com/pricing, as published in
+ * mid-2025; `CREWSTREAM_PRICES` corrects or adds prices. `offline` is the built-in model,
+ * which is free.
  */
-export const BUILT_IN_PRICES: PriceTable = Object.freeze({
+const BUILT_IN_PRICES: PriceTable = Object.freeze({
   offline: { input: 0, output: 0 },
   "openai/gpt-4o": { input: 2.5, output: 10 },
   "openai/gpt-4o-mini": { input: 0.15, output: 0.6 },

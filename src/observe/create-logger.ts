@@ -18,7 +18,7 @@ export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Environment variables whose values are secrets, never to appear in a log line. */
-export const SECRET_ENV_VARS = [
+const SECRET_ENV_VARS = [
   "OPENAI_API_KEY",
   "ANTHROPIC_API_KEY",
   "OPENROUTER_API_KEY",

@@ -38,7 +38,7 @@ const GEN_AI = {
 } as const;
 
 /** The run id attribute carried by every span. */
-export const RUN_ID_ATTRIBUTE = "crewstream.run.id";
+const RUN_ID_ATTRIBUTE = "crewstream.run.id";
 
 interface RunSpans {
   run: Span;

@@ -126,7 +126,8 @@ export function createOfflineModel(options: OfflineModelOptions = {}): LanguageM
     const json = jsonAnswer(call, prompt, seed);
     if (json !== undefined)
       return { turn: { kind: "text", text: json, tokens: tokenizeJson(json) }, inputTokens };
-    return { turn: { kind: "text", text: composeAnswer(prompt, seed) }, inputTokens };
+    const text = composeAnswer(prompt, seed);
+    return { turn: { kind: "text", text, reasoning: reasoningFor(prompt) }, inputTokens };
   }
 
   return {

@@ -15,7 +15,7 @@ import type {
 } from "./run-service.js";
 
 /** Most items in one batch. */
-export const MAX_BATCH_ITEMS = 1000;
+const MAX_BATCH_ITEMS = 1000;
 
 /** Checks every item, then starts them in order through `start`. */
 export async function startBatch(

@@ -10,7 +10,7 @@ export type {
   StartedBatch,
   BatchStatus,
 } from "./run-service.js";
-export { startBatch, batchStatus, MAX_BATCH_ITEMS } from "./batches.js";
+export { startBatch, batchStatus } from "./batches.js";
 export { RunManager, type RunManagerOptions } from "./run-manager.js";
 export { ActiveRun, type ActiveRunContext, type RunLogger } from "./run.js";
 export type { CrewRunner, ResolveRunner } from "./crew-runner.js";
@@ -29,5 +29,4 @@ export { replayEvents } from "./replay-events.js";
 export { runnerForCrew, catalogRunners, type RunnerForCrewOptions } from "./runner-for-crew.js";
 export { endRun } from "./end-run.js";
 export { StoreHealth, type StoreHealthOptions, type StoreHealthReport } from "./store-health.js";
-export { checkCursor } from "./check-cursor.js";
 export { combineObservers, type RunObserver } from "./run-observer.js";

@@ -21,10 +21,5 @@ export {
   type RunnerForCrewOptions,
   type OnDisconnect,
 } from "../runs/index.js";
-export {
-  MemoryRunStore,
-  SqliteRunStore,
-  DEFAULT_DB_PATH,
-  type RunStore,
-} from "../store/index.js";
+export { MemoryRunStore, SqliteRunStore, DEFAULT_DB_PATH, type RunStore } from "../store/index.js";
 export { CrewCatalog, type CrewCatalogOptions } from "../crew/index.js";

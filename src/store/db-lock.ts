@@ -10,7 +10,7 @@
  */
 import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { CrewError, ErrorCode } from "../events/crew-error.js";
+import { CrewError, ErrorCode } from "../events/index.js";
 
 /** Who holds a lock. */
 interface LockHolder {

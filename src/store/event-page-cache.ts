@@ -13,7 +13,7 @@
  * log. Only full pages are kept (a partial one is the live tail and may grow); a page that is
  * not gapless is never kept, and the read falls back to `load`.
  */
-import type { CrewEvent } from "../events/protocol.js";
+import type { CrewEvent } from "../events/index.js";
 
 /** Events per cached page; the replay readers read pages of this size too. */
 export const PAGE_EVENTS = 500;

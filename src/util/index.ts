@@ -3,4 +3,4 @@ export { abortableSleep, abortError } from "./abortable-sleep.js";
 export { backoffDelay } from "./backoff-delay.js";
 export { firstNonEmptyLine } from "./first-non-empty-line.js";
 export { containedPathProblem, resolveContained } from "./contained-path.js";
-export { outputRoot, runOutputDir } from "./output-root.js";
+export { runOutputDir } from "./output-root.js";

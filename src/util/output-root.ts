@@ -9,7 +9,7 @@ import { dirname, join, resolve } from "node:path";
  * The output root: `CREWSTREAM_OUTPUT_DIR`, else `runs/` next to the database
  * (`CREWSTREAM_DB`, default `.crewstream/crewstream.db`), as an absolute path.
  */
-export function outputRoot(env: NodeJS.ProcessEnv = process.env): string {
+function outputRoot(env: NodeJS.ProcessEnv = process.env): string {
   const configured = env["CREWSTREAM_OUTPUT_DIR"]?.trim();
   if (configured !== undefined && configured !== "") return resolve(configured);
   const db = env["CREWSTREAM_DB"]?.trim();

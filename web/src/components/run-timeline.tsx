@@ -20,7 +20,7 @@ function seconds(ms: number): string {
 }
 
 /** The hover text of a mark: what, where, how long, tokens and cost. */
-export function markDetails(mark: TimelineMark, endMs: number): string {
+function markDetails(mark: TimelineMark, endMs: number): string {
   const start = Date.parse(mark.start);
   const end = mark.end === undefined ? endMs : Date.parse(mark.end);
   const lines = [`${KIND_LABEL[mark.kind]}: ${mark.label}`];
