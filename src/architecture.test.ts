@@ -123,6 +123,15 @@ describe("architecture", () => {
     expect(wrong).toEqual([]);
   });
 
+  it("keeps what a browser bundles free of Node modules", () => {
+    const browserSide = ["util", "events", "client", "react"];
+    const nodeImports = sourceFiles(src)
+      .filter((path) => browserSide.includes(relative(src, path).split("/")[0] ?? ""))
+      .filter((path) => /from "node:|import\("node:/.test(readFileSync(path, "utf8")))
+      .map((path) => relative(src, path));
+    expect(nodeImports).toEqual([]);
+  });
+
   it("imports other folders only through their index", () => {
     const deep = imports
       .filter((i) => i.target !== `${i.to}/index.js`)

@@ -17,6 +17,7 @@ export async function clusterServeCommand(options: ClusterServeCommandOptions): 
   const token = nonEmpty(options.token);
   const { startClusterServer } = await import("../scale/index.js");
   const server = await startClusterServer({
+    announce: (banner) => process.stdout.write(`${banner}\n`),
     redisUrl: url,
     host: options.host,
     port: options.port,

@@ -33,7 +33,7 @@ describe("the first minutes with the CLI", { timeout: 180_000 }, () => {
     });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(
-      /^Running the default crew "research-crew" \(.*examples[\\/]research-crew\)\. Other crews: python-crew, tools-mcp-crew, tools-module-crew\. Choose one with `npx crewstream run <crew or folder>`\.\n/,
+      /^Running the default crew "research-crew" \(.*examples[\\/]research-crew\)\. Other crews: python-crew, structured-crew, tools-mcp-crew, tools-module-crew\. Choose one with `npx crewstream run <crew or folder>`\.\n/,
     );
   });
 
@@ -56,7 +56,7 @@ describe("the first minutes with the CLI", { timeout: 180_000 }, () => {
     const result = await runCli(["run", "research-crw", "--no-persist"], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe(
-      'error [crew_not_found]: No crew named "research-crw"; known crews: python-crew, research-crew, tools-mcp-crew, tools-module-crew (did you mean "research-crew"?).',
+      'error [crew_not_found]: No crew named "research-crw"; known crews: python-crew, research-crew, structured-crew, tools-mcp-crew, tools-module-crew (did you mean "research-crew"?).',
     );
     expect(result.stdout).toBe("");
   });
@@ -85,9 +85,9 @@ describe("the first minutes with the CLI", { timeout: 180_000 }, () => {
 
     const table = await runCli(["runs", "--db", db], { cwd: dir });
     const [head, row] = table.stdout.split("\n");
-    expect(head).toMatch(/^ID\s+CREW\s+STATUS\s+CREATED\s+DURATION\s+SOURCE\s+INPUTS$/);
+    expect(head).toMatch(/^ID\s+CREW\s+STATUS\s+CREATED\s+DURATION\s+COST\s+SOURCE\s+INPUTS$/);
     expect(row).toMatch(
-      new RegExp(`^${runId}\\s+research-crew\\s+completed .* cli\\s+topic=solar batteries$`),
+      new RegExp(`^${runId}\\s+research-crew\\s+completed .* \\$0\\s+cli\\s+topic=solar batteries$`),
     );
 
     const replay = await runCli(["replay", runId.slice(0, 8), "--db", db, "--jsonl"], {

@@ -22,7 +22,8 @@ describe("crewstream run --inputs-file", { timeout: 180_000 }, () => {
       ["run", "--db", db, "--inputs-file", "items.jsonl", "--concurrency", "2"],
       { cwd: dir },
     );
-    expect(result.stderr).toBe("");
+    // Without a crew argument, the one line on stderr says which crew the batch runs.
+    expect(result.stderr).toMatch(/^Running the default crew "research-crew" \([^\n]*\n$/);
     expect(result.code).toBe(0);
     const ended = result.stdout.split("\n").filter((line) => /^#\d/.test(line));
     expect(ended).toHaveLength(3);

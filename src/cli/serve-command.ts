@@ -42,6 +42,7 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
   });
   const server = await startServer({
     logger,
+    announce: (banner) => process.stdout.write(`${banner}\n`),
     metrics: options.metrics !== "off",
     host: options.host,
     ...(options.allowedHosts === undefined

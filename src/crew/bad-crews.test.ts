@@ -257,7 +257,7 @@ describe("bad crews corpus", () => {
     expect(error.message.split("\n")).toEqual([
       'Crew "unknown-key-and-missing-tool" is invalid (2 problems):',
       "  tasks.yaml:1 (research_task.expected_output): is required",
-      '  agents.yaml:6 (researcher.tools.0): unknown tool "fetch_ur" (did you mean "fetch_url"?); available tools: read_file, fetch_url (register others on the crew)',
+      '  agents.yaml:6 (researcher.tools.0): unknown tool "fetch_ur" (did you mean "fetch_url"?); available tools: read_file, fetch_url, web_search, list_files, write_file, SerperDevTool, TavilySearchTool, BraveSearchTool, ScrapeWebsiteTool, FileReadTool, DirectoryReadTool, FileWriterTool (register others on the crew, export them from tools.js, or name an MCP server\'s tool as <server>/<tool>)',
     ]);
   });
 

@@ -10,7 +10,7 @@ import {
   type CrewProcess,
   type Inputs,
 } from "../events/index.js";
-import { containedPathProblem } from "../util/index.js";
+import { containedPathProblem } from "./contained-path.js";
 import type { CrewWarningInfo } from "../events/index.js";
 import { outputShape } from "./output-shape.js";
 import type {

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { inputValueSchema, processSchema } from "../events/index.js";
 import { NAMED_TOOLS } from "./tool-names.js";
-import { containedPathProblem } from "../util/index.js";
+import { containedPathProblem } from "./contained-path.js";
 
 /** Tools every crew can use without registering them: built-ins and CrewAI tool names. */
 export const BUILTIN_TOOLS: readonly string[] = Object.keys(NAMED_TOOLS);

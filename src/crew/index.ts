@@ -33,3 +33,5 @@ export {
   formatOutputIssues,
   type OutputShape,
 } from "./output-shape.js";
+export { containedPathProblem, resolveContained } from "./contained-path.js";
+export { runOutputDir } from "./output-root.js";

@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { containedPathProblem } from "../util/index.js";
+import { containedPathProblem } from "./contained-path.js";
 import type { TaskYaml } from "./crew-schema.js";
 import { outputShape } from "./output-shape.js";
 import { located, report, type Findings } from "./validate-entries.js";

@@ -58,7 +58,7 @@ describe("a crew folder's tools module", () => {
     expect(crew.warnings).toContainEqual(
       expect.objectContaining({
         file: "tools.mjs",
-        path: "VERSION",
+        key: "VERSION",
         message: expect.stringMatching(/not an AI SDK tool/),
       }),
     );

@@ -73,7 +73,7 @@ describe("CrewAI tool names in a ported crew", () => {
       expect.objectContaining({
         file: "agents.yaml",
         line: 6,
-        path: "researcher.tools.0",
+        key: "researcher.tools.0",
         message: expect.stringMatching(
           /"SerperDevTool" needs SERPER_API_KEY or TAVILY_API_KEY or BRAVE_API_KEY/,
         ),

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { runAgent } from "./agent.js";
 import { DELEGATED_EXPECTED_OUTPUT, delegateToolDescription, taskPrompt } from "./prompts.js";
 import type { RunContext, StepCounter, UsageMeter } from "./run-context.js";
-import { scheduleTasks, withCallback } from "./sequential.js";
+import { scheduleTasks } from "./sequential.js";
 import { runTask } from "./task.js";
 import type { AgentDefinition } from "../crew/index.js";
 import { DELEGATE_TOOL, MANAGER_KEY } from "../events/index.js";
@@ -91,35 +91,31 @@ export function runHierarchical(ctx: RunContext, manager: AgentDefinition): Prom
       ...taskCtx.toolsFor(manager, task.tools),
       [DELEGATE_TOOL]: delegateTool(taskCtx, task.key, agents, steps, usage),
     });
-    return withCallback(
-      task,
-      MANAGER_KEY,
-      runTask(
-        taskCtx,
-        { task, agent: MANAGER_KEY, index, total: tasks.length },
-        {
-          answer: (steps, usage, shape) =>
-            runAgent(taskCtx, {
-              agent: manager,
-              scope,
-              messages: [{ role: "user", content: taskPrompt(task, context) }],
-              tools: toolsFor(steps, usage),
-              steps,
-              usage,
-              ...shape,
-            }),
-          revise: (messages, steps, usage, shape) =>
-            runAgent(taskCtx, {
-              agent: manager,
-              scope,
-              messages,
-              tools: toolsFor(steps, usage),
-              steps,
-              usage,
-              ...shape,
-            }),
-        },
-      ),
+    return runTask(
+      taskCtx,
+      { task, agent: MANAGER_KEY, index, total: tasks.length },
+      {
+        answer: (steps, usage, shape) =>
+          runAgent(taskCtx, {
+            agent: manager,
+            scope,
+            messages: [{ role: "user", content: taskPrompt(task, context) }],
+            tools: toolsFor(steps, usage),
+            steps,
+            usage,
+            ...shape,
+          }),
+        revise: (messages, steps, usage, shape) =>
+          runAgent(taskCtx, {
+            agent: manager,
+            scope,
+            messages,
+            tools: toolsFor(steps, usage),
+            steps,
+            usage,
+            ...shape,
+          }),
+      },
     );
   });
 }

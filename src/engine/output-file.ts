@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { CrewError, ErrorCode } from "../events/index.js";
-import { containedPathProblem, resolveContained } from "../util/index.js";
+import { containedPathProblem, resolveContained } from "../crew/index.js";
 
 /**
  * Writes `content` to `path` under `dir`, creating folders as needed; answers the path as

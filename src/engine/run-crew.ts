@@ -7,7 +7,7 @@
 import { resolve } from "node:path";
 import type { LanguageModel, Tool } from "ai";
 import { resolveModel } from "../llm/index.js";
-import { runOutputDir } from "../util/index.js";
+import { runOutputDir } from "../crew/index.js";
 import {
   CrewError,
   ErrorCode,

@@ -158,45 +158,30 @@ function performTask(
       usage,
     }),
   });
-  return withCallback(
-    task,
-    agent.key,
-    runTask(
-      ctx,
-      { task, agent: agent.key, index, total },
-      {
-        answer: (steps, usage, shape) =>
-          runAgent(ctx, {
-            agent,
-            scope,
-            messages: [{ role: "user", content: taskPrompt(task, context) }],
-            tools: toolsFor(steps, usage),
-            steps,
-            usage,
-            ...shape,
-          }),
-        revise: (messages, steps, usage, shape) =>
-          runAgent(ctx, {
-            agent,
-            scope,
-            messages,
-            tools: toolsFor(steps, usage),
-            steps,
-            usage,
-            ...shape,
-          }),
-      },
-    ),
+  return runTask(
+    ctx,
+    { task, agent: agent.key, index, total },
+    {
+      answer: (steps, usage, shape) =>
+        runAgent(ctx, {
+          agent,
+          scope,
+          messages: [{ role: "user", content: taskPrompt(task, context) }],
+          tools: toolsFor(steps, usage),
+          steps,
+          usage,
+          ...shape,
+        }),
+      revise: (messages, steps, usage, shape) =>
+        runAgent(ctx, {
+          agent,
+          scope,
+          messages,
+          tools: toolsFor(steps, usage),
+          steps,
+          usage,
+          ...shape,
+        }),
+    },
   );
-}
-
-/** Calls the task's `callback` (CrewAI's) with its output once it ended; resolves with the output. */
-export async function withCallback(
-  task: TaskDefinition,
-  agent: string,
-  done: Promise<string>,
-): Promise<string> {
-  const output = await done;
-  await task.callback?.({ task: task.key, agent, description: task.description, output });
-  return output;
 }

@@ -165,6 +165,7 @@ async function runTaskForResult(
   await task.callback?.({
     task: task.key,
     agent: position.agent,
+    description: task.description,
     output,
     ...(shape === undefined ? {} : { object }),
     ...(file === undefined ? {} : { file }),

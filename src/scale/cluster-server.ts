@@ -39,6 +39,11 @@ export interface ClusterServerOptions extends ServerAppOptions {
   /** How long finished runs are kept in Redis (default 7 days). */
   retentionMs?: number;
   logger?: Logger;
+  /**
+   * Receives the start banner (URL, model, crews, store, token) once listening; default: the
+   * logger's `info`. The CLI prints it on stdout for people, apart from the logs.
+   */
+  announce?: (banner: string) => void;
   /** How long startup waits for Redis before serving anyway (with 503s until it is up; default 5 s). */
   readyTimeoutMs?: number;
 }
@@ -106,7 +111,7 @@ export async function startClusterServer(
       await tracing?.shutdown();
     },
   });
-  logger.info(
+  (options.announce ?? ((banner: string) => logger.info(banner)))(
     formatStartBanner({
       url: listening.url,
       crews: await catalog.list(),

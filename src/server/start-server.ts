@@ -34,6 +34,11 @@ export interface StartServerOptions extends ServerAppOptions {
   /** Time limit of runs started without `timeoutMs`, in ms (`--run-timeout`). */
   runTimeoutMs?: number;
   logger?: Logger;
+  /**
+   * Receives the start banner (URL, model, crews, store, token) once listening; default: the
+   * logger's `info`. The CLI prints it on stdout for people, apart from the logs.
+   */
+  announce?: (banner: string) => void;
   /** A store to use instead of the one `db`/`persist` would open (it is closed on shutdown). */
   store?: RunStore;
   /** Backoff of writing a run's end after the store failed a write (default 100 ms to 2 s). */
@@ -95,7 +100,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       await tracing?.shutdown();
     },
   });
-  logger.info(
+  (options.announce ?? ((banner: string) => logger.info(banner)))(
     formatStartBanner({
       url: listening.url,
       model: options.model,

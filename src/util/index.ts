@@ -1,6 +1,4 @@
-/** Small helpers with no dependencies, shared by every layer. */
+/** Small helpers with no dependencies, shared by every layer; safe in a browser bundle (no Node imports). */
 export { abortableSleep, abortError } from "./abortable-sleep.js";
 export { backoffDelay } from "./backoff-delay.js";
 export { firstNonEmptyLine } from "./first-non-empty-line.js";
-export { containedPathProblem, resolveContained } from "./contained-path.js";
-export { runOutputDir } from "./output-root.js";

@@ -8,7 +8,7 @@ import { readFile, stat } from "node:fs/promises";
 import { extname } from "node:path";
 import { Hono } from "hono";
 import { CrewError, ErrorCode, runIdSchema } from "../../events/index.js";
-import { containedPathProblem, resolveContained, runOutputDir } from "../../util/index.js";
+import { containedPathProblem, resolveContained, runOutputDir } from "../../crew/index.js";
 import type { RouteDeps } from "../deps.js";
 import { validate } from "../read-json.js";
 import { runNotFound } from "./runs.js";
