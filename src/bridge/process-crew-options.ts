@@ -1,5 +1,5 @@
 /** Options of a process crew: the program, its limits, and what it is known to contain. */
-import type { Inputs } from "../events/index.js";
+import type { CrewWarningInfo, Inputs } from "../events/index.js";
 import type { KnownAgent, KnownTask } from "./task-tracker.js";
 
 /** Options of {@link ProcessCrew}. */
@@ -25,6 +25,8 @@ export interface ProcessCrewOptions {
   tasks?: readonly KnownTask[];
   /** Inputs a run gets when it does not give them (crew.yaml `inputs:`). */
   defaultInputs?: Inputs;
+  /** Keys of the crew's files accepted without effect or unknown; `run.start` carries them. */
+  warnings?: CrewWarningInfo[];
   /** Names of the inputs the program needs; runs without them are refused by the run manager. */
   inputs?: readonly string[];
   /** Called with every stderr line that is neither progress nor an event (logs, tracebacks). */

@@ -122,6 +122,9 @@ export class ProcessCrew {
         role: fillKnownPlaceholders(agent.role, inputs).trim(),
       })),
       tasks: this.#runStartTasks(),
+      ...(this.#options.warnings === undefined || this.#options.warnings.length === 0
+        ? {}
+        : { warnings: this.#options.warnings }),
     });
     if (options.signal?.aborted === true) {
       yield end("cancelled", {

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
 import { CrewCatalog } from "../crew/index.js";
@@ -71,4 +74,24 @@ it("puts the run's rate limiter on every model request of an engine crew", async
     end = event;
   expect(end).toMatchObject({ type: "run.end", status: "completed" });
   expect(keys.length).toBeGreaterThan(0);
+});
+
+it("puts a process crew's load warnings on its run.start, as for engine crews", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "crewstream-process-warnings-"));
+  try {
+    await writeFile(join(dir, "crew.yaml"), 'command: ["python3", "run.py"]\nmemroy: true\n');
+    await writeFile(join(dir, "run.py"), 'print("done")\n');
+    const loaded = await new CrewCatalog({ dirs: [] }).loadDir(dir);
+    expect(loaded.warnings.map((w) => w.key)).toContain("memroy");
+    let start: CrewEvent | undefined;
+    for await (const event of runnerForCrew(loaded).stream({}, {})) {
+      if (event.type === "run.start") start = event;
+    }
+    expect(start).toMatchObject({
+      type: "run.start",
+      warnings: [expect.objectContaining({ file: "crew.yaml", key: "memroy" })],
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

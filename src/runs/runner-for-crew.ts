@@ -42,6 +42,7 @@ function processRunner(
       ...(task.agent === undefined ? {} : { agent: task.agent }),
     })),
     defaultInputs: crew.defaultInputs,
+    warnings: crew.warnings,
     ...(crew.env === undefined ? {} : { env: crew.env }),
     // requiredInputs already leaves out the placeholders crew.yaml gives defaults for.
     inputs: requiredInputs(crew),
