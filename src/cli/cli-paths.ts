@@ -24,6 +24,16 @@ export function resolveDbPath(
   return isAbsolute(path) ? path : resolve(cwd, path);
 }
 
+/**
+ * Makes `path` this process's database for everything that finds it by `CREWSTREAM_DB`, such
+ * as the runs' output folder (`runs/` next to the database unless `CREWSTREAM_OUTPUT_DIR`), so
+ * that `--db` and the variable mean the same.
+ */
+export function useDatabase(path: string): string {
+  process.env.CREWSTREAM_DB = path;
+  return path;
+}
+
 /** `value` unless it is undefined or blank. */
 export function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;

@@ -87,7 +87,9 @@ describe("the first minutes with the CLI", { timeout: 180_000 }, () => {
     const [head, row] = table.stdout.split("\n");
     expect(head).toMatch(/^ID\s+CREW\s+STATUS\s+CREATED\s+DURATION\s+COST\s+SOURCE\s+INPUTS$/);
     expect(row).toMatch(
-      new RegExp(`^${runId}\\s+research-crew\\s+completed .* \\$0\\s+cli\\s+topic=solar batteries$`),
+      new RegExp(
+        `^${runId}\\s+research-crew\\s+completed .* \\$0\\s+cli\\s+topic=solar batteries$`,
+      ),
     );
 
     const replay = await runCli(["replay", runId.slice(0, 8), "--db", db, "--jsonl"], {

@@ -9,7 +9,7 @@ import { resolveModel } from "../llm/index.js";
 import { RunManager, runnerForCrew } from "../runs/index.js";
 import { MemoryRunStore, SqliteRunStore, type RunStore } from "../store/index.js";
 import { relative } from "node:path";
-import { DEFAULT_CREW_DIR, resolveCrewDirs, resolveDbPath } from "./cli-paths.js";
+import { DEFAULT_CREW_DIR, resolveCrewDirs, resolveDbPath, useDatabase } from "./cli-paths.js";
 import { cliName } from "./cli-name.js";
 import { ExitCode, reportError } from "./exit-codes.js";
 import { commandCrewOf, type CommandCrewFlags } from "./command-crew.js";
@@ -135,7 +135,7 @@ export async function runCommand(
   const store: RunStore =
     options.persist === false
       ? new MemoryRunStore()
-      : new SqliteRunStore({ path: resolveDbPath(options.db) });
+      : new SqliteRunStore({ path: useDatabase(resolveDbPath(options.db)) });
   // A process crew's logs and tracebacks belong on the terminal, next to its progress.
   const runner = runnerForCrew(crew, {
     onDiagnostic: (line) => process.stderr.write(`${line}\n`),

@@ -29,6 +29,19 @@ describe("crewstream run: structured outputs, guardrails, files and warnings", (
     expect(result.stderr).not.toContain("warning");
   });
 
+  it("writes the files next to the database given with --db, without CREWSTREAM_OUTPUT_DIR", async () => {
+    const db = join(dir, "data", "runs.db");
+    const result = await runCli(["run", "structured-crew", "--crews", examples, "--db", db], {
+      cwd: dir,
+    });
+    expect(result.code).toBe(0);
+    const runId = /^run (\S+) started/.exec(result.stdout)?.[1] ?? "";
+    const brief: unknown = JSON.parse(
+      readFileSync(join(dir, "data", "runs", runId, "brief.json"), "utf8"),
+    );
+    expect(brief).toMatchObject({ findings: expect.any(Array) as unknown[] });
+  });
+
   it("shows a crew's warnings on stderr before the run", async () => {
     const result = await runCli(
       ["run", "crewai-extras", "--crews", goodCrews, "--no-persist", "--jsonl"],

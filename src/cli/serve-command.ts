@@ -5,7 +5,7 @@
 import pc from "picocolors";
 import { createLogger, type LogFormat, type LogLevel } from "../observe/index.js";
 import { parseAllowedHosts, startServer } from "../server/index.js";
-import { nonEmpty, resolveDbPath } from "./cli-paths.js";
+import { nonEmpty, resolveDbPath, useDatabase } from "./cli-paths.js";
 import { ExitCode } from "./exit-codes.js";
 import { crewsFolders, untilSignal } from "./serve-support.js";
 
@@ -50,7 +50,9 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
       : { allowedHosts: parseAllowedHosts(options.allowedHosts) }),
     port,
     crewsDirs: crewsFolders(options.crews),
-    ...(options.persist === false ? { persist: false } : { db: resolveDbPath(options.db) }),
+    ...(options.persist === false
+      ? { persist: false }
+      : { db: useDatabase(resolveDbPath(options.db)) }),
     ...(options.model === undefined ? {} : { model: options.model }),
     ...(maxRuns === undefined ? {} : { maxConcurrentRuns: maxRuns }),
     ...(options.runTimeout === undefined ? {} : { runTimeoutMs: options.runTimeout }),
