@@ -7,6 +7,8 @@ export {
   CrewSocket,
 } from "./crew-socket.js";
 export type { ConnectionOptions } from "./http.js";
+// The progress model: the same reducer and selectors the server's run summary, the CLI and
+// the web UI use, so every view of a run reports the same figures.
 export {
   activeRetry,
   finalText,
@@ -40,7 +42,7 @@ export {
   type Cost,
   type TokenCount,
   type ToolCallProgress,
-} from "./run-progress.js";
+} from "../events/index.js";
 export {
   listCrews,
   listRuns,
