@@ -53,9 +53,11 @@ describe("a Python crew in the chat UI", () => {
     await page.locator("select[aria-label=Crew]").selectOption("python-review");
     await sendTopic(page, "tidal power");
 
-    // The last task's answer streams in before the crew asks for review.
+    // The last task's answer streams in before the crew asks for review. The task may already
+    // be waiting for the answer by the time the page is checked, so its status is not part of
+    // the selector.
     await page
-      .locator('.task-running[data-task="reporting_task"] .task-output .markdown h1', {
+      .locator('.task[data-task="reporting_task"] .task-output .markdown h1', {
         hasText: "tidal power report",
       })
       .waitFor({ timeout: 60_000 });
