@@ -88,6 +88,13 @@ export interface RunOptions {
   onInputRequest?: InputHandler;
   /** Tools registered for this run in addition to the crew's. */
   tools?: Record<string, Tool>;
+  /** The thread (conversation) the run is a turn of, shown in `run.start`. */
+  threadId?: string;
+  /**
+   * The conversation so far (earlier user messages and final answers), given to every task as
+   * context so a follow-up can refer to earlier turns.
+   */
+  conversation?: string;
 }
 
 /** Listener object: each method is optional and called for its event type. */

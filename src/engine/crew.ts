@@ -145,6 +145,7 @@ export class Crew {
         key: t.key,
         ...(t.agent === undefined ? {} : { agent: t.agent }),
       })),
+      ...(options.threadId === undefined ? {} : { threadId: options.threadId }),
     };
     // The run's own generator, not a delegating one: one async step per event, not two.
     return executeRun({ stamper, runStart, options, prepared });

@@ -97,7 +97,12 @@ export async function runHierarchical(ctx: RunContext, manager: AgentDefinition)
           runAgent(ctx, {
             agent: manager,
             scope,
-            messages: [{ role: "user", content: taskPrompt(task, contextFor(task, done)) }],
+            messages: [
+              {
+                role: "user",
+                content: taskPrompt(task, contextFor(task, done), ctx.conversation),
+              },
+            ],
             tools: toolsFor(steps, usage),
             steps,
             usage,

@@ -23,10 +23,17 @@ export function agentSystemPrompt(
   ].join("\n");
 }
 
-/** The user prompt of a task: what to do, what the answer must look like, and context. */
+/** Label of the conversation section of a task prompt (the offline model reads it). */
+export const CONVERSATION_LABEL = "This is the conversation so far";
+
+/**
+ * The user prompt of a task: what to do, what the answer must look like, context, and the
+ * thread's conversation so far (short-term memory) when the run is a turn of one.
+ */
 export function taskPrompt(
   task: Pick<TaskDefinition, "description" | "expectedOutput">,
   context: readonly ContextOutput[] | string,
+  conversation = "",
 ): string {
   const contextText =
     typeof context === "string"
@@ -40,6 +47,12 @@ export function taskPrompt(
   ];
   if (contextText.trim() !== "") {
     parts.push("", `This is the context you're working with:\n${contextText}`);
+  }
+  if (conversation.trim() !== "") {
+    parts.push(
+      "",
+      `${CONVERSATION_LABEL}:\n(Earlier messages and your final answers, oldest first. The current task answers the newest message: follow up on what was said.)\n${conversation}`,
+    );
   }
   parts.push(
     "",

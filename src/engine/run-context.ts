@@ -28,6 +28,8 @@ export interface RunContext {
   readonly signal: AbortSignal;
   /** Answers `human_input` tasks, when the run has a handler. */
   readonly onInputRequest: InputHandler | undefined;
+  /** The thread's conversation so far ("" when the run is not in a thread or is its first turn). */
+  readonly conversation: string;
   /** Tokens used by the whole run; every task's meter feeds it. */
   readonly usage: UsageMeter;
   /**

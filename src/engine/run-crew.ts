@@ -84,6 +84,7 @@ function createContext(
     crew,
     signal,
     onInputRequest: options.onInputRequest,
+    conversation: options.conversation ?? "",
     usage,
     emit,
     tryEmit,

@@ -42,7 +42,12 @@ export async function runSequential(
           runAgent(ctx, {
             agent,
             scope,
-            messages: [{ role: "user", content: taskPrompt(task, contextFor(task, done)) }],
+            messages: [
+              {
+                role: "user",
+                content: taskPrompt(task, contextFor(task, done), ctx.conversation),
+              },
+            ],
             tools,
             steps,
             usage,

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { errorInfoSchema, inputsSchema } from "./protocol.js";
 import { runSummarySchema } from "./run-summary.js";
+import { threadIdSchema } from "./thread-id.js";
 
 /** Status of a run. `queued` runs wait for a free slot under the concurrency cap. */
 export const runStatusSchema = z.enum(["queued", "running", "completed", "failed", "cancelled"]);
@@ -36,6 +37,8 @@ export const runRecordSchema = z.object({
   error: errorInfoSchema.optional(),
   /** Where the run was started from: "cli", "http", "ws", "chat", "web". */
   source: z.string().optional(),
+  /** The thread (conversation) the run is a turn of. */
+  threadId: z.string().optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 
@@ -78,6 +81,8 @@ export const startRunBodySchema = z.strictObject({
   inputs: inputsSchema.default({}),
   /** "cancel" ends the run when the stream that started it closes; default "continue". */
   onDisconnect: onDisconnectSchema.optional(),
+  /** The thread the run is a turn of: it sees the conversation so far (created when new). */
+  threadId: threadIdSchema.optional(),
 });
 /** A start-run body as a client sends it (`inputs` may be left out). */
 export type StartRunBody = z.input<typeof startRunBodySchema>;

@@ -11,3 +11,4 @@ export * from "./api.js";
 export * from "./api-runs.js";
 export * from "./api-crews.js";
 export * from "./socket-messages.js";
+export * from "./api-threads.js";

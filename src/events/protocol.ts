@@ -78,6 +78,8 @@ export const runStartSchema = envelopeSchema.extend({
   agents: z.array(z.object({ key: z.string(), role: z.string() })),
   /** The crew's tasks in order, with the key of the agent that owns each (if any). */
   tasks: z.array(z.object({ key: z.string(), agent: z.string().optional() })),
+  /** The thread (conversation) the run is a turn of. */
+  threadId: z.string().optional(),
 });
 
 /** A task begins. */

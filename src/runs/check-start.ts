@@ -1,5 +1,12 @@
 /** The checks every run service makes before a run exists, so all of them refuse the same requests. */
-import { CrewError, ErrorCode, inputsSchema, toCrewError, type Inputs } from "../events/index.js";
+import {
+  CrewError,
+  ErrorCode,
+  inputsSchema,
+  threadIdSchema,
+  toCrewError,
+  type Inputs,
+} from "../events/index.js";
 import type { CrewRunner, ResolveRunner } from "./crew-runner.js";
 import type { OnDisconnect, StartRunRequest } from "./run-service.js";
 
@@ -8,6 +15,7 @@ export interface CheckedStart {
   runner: CrewRunner;
   inputs: Inputs;
   onDisconnect: OnDisconnect;
+  threadId?: string;
 }
 
 /**
@@ -29,6 +37,11 @@ export async function checkStart(
   const onDisconnect = request.onDisconnect ?? "continue";
   if (onDisconnect !== "continue" && onDisconnect !== "cancel")
     throw new CrewError(ErrorCode.BAD_REQUEST, 'onDisconnect must be "continue" or "cancel".');
+  if (request.threadId !== undefined && !threadIdSchema.safeParse(request.threadId).success)
+    throw new CrewError(
+      ErrorCode.BAD_REQUEST,
+      "threadId must be 1 to 200 letters, digits, '.', '_', ':' or '-', starting with a letter or digit.",
+    );
   let runner: CrewRunner;
   try {
     runner = await resolveRunner(request.crew);
@@ -42,5 +55,10 @@ export async function checkStart(
       `Crew "${runner.name}" needs the input(s) ${missing.map((m) => `"${m}"`).join(", ")}; pass them in inputs.`,
     );
   runner.validateInputs?.(inputs);
-  return { runner, inputs, onDisconnect };
+  return {
+    runner,
+    inputs,
+    onDisconnect,
+    ...(request.threadId === undefined ? {} : { threadId: request.threadId }),
+  };
 }

@@ -26,3 +26,14 @@ export { replayEvents } from "./replay-events.js";
 export { runnerForCrew, catalogRunners, type RunnerForCrewOptions } from "./runner-for-crew.js";
 export { endRun } from "./end-run.js";
 export { checkCursor } from "./check-cursor.js";
+export { ThreadOperations } from "./thread-operations.js";
+export {
+  conversationFor,
+  conversationText,
+  DEFAULT_HISTORY_TOKENS,
+  estimateTokens,
+  TRIMMED_NOTE,
+  turnsBefore,
+  userMessageOf,
+  type ConversationTurn,
+} from "./conversation.js";

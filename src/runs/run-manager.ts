@@ -8,7 +8,17 @@
  */
 import { randomUUID } from "node:crypto";
 import { CrewError, ErrorCode, type CrewEvent } from "../events/index.js";
-import type { ListRunsOptions, RunPage, RunRecord, RunStore } from "../store/index.js";
+import type {
+  ListRunsOptions,
+  ListThreadsOptions,
+  RunPage,
+  RunRecord,
+  RunStore,
+  ThreadDeleted,
+  ThreadDetails,
+  ThreadPage,
+  ThreadRecord,
+} from "../store/index.js";
 import { checkStart } from "./check-start.js";
 import type { ResolveRunner } from "./crew-runner.js";
 import { recoverRuns } from "./recover-runs.js";
@@ -24,6 +34,7 @@ import type {
 } from "./run-service.js";
 import { RunWatchers } from "./run-watchers.js";
 import { SummaryCache } from "./summary-cache.js";
+import { ThreadOperations } from "./thread-operations.js";
 
 /** Options of {@link RunManager}. */
 export interface RunManagerOptions {
@@ -38,6 +49,8 @@ export interface RunManagerOptions {
   cancelGraceMs?: number;
   /** Overrides every agent's model (`--model`). */
   model?: ActiveRunContext["model"];
+  /** Token budget of the conversation a thread's run is given (default 2000). */
+  historyTokens?: number;
   logger?: RunLogger;
 }
 
@@ -50,6 +63,7 @@ export class RunManager implements RunService {
   readonly #active = new Map<string, ActiveRun>();
   readonly #summaries: SummaryCache;
   readonly #watchers: RunWatchers;
+  readonly #threads: ThreadOperations;
   readonly #queue: ActiveRun[] = [];
   readonly #finished = new Map<string, Promise<void>>();
   #running = 0;
@@ -68,7 +82,9 @@ export class RunManager implements RunService {
       flushMs: options.flushMs ?? 0,
       cancelGraceMs: options.cancelGraceMs ?? 10_000,
       ...(options.model === undefined ? {} : { model: options.model }),
+      ...(options.historyTokens === undefined ? {} : { historyTokens: options.historyTokens }),
     };
+    this.#threads = new ThreadOperations(options.store, (id) => this.cancel(id));
     this.#watchers = new RunWatchers((id) => {
       this.cancel(id).catch((error: unknown) =>
         this.#context.logger.error(`Run ${id}: cancel after the last watcher left failed`, error),
@@ -79,7 +95,10 @@ export class RunManager implements RunService {
   async start(request: StartRunRequest): Promise<RunRecord> {
     if (this.#closed)
       throw new CrewError(ErrorCode.CONFLICT, "The run manager is closed; no new runs start.");
-    const { runner, inputs, onDisconnect } = await checkStart(request, this.#resolveRunner);
+    const { runner, inputs, onDisconnect, threadId } = await checkStart(
+      request,
+      this.#resolveRunner,
+    );
     const id = randomUUID();
     // Decide now, synchronously, whether the run takes a free slot or queues, so that runs
     // keep their order however long createRun takes.
@@ -95,8 +114,9 @@ export class RunManager implements RunService {
         inputs,
         status: slot ? "running" : "queued",
         ...(request.source === undefined ? {} : { source: request.source }),
+        ...(threadId === undefined ? {} : { threadId }),
       });
-      run = new ActiveRun(id, runner, inputs, this.#context);
+      run = new ActiveRun(id, runner, inputs, this.#context, threadId);
     } catch (error) {
       if (slot) this.#running -= 1;
       else this.#enqueuing -= 1;
@@ -122,6 +142,22 @@ export class RunManager implements RunService {
 
   list(options: ListRunsOptions = {}): Promise<RunPage> {
     return this.#store.listRuns(options);
+  }
+
+  listThreads(options: ListThreadsOptions = {}): Promise<ThreadPage> {
+    return this.#threads.listThreads(options);
+  }
+
+  getThread(id: string): Promise<ThreadDetails | undefined> {
+    return this.#threads.getThread(id);
+  }
+
+  renameThread(id: string, title: string): Promise<ThreadRecord> {
+    return this.#threads.renameThread(id, title);
+  }
+
+  deleteThread(id: string): Promise<ThreadDeleted> {
+    return this.#threads.deleteThread(id);
   }
 
   async cancel(id: string): Promise<RunRecord> {

@@ -22,6 +22,7 @@ import type { RateLimiterLike } from "../llm/index.js";
 import type { RunStore } from "../store/index.js";
 import type { CrewRunner, RunnerOptions } from "./crew-runner.js";
 import { GRACE_OVER, graceAfterAbort } from "./abort-grace.js";
+import { conversationFor } from "./conversation.js";
 import { InputRequests } from "./input-requests.js";
 import { RunWriter } from "./run-writer.js";
 
@@ -42,6 +43,8 @@ export interface ActiveRunContext {
   model?: NonNullable<RunnerOptions["model"]>;
   /** Passed to the runner as `RunnerOptions.rateLimiter` (e.g. one shared by several workers). */
   rateLimiter?: RateLimiterLike;
+  /** Token budget of a thread's conversation given to its runs (default 2000). */
+  historyTokens?: number;
 }
 
 /** A run the manager is executing or holding in its queue. */
@@ -58,6 +61,8 @@ export class ActiveRun {
     readonly runner: CrewRunner,
     readonly inputs: Inputs,
     private readonly context: ActiveRunContext,
+    /** The thread the run is a turn of: the runner gets the conversation so far. */
+    readonly threadId?: string,
   ) {
     this.#inputs = new InputRequests(id);
     this.log = new EventLog({
@@ -85,10 +90,21 @@ export class ActiveRun {
     try {
       const onInputRequest: InputHandler = (request, abort) =>
         this.#inputs.wait(request.requestId, abort);
+      const conversation =
+        this.threadId === undefined
+          ? ""
+          : await conversationFor(
+              this.context.store,
+              this.threadId,
+              this.id,
+              this.context.historyTokens,
+            );
       const options: RunnerOptions = {
         signal,
         runId: this.id,
         onInputRequest,
+        ...(this.threadId === undefined ? {} : { threadId: this.threadId }),
+        ...(conversation === "" ? {} : { conversation }),
         ...(this.context.model ? { model: this.context.model } : {}),
         ...(this.context.rateLimiter ? { rateLimiter: this.context.rateLimiter } : {}),
       };
@@ -190,6 +206,7 @@ export class ActiveRun {
           inputs: this.inputs,
           agents: info.agents,
           tasks: info.tasks,
+          ...(this.threadId === undefined ? {} : { threadId: this.threadId }),
         }),
       );
     }

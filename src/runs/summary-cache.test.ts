@@ -14,6 +14,10 @@ function countingStore(): { store: RunStore; reads: number[] } {
     updateRun: (id, patch) => inner.updateRun(id, patch),
     appendEvents: (id, events) => inner.appendEvents(id, events),
     listUnfinished: () => inner.listUnfinished(),
+    listThreads: (options) => inner.listThreads(options),
+    getThread: (id) => inner.getThread(id),
+    renameThread: (id, title) => inner.renameThread(id, title),
+    deleteThread: (id) => inner.deleteThread(id),
     close: () => inner.close(),
     readEvents: (id, after, limit) => {
       reads.push(after);

@@ -16,6 +16,7 @@ export function newRunFields(run: NewRun, createdAt: string): string[] {
     "createdAt",
     createdAt,
     ...(run.source === undefined ? [] : ["source", run.source]),
+    ...(run.threadId === undefined ? [] : ["threadId", run.threadId]),
   ];
 }
 
@@ -46,6 +47,7 @@ export function parseRecord(hash: Record<string, string>): RunRecord | undefined
   if (hash.result !== undefined) record.result = hash.result;
   if (hash.error !== undefined) record.error = JSON.parse(hash.error) as ErrorInfo;
   if (hash.source !== undefined) record.source = hash.source;
+  if (hash.threadId !== undefined) record.threadId = hash.threadId;
   return record;
 }
 

@@ -114,7 +114,13 @@ export class RunWorker {
     if (!claim.claimed) return;
     const record = await store.getRun(runId);
     if (!record) return;
-    const run = new ActiveRun(runId, await this.#runner(record.crew), record.inputs, this.#context);
+    const run = new ActiveRun(
+      runId,
+      await this.#runner(record.crew),
+      record.inputs,
+      this.#context,
+      record.threadId,
+    );
     this.#active.set(runId, run);
     const heartbeat = setInterval(
       () => {

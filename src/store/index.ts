@@ -1,11 +1,16 @@
 /** Run persistence: the {@link RunStore} interface and its implementations. */
 export type {
   ListRunsOptions,
+  ListThreadsOptions,
   NewRun,
   RunPage,
   RunRecord,
   RunStatus,
   RunStore,
+  ThreadDeleted,
+  ThreadDetails,
+  ThreadPage,
+  ThreadRecord,
 } from "./run-store.js";
 export { MemoryRunStore } from "./memory-store.js";
 export { DEFAULT_DB_PATH, SqliteRunStore, type SqliteRunStoreOptions } from "./sqlite-store.js";

@@ -31,6 +31,17 @@ const MIGRATIONS: readonly string[] = [
      data   TEXT NOT NULL,
      PRIMARY KEY (run_id, seq)
    ) WITHOUT ROWID;`,
+  // Threads: a run may be a turn of a conversation.
+  `ALTER TABLE runs ADD COLUMN thread_id TEXT;
+   CREATE INDEX runs_by_thread ON runs (thread_id, ord);
+   CREATE TABLE threads (
+     id         TEXT PRIMARY KEY,
+     title      TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     last_ord   INTEGER NOT NULL
+   );
+   CREATE INDEX threads_by_activity ON threads (last_ord);`,
 ];
 
 /** Number of migrations this version knows. */
