@@ -22,6 +22,7 @@ import { crewsRoutes } from "./routes/crews.js";
 import { healthRoutes } from "./routes/health.js";
 import { runEventsRoutes } from "./routes/run-events.js";
 import { runsRoutes } from "./routes/runs.js";
+import { threadsRoutes } from "./routes/threads.js";
 import { webUiRoutes } from "./routes/web-ui.js";
 import type { RunService } from "../runs/index.js";
 import type { CrewSource } from "./types.js";
@@ -132,6 +133,7 @@ export function createApp(options: AppOptions): Hono {
     runsRoutes,
     runEventsRoutes,
     chatRoutes,
+    threadsRoutes,
   ]) {
     app.route("/api", routes(deps));
   }

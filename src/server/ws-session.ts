@@ -98,6 +98,7 @@ export class WsSession {
           source: "ws",
           onDisconnect: message.onDisconnect ?? "continue",
           ...(message.crew === undefined ? {} : { crew: message.crew }),
+          ...(message.threadId === undefined ? {} : { threadId: message.threadId }),
         });
         await this.#watch(run.id, 0, message.id);
         return;

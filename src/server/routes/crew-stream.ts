@@ -22,6 +22,7 @@ export function crewStreamRoutes(deps: RouteDeps): Hono {
         source: "http",
         onDisconnect: body.onDisconnect ?? "continue",
         ...(body.crew === undefined ? {} : { crew: body.crew }),
+        ...(body.threadId === undefined ? {} : { threadId: body.threadId }),
       });
       const abort = new AbortController();
       const batches = await openWatch(deps.runs, run.id, { after: 0, signal: abort.signal });

@@ -31,6 +31,7 @@ export function runsRoutes(deps: RouteDeps): Hono {
         inputs: body.inputs,
         source: "http",
         ...(body.crew === undefined ? {} : { crew: body.crew }),
+        ...(body.threadId === undefined ? {} : { threadId: body.threadId }),
       });
       const answer: RunStarted = { runId: run.id, status: run.status };
       return c.json(answer, 202, {
