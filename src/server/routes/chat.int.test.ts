@@ -67,7 +67,7 @@ class NodeChat extends AbstractChat<CrewUIMessage> {
         body,
         fetch: async (input, init) => {
           const response = await fetch(input, init);
-          this.requests.push(`${init?.method ?? "GET"} ${new URL(String(input)).pathname}`);
+          this.requests.push(`${init?.method ?? "GET"} ${new URL(input instanceof Request ? input.url : input).pathname}`);
           const runId = response.headers.get("x-run-id");
           if (runId !== null) this.runIds.push(runId);
           const cut = this.cutAfterChunks;
