@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { conversationText, TRIMMED_NOTE, turnsBefore, userMessageOf } from "./conversation.js";
+import {
+  conversationText,
+  DEFAULT_HISTORY_TOKENS,
+  historyBudget,
+  TRIMMED_NOTE,
+  turnsBefore,
+  userMessageOf,
+} from "./conversation.js";
 import type { RunRecord } from "../store/index.js";
 
 const run = (id: string, topic: string, result?: string): RunRecord => ({
@@ -41,5 +48,14 @@ describe("a thread's conversation", () => {
     expect(cut.startsWith("User: q\nAssistant: word")).toBe(true);
     expect(cut.endsWith("…")).toBe(true);
     expect(conversationText([], 100)).toBe("");
+  });
+
+  it("takes its budget from the option, else CREWSTREAM_THREAD_HISTORY_TOKENS, else 2000", () => {
+    expect(historyBudget(300, { CREWSTREAM_THREAD_HISTORY_TOKENS: "900" })).toBe(300);
+    expect(historyBudget(undefined, { CREWSTREAM_THREAD_HISTORY_TOKENS: "900" })).toBe(900);
+    expect(historyBudget(undefined, { CREWSTREAM_THREAD_HISTORY_TOKENS: "lots" })).toBe(
+      DEFAULT_HISTORY_TOKENS,
+    );
+    expect(historyBudget(undefined, {})).toBe(2000);
   });
 });

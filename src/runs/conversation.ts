@@ -9,6 +9,16 @@ import type { RunRecord, RunStore } from "../store/index.js";
 /** Default token budget of a thread's conversation (`CREWSTREAM_THREAD_HISTORY_TOKENS`). */
 export const DEFAULT_HISTORY_TOKENS = 2000;
 
+/**
+ * The token budget in force: `configured` when given, else `CREWSTREAM_THREAD_HISTORY_TOKENS`
+ * when it is a positive integer, else {@link DEFAULT_HISTORY_TOKENS}.
+ */
+export function historyBudget(configured?: number, env: NodeJS.ProcessEnv = process.env): number {
+  if (configured !== undefined) return configured;
+  const fromEnv = Number(env.CREWSTREAM_THREAD_HISTORY_TOKENS);
+  return Number.isSafeInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_HISTORY_TOKENS;
+}
+
 /** Rough token count of English text: about four characters a token. */
 export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
@@ -78,7 +88,7 @@ export async function conversationFor(
   store: RunStore,
   threadId: string,
   runId: string,
-  budgetTokens = DEFAULT_HISTORY_TOKENS,
+  budgetTokens = historyBudget(),
 ): Promise<string> {
   const thread = await store.getThread(threadId);
   return thread ? conversationText(turnsBefore(thread.runs, runId), budgetTokens) : "";

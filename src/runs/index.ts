@@ -32,6 +32,7 @@ export {
   conversationText,
   DEFAULT_HISTORY_TOKENS,
   estimateTokens,
+  historyBudget,
   TRIMMED_NOTE,
   turnsBefore,
   userMessageOf,

@@ -22,7 +22,7 @@ import type { RateLimiterLike } from "../llm/index.js";
 import type { RunStore } from "../store/index.js";
 import type { CrewRunner, RunnerOptions } from "./crew-runner.js";
 import { GRACE_OVER, graceAfterAbort } from "./abort-grace.js";
-import { conversationFor } from "./conversation.js";
+import { conversationFor, historyBudget } from "./conversation.js";
 import { InputRequests } from "./input-requests.js";
 import { RunWriter } from "./run-writer.js";
 
@@ -43,7 +43,7 @@ export interface ActiveRunContext {
   model?: NonNullable<RunnerOptions["model"]>;
   /** Passed to the runner as `RunnerOptions.rateLimiter` (e.g. one shared by several workers). */
   rateLimiter?: RateLimiterLike;
-  /** Token budget of a thread's conversation given to its runs (default 2000). */
+  /** Token budget of a thread's conversation given to its runs (default `CREWSTREAM_THREAD_HISTORY_TOKENS`, else 2000). */
   historyTokens?: number;
 }
 
@@ -97,7 +97,7 @@ export class ActiveRun {
               this.context.store,
               this.threadId,
               this.id,
-              this.context.historyTokens,
+              historyBudget(this.context.historyTokens),
             );
       const options: RunnerOptions = {
         signal,
