@@ -4,6 +4,7 @@ export * from "./crew-socket.js";
 export * from "./http.js";
 export * from "./run-progress.js";
 export * from "./runs-api.js";
+export * from "./threads-api.js";
 export * from "./stream-run.js";
 export * from "./subscribe.js";
 export { readSseEvents } from "./sse-events.js";
@@ -18,4 +19,9 @@ export {
   type RunStarted,
   type RunStatus,
   type StartRunBody,
+  type ListThreadsQuery,
+  type ThreadDeleted,
+  type ThreadDetails,
+  type ThreadPage,
+  type ThreadRecord,
 } from "../events/index.js";
