@@ -214,6 +214,18 @@ describe("the Next.js example", () => {
       }
       expect(runs.find((run) => run.inputs.topic === "wasps")?.status).toBe("cancelled");
       expect(runs.find((run) => run.inputs.topic === "honey bees")?.status).toBe("completed");
+
+      // A follow-up is a turn of the same thread: the crew answers with the conversation so far
+      // (the cancelled turn has no answer, so it is left out).
+      await page.getByLabel("topic").fill("shorter, and in French");
+      await page.getByRole("button", { name: "Run" }).click();
+      const followUp = page.locator(".message.assistant").nth(2);
+      await followUp.locator('li[data-status="completed"]').nth(1).waitFor();
+      await followUp.getByText('you asked "honey bees"').first().waitFor();
+      const threads = (await (await fetch(`${base}/api/threads`)).json()) as {
+        threads: Array<{ threadId: string; title: string; runCount: number }>;
+      };
+      expect(threads.threads[0]).toMatchObject({ title: "honey bees", runCount: 3 });
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
