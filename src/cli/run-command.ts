@@ -96,6 +96,7 @@ export async function runCommand(
     store,
     resolveRunner: async () => runner,
     ...(options.model === undefined ? {} : { model: options.model }),
+    ...(store instanceof SqliteRunStore ? { memory: store.memory } : {}),
   });
   try {
     const run = await manager.start({ crew: crew.name, inputs, source: "cli" });

@@ -32,6 +32,8 @@ export interface CrewConfig {
   defaultInputs?: Inputs;
   dir?: string;
   allowPrivateUrls?: boolean;
+  /** Long-term memory: tasks recall earlier runs' outcomes and save theirs (crew.yaml `memory`). */
+  memory?: boolean;
   /** Tools agents may name, made with the AI SDK's `tool()`. */
   tools?: Record<string, Tool>;
   /** Model of agents without `llm` ("provider/model" or an instance); default: `resolveModel()`'s. */
@@ -165,5 +167,6 @@ export function normalizeCrew(config: CrewConfig): CrewDefinition {
     defaultInputs: defaults.data,
     ...(config.dir === undefined ? {} : { dir: config.dir }),
     ...(config.allowPrivateUrls === undefined ? {} : { allowPrivateUrls: config.allowPrivateUrls }),
+    ...(config.memory === undefined ? {} : { memory: config.memory === true }),
   };
 }

@@ -77,6 +77,8 @@ export const crewYamlSchema = z.object({
   /** Variables a process crew's program gets on top of the server's allowlisted ones. */
   env: z.record(z.string(), z.string()).optional(),
   verbose: z.boolean().optional(),
+  /** Long-term memory: each task's outcome is saved, and later runs recall the relevant ones. */
+  memory: z.boolean().optional(),
 });
 /** Validated crew.yaml settings. */
 export type CrewYaml = z.infer<typeof crewYamlSchema>;
@@ -119,7 +121,6 @@ export const IGNORED_TASK_KEYS: Record<string, string> = {
 
 /** CrewAI crew keys that are accepted and ignored in crew.yaml. */
 export const IGNORED_CREW_KEYS: Record<string, string> = {
-  memory: "crew memory is not supported",
   cache: "tool result caching is not supported",
   max_rpm: "set max_rpm on each agent",
   planning: "planning is not supported",

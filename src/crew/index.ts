@@ -25,4 +25,6 @@ export type {
   CrewListener,
   InputRequest,
   InputHandler,
+  LongTermMemory,
+  MemoryRecord,
 } from "./types.js";

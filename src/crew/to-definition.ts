@@ -57,5 +57,6 @@ export function toDefinition(parts: CrewParts): CrewDefinition {
     ...(settings.allow_private_urls === undefined
       ? {}
       : { allowPrivateUrls: settings.allow_private_urls }),
+    ...(settings.memory === undefined ? {} : { memory: settings.memory }),
   };
 }

@@ -126,6 +126,7 @@ export class Crew {
         tools: { ...this.#tools, ...options.tools },
         model: options.model ?? this.#model,
         manager: managerAgent(this.definition.agents),
+        inputs: merged,
       };
     } catch (error) {
       prepared = toCrewError(error);

@@ -5,6 +5,7 @@
 import { tool, type Tool } from "ai";
 import { z } from "zod";
 import { runAgent } from "./agent.js";
+import { recallFor, saveOutcome } from "./long-term-memory.js";
 import { DELEGATED_EXPECTED_OUTPUT, delegateToolDescription, taskPrompt } from "./prompts.js";
 import type { RunContext, StepCounter, UsageMeter } from "./run-context.js";
 import { contextFor } from "./sequential.js";
@@ -93,20 +94,22 @@ export async function runHierarchical(ctx: RunContext, manager: AgentDefinition)
       ctx,
       { task, agent: MANAGER_KEY, index, total: tasks.length },
       {
-        answer: (steps, usage) =>
-          runAgent(ctx, {
+        answer: async (steps, usage) => {
+          const memories = await recallFor(ctx, scope, task);
+          return runAgent(ctx, {
             agent: manager,
             scope,
             messages: [
               {
                 role: "user",
-                content: taskPrompt(task, contextFor(task, done), ctx.conversation),
+                content: taskPrompt(task, contextFor(task, done), ctx.conversation, memories),
               },
             ],
             tools: toolsFor(steps, usage),
             steps,
             usage,
-          }),
+          });
+        },
         revise: (messages, steps, usage) =>
           runAgent(ctx, {
             agent: manager,
@@ -118,6 +121,7 @@ export async function runHierarchical(ctx: RunContext, manager: AgentDefinition)
           }),
       },
     );
+    await saveOutcome(ctx, scope, task, output);
     done.push({ key: task.key, output });
   }
   return done.at(-1)?.output ?? "";

@@ -23,6 +23,9 @@ export function agentSystemPrompt(
   ].join("\n");
 }
 
+/** Label of the long-term memory section of a task prompt (the offline model reads it). */
+export const MEMORY_LABEL = "This is what you remember from earlier runs";
+
 /** Label of the conversation section of a task prompt (the offline model reads it). */
 export const CONVERSATION_LABEL = "This is the conversation so far";
 
@@ -34,6 +37,7 @@ export function taskPrompt(
   task: Pick<TaskDefinition, "description" | "expectedOutput">,
   context: readonly ContextOutput[] | string,
   conversation = "",
+  memories = "",
 ): string {
   const contextText =
     typeof context === "string"
@@ -47,6 +51,9 @@ export function taskPrompt(
   ];
   if (contextText.trim() !== "") {
     parts.push("", `This is the context you're working with:\n${contextText}`);
+  }
+  if (memories.trim() !== "") {
+    parts.push("", `${MEMORY_LABEL}:\n${memories}`);
   }
   if (conversation.trim() !== "") {
     parts.push(

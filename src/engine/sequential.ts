@@ -3,6 +3,7 @@
  * `context` tasks (or, by default, of the previous task, as CrewAI does).
  */
 import { runAgent } from "./agent.js";
+import { recallFor, saveOutcome } from "./long-term-memory.js";
 import { taskPrompt, type ContextOutput } from "./prompts.js";
 import type { RunContext } from "./run-context.js";
 import { runTask } from "./task.js";
@@ -38,24 +39,27 @@ export async function runSequential(
       ctx,
       { task, agent: agent.key, index, total: tasks.length },
       {
-        answer: (steps, usage) =>
-          runAgent(ctx, {
+        answer: async (steps, usage) => {
+          const memories = await recallFor(ctx, scope, task);
+          return runAgent(ctx, {
             agent,
             scope,
             messages: [
               {
                 role: "user",
-                content: taskPrompt(task, contextFor(task, done), ctx.conversation),
+                content: taskPrompt(task, contextFor(task, done), ctx.conversation, memories),
               },
             ],
             tools,
             steps,
             usage,
-          }),
+          });
+        },
         revise: (messages, steps, usage) =>
           runAgent(ctx, { agent, scope, messages, tools, steps, usage }),
       },
     );
+    await saveOutcome(ctx, scope, task, output);
     done.push({ key: task.key, output });
   }
   return done.at(-1)?.output ?? "";

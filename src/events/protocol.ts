@@ -226,6 +226,32 @@ export const runEndSchema = envelopeSchema.extend({
   durationMs: z.number().nonnegative(),
 });
 
+/** A long-term memory entry as events carry it. */
+export const memoryEntrySchema = z.object({
+  /** The entry's id in the memory store. */
+  id: z.string(),
+  /** What is remembered: the task, the agent, a short summary of the outcome. */
+  text: z.string(),
+});
+export type MemoryEntry = z.infer<typeof memoryEntrySchema>;
+
+/** Long-term memory (crew.yaml `memory: true`) read into a task's prompt. */
+export const memoryRecallSchema = envelopeSchema.extend({
+  type: z.literal("memory.recall"),
+  agent: z.string(),
+  task: z.string(),
+  /** The entries recalled, most relevant first (may be empty). */
+  entries: z.array(memoryEntrySchema),
+});
+
+/** A task's outcome saved to long-term memory after `task.end`. */
+export const memorySaveSchema = envelopeSchema.extend({
+  type: z.literal("memory.save"),
+  agent: z.string(),
+  task: z.string(),
+  entry: memoryEntrySchema,
+});
+
 /** Schema of any known event. */
 export const crewEventSchema = z.discriminatedUnion("type", [
   runStartSchema,
@@ -240,6 +266,8 @@ export const crewEventSchema = z.discriminatedUnion("type", [
   llmRetrySchema,
   taskEndSchema,
   runEndSchema,
+  memoryRecallSchema,
+  memorySaveSchema,
 ]);
 
 export type RunStartEvent = z.infer<typeof runStartSchema>;
@@ -254,6 +282,8 @@ export type InputResponseEvent = z.infer<typeof inputResponseSchema>;
 export type LlmRetryEvent = z.infer<typeof llmRetrySchema>;
 export type TaskEndEvent = z.infer<typeof taskEndSchema>;
 export type RunEndEvent = z.infer<typeof runEndSchema>;
+export type MemoryRecallEvent = z.infer<typeof memoryRecallSchema>;
+export type MemorySaveEvent = z.infer<typeof memorySaveSchema>;
 
 /** Any event of protocol version 1. */
 export type CrewEvent = z.infer<typeof crewEventSchema>;
@@ -276,6 +306,8 @@ export const EVENT_TYPES = [
   "llm.retry",
   "task.end",
   "run.end",
+  "memory.recall",
+  "memory.save",
 ] as const satisfies readonly EventType[];
 
 /**

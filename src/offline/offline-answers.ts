@@ -121,6 +121,15 @@ export function followUpNote(conversation: string): string {
   return `_Following up on our conversation: you asked "${asked}"${previous}._\n\n`;
 }
 
+/** A line showing what the agent recalled from long-term memory. "" when nothing was. */
+export function recallNote(memories: string): string {
+  const first = memories
+    .split(/\r?\n/)
+    .map((line) => line.replace(/^\s*-\s*/, "").trim())
+    .find((line) => line !== "");
+  return first === undefined ? "" : `_I remember from an earlier run: ${excerpt(first, 160)}_\n\n`;
+}
+
 /** The offline answer for a prompt, starting with {@link OFFLINE_LABEL}. */
 export function composeAnswer(prompt: OfflinePrompt, seed = 0): string {
   const topic = promptTopic(prompt);
@@ -140,7 +149,7 @@ export function composeAnswer(prompt: OfflinePrompt, seed = 0): string {
   const revised = prompt.feedback
     ? `_Revised after feedback: "${excerpt(prompt.feedback, 200)}"_\n\n`
     : "";
-  const answer = `${OFFLINE_LABEL}\n\n${followUpNote(prompt.conversation)}${revised}${body}`;
+  const answer = `${OFFLINE_LABEL}\n\n${followUpNote(prompt.conversation)}${recallNote(prompt.memories)}${revised}${body}`;
   if (words === undefined) return `${answer}\n`;
   // The label and the feedback note count too: the whole answer is what the reader measures.
   return `${clampWords(furtherNotes(answer, topic, h, wordTarget(words)), words.max)}\n`;

@@ -32,6 +32,8 @@ export interface OfflinePrompt {
   task: string;
   expectedOutput: string;
   context: string;
+  /** Entries recalled from long-term memory (`- ...` lines), or "". */
+  memories: string;
   /** The thread's conversation so far (`User:` / `Assistant:` turns), or "". */
   conversation: string;
   /** Feedback a human gave on an earlier answer (later user messages), or "". */
@@ -58,6 +60,7 @@ const SECTION_LABELS: Record<
   context: "context",
   "this is the context you're working with": "context",
   "this is the context you are working with": "context",
+  "this is what you remember from earlier runs": "memories",
 };
 
 const LABEL_LINE = new RegExp(
@@ -182,6 +185,7 @@ export function parsePrompt(prompt: LanguageModelV3Prompt): OfflinePrompt {
     task: usr.sections.get("task") ?? (usr.preamble || userText).trim(),
     expectedOutput: usr.sections.get("expectedOutput") ?? "",
     context: usr.sections.get("context") ?? "",
+    memories: usr.sections.get("memories") ?? "",
     conversation,
     feedback,
     exchanges,

@@ -51,6 +51,8 @@ export interface RunManagerOptions {
   model?: ActiveRunContext["model"];
   /** Token budget of the conversation a thread's run is given (default 2000). */
   historyTokens?: number;
+  /** Long-term memory of crews with `memory: true` (e.g. the SQLite store's `memory`). */
+  memory?: ActiveRunContext["memory"];
   logger?: RunLogger;
 }
 
@@ -83,6 +85,7 @@ export class RunManager implements RunService {
       cancelGraceMs: options.cancelGraceMs ?? 10_000,
       ...(options.model === undefined ? {} : { model: options.model }),
       ...(options.historyTokens === undefined ? {} : { historyTokens: options.historyTokens }),
+      ...(options.memory === undefined ? {} : { memory: options.memory }),
     };
     this.#threads = new ThreadOperations(options.store, (id) => this.cancel(id));
     this.#watchers = new RunWatchers((id) => {

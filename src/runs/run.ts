@@ -19,7 +19,7 @@ import {
   EventLog,
 } from "../events/index.js";
 import type { RateLimiterLike } from "../llm/index.js";
-import type { RunStore } from "../store/index.js";
+import { memoryFor, type LongTermMemoryStore, type RunStore } from "../store/index.js";
 import type { CrewRunner, RunnerOptions } from "./crew-runner.js";
 import { GRACE_OVER, graceAfterAbort } from "./abort-grace.js";
 import { conversationFor, historyBudget } from "./conversation.js";
@@ -43,6 +43,8 @@ export interface ActiveRunContext {
   model?: NonNullable<RunnerOptions["model"]>;
   /** Passed to the runner as `RunnerOptions.rateLimiter` (e.g. one shared by several workers). */
   rateLimiter?: RateLimiterLike;
+  /** Long-term memory of crews; runs of crews with `memory: true` recall and save there. */
+  memory?: LongTermMemoryStore;
   /** Token budget of a thread's conversation given to its runs (default `CREWSTREAM_THREAD_HISTORY_TOKENS`, else 2000). */
   historyTokens?: number;
 }
@@ -105,6 +107,9 @@ export class ActiveRun {
         onInputRequest,
         ...(this.threadId === undefined ? {} : { threadId: this.threadId }),
         ...(conversation === "" ? {} : { conversation }),
+        ...(this.context.memory
+          ? { memory: memoryFor(this.context.memory, this.runner.name) }
+          : {}),
         ...(this.context.model ? { model: this.context.model } : {}),
         ...(this.context.rateLimiter ? { rateLimiter: this.context.rateLimiter } : {}),
       };

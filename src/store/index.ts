@@ -25,3 +25,11 @@ export {
   type AppendState,
   type StatusPatch,
 } from "./append-check.js";
+export {
+  ftsQuery,
+  memoryFor,
+  memoryText,
+  type LongTermMemoryStore,
+  type MemoryStoreEntry,
+} from "./long-term-memory.js";
+export { SqliteLongTermMemory } from "./sqlite-long-term-memory.js";

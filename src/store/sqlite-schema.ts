@@ -42,6 +42,11 @@ const MIGRATIONS: readonly string[] = [
      last_ord   INTEGER NOT NULL
    );
    CREATE INDEX threads_by_activity ON threads (last_ord);`,
+  // Long-term memory of crews: full-text search, no embedding model needed.
+  `CREATE VIRTUAL TABLE memories USING fts5(
+     text, crew UNINDEXED, task UNINDEXED, agent UNINDEXED, summary UNINDEXED,
+     inputs UNINDEXED, created_at UNINDEXED
+   );`,
 ];
 
 /** Number of migrations this version knows. */

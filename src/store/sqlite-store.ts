@@ -28,6 +28,7 @@ import type {
   ThreadRecord,
 } from "./run-store.js";
 import { migrate } from "./sqlite-schema.js";
+import { SqliteLongTermMemory } from "./sqlite-long-term-memory.js";
 import {
   prepareStatements,
   rowToRecord,
@@ -62,6 +63,8 @@ interface PendingAppend {
 export class SqliteRunStore implements RunStore {
   /** Absolute path of the database file (or `":memory:"`). */
   readonly path: string;
+  /** Long-term memory of crews, in the same file. */
+  readonly memory: SqliteLongTermMemory;
   readonly #db: Database.Database;
   readonly #sql: Statements;
   readonly #flushMs: number;
@@ -80,6 +83,7 @@ export class SqliteRunStore implements RunStore {
     this.#db.pragma("busy_timeout = 5000");
     migrate(this.#db);
     this.#sql = prepareStatements(this.#db);
+    this.memory = new SqliteLongTermMemory(this.#db);
   }
 
   async createRun(run: NewRun): Promise<RunRecord> {
