@@ -2,7 +2,7 @@
  * The state of the progress model: everything any view shows about a run, as plain JSON data
  * (it travels in assistant-ui data parts). Built by `reduceProgress` in `progress.ts`.
  */
-import type { CrewProcess, ErrorInfo, Inputs, StepKind } from "./protocol.js";
+import type { CrewProcess, ErrorInfo, Inputs, StepKind, MemoryEntry } from "./protocol.js";
 import { ZERO_USAGE } from "./protocol.js";
 import type { PendingInput, ProgressStatus, RunProgressStatus, TokenCount } from "./run-summary.js";
 import type { TokenLedger } from "./token-ledger.js";
@@ -79,6 +79,14 @@ export interface TaskProgress extends TokenCount {
   durationMs?: number;
   /** The task's tokens by agent; `usage` and `estimated` are its total. */
   ledger: TokenLedger;
+  /** Long-term memory: entries recalled into its prompt, and the entry saved after it. */
+  memory?: TaskMemory;
+}
+
+/** What a task recalled from and saved to long-term memory (crew.yaml `memory: true`). */
+export interface TaskMemory {
+  recalled: MemoryEntry[];
+  saved?: MemoryEntry;
 }
 
 /** One agent of the crew (a hierarchical run's manager included), over the tasks it worked on. */

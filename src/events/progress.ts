@@ -233,6 +233,16 @@ function apply(state: RunProgress, event: CrewEvent): RunProgress {
       const { currentTask: _current, ...rest } = next;
       return rest;
     }
+    case "memory.recall":
+      return withTask(state, event.task, (t) => ({
+        ...t,
+        memory: { ...t.memory, recalled: event.entries },
+      }));
+    case "memory.save":
+      return withTask(state, event.task, (t) => ({
+        ...t,
+        memory: { recalled: t.memory?.recalled ?? [], saved: event.entry },
+      }));
     case "run.end":
       return endRun(state, event);
     default:
