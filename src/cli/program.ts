@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
 import { PACKAGE_ROOT } from "./cli-paths.js";
 import { ExitCode, reportError } from "./exit-codes.js";
 import { crewsFlag, dbFlag, modelFlag, noPersistFlag, redisFlags } from "./flags.js";
@@ -195,7 +195,7 @@ and are refused; give --model and --concurrency to the workers.`,
 
   subcommand(program, "memory")
     .description("list or reset crews' long-term memory (crew.yaml `memory: true`)")
-    .argument("<action>", "list | reset")
+    .addArgument(new Argument("<action>", "what to do").choices(["list", "reset"]))
     .argument("[crew]", "only this crew's memory")
     .addOption(dbFlag())
     .option("--json", "print the entries as JSON (list)")
