@@ -27,6 +27,11 @@ export interface CrewAdapterOptions {
   client: CrewClient;
   /** The crew to run (a name, or a function read at each message); the server's default when absent. */
   crew?: string | (() => string | undefined);
+  /**
+   * The thread each run is a turn of (a name, or a function read at each message): the server
+   * gives the run the thread's conversation so far. No thread when absent.
+   */
+  threadId?: string | (() => string | undefined);
   /** The run's inputs from the conversation; default `{ topic: <last user message's text> }`. */
   inputsFrom?: (messages: readonly ThreadMessage[]) => Inputs;
   /** Called once the run's id is known (e.g. to remember it across reloads). */
@@ -89,7 +94,15 @@ async function* streamCrewMessage(
         ...(options.inputsFrom ?? defaultInputs)(run.messages),
         ...(custom.inputs as Inputs | undefined),
       };
-      const stream = await client.streamRun({ crew, inputs, signal: watch.signal, onReconnect });
+      const threadId =
+        typeof options.threadId === "function" ? options.threadId() : options.threadId;
+      const stream = await client.streamRun({
+        crew,
+        inputs,
+        signal: watch.signal,
+        onReconnect,
+        ...(threadId === undefined ? {} : { threadId }),
+      });
       runId = stream.runId;
       events = stream;
     }

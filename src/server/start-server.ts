@@ -78,6 +78,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     storeHealth,
     resolveRunner: catalogRunners(catalog),
     logger,
+    // Long-term memory lives in the embedded store's file.
+    ...(store instanceof SqliteRunStore ? { memory: store.memory } : {}),
     ...(options.model === undefined ? {} : { model: options.model }),
     ...(options.maxConcurrentRuns === undefined
       ? {}
