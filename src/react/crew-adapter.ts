@@ -5,7 +5,8 @@
  * - A message sent with `runConfig.custom.runId` attaches to that run instead of starting one
  *   (re-attaching after a reload, replaying a finished run from history).
  * - `runConfig.custom.crew` / `.inputs` override the adapter's crew and inputs for one message.
- * - Stopping (assistant-ui's stop button aborts `abortSignal`) cancels the run on the server.
+ * - Stopping (assistant-ui's stop button aborts `abortSignal`) cancels the run on the server;
+ *   a detach (the runtime switched to another thread, or was unmounted) only stops watching.
  * - Updates are batched to one per animation frame.
  */
 import type {
@@ -53,6 +54,13 @@ export function lastUserText(messages: readonly ThreadMessage[]): string {
     .map((part) => (part.type === "text" ? part.text : ""))
     .join("")
     .trim();
+}
+
+/** assistant-ui aborts with `detach: true` when a thread is switched away from, not stopped. */
+function isDetach(reason: unknown): boolean {
+  return (
+    typeof reason === "object" && reason !== null && "detach" in reason && reason.detach === true
+  );
 }
 
 /** Creates the adapter; pass it to `useLocalRuntime` (or use `useCrewRuntime`). */
@@ -117,6 +125,7 @@ async function* streamCrewMessage(
   let done = false;
   const cancelOnServer = (): void => {
     if (isRunEnded(progress.status)) return;
+    if (isDetach(run.abortSignal.reason)) return;
     if (options.cancelOnAbort && !options.cancelOnAbort()) return;
     client
       .cancel(runId)

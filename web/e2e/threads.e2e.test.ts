@@ -100,4 +100,46 @@ describe("conversations in the web UI", () => {
     await expect(client.getThread(threadId)).rejects.toMatchObject({ code: "not_found" });
     expect(new URL(page.url()).searchParams.get("thread")).toBeNull();
   });
+
+  it("switches between threads in the list: new thread, open another, and a run of the history opens its thread", async () => {
+    await sendTopic(page, "tides");
+    await completedTurns(1);
+    await page.waitForURL(/[?&]thread=/, { timeout: WAIT_MS });
+    const first = new URL(page.url()).searchParams.get("thread")!;
+
+    // assistant-ui's New button: an empty thread, then a turn that makes a second thread.
+    await page.getByRole("button", { name: "+ New thread" }).click();
+    await expect.poll(() => page.locator(".crew-run").count(), { timeout: WAIT_MS }).toBe(0);
+    await sendTopic(page, "glaciers");
+    await completedTurns(1);
+    await expect
+      .poll(() => new URL(page.url()).searchParams.get("thread"), { timeout: WAIT_MS })
+      .not.toBe(first);
+    const second = new URL(page.url()).searchParams.get("thread")!;
+    const firstItem = page.locator(`.thread-item[data-thread-id="${first}"]`);
+    const secondItem = page.locator(`.thread-item[data-thread-id="${second}"]`);
+    await expect
+      .poll(() => secondItem.getAttribute("data-active"), { timeout: WAIT_MS })
+      .toBe("true");
+    await expect.poll(() => firstItem.innerText(), { timeout: WAIT_MS }).toContain("tides");
+    expect(await firstItem.getAttribute("data-active")).toBeNull();
+
+    // Opening the first thread shows its turn, not the second thread's.
+    await firstItem.locator(".run-item").click();
+    await expect
+      .poll(() => new URL(page.url()).searchParams.get("thread"), { timeout: WAIT_MS })
+      .toBe(first);
+    await completedTurns(1);
+    await expect.poll(() => page.locator(".crew-run").count(), { timeout: WAIT_MS }).toBe(1);
+    expect(await page.locator(".message-user").allInnerTexts()).toEqual(["tides"]);
+
+    // A run of the history opens in its thread.
+    const [glacierRun] = (await client.getThread(second)).runs;
+    await page.locator(`.run-item[data-run-id="${glacierRun!.id}"]`).click();
+    await expect
+      .poll(() => new URL(page.url()).searchParams.get("thread"), { timeout: WAIT_MS })
+      .toBe(second);
+    await completedTurns(1);
+    expect(await page.locator(".result .markdown").last().innerText()).toContain("lacier");
+  });
 });

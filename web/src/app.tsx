@@ -1,19 +1,23 @@
-/** The chat page: run history, crew picker and the thread, wired to one crew runtime. */
-import { AssistantRuntimeProvider } from "@assistant-ui/react";
+/** The chat page: threads, run history, crew picker and the open thread, on one runtime. */
+import {
+  AssistantRuntimeProvider,
+  useRemoteThreadListRuntime,
+  type AssistantRuntime,
+} from "@assistant-ui/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { CrewClient } from "../../src/client/index.js";
-import { lastUserText, useCrewRuntime } from "../../src/react/index.js";
+import { CrewClient, type RunRecord } from "../../src/client/index.js";
+import { lastUserText } from "../../src/react/index.js";
 import { CrewClientContext, useCrewClient } from "./client-context.js";
 import { AppHeader } from "./components/app-header.js";
 import { ChatThread } from "./components/chat-thread.js";
 import { HistorySidebar } from "./components/history-sidebar.js";
+import { ThreadList } from "./components/thread-list.js";
+import { crewThreadList } from "./hooks/crew-thread-list.js";
 import { mainInput, useCrews } from "./hooks/use-crews.js";
 import { useRunHistory } from "./hooks/use-run-history.js";
 import { initialRunId, rememberRun } from "./hooks/use-run-url.js";
-import { initialThreadId, newThreadId, rememberThread } from "./hooks/use-thread-url.js";
-import { useThreads } from "./hooks/use-threads.js";
-import { ThreadList } from "./components/thread-list.js";
-import type { AssistantRuntime } from "@assistant-ui/react";
+import { initialThreadId, rememberThread } from "./hooks/use-thread-url.js";
+import { appendTurn, useThreadTurns, type ThreadTurnsOptions } from "./hooks/use-thread-turns.js";
 
 /** The whole UI. */
 export function App() {
@@ -35,16 +39,24 @@ function Shell() {
   const [sidebarOpen, setSidebarOpen] = useState(false);
   const [openError, setOpenError] = useState<string>();
   const history = useRunHistory();
-  const threads = useThreads();
-  const [threadId, setThreadId] = useState<string>(() => newThreadId());
-  const threadRef = useRef(threadId);
-  threadRef.current = threadId;
-  const detaching = useRef(false);
+  const runtimeRef = useRef<AssistantRuntime>(null);
+  const pendingRun = useRef<RunRecord | undefined>(undefined);
 
-  const runtime = useCrewRuntime({
+  const turnLabel = useCallback(
+    (run: RunRecord) =>
+      String(
+        run.inputs[mainInput(crews.find((c) => c.name === run.crew))] ??
+          Object.values(run.inputs)[0] ??
+          run.crew,
+      ),
+    [crews],
+  );
+
+  // Every thread's runtime reads the page's latest state through this ref: the runtimes are
+  // hooks of the thread list, not of this component.
+  const latest: ThreadTurnsOptions = {
     client,
     crew: () => crew?.name,
-    threadId: () => threadRef.current,
     inputsFrom: (messages) => {
       const main = mainInput(crew);
       const extras = Object.fromEntries(
@@ -54,56 +66,82 @@ function Shell() {
       );
       return { ...extras, [main]: lastUserText(messages) };
     },
+    turnLabel,
     onRunStart: (runId) => {
       setActiveRun(runId);
       rememberRun(runId);
-      rememberThread(threadRef.current);
       history.refresh();
-      threads.refresh();
+      void runtimeRef.current?.threads.reload();
     },
     onRunEnd: () => {
       history.refresh();
-      threads.refresh();
+      void runtimeRef.current?.threads.reload();
     },
-    cancelOnAbort: () => !detaching.current,
+    onOpenThread: (lastRun) => {
+      setOpenError(undefined);
+      if (lastRun) setCrewName(lastRun.crew);
+    },
+    onError: (message) => {
+      rememberThread(undefined);
+      setOpenError(message);
+    },
+    pendingRun,
+  };
+  const turns = useRef(latest);
+  turns.current = latest;
+
+  const threadList = useMemo(() => crewThreadList(client), [client]);
+  const runtimeHook = useCallback(function useThreadRuntime() {
+    return useThreadTurns(turns);
+  }, []);
+  const runtime = useRemoteThreadListRuntime({
+    runtimeHook,
+    adapter: threadList,
+    // The URL follows the open thread, so a reload or a shared link opens it again.
+    onThreadIdChange: (threadId) => rememberThread(threadId),
   });
+  runtimeRef.current = runtime;
 
-  /** Leaves the current run running on the server and empties the thread. */
-  const clearThread = useCallback(() => {
-    detaching.current = true;
-    try {
-      if (runtime.thread.getState().isRunning) runtime.thread.cancelRun();
-      runtime.thread.reset();
-    } finally {
-      detaching.current = false;
-    }
-  }, [runtime]);
+  /** Opens a thread by id; an unknown one is reported, not shown. */
+  const openThread = useCallback(
+    async (threadId: string) => {
+      setSidebarOpen(false);
+      try {
+        await client.getThread(threadId);
+        await runtime.threads.switchToThread(threadId);
+        rememberThread(threadId);
+      } catch (error) {
+        rememberThread(undefined);
+        setOpenError(
+          `Could not open thread ${threadId}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    },
+    [client, runtime],
+  );
 
+  /** Opens a run of the history: its thread when it has one, else the run alone in a new thread. */
   const openRun = useCallback(
     async (runId: string) => {
       setSidebarOpen(false);
       try {
         const run = await client.getRun(runId);
         setOpenError(undefined);
-        clearThread();
         setCrewName(run.crew);
-        setActiveRun(runId);
-        rememberRun(runId);
-        // A follow-up continues the run's thread, or starts one.
-        const thread = run.threadId ?? newThreadId();
-        threadRef.current = thread;
-        setThreadId(thread);
-        rememberThread(run.threadId);
-        const label = String(
-          run.inputs[mainInput(crews.find((c) => c.name === run.crew))] ??
-            Object.values(run.inputs)[0] ??
-            run.crew,
-        );
-        runtime.thread.append({
-          role: "user",
-          content: [{ type: "text", text: label }],
-          runConfig: { custom: { runId } },
-        });
+        setActiveRun(run.id);
+        rememberRun(run.id);
+        if (run.threadId !== undefined) {
+          await runtime.threads.switchToThread(run.threadId);
+          return;
+        }
+        const list = runtime.threads.getState();
+        const emptyNew =
+          list.mainThreadId === list.newThreadId && runtime.thread.getState().messages.length === 0;
+        if (emptyNew) appendTurn(runtime, run, turnLabel(run));
+        else {
+          pendingRun.current = run;
+          await runtime.threads.switchToNewThread();
+        }
       } catch (error) {
         rememberRun(undefined);
         setOpenError(
@@ -111,92 +149,21 @@ function Shell() {
         );
       }
     },
-    [client, clearThread, crews, runtime],
-  );
-
-  /** Shows a thread: each turn's run is replayed (or followed live) in order. */
-  const openThread = useCallback(
-    async (id: string) => {
-      setSidebarOpen(false);
-      try {
-        const thread = await client.getThread(id);
-        setOpenError(undefined);
-        clearThread();
-        threadRef.current = id;
-        setThreadId(id);
-        rememberThread(id);
-        const last = thread.runs.at(-1);
-        if (last) setCrewName(last.crew);
-        for (const run of thread.runs) {
-          setActiveRun(run.id);
-          rememberRun(run.id);
-          runtime.thread.append({
-            role: "user",
-            content: [{ type: "text", text: turnLabel(run.inputs, run.crew) }],
-            runConfig: { custom: { runId: run.id } },
-          });
-          // The next turn is appended once this one's replay is in, so turns keep their order.
-          await idle(runtime);
-          if (threadRef.current !== id) return;
-        }
-      } catch (error) {
-        rememberThread(undefined);
-        setOpenError(
-          `Could not open thread ${id}: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
-    },
-    [client, clearThread, runtime],
+    [client, runtime, turnLabel],
   );
 
   const newChat = useCallback(() => {
-    clearThread();
-    const id = newThreadId();
-    threadRef.current = id;
-    setThreadId(id);
-    rememberThread(undefined);
+    void runtime.threads.switchToNewThread();
     setActiveRun(undefined);
     rememberRun(undefined);
     setSidebarOpen(false);
-  }, [clearThread]);
-
-  const renameThread = useCallback(
-    (id: string, title: string) => {
-      client
-        .renameThread(id, title)
-        .then(() => threads.refresh())
-        .catch((error: unknown) =>
-          setOpenError(
-            `Could not rename: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-        );
-    },
-    [client, threads],
-  );
-
-  const deleteThread = useCallback(
-    (id: string) => {
-      client
-        .deleteThread(id)
-        .then(() => {
-          if (id === threadRef.current) newChat();
-          threads.refresh();
-          history.refresh();
-        })
-        .catch((error: unknown) =>
-          setOpenError(
-            `Could not delete: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-        );
-    },
-    [client, history, newChat, threads],
-  );
+  }, [runtime]);
 
   const restored = useRef(false);
   useEffect(() => {
     if (restored.current) return;
     restored.current = true;
-    // A thread link wins; a run link opens that run alone.
+    // A thread link wins; a run link opens that run (in its thread, if it has one).
     const params = new URLSearchParams(location.search);
     const thread = params.get("thread") ?? (params.get("run") ? undefined : initialThreadId());
     if (thread) void openThread(thread);
@@ -217,15 +184,7 @@ function Shell() {
           onNewChat={newChat}
           onClose={() => setSidebarOpen(false)}
         >
-          <ThreadList
-            threads={threads.threads}
-            {...(threads.error === undefined ? {} : { error: threads.error })}
-            activeThreadId={threadId}
-            onOpen={(id) => void openThread(id)}
-            onNew={newChat}
-            onRename={renameThread}
-            onDelete={deleteThread}
-          />
+          <ThreadList />
         </HistorySidebar>
         <main className="main">
           <AppHeader
@@ -248,30 +207,4 @@ function Shell() {
       </div>
     </AssistantRuntimeProvider>
   );
-}
-
-/** The user's message of a turn: its main input's text. */
-function turnLabel(inputs: Record<string, string | number | boolean>, crew: string): string {
-  const value = inputs.topic ?? Object.values(inputs)[0];
-  return value === undefined ? crew : String(value);
-}
-
-/** Resolves once the thread's current run (the replay of a turn) is over. */
-function idle(runtime: AssistantRuntime): Promise<void> {
-  return new Promise((resolve) => {
-    const check = (): boolean => {
-      if (runtime.thread.getState().isRunning) return false;
-      resolve();
-      return true;
-    };
-    // append() starts the run on a later tick: wait for it to start, then to end.
-    let started = runtime.thread.getState().isRunning;
-    const unsubscribe = runtime.thread.subscribe(() => {
-      if (runtime.thread.getState().isRunning) started = true;
-      else if (started && check()) unsubscribe();
-    });
-    setTimeout(() => {
-      if (!started && check()) unsubscribe();
-    }, 2000);
-  });
 }

@@ -1,137 +1,122 @@
-/** The conversations: open one, start a new one, rename or delete (after a confirmation). */
+/**
+ * The conversations, on assistant-ui's thread list primitives: open one, start a new one,
+ * rename, or delete after a confirmation. The list is the runtime's (see `crew-thread-list.ts`).
+ */
+import {
+  ThreadListItemPrimitive,
+  ThreadListPrimitive,
+  useAui,
+  useAuiState,
+} from "@assistant-ui/react";
 import { useState } from "react";
-import type { ThreadRecord } from "../../../src/client/index.js";
+import type { ThreadListCustom } from "../hooks/crew-thread-list.js";
 
-export interface ThreadListProps {
-  threads: ThreadRecord[];
-  error?: string;
-  activeThreadId?: string;
-  onOpen: (threadId: string) => void;
-  onNew: () => void;
-  onRename: (threadId: string, title: string) => void;
-  onDelete: (threadId: string) => void;
+const UNTITLED = "New thread";
+
+function turns(custom: Record<string, unknown> | undefined): string | undefined {
+  const count = (custom as Partial<ThreadListCustom> | undefined)?.runCount;
+  return count === undefined ? undefined : `${count} turn${count === 1 ? "" : "s"}`;
 }
 
-function ThreadItem({
-  thread,
-  active,
-  onOpen,
-  onRename,
-  onDelete,
-}: {
-  thread: ThreadRecord;
-  active: boolean;
-  onOpen: () => void;
-  onRename: (title: string) => void;
-  onDelete: () => void;
-}) {
+function ThreadItem() {
+  const aui = useAui();
+  const remoteId = useAuiState((s) => s.threadListItem.remoteId);
+  const title = useAuiState((s) => s.threadListItem.title) ?? UNTITLED;
+  const custom = useAuiState((s) => s.threadListItem.custom);
+  const lastMessageAt = useAuiState((s) => s.threadListItem.lastMessageAt);
   const [mode, setMode] = useState<"view" | "rename" | "confirm">("view");
-  const [title, setTitle] = useState(thread.title);
-  if (mode === "rename") {
-    return (
-      <form
-        className="thread-rename"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (title.trim() !== "") onRename(title.trim());
-          setMode("view");
-        }}
-      >
-        <input
-          aria-label="Thread title"
-          value={title}
-          autoFocus
-          maxLength={200}
-          onChange={(event) => setTitle(event.target.value)}
-        />
-        <button type="submit">Save</button>
-        <button type="button" onClick={() => setMode("view")}>
-          Cancel
-        </button>
-      </form>
-    );
-  }
+  const [draft, setDraft] = useState(title);
+
   return (
-    <div className="thread-item" data-thread-id={thread.threadId}>
-      <button
-        type="button"
-        className="run-item"
-        aria-current={active ? "true" : undefined}
-        onClick={onOpen}
-      >
-        <span className="run-item-label">{thread.title}</span>
-        <span className="run-item-meta">
-          <span>
-            {thread.runCount} turn{thread.runCount === 1 ? "" : "s"}
+    <ThreadListItemPrimitive.Root className="thread-item" data-thread-id={remoteId}>
+      {mode === "rename" ? (
+        <form
+          className="thread-rename"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (draft.trim() !== "") aui.threadListItem().rename(draft.trim());
+            setMode("view");
+          }}
+        >
+          <input
+            aria-label="Thread title"
+            value={draft}
+            autoFocus
+            maxLength={200}
+            onChange={(event) => setDraft(event.target.value)}
+          />
+          <button type="submit">Save</button>
+          <button type="button" onClick={() => setMode("view")}>
+            Cancel
+          </button>
+        </form>
+      ) : (
+        <ThreadListItemPrimitive.Trigger className="run-item">
+          <span className="run-item-label">
+            <ThreadListItemPrimitive.Title fallback={UNTITLED} />
           </span>
-          <time dateTime={thread.updatedAt}>{new Date(thread.updatedAt).toLocaleString()}</time>
-        </span>
-      </button>
+          <span className="run-item-meta">
+            {turns(custom) && <span>{turns(custom)}</span>}
+            {lastMessageAt && (
+              <time dateTime={lastMessageAt.toISOString()}>{lastMessageAt.toLocaleString()}</time>
+            )}
+          </span>
+        </ThreadListItemPrimitive.Trigger>
+      )}
       {mode === "confirm" ? (
         <span className="thread-confirm" role="group" aria-label="Confirm delete">
           <span>Delete this thread and its runs?</span>
-          <button type="button" className="danger" onClick={onDelete}>
-            Delete
-          </button>
+          <ThreadListItemPrimitive.Delete className="danger">Delete</ThreadListItemPrimitive.Delete>
           <button type="button" onClick={() => setMode("view")}>
             Keep
           </button>
         </span>
       ) : (
-        <span className="thread-actions">
-          <button
-            type="button"
-            aria-label={`Rename ${thread.title}`}
-            onClick={() => {
-              setTitle(thread.title);
-              setMode("rename");
-            }}
-          >
-            Rename
-          </button>
-          <button
-            type="button"
-            aria-label={`Delete ${thread.title}`}
-            onClick={() => setMode("confirm")}
-          >
-            Delete
-          </button>
-        </span>
+        mode === "view" &&
+        remoteId !== undefined && (
+          <span className="thread-actions">
+            <button
+              type="button"
+              aria-label={`Rename ${title}`}
+              onClick={() => {
+                setDraft(title);
+                setMode("rename");
+              }}
+            >
+              Rename
+            </button>
+            <button type="button" aria-label={`Delete ${title}`} onClick={() => setMode("confirm")}>
+              Delete
+            </button>
+          </span>
+        )
       )}
-    </div>
+    </ThreadListItemPrimitive.Root>
   );
 }
 
-export function ThreadList({
-  threads,
-  error,
-  activeThreadId,
-  onOpen,
-  onNew,
-  onRename,
-  onDelete,
-}: ThreadListProps) {
+/** The thread list of the sidebar. */
+export function ThreadList() {
+  const error = useAuiState((s) => s.threads.loadError);
+  const empty = useAuiState((s) => s.threads.threadIds.length === 0);
+  const loading = useAuiState((s) => s.threads.isLoading);
   return (
-    <section className="thread-list" aria-label="Threads">
-      <button type="button" className="new-chat" onClick={onNew}>
-        + New thread
-      </button>
+    <ThreadListPrimitive.Root className="thread-list" aria-label="Threads">
+      <ThreadListPrimitive.New className="new-chat">+ New thread</ThreadListPrimitive.New>
       <h2 className="sidebar-title">Threads</h2>
-      {error && <p className="sidebar-error">{error}</p>}
-      {threads.length === 0 && !error && <p className="sidebar-empty">No threads yet.</p>}
-      <ul className="run-list">
-        {threads.map((thread) => (
-          <li key={thread.threadId}>
-            <ThreadItem
-              thread={thread}
-              active={thread.threadId === activeThreadId}
-              onOpen={() => onOpen(thread.threadId)}
-              onRename={(title) => onRename(thread.threadId, title)}
-              onDelete={() => onDelete(thread.threadId)}
-            />
-          </li>
-        ))}
-      </ul>
-    </section>
+      {error !== undefined && (
+        <p className="sidebar-error">
+          Could not load the threads:{" "}
+          {error instanceof Error ? error.message : "the server did not answer"}
+        </p>
+      )}
+      {empty && !loading && error === undefined && <p className="sidebar-empty">No threads yet.</p>}
+      <div className="run-list">
+        <ThreadListPrimitive.Items components={{ ThreadListItem: ThreadItem }} />
+      </div>
+      <ThreadListPrimitive.LoadMore className="load-more">
+        More threads
+      </ThreadListPrimitive.LoadMore>
+    </ThreadListPrimitive.Root>
   );
 }

@@ -23,8 +23,3 @@ export function rememberThread(threadId: string | undefined): void {
   }
   history.replaceState(null, "", url);
 }
-
-/** A fresh thread id for a new conversation. */
-export function newThreadId(): string {
-  return `t-${crypto.randomUUID()}`;
-}
