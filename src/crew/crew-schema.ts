@@ -157,7 +157,8 @@ export type CrewYaml = z.infer<typeof crewYamlSchema>;
 
 /** CrewAI agent keys that are accepted and ignored, each with the warning a user sees. */
 export const IGNORED_AGENT_KEYS: Record<string, string> = {
-  memory: "agent memory is not supported; each task gets the outputs of its context",
+  memory:
+    "agent memory is not supported; memory: true in crew.yaml gives the crew long-term memory",
   cache: "tool result caching is not supported",
   allow_code_execution: "code execution is not supported",
   code_execution_mode: "code execution is not supported",

@@ -28,6 +28,8 @@ import { Crew } from "../engine/index.js";
 import { resolveModel } from "../llm/index.js";
 import { createOfflineModel } from "../offline/index.js";
 import { CREW_PROGRESS_PART, toRunResult, type CrewProgressData } from "../react/index.js";
+import { memoryFor } from "../runs/crew-memory.js";
+import { SqliteRunStore } from "../store/index.js";
 import { startFakeOpenAI } from "../testing/index.js";
 import { toUIMessageStream, type CrewUIMessage } from "../transport/index.js";
 import {
@@ -278,6 +280,33 @@ beforeAll(async () => {
       },
     });
 
+  // Long-term memory: a first run saves each task's outcome, the recorded second run recalls.
+  const remembering = new Crew({
+    name: "remembering",
+    model: offline,
+    memory: true,
+    agents: {
+      researcher: { role: "Researcher", goal: "Find facts", backstory: "Curious." },
+      writer: { role: "Writer", goal: "Write", backstory: "Clear." },
+    },
+    tasks: {
+      research: { description: "Research lakes.", expectedOutput: "Notes", agent: "researcher" },
+      write: { description: "Write about lakes.", expectedOutput: "An essay", agent: "writer" },
+    },
+  });
+  const memoryStore = new SqliteRunStore({ path: ":memory:" });
+  const memory = memoryFor(memoryStore.memory, "remembering");
+  await record(remembering.stream({}, { memory }));
+  cases.push({
+    name: "long-term memory",
+    events: await record(remembering.stream({}, { memory })),
+    run: "completed",
+    tasks: { research: "completed", write: "completed" },
+    agents: { researcher: "completed", writer: "completed" },
+    estimated: false,
+  });
+  await memoryStore.close();
+
   const research = new Crew(await loadCrew(join(root, "examples", "research-crew")));
   cases.push({
     name: "sequential (examples/research-crew)",
@@ -420,6 +449,7 @@ function checkpoints(events: CrewEvent[]): CrewEvent[][] {
 
 const CASES = [
   "sequential (examples/research-crew)",
+  "long-term memory",
   "structured output and guardrail (examples/structured-crew)",
   "hierarchical",
   "cancelled mid-task",
@@ -627,5 +657,48 @@ describe("a run cut short", () => {
         estimated: true,
       });
     }
+  });
+});
+
+describe("long-term memory", () => {
+  it("shows what each task recalled and saved, the same in the client, React message and chat parts", async () => {
+    const c = cases.find((x) => x.name === "long-term memory");
+    const events = c?.events ?? [];
+    // Straight from the log: each task's recall, then its save.
+    const expected = new Map<string, { recalled: unknown[]; saved?: unknown }>();
+    for (const event of events) {
+      if (event.type === "memory.recall")
+        expected.set(event.task, { ...expected.get(event.task), recalled: event.entries });
+      if (event.type === "memory.save")
+        expected.set(event.task, {
+          recalled: expected.get(event.task)?.recalled ?? [],
+          saved: event.entry,
+        });
+    }
+    expect([...expected.keys()]).toEqual(["research", "write"]);
+    expect(expected.get("research")?.recalled.length).toBeGreaterThan(0);
+    expect(expected.get("write")?.saved).toMatchObject({ text: expect.stringContaining("write") });
+
+    const memoryOf = (tasks: Array<{ key: string; memory?: unknown }>) =>
+      new Map(tasks.map((t) => [t.key, t.memory]));
+    expect(memoryOf(clientFold(events).tasks)).toEqual(expected);
+    const result = toRunResult(clientFold(events), "live");
+    const part = result.content?.find((p) => p.type === "data" && p.name === CREW_PROGRESS_PART);
+    expect(
+      part?.type === "data" && memoryOf((part.data as CrewProgressData).progress.tasks),
+    ).toEqual(expected);
+    async function* source(): AsyncGenerator<CrewEvent> {
+      yield* events;
+    }
+    let last: CrewUIMessage | undefined;
+    for await (const message of readUIMessageStream<CrewUIMessage>({
+      stream: toUIMessageStream(source()),
+      onError: () => undefined,
+    }))
+      last = message;
+    const chatTasks = (last?.parts ?? []).flatMap((p) =>
+      p.type === "data-crew-task" ? [p.data] : [],
+    );
+    expect(memoryOf(chatTasks)).toEqual(expected);
   });
 });

@@ -13,6 +13,7 @@ import type {
   ProgressStatus,
   RunProgress,
   RunProgressStatus,
+  TaskMemory,
   TaskProgress,
   Usage,
 } from "../events/index.js";
@@ -56,6 +57,8 @@ export interface CrewTaskData {
   checks?: Array<{ attempt: number; ok: boolean; feedback?: string }>;
   /** The file the task wrote, relative to the run's output folder. */
   file?: string;
+  /** Long-term memory the task recalled, and what it saved (crews with `memory: true`). */
+  memory?: TaskMemory;
 }
 
 /** The assistant message a crew run streams: metadata names the run. */
@@ -181,6 +184,7 @@ export class MessageProjector {
       ...(task.object === undefined ? {} : { object: task.object }),
       ...(task.checks === undefined ? {} : { checks: task.checks }),
       ...(task.file === undefined ? {} : { file: task.file }),
+      ...(task.memory === undefined ? {} : { memory: task.memory }),
     };
   }
 

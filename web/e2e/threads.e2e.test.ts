@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CrewClient } from "../../src/client/index.js";
@@ -8,6 +11,11 @@ import { ensureBuiltWeb } from "./support/built-web.js";
 import { sendTopic } from "./support/chat-page.js";
 
 const WAIT_MS = 60_000;
+/** `docs/` (the README shows it) with UPDATE_SCREENSHOTS=1, a temporary folder otherwise. */
+const screenshotDir =
+  process.env.UPDATE_SCREENSHOTS === "1"
+    ? "docs"
+    : mkdtempSync(join(tmpdir(), "crewstream-shots-"));
 
 let real: RealServer;
 let client: CrewClient;
@@ -79,6 +87,12 @@ describe("conversations in the web UI", () => {
     // The per-run history is still there, one entry per turn.
     for (const run of thread.runs)
       await page.locator(`.run-item[data-run-id="${run.id}"]`).waitFor({ timeout: WAIT_MS });
+    // The follow-up turn at the top, the thread list beside it.
+    await page
+      .locator(".message-user")
+      .nth(1)
+      .evaluate((el) => el.scrollIntoView({ block: "start" }));
+    await page.screenshot({ path: join(screenshotDir, "threads.png") });
 
     await item.getByRole("button", { name: "Rename lighthouses" }).click();
     await page.getByLabel("Thread title").fill("Lights, briefly");
