@@ -106,6 +106,26 @@ describe("createCrewAdapter against a real server", () => {
     expect(await lastEvent(runId)).toMatchObject({ type: "run.end", status: "cancelled" });
   });
 
+  it("only detaches when assistant-ui switches threads (a detach abort): the run completes", async () => {
+    const controller = new AbortController();
+    let runId = "";
+    const adapter = createCrewAdapter({
+      client,
+      crew: "research-crew",
+      threadId: "detached-thread",
+      onRunStart: (id) => (runId = id),
+    });
+    for await (const result of adapter.run(
+      runOptions("fjords", controller.signal),
+    ) as AsyncGenerator<ChatModelRunResult>) {
+      // What assistant-ui's thread runtime aborts with when its thread is switched away from.
+      if (progressOf(result).progress.tasks.some((t) => t.segments.length > 0))
+        controller.abort(Object.assign(new Error("detached"), { detach: true }));
+    }
+    expect(await lastEvent(runId)).toMatchObject({ type: "run.end", status: "completed" });
+    expect((await client.getRun(runId)).threadId).toBe("detached-thread");
+  });
+
   it("attaches to an existing run by id and replays it", async () => {
     const { runId } = await client.startRun({
       crew: "research-crew",
