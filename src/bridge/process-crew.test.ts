@@ -181,6 +181,15 @@ describe("ProcessCrew", () => {
     expect(runEnd(events).status).toBe("completed");
   });
 
+  it("names the run's thread in run.start", async () => {
+    const { crew } = fakeCrew();
+    const events: CrewEvent[] = [];
+    for await (const event of crew.stream({ topic: "Go" }, { threadId: "chat-7" }))
+      events.push(event);
+    expectWellFormed(events);
+    expect(events[0]).toMatchObject({ type: "run.start", threadId: "chat-7" });
+  });
+
   it("takes the result from a JSON stdout's raw field, with the crew's default inputs under the given ones", async () => {
     const { crew } = fakeCrew({ defaultInputs: { topic: "Go", format: "text" } });
     const events = await collect(crew, { format: "json" });

@@ -122,6 +122,7 @@ export class ProcessCrew {
         role: fillKnownPlaceholders(agent.role, inputs).trim(),
       })),
       tasks: this.#runStartTasks(),
+      ...(options.threadId === undefined ? {} : { threadId: options.threadId }),
       ...(this.#options.warnings === undefined || this.#options.warnings.length === 0
         ? {}
         : { warnings: this.#options.warnings }),
