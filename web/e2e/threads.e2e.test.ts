@@ -139,7 +139,7 @@ describe("conversations in the web UI", () => {
     expect(await firstItem.getAttribute("data-active")).toBeNull();
 
     // Opening the first thread shows its turn, not the second thread's.
-    await firstItem.locator(".run-item").click();
+    await firstItem.locator(".thread-trigger").click();
     await expect
       .poll(() => new URL(page.url()).searchParams.get("thread"), { timeout: WAIT_MS })
       .toBe(first);

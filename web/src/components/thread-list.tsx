@@ -18,6 +18,13 @@ function turns(custom: Record<string, unknown> | undefined): string | undefined 
   return count === undefined ? undefined : `${count} turn${count === 1 ? "" : "s"}`;
 }
 
+/** The time of day for today, else the date: short enough to keep the row on one line. */
+function when(date: Date): string {
+  return date.toDateString() === new Date().toDateString()
+    ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
+    : date.toLocaleDateString();
+}
+
 function ThreadItem() {
   const aui = useAui();
   const remoteId = useAuiState((s) => s.threadListItem.remoteId);
@@ -51,14 +58,14 @@ function ThreadItem() {
           </button>
         </form>
       ) : (
-        <ThreadListItemPrimitive.Trigger className="run-item">
+        <ThreadListItemPrimitive.Trigger className="thread-trigger">
           <span className="run-item-label">
             <ThreadListItemPrimitive.Title fallback={UNTITLED} />
           </span>
           <span className="run-item-meta">
             {turns(custom) && <span>{turns(custom)}</span>}
             {lastMessageAt && (
-              <time dateTime={lastMessageAt.toISOString()}>{lastMessageAt.toLocaleString()}</time>
+              <time dateTime={lastMessageAt.toISOString()}>{when(lastMessageAt)}</time>
             )}
           </span>
         </ThreadListItemPrimitive.Trigger>
