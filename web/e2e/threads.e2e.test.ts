@@ -155,5 +155,23 @@ describe("conversations in the web UI", () => {
       .toBe(second);
     await completedTurns(1);
     expect(await page.locator(".result .markdown").last().innerText()).toContain("lacier");
+
+    // A run started without a thread opens alone, from a link or from the history.
+    const { runId } = await client.startRun({ inputs: { topic: "dunes" } });
+    await expect
+      .poll(async () => (await client.getRun(runId)).status, { timeout: WAIT_MS })
+      .toBe("completed");
+    await page.goto(`${real.url}/?run=${runId}`);
+    await completedTurns(1);
+    expect(await page.locator(".message-user").allInnerTexts()).toEqual(["dunes"]);
+    await firstItem.locator(".thread-trigger").click();
+    await expect
+      .poll(() => page.locator(".message-user").allInnerTexts(), { timeout: WAIT_MS })
+      .toEqual(["tides"]);
+    await page.locator(`.run-item[data-run-id="${runId}"]`).click();
+    await expect
+      .poll(() => page.locator(".message-user").allInnerTexts(), { timeout: WAIT_MS })
+      .toEqual(["dunes"]);
+    await completedTurns(1);
   });
 });
