@@ -1,12 +1,15 @@
 /**
  * The embedded default {@link RunStore}: one SQLite file (WAL, `synchronous=NORMAL`).
  *
- * Appends are group-committed: every `appendEvents` call made before the next turn of the
- * event loop (or within `flushMs` of the first pending one, when set) is written in a single
- * transaction, and each call's promise resolves only after
- * that transaction commits. Each append is checked (gapless seq, right run, nothing after
- * `run.end`) inside the transaction and in its own savepoint, so one bad append is rejected
- * without taking the others of its batch down.
+ * Appends are group-committed: appends made close together are written in a single
+ * transaction, and each call's promise resolves only after that transaction commits. The
+ * commit policy bounds latency, not only batches: pending appends are committed at the next
+ * turn of the event loop, or at once, inside the append that finds the oldest pending one
+ * `maxDelayMs` old or `maxBatchEvents` events pending. So a burst parsed in one long turn is
+ * committed in bounded chunks as it arrives, and under load each transaction takes whatever
+ * arrived meanwhile. Each append is checked (gapless seq, right run, nothing after `run.end`)
+ * inside the transaction and in its own savepoint, so one bad append is rejected without taking
+ * the others of its batch down.
  */
 import { mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -32,10 +35,14 @@ export interface SqliteRunStoreOptions {
   /** Database file (created with its folder); `":memory:"` for a private in-memory database. */
   path?: string;
   /**
-   * How long appends are collected before one transaction writes them all. Default 0: until
-   * the next turn of the event loop, which groups every append made meanwhile.
+   * Commit at once when an append finds the oldest pending one this many ms old (default 1);
+   * otherwise pending appends are committed at the next turn of the event loop.
    */
-  flushMs?: number;
+  maxDelayMs?: number;
+  /** Commit at once when this many events are pending (default 256). */
+  maxBatchEvents?: number;
+  /** Milliseconds clock for `maxDelayMs`; tests give a fake one. */
+  now?: () => number;
   /**
    * Hold an exclusive lock on the file (`<path>.lock`) while open, for the one process that
    * writes it (a server); a second one then refuses to open it. Readers leave it false.
@@ -93,15 +100,22 @@ export class SqliteRunStore implements RunStore {
   readonly #lock: DbLock | undefined;
   /** Parsed events shared by every reader of a run (see EventPageCache). */
   readonly #pages = new EventPageCache();
-  readonly #flushMs: number;
+  readonly #maxDelayMs: number;
+  readonly #maxBatchEvents: number;
+  readonly #now: () => number;
   #pending: PendingAppend[] = [];
-  #cancelFlush: (() => void) | undefined;
+  #pendingEvents = 0;
+  /** When the oldest pending append was made. */
+  #pendingSince = 0;
+  #nextTurn: NodeJS.Immediate | undefined;
   #closed = false;
 
   constructor(options: SqliteRunStoreOptions = {}) {
     const path = options.path ?? DEFAULT_DB_PATH;
     this.path = path === ":memory:" ? path : resolve(path);
-    this.#flushMs = options.flushMs ?? 0;
+    this.#maxDelayMs = options.maxDelayMs ?? 1;
+    this.#maxBatchEvents = options.maxBatchEvents ?? 256;
+    this.#now = options.now ?? (() => performance.now());
     const file = this.path !== ":memory:";
     let lock: DbLock | undefined;
     let db: Database.Database | undefined;
@@ -200,8 +214,18 @@ export class SqliteRunStore implements RunStore {
     if (this.#closed)
       return Promise.reject(new CrewError(ErrorCode.CONFLICT, "The run store is closed."));
     return new Promise((resolve, reject) => {
+      const now = this.#now();
+      if (this.#pending.length === 0) {
+        this.#pendingSince = now;
+        this.#nextTurn = setImmediate(() => this.#flush());
+      }
       this.#pending.push({ runId, events, resolve, reject });
-      this.#cancelFlush ??= this.#scheduleFlush();
+      this.#pendingEvents += events.length;
+      if (
+        this.#pendingEvents >= this.#maxBatchEvents ||
+        now - this.#pendingSince >= this.#maxDelayMs
+      )
+        this.#flush();
     });
   }
 
@@ -235,21 +259,13 @@ export class SqliteRunStore implements RunStore {
     return row && rowToRecord(row);
   }
 
-  #scheduleFlush(): () => void {
-    if (this.#flushMs > 0) {
-      const timer = setTimeout(() => this.#flush(), this.#flushMs);
-      return () => clearTimeout(timer);
-    }
-    const immediate = setImmediate(() => this.#flush());
-    return () => clearImmediate(immediate);
-  }
-
   /** Writes every pending append in one transaction; settles their promises after commit. */
   #flush(): void {
-    this.#cancelFlush?.();
-    this.#cancelFlush = undefined;
+    if (this.#nextTurn !== undefined) clearImmediate(this.#nextTurn);
+    this.#nextTurn = undefined;
     const batch = this.#pending;
     this.#pending = [];
+    this.#pendingEvents = 0;
     if (batch.length === 0) return;
     const outcomes: unknown[] = [];
     try {
