@@ -67,7 +67,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     (options.persist === false
       ? new MemoryRunStore()
       : new SqliteRunStore({ path: options.db ?? DEFAULT_DB_PATH, lock: true }));
-  const catalog = new CrewCatalog({ dirs: options.crewsDirs });
+  // Crews are read once and watched, so starting a run reads no file.
+  const catalog = new CrewCatalog({ dirs: options.crewsDirs, watch: true });
   const storeHealth = new StoreHealth(options.storeRetry);
   const metrics = options.metrics === false ? undefined : new RunMetrics();
   // Off (no provider, no observer) unless the OTEL_* variables configure an export.
@@ -95,6 +96,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     host,
     token,
     afterClose: async () => {
+      catalog.close();
       storeHealth.close();
       await store.close();
       await tracing?.shutdown();
