@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, expect, it } from "vitest";
+import { afterAll, expect, it, vi } from "vitest";
 import { EventStamper } from "../events/index.js";
 import { runStoreContract } from "./run-store.contract.js";
 import { SqliteRunStore } from "./sqlite-store.js";
@@ -79,11 +79,13 @@ it("commits a burst of appends made in one turn in bounded chunks, before the tu
   const seen: number[] = [];
   for (let i = 0; i < 95; i++) {
     appends.push(store.appendEvents("b", [stamper.stamp({ type: "text.delta", delta: `${i}` })]));
-    if (i % 10 === 9) seen.push(committed(path));
+    seen.push(committed(path));
   }
-  // Still in the same turn: every full chunk of 10 is durable, the last 5 wait for the turn's end.
-  expect(seen).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90]);
-  expect(committed(path)).toBe(90);
+  // Still in the same turn: the first append (after a quiet spell) is durable at once, then
+  // every chunk of 10; the last 4 wait for the timer.
+  expect(seen.slice(0, 12)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 11, 11]);
+  for (const [i, count] of seen.entries()) expect(i + 1 - count).toBeLessThan(10);
+  expect(committed(path)).toBe(91);
   await Promise.all(appends);
   expect(committed(path)).toBe(95);
   await store.close();
@@ -95,18 +97,56 @@ it("commits at once when an append finds the oldest pending one maxDelayMs old",
   const store = new SqliteRunStore({ path, maxDelayMs: 1, now: () => clock });
   await store.createRun({ id: "d", crew: "demo", inputs: {}, status: "running" });
   const stamper = new EventStamper("d");
-  const appends = [store.appendEvents("d", [stamper.stamp({ type: "text.delta", delta: "a" })])];
+  const append = () => store.appendEvents("d", [stamper.stamp({ type: "text.delta", delta: "x" })]);
+  const appends = [append()];
+  expect(committed(path)).toBe(1);
   clock = 0.5;
-  appends.push(store.appendEvents("d", [stamper.stamp({ type: "text.delta", delta: "b" })]));
-  expect(committed(path)).toBe(0);
+  appends.push(append());
   clock = 1;
-  appends.push(store.appendEvents("d", [stamper.stamp({ type: "text.delta", delta: "c" })]));
-  // One transaction with all three, inside the third append.
-  expect(committed(path)).toBe(3);
-  clock = 1.2;
-  appends.push(store.appendEvents("d", [stamper.stamp({ type: "text.delta", delta: "d" })]));
-  expect(committed(path)).toBe(3);
+  appends.push(append());
+  expect(committed(path)).toBe(1);
+  clock = 1.5;
+  appends.push(append());
+  // One transaction with the three pending, inside the append that found the oldest 1 ms old.
+  expect(committed(path)).toBe(4);
   await Promise.all(appends);
   expect(committed(path)).toBe(4);
   await store.close();
+});
+
+it("commits the first append after a quiet spell at once, and shares transactions while appends keep coming", async () => {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  try {
+    const path = join(root, "paced.db");
+    let clock = 100;
+    const store = new SqliteRunStore({ path, maxDelayMs: 2, now: () => clock });
+    await store.createRun({ id: "p", crew: "demo", inputs: {}, status: "running" });
+    const stamper = new EventStamper("p");
+    const append = () =>
+      store.appendEvents("p", [stamper.stamp({ type: "text.delta", delta: "x" })]);
+    await append();
+    expect(committed(path)).toBe(1);
+    // A token a millisecond: the next appends wait for the 2 ms timer (never fired here) or for
+    // an append that finds the oldest pending one 2 ms old.
+    clock += 1;
+    const second = append();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(committed(path)).toBe(1);
+    clock += 1;
+    const third = append();
+    expect(committed(path)).toBe(1);
+    clock += 1;
+    const fourth = append();
+    expect(committed(path)).toBe(4);
+    await Promise.all([second, third, fourth]);
+    // The timer commits what is pending when appends stop coming.
+    clock += 0.5;
+    const last = append();
+    vi.advanceTimersByTime(2);
+    await last;
+    expect(committed(path)).toBe(5);
+    await store.close();
+  } finally {
+    vi.useRealTimers();
+  }
 });

@@ -3,11 +3,14 @@
  *
  * Appends are group-committed: appends made close together are written in a single
  * transaction, and each call's promise resolves only after that transaction commits. The
- * commit policy bounds latency, not only batches: pending appends are committed at the next
- * turn of the event loop, or at once, inside the append that finds the oldest pending one
- * `maxDelayMs` old or `maxBatchEvents` events pending. So a burst parsed in one long turn is
- * committed in bounded chunks as it arrives, and under load each transaction takes whatever
- * arrived meanwhile. Each append is checked (gapless seq, right run, nothing after `run.end`)
+ * commit policy bounds latency, not only batches. An append after a quiet spell (no append for
+ * `maxDelayMs`) is committed at once, inside the call, so a run's first event and first token
+ * are not held back. While appends keep coming, the first pending one starts a `maxDelayMs`
+ * timer, and an append that finds the oldest pending one `maxDelayMs` old, or `maxBatchEvents`
+ * events pending, commits at once: a paced stream (a token a millisecond) shares transactions
+ * instead of paying one per event, a burst parsed in one long turn is committed in bounded
+ * chunks as it arrives, and under load each transaction takes whatever arrived meanwhile. Each
+ * append is checked (gapless seq, right run, nothing after `run.end`)
  * inside the transaction and in its own savepoint, so one bad append is rejected without taking
  * the others of its batch down.
  */
@@ -34,10 +37,7 @@ export const DEFAULT_DB_PATH = ".crewstream/crewstream.db";
 export interface SqliteRunStoreOptions {
   /** Database file (created with its folder); `":memory:"` for a private in-memory database. */
   path?: string;
-  /**
-   * Commit at once when an append finds the oldest pending one this many ms old (default 1);
-   * otherwise pending appends are committed at the next turn of the event loop.
-   */
+  /** Longest an append waits for others to share its transaction, in ms (default 2). */
   maxDelayMs?: number;
   /** Commit at once when this many events are pending (default 256). */
   maxBatchEvents?: number;
@@ -105,15 +105,16 @@ export class SqliteRunStore implements RunStore {
   readonly #now: () => number;
   #pending: PendingAppend[] = [];
   #pendingEvents = 0;
-  /** When the oldest pending append was made. */
+  /** When the oldest pending append was made, and when the last append was. */
   #pendingSince = 0;
-  #nextTurn: NodeJS.Immediate | undefined;
+  #lastAppendAt = -Infinity;
+  #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
   constructor(options: SqliteRunStoreOptions = {}) {
     const path = options.path ?? DEFAULT_DB_PATH;
     this.path = path === ":memory:" ? path : resolve(path);
-    this.#maxDelayMs = options.maxDelayMs ?? 1;
+    this.#maxDelayMs = options.maxDelayMs ?? 2;
     this.#maxBatchEvents = options.maxBatchEvents ?? 256;
     this.#now = options.now ?? (() => performance.now());
     const file = this.path !== ":memory:";
@@ -215,13 +216,16 @@ export class SqliteRunStore implements RunStore {
       return Promise.reject(new CrewError(ErrorCode.CONFLICT, "The run store is closed."));
     return new Promise((resolve, reject) => {
       const now = this.#now();
+      const quiet = now - this.#lastAppendAt >= this.#maxDelayMs;
+      this.#lastAppendAt = now;
       if (this.#pending.length === 0) {
         this.#pendingSince = now;
-        this.#nextTurn = setImmediate(() => this.#flush());
+        if (!quiet) this.#timer = setTimeout(() => this.#flush(), this.#maxDelayMs);
       }
       this.#pending.push({ runId, events, resolve, reject });
       this.#pendingEvents += events.length;
       if (
+        quiet ||
         this.#pendingEvents >= this.#maxBatchEvents ||
         now - this.#pendingSince >= this.#maxDelayMs
       )
@@ -261,8 +265,8 @@ export class SqliteRunStore implements RunStore {
 
   /** Writes every pending append in one transaction; settles their promises after commit. */
   #flush(): void {
-    if (this.#nextTurn !== undefined) clearImmediate(this.#nextTurn);
-    this.#nextTurn = undefined;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
     const batch = this.#pending;
     this.#pending = [];
     this.#pendingEvents = 0;

@@ -99,6 +99,12 @@ export function writeEventStream(
       outgoing.on("drain", wakeWriter);
     });
 
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    outgoing.uncork();
+  };
+
   const pump = async (): Promise<void> => {
     let pending: Promise<IteratorResult<readonly CrewEvent[]>> | undefined;
     try {
@@ -113,6 +119,12 @@ export function writeEventStream(
         }
         heartbeat.sent();
         const bytes = encodeBatch(encode, next.value);
+        // Batches published together (one commit of several appends) leave in one write.
+        if (!corked) {
+          corked = true;
+          outgoing.cork();
+          process.nextTick(uncork);
+        }
         const fits = outgoing.write(bytes);
         if (endsRun(next.value)) {
           outgoing.end();
