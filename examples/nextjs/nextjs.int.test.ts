@@ -214,6 +214,62 @@ describe("the Next.js example", () => {
       }
       expect(runs.find((run) => run.inputs.topic === "wasps")?.status).toBe("cancelled");
       expect(runs.find((run) => run.inputs.topic === "honey bees")?.status).toBe("completed");
+
+      // A follow-up is a turn of the same thread: the crew answers with the conversation so far
+      // (the cancelled turn has no answer, so it is left out).
+      await page.getByLabel("topic").fill("shorter, and in French");
+      await page.getByRole("button", { name: "Run" }).click();
+      const followUp = page.locator(".message.assistant").nth(2);
+      await followUp.locator('li[data-status="completed"]').nth(1).waitFor();
+      await followUp.getByText('you asked "honey bees"').first().waitFor();
+      const threads = (await (await fetch(`${base}/api/threads`)).json()) as {
+        threads: Array<{ threadId: string; title: string; runCount: number }>;
+      };
+      expect(threads.threads[0]).toMatchObject({ title: "honey bees", runCount: 3 });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("resumes the AI SDK chat after a reload, every part once, and its Stop cancels the run", async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(String(error)));
+      const chatId = `resume-${Date.now()}`;
+      await page.goto(`${base}/chat?id=${chatId}`);
+      await page.getByLabel("message").fill("honey bees");
+      await page.getByRole("button", { name: "Send" }).click();
+      await page.locator('.resumable-chat[data-status="streaming"]').waitFor();
+      // Reload while the crew is still at work: the run goes on and the page resumes it.
+      await page.reload();
+      const thread = (await (await fetch(`${base}/api/threads/${chatId}`)).json()) as {
+        runs: Array<{ id: string; status: string }>;
+      };
+      const runId = thread.runs[0]!.id;
+      await page.locator('.resumable-chat[data-status="ready"]').waitFor({ timeout: 60_000 });
+      let run = { status: "running", result: "" };
+      while (run.status === "running")
+        run = (await (await fetch(`${base}/api/runs/${runId}`)).json()) as typeof run;
+      expect(run.status).toBe("completed");
+      const answers = page.locator(".chat-message.assistant");
+      await expect.poll(() => answers.count()).toBe(1);
+      expect(await answers.first().textContent()).toBe(run.result);
+
+      await page.getByLabel("message").fill("shorter, and in French");
+      await page.getByRole("button", { name: "Send" }).click();
+      await page.locator('.resumable-chat[data-status="streaming"]').waitFor();
+      await page.getByRole("button", { name: "Stop" }).click();
+      let runs: Array<{ id: string; status: string }> = [];
+      while (runs.length < 2 || runs[1]!.status === "running") {
+        runs = (
+          (await (await fetch(`${base}/api/threads/${chatId}`)).json()) as { runs: typeof runs }
+        ).runs;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(runs.map((r) => r.status)).toEqual(["completed", "cancelled"]);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

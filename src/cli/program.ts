@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
 import { cliName } from "./cli-name.js";
 import { PACKAGE_ROOT } from "./cli-paths.js";
 import { ExitCode, reportError } from "./exit-codes.js";
@@ -29,6 +29,7 @@ import { numberArg } from "./parse-number.js";
 import type { ClusterServeCommandOptions } from "./cluster-serve-command.js";
 import type { ReplayCommandOptions } from "./replay-command.js";
 import type { RunCommandOptions } from "./run-command.js";
+import type { MemoryCommandOptions } from "./memory-command.js";
 import type { RunsCommandOptions } from "./runs-command.js";
 import type { WorkerCommandOptions } from "./worker-command.js";
 
@@ -234,6 +235,18 @@ and are refused; give --model and --concurrency to the workers.`,
     .option("--json", "print the runs as JSON")
     .action((options: RunsCommandOptions) =>
       exitWith(async () => (await import("./runs-command.js")).runsCommand(options)),
+    );
+
+  subcommand(program, "memory")
+    .description("list or reset crews' long-term memory (crew.yaml `memory: true`)")
+    .addArgument(new Argument("<action>", "what to do").choices(["list", "reset"]))
+    .argument("[crew]", "only this crew's memory")
+    .addOption(dbFlag())
+    .option("--json", "print the entries as JSON (list)")
+    .action((action: string, crew: string | undefined, options: MemoryCommandOptions) =>
+      exitWith(async () =>
+        (await import("./memory-command.js")).memoryCommand(action, crew, options),
+      ),
     );
 
   subcommand(program, "replay")

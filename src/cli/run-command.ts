@@ -145,6 +145,7 @@ export async function runCommand(
     resolveRunner: async () => runner,
     ...(options.model === undefined ? {} : { model: options.model }),
     ...(items === undefined ? {} : { maxConcurrentRuns: options.concurrency ?? 4 }),
+    ...(store instanceof SqliteRunStore ? { memory: store.memory } : {}),
   });
   const timeout = options.timeout === undefined ? {} : { timeoutMs: options.timeout };
   try {

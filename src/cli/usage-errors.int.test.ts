@@ -33,6 +33,14 @@ describe("command-line mistakes", { timeout: 120_000 }, () => {
     expectUsageError(await runCli(["bogus"]), "error: unknown command 'bogus'", "crewstream");
   });
 
+  it("an unknown memory action exits 2 naming the actions", async () => {
+    expectUsageError(
+      await runCli(["memory", "forget"]),
+      "error: command-argument value 'forget' is invalid for argument 'action'. Allowed choices are list, reset.",
+      "crewstream memory",
+    );
+  });
+
   it("too many arguments exit 2", async () => {
     expectUsageError(await runCli(["run", "a", "b"]), /too many arguments/, "crewstream run");
   });

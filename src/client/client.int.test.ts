@@ -191,3 +191,26 @@ describe("CrewClient against a real server", () => {
     }
   });
 });
+
+describe("CrewClient threads", () => {
+  it("streams turns of a thread, then lists, reads, renames and deletes it", async () => {
+    const threadId = `client-${Date.now()}`;
+    const ids: string[] = [];
+    for (const topic of ["lighthouses", "shorter please"]) {
+      const stream = await direct.streamRun({ inputs: { topic }, threadId });
+      ids.push(stream.runId);
+      const events: CrewEvent[] = [];
+      for await (const event of stream) events.push(event);
+      expect(events[0]).toMatchObject({ type: "run.start", threadId });
+    }
+    const page = await direct.listThreads({ limit: 5 });
+    expect(page.threads[0]).toMatchObject({ threadId, title: "lighthouses", runCount: 2 });
+    const thread = await direct.getThread(threadId);
+    expect(thread.runs.map((run) => run.id)).toEqual(ids);
+    expect(thread.runs[1]?.result).toContain("Following up on our conversation");
+    expect(await direct.renameThread(threadId, "Lights")).toMatchObject({ title: "Lights" });
+    const deleted = await direct.deleteThread(threadId);
+    expect(deleted).toMatchObject({ threadId, deletedRuns: 2 });
+    await expect(direct.getThread(threadId)).rejects.toMatchObject({ code: "not_found" });
+  });
+});

@@ -17,11 +17,17 @@ import type {
   StartRunBody,
   BatchStarted,
   BatchStatusBody,
+  ListThreadsQuery,
+  ThreadDeleted,
+  ThreadDetails,
+  ThreadPage,
+  ThreadRecord,
 } from "../events/index.js";
 import { CrewSocket } from "./crew-socket.js";
 import type { CrewSocketOptions } from "./crew-socket.js";
 import type { ConnectionOptions } from "./http.js";
 import * as api from "./runs-api.js";
+import * as threads from "./threads-api.js";
 import { streamRun } from "./stream-run.js";
 import type { RunStream, StreamRunOptions } from "./stream-run.js";
 import { subscribe } from "./subscribe.js";
@@ -94,6 +100,26 @@ export class CrewClient {
   /** Recent runs, newest first. */
   listRuns(query: ListRunsQuery = {}, options: CallSignal = {}): Promise<RunPage> {
     return api.listRuns(query, { ...this.#connection, ...options });
+  }
+
+  /** Threads (conversations), most recently active first. */
+  listThreads(query: ListThreadsQuery = {}, options: CallSignal = {}): Promise<ThreadPage> {
+    return threads.listThreads(query, { ...this.#connection, ...options });
+  }
+
+  /** A thread with its runs, oldest first. */
+  getThread(id: string, options: CallSignal = {}): Promise<ThreadDetails> {
+    return threads.getThread(id, { ...this.#connection, ...options });
+  }
+
+  /** Renames a thread. */
+  renameThread(id: string, title: string, options: CallSignal = {}): Promise<ThreadRecord> {
+    return threads.renameThread(id, title, { ...this.#connection, ...options });
+  }
+
+  /** Deletes a thread with its runs and their events. */
+  deleteThread(id: string, options: CallSignal = {}): Promise<ThreadDeleted> {
+    return threads.deleteThread(id, { ...this.#connection, ...options });
   }
 
   /** The crews the server can run. */

@@ -34,6 +34,7 @@ export {
   type RunSummary,
   type StepProgress,
   type TaskProgress,
+  type TaskMemory,
   type TextSegment,
   type ThoughtProgress,
   type CheckProgress,
@@ -52,6 +53,7 @@ export {
   answer,
   type CallOptions,
 } from "./runs-api.js";
+export { listThreads, getThread, renameThread, deleteThread } from "./threads-api.js";
 export { streamRun, type StreamRunOptions, type RunStream } from "./stream-run.js";
 export {
   subscribe,
@@ -72,4 +74,9 @@ export {
   type RunStarted,
   type RunStatus,
   type StartRunBody,
+  type ListThreadsQuery,
+  type ThreadDeleted,
+  type ThreadDetails,
+  type ThreadPage,
+  type ThreadRecord,
 } from "../events/index.js";

@@ -15,6 +15,8 @@ export interface StreamRunOptions extends Omit<SubscribeOptions, "after"> {
   crew?: string | undefined;
   /** The run's inputs (`{placeholders}` of the crew). */
   inputs: Inputs;
+  /** The thread the run is a turn of: it sees the conversation so far. */
+  threadId?: string | undefined;
 }
 
 /** A started run: its id, and its events (iterate once). */
@@ -31,10 +33,11 @@ export interface RunStream extends AsyncIterable<CrewEvent> {
  */
 export async function streamRun(options: StreamRunOptions): Promise<RunStream> {
   const doFetch = options.fetch ?? globalThis.fetch;
-  const body =
-    options.crew === undefined
-      ? { inputs: options.inputs }
-      : { crew: options.crew, inputs: options.inputs };
+  const body = {
+    ...(options.crew === undefined ? {} : { crew: options.crew }),
+    inputs: options.inputs,
+    ...(options.threadId === undefined ? {} : { threadId: options.threadId }),
+  };
   const response = await doFetch(apiUrl(options, "/api/crew/stream"), {
     method: "POST",
     headers: apiHeaders(options, {

@@ -45,6 +45,8 @@ export interface CrewConfig {
   allowPrivateUrls?: boolean;
   /** Most model requests per minute for the whole crew. */
   maxRpm?: number;
+  /** Long-term memory: tasks recall earlier runs' outcomes and save theirs (crew.yaml `memory`). */
+  memory?: boolean;
   /** Tools agents may name, made with the AI SDK's `tool()`. */
   tools?: Record<string, Tool>;
   /** MCP servers agents may use (`mcps:` or `tools: ["<server>/<tool>"]`). */
@@ -265,5 +267,6 @@ export function normalizeCrew(config: CrewConfig): CrewDefinition {
     ...(config.extraInputs === undefined ? {} : { extraInputs: config.extraInputs }),
     ...(crewRpm === undefined ? {} : { maxRpm: crewRpm }),
     ...(config.warnings === undefined ? {} : { warnings: config.warnings }),
+    ...(config.memory === undefined ? {} : { memory: config.memory === true }),
   };
 }

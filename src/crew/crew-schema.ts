@@ -149,6 +149,8 @@ export const crewYamlSchema = z.object({
       mcpServerYamlSchema,
     )
     .optional(),
+  /** Long-term memory: each task's outcome is saved, and later runs recall the relevant ones. */
+  memory: z.boolean().optional(),
 });
 /** Validated crew.yaml settings. */
 export type CrewYaml = z.infer<typeof crewYamlSchema>;
@@ -186,7 +188,6 @@ export const IGNORED_TASK_KEYS: Record<string, string> = {
 
 /** CrewAI crew keys that are accepted and ignored in crew.yaml. */
 export const IGNORED_CREW_KEYS: Record<string, string> = {
-  memory: "crew memory is not supported",
   cache: "tool result caching is not supported",
   planning: "planning is not supported",
   planning_llm: "planning is not supported",

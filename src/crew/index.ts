@@ -26,6 +26,7 @@ export type {
   TaskOutput,
   GuardrailVerdict,
   GuardrailFunction,
+  LongTermMemory,
 } from "./types.js";
 export {
   outputShape,

@@ -153,7 +153,6 @@ describe("loadCrew: layouts and settings", () => {
         "agents.yaml:5 researcher.memory",
         "agents.yaml:6 researcher.cache",
         "crew.yaml:1 manager_llm",
-        "crew.yaml:2 memory",
         "crew.yaml:5 inputs.unused",
       ].sort(),
     );

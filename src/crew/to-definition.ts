@@ -98,5 +98,6 @@ export function toDefinition(parts: CrewParts): CrewDefinition {
           ),
         }),
     ...(settings.max_rpm === undefined ? {} : { maxRpm: settings.max_rpm }),
+    ...(settings.memory === undefined ? {} : { memory: settings.memory }),
   };
 }

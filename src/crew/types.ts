@@ -157,6 +157,32 @@ export interface CrewDefinition {
   maxRpm?: number;
   /** Keys of the crew's files accepted without effect or unknown; `run.start` carries them. */
   warnings?: CrewWarningInfo[];
+  /**
+   * Long-term memory (crew.yaml `memory: true`): each task's outcome is saved and later runs
+   * recall the most relevant ones into their prompts, when the run has a memory.
+   */
+  memory?: boolean;
+}
+
+/** What a task's outcome is saved as in long-term memory. */
+interface MemoryRecord {
+  task: string;
+  agent: string;
+  /** A short summary of the outcome. */
+  summary: string;
+  /** The run's inputs. */
+  inputs: Inputs;
+}
+
+/**
+ * A crew's long-term memory, as a run sees it (bound to the crew by whoever runs it). The
+ * search behind `recall` is the store's business (SQLite full-text search by default).
+ */
+export interface LongTermMemory {
+  /** The entries most relevant to `query`, most relevant first, at most `limit`. */
+  recall(query: string, limit: number): Promise<Array<{ id: string; text: string }>>;
+  /** Saves a task's outcome; answers the saved entry. */
+  save(record: MemoryRecord): Promise<{ id: string; text: string }>;
 }
 
 /** A request for human input while a run waits. */
@@ -191,6 +217,15 @@ export interface RunOptions {
   timeoutMs?: number;
   /** The batch the run belongs to, shown on `run.start`. */
   batchId?: string;
+  /** The thread (conversation) the run is a turn of, shown in `run.start`. */
+  threadId?: string;
+  /**
+   * The conversation so far (earlier user messages and final answers), given to every task as
+   * context so a follow-up can refer to earlier turns.
+   */
+  conversation?: string;
+  /** The crew's long-term memory; used when the crew has `memory: true`. */
+  memory?: LongTermMemory;
 }
 
 /** Listener object: each method is optional and called for its event type. */

@@ -148,6 +148,7 @@ export class Crew {
         tools: { ...this.#tools, ...options.tools },
         model: options.model ?? this.#model,
         manager: managerAgent(this.definition.agents),
+        inputs: merged,
       };
     } catch (error) {
       prepared = toCrewError(error);
@@ -171,6 +172,7 @@ export class Crew {
       ...(this.definition.warnings === undefined || this.definition.warnings.length === 0
         ? {}
         : { warnings: this.definition.warnings }),
+      ...(options.threadId === undefined ? {} : { threadId: options.threadId }),
     };
     // The run's own generator, not a delegating one: one async step per event, not two.
     return executeRun({ stamper, runStart, options, prepared });

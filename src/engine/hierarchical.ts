@@ -5,6 +5,7 @@
 import { tool, type Tool } from "ai";
 import { z } from "zod";
 import { runAgent } from "./agent.js";
+import { recallFor, saveOutcome } from "./long-term-memory.js";
 import { DELEGATED_EXPECTED_OUTPUT, delegateToolDescription, taskPrompt } from "./prompts.js";
 import type { RunContext, StepCounter, UsageMeter } from "./run-context.js";
 import { scheduleTasks } from "./sequential.js";
@@ -85,26 +86,33 @@ function delegateTool(
  */
 export function runHierarchical(ctx: RunContext, manager: AgentDefinition): Promise<string> {
   const { tasks, agents } = ctx.crew;
-  return scheduleTasks(ctx, (taskCtx, task, index, context) => {
+  return scheduleTasks(ctx, async (taskCtx, task, index, context) => {
     const scope = { agent: MANAGER_KEY, task: task.key };
     const toolsFor = (steps: StepCounter, usage: UsageMeter) => ({
       ...taskCtx.toolsFor(manager, task.tools),
       [DELEGATE_TOOL]: delegateTool(taskCtx, task.key, agents, steps, usage),
     });
-    return runTask(
+    const output = await runTask(
       taskCtx,
       { task, agent: MANAGER_KEY, index, total: tasks.length },
       {
-        answer: (steps, usage, shape) =>
-          runAgent(taskCtx, {
+        answer: async (steps, usage, shape) => {
+          const memories = await recallFor(taskCtx, scope, task);
+          return runAgent(taskCtx, {
             agent: manager,
             scope,
-            messages: [{ role: "user", content: taskPrompt(task, context) }],
+            messages: [
+              {
+                role: "user",
+                content: taskPrompt(task, context, taskCtx.conversation, memories),
+              },
+            ],
             tools: toolsFor(steps, usage),
             steps,
             usage,
             ...shape,
-          }),
+          });
+        },
         revise: (messages, steps, usage, shape) =>
           runAgent(taskCtx, {
             agent: manager,
@@ -117,5 +125,7 @@ export function runHierarchical(ctx: RunContext, manager: AgentDefinition): Prom
           }),
       },
     );
+    await saveOutcome(taskCtx, scope, task, output);
+    return output;
   });
 }

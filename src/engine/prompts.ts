@@ -23,11 +23,22 @@ export function agentSystemPrompt(
   ].join("\n");
 }
 
-/** The user prompt of a task: what to do, what the answer must look like, and context. */
+/** Label of the long-term memory section of a task prompt (the offline model reads it). */
+const MEMORY_LABEL = "This is what you remember from earlier runs";
+
+/** Label of the conversation section of a task prompt (the offline model reads it). */
+const CONVERSATION_LABEL = "This is the conversation so far";
+
+/**
+ * The user prompt of a task: what to do, what the answer must look like, context, and the
+ * thread's conversation so far (short-term memory) when the run is a turn of one.
+ */
 export function taskPrompt(
   task: Pick<TaskDefinition, "description" | "expectedOutput"> &
     Partial<Pick<TaskDefinition, "outputSchema" | "markdown">>,
   context: readonly ContextOutput[] | string,
+  conversation = "",
+  memories = "",
 ): string {
   const contextText =
     typeof context === "string"
@@ -50,6 +61,15 @@ export function taskPrompt(
   }
   if (contextText.trim() !== "") {
     parts.push("", `This is the context you're working with:\n${contextText}`);
+  }
+  if (memories.trim() !== "") {
+    parts.push("", `${MEMORY_LABEL}:\n${memories}`);
+  }
+  if (conversation.trim() !== "") {
+    parts.push(
+      "",
+      `${CONVERSATION_LABEL}:\n(Earlier messages and your final answers, oldest first. The current task answers the newest message: follow up on what was said.)\n${conversation}`,
+    );
   }
   parts.push(
     "",

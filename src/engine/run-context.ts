@@ -2,9 +2,15 @@
  * What the processes (sequential, hierarchical) get from the crew for one run.
  */
 import type { LanguageModel, ToolSet } from "ai";
-import type { EventDraft, Usage } from "../events/index.js";
+import type { EventDraft, Inputs, Usage } from "../events/index.js";
 import type { ModelTimeouts, RateLimiterLike } from "../llm/index.js";
-import type { AgentDefinition, CrewDefinition, InputHandler, RunOptions } from "../crew/index.js";
+import type {
+  AgentDefinition,
+  CrewDefinition,
+  InputHandler,
+  LongTermMemory,
+  RunOptions,
+} from "../crew/index.js";
 
 /** Run options of the engine: {@link RunOptions} plus tuning of model retries. */
 export interface CrewRunOptions extends RunOptions {
@@ -32,6 +38,12 @@ export interface RunContext {
   readonly onInputRequest: InputHandler | undefined;
   /** Folder that tasks' `outputFile` paths are relative to (the run's output folder). */
   readonly outputDir: string;
+  /** The thread's conversation so far ("" when the run is not in a thread or is its first turn). */
+  readonly conversation: string;
+  /** Long-term memory, when the crew has `memory: true` and the run was given one. */
+  readonly memory?: LongTermMemory;
+  /** The run's inputs (saved with each memory entry). */
+  readonly inputs: Inputs;
   /** Tokens used by the whole run; every task's meter feeds it. */
   readonly usage: UsageMeter;
   /**

@@ -16,6 +16,7 @@ import {
   type EventDraft,
   type EventOf,
   type EventStamper,
+  type Inputs,
 } from "../events/index.js";
 import { ChannelClosedError, EventChannel } from "./event-channel.js";
 import { runHierarchical } from "./hierarchical.js";
@@ -33,6 +34,8 @@ export interface PreparedRun {
   /** Overrides or defaults agents' models. */
   model: LanguageModel | undefined;
   manager: AgentDefinition;
+  /** The run's inputs over the crew's defaults. */
+  inputs?: Inputs;
 }
 
 /** Arguments of {@link executeRun}. */
@@ -89,6 +92,9 @@ function createContext(
     signal,
     outputDir,
     onInputRequest: options.onInputRequest,
+    conversation: options.conversation ?? "",
+    ...(crew.memory === true && options.memory ? { memory: options.memory } : {}),
+    inputs: prepared.inputs ?? crew.defaultInputs,
     usage,
     emit,
     tryEmit,

@@ -9,6 +9,7 @@
  */
 import { runAgent } from "./agent.js";
 import { coworkerTools } from "./coworker-tools.js";
+import { recallFor, saveOutcome } from "./long-term-memory.js";
 import { taskPrompt, type ContextOutput } from "./prompts.js";
 import type { RunContext, StepCounter, UsageMeter } from "./run-context.js";
 import { runTask } from "./task.js";
@@ -139,7 +140,7 @@ export async function scheduleTasks(ctx: RunContext, perform: PerformTask): Prom
 }
 
 /** One task by its agent, with the coworker tools when the agent may delegate. */
-function performTask(
+async function performTask(
   ctx: RunContext,
   task: TaskDefinition,
   agent: AgentDefinition,
@@ -158,20 +159,27 @@ function performTask(
       usage,
     }),
   });
-  return runTask(
+  const output = await runTask(
     ctx,
     { task, agent: agent.key, index, total },
     {
-      answer: (steps, usage, shape) =>
-        runAgent(ctx, {
+      answer: async (steps, usage, shape) => {
+        const memories = await recallFor(ctx, scope, task);
+        return runAgent(ctx, {
           agent,
           scope,
-          messages: [{ role: "user", content: taskPrompt(task, context) }],
+          messages: [
+            {
+              role: "user",
+              content: taskPrompt(task, context, ctx.conversation, memories),
+            },
+          ],
           tools: toolsFor(steps, usage),
           steps,
           usage,
           ...shape,
-        }),
+        });
+      },
       revise: (messages, steps, usage, shape) =>
         runAgent(ctx, {
           agent,
@@ -184,4 +192,6 @@ function performTask(
         }),
     },
   );
+  await saveOutcome(ctx, scope, task, output);
+  return output;
 }

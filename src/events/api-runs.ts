@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { errorInfoSchema, inputsSchema } from "./protocol.js";
 import { runSummarySchema } from "./run-summary.js";
+import { threadIdSchema } from "./thread-id.js";
 
 /** Status of a run. `queued` runs wait for a free slot under the concurrency cap. */
 export const runStatusSchema = z.enum(["queued", "running", "completed", "failed", "cancelled"]);
@@ -40,6 +41,8 @@ export const runRecordSchema = z.object({
   batchId: z.string().optional(),
   /** The run's time limit in ms, when it has one. */
   timeoutMs: z.number().int().positive().optional(),
+  /** The thread (conversation) the run is a turn of. */
+  threadId: z.string().optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 
@@ -84,6 +87,8 @@ export const startRunBodySchema = z.strictObject({
   onDisconnect: onDisconnectSchema.optional(),
   /** Longest the run may take, in ms; past it the run fails with code `timeout`. */
   timeoutMs: z.number().int().positive().optional(),
+  /** The thread the run is a turn of: it sees the conversation so far (created when new). */
+  threadId: threadIdSchema.optional(),
 });
 /** A start-run body as a client sends it (`inputs` may be left out). */
 export type StartRunBody = z.input<typeof startRunBodySchema>;

@@ -58,6 +58,12 @@ export {
   type RunEndEvent,
   type ObjectDeltaEvent,
   type GuardrailCheckEvent,
+  memoryEntrySchema,
+  type MemoryEntry,
+  memoryRecallSchema,
+  memorySaveSchema,
+  type MemoryRecallEvent,
+  type MemorySaveEvent,
   type CrewEvent,
   type EventType,
   type EventOf,
@@ -113,6 +119,7 @@ export {
   type RetryProgress,
   type StepProgress,
   type TaskProgress,
+  type TaskMemory,
   type AgentProgress,
   type RunProgress,
 } from "./progress-state.js";
@@ -196,3 +203,21 @@ export {
   type ServerMessage,
   type ParseClientMessageResult,
 } from "./socket-messages.js";
+export { threadIdSchema } from "./thread-id.js";
+export {
+  threadRecordSchema,
+  type ThreadRecord,
+  threadPageSchema,
+  type ThreadPage,
+  threadDetailsSchema,
+  type ThreadDetails,
+  renameThreadBodySchema,
+  type RenameThreadBody,
+  threadDeletedSchema,
+  type ThreadDeleted,
+  chatCancelledSchema,
+  type ChatCancelled,
+  listThreadsQuerySchema,
+  type ListThreadsQuery,
+  threadTitleFrom,
+} from "./api-threads.js";

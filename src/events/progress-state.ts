@@ -4,7 +4,14 @@
  */
 import type { Cost } from "./cost.js";
 import type { TimelineMark } from "./timeline.js";
-import type { CrewProcess, CrewWarningInfo, ErrorInfo, Inputs, StepKind } from "./protocol.js";
+import type {
+  CrewProcess,
+  CrewWarningInfo,
+  ErrorInfo,
+  Inputs,
+  MemoryEntry,
+  StepKind,
+} from "./protocol.js";
 import { ZERO_USAGE } from "./protocol.js";
 import type { PendingInput, ProgressStatus, RunProgressStatus, TokenCount } from "./run-summary.js";
 import type { TokenLedger } from "./token-ledger.js";
@@ -117,6 +124,14 @@ export interface TaskProgress extends TokenCount {
   checks?: CheckProgress[];
   /** The file the task wrote (`output_file`), relative to the run's output folder. */
   file?: string;
+  /** Long-term memory: entries recalled into its prompt, and the entry saved after it. */
+  memory?: TaskMemory;
+}
+
+/** What a task recalled from and saved to long-term memory (crew.yaml `memory: true`). */
+export interface TaskMemory {
+  recalled: MemoryEntry[];
+  saved?: MemoryEntry;
 }
 
 /** One agent of the crew (a hierarchical run's manager included), over the tasks it worked on. */

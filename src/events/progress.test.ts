@@ -223,6 +223,46 @@ describe("reduceProgress", () => {
     expect(foldProgress([...events, ...events])).toEqual(state);
   });
 
+  it("keeps what a task recalled from and saved to long-term memory", () => {
+    const memory = run([
+      events[0]!,
+      {
+        type: "task.start",
+        task: "research",
+        agent: "researcher",
+        index: 0,
+        total: 2,
+        description: "R",
+      },
+      {
+        type: "memory.recall",
+        task: "research",
+        agent: "researcher",
+        entries: [{ id: "1", text: "Tides: moon" }],
+      },
+      {
+        type: "task.end",
+        task: "research",
+        agent: "researcher",
+        output: "ok",
+        usage,
+        durationMs: 1,
+      },
+      {
+        type: "memory.save",
+        task: "research",
+        agent: "researcher",
+        entry: { id: "2", text: "Tides: ok" },
+      },
+    ]);
+    const state = foldProgress(memory);
+    expect(state.tasks[0]?.memory).toEqual({
+      recalled: [{ id: "1", text: "Tides: moon" }],
+      saved: { id: "2", text: "Tides: ok" },
+    });
+    expect(state.tasks[1]?.memory).toBeUndefined();
+  });
+
   it("starts empty", () => {
     expect(initialProgress("r")).toEqual({
       runId: "r",

@@ -285,6 +285,16 @@ function apply(state: RunProgress, event: CrewEvent): RunProgress {
         return { ...t, checks: [...(t.checks ?? []), check], ledger };
       });
     }
+    case "memory.recall":
+      return withTask(state, event.task, (t) => ({
+        ...t,
+        memory: { ...t.memory, recalled: event.entries },
+      }));
+    case "memory.save":
+      return withTask(state, event.task, (t) => ({
+        ...t,
+        memory: { recalled: t.memory?.recalled ?? [], saved: event.entry },
+      }));
     case "run.end":
       return endRun(state, event);
     default:

@@ -105,6 +105,8 @@ export const runStartSchema = envelopeSchema.extend({
    * whoever watches the run, so that nothing a ported crew declares is dropped silently.
    */
   warnings: z.array(crewWarningSchema).optional(),
+  /** The thread (conversation) the run is a turn of. */
+  threadId: z.string().optional(),
 });
 
 /** A task begins. */
@@ -312,6 +314,32 @@ export const runEndSchema = envelopeSchema.extend({
   durationMs: z.number().nonnegative(),
 });
 
+/** A long-term memory entry as events carry it. */
+export const memoryEntrySchema = z.object({
+  /** The entry's id in the memory store. */
+  id: z.string(),
+  /** What is remembered: the task, the agent, a short summary of the outcome. */
+  text: z.string(),
+});
+export type MemoryEntry = z.infer<typeof memoryEntrySchema>;
+
+/** Long-term memory (crew.yaml `memory: true`) read into a task's prompt. */
+export const memoryRecallSchema = envelopeSchema.extend({
+  type: z.literal("memory.recall"),
+  agent: z.string(),
+  task: z.string(),
+  /** The entries recalled, most relevant first (may be empty). */
+  entries: z.array(memoryEntrySchema),
+});
+
+/** A task's outcome saved to long-term memory after `task.end`. */
+export const memorySaveSchema = envelopeSchema.extend({
+  type: z.literal("memory.save"),
+  agent: z.string(),
+  task: z.string(),
+  entry: memoryEntrySchema,
+});
+
 /** Schema of any known event. */
 export const crewEventSchema = z.discriminatedUnion("type", [
   runStartSchema,
@@ -329,6 +357,8 @@ export const crewEventSchema = z.discriminatedUnion("type", [
   runEndSchema,
   objectDeltaSchema,
   guardrailCheckSchema,
+  memoryRecallSchema,
+  memorySaveSchema,
 ]);
 
 export type RunStartEvent = z.infer<typeof runStartSchema>;
@@ -346,6 +376,8 @@ export type TaskEndEvent = z.infer<typeof taskEndSchema>;
 export type RunEndEvent = z.infer<typeof runEndSchema>;
 export type ObjectDeltaEvent = z.infer<typeof objectDeltaSchema>;
 export type GuardrailCheckEvent = z.infer<typeof guardrailCheckSchema>;
+export type MemoryRecallEvent = z.infer<typeof memoryRecallSchema>;
+export type MemorySaveEvent = z.infer<typeof memorySaveSchema>;
 
 /** Any event of protocol version 1. */
 export type CrewEvent = z.infer<typeof crewEventSchema>;
@@ -371,6 +403,8 @@ export const EVENT_TYPES = [
   "run.end",
   "object.delta",
   "guardrail.check",
+  "memory.recall",
+  "memory.save",
 ] as const satisfies readonly EventType[];
 
 /**

@@ -4,6 +4,7 @@
  * several runs. How messages become frames is the transport's business (`transport/websocket.ts`).
  */
 import { z } from "zod";
+import { threadIdSchema } from "./thread-id.js";
 import { onDisconnectSchema, runIdSchema } from "./api-runs.js";
 import { ErrorCode } from "./crew-error.js";
 import { crewEventSchema, inputsSchema } from "./protocol.js";
@@ -22,6 +23,8 @@ export const startMessageSchema = z.strictObject({
   onDisconnect: onDisconnectSchema.optional(),
   /** Longest the run may take, in ms; past it the run fails with code `timeout`. */
   timeoutMs: z.number().int().positive().optional(),
+  /** The thread the run is a turn of: it sees the conversation so far. */
+  threadId: threadIdSchema.optional(),
 });
 
 /** Watch a run's events with `seq > after` (default 0: from the start). */

@@ -101,6 +101,35 @@ function furtherNotes(answer: string, topic: string, seed: number, target: numbe
   return `${answer}\n\n## More on ${topic}\n\n${paragraphs.join("\n\n")}`;
 }
 
+/**
+ * A line showing that the answer follows up on the thread's conversation: the previous
+ * question and how the previous answer began. "" without a conversation.
+ */
+function followUpNote(conversation: string): string {
+  if (conversation.trim() === "") return "";
+  const turns = [
+    ...conversation.matchAll(/^User: ([^\n]*)\nAssistant: ([\s\S]*?)(?=\n+User: |(?![\s\S]))/gm),
+  ];
+  const last = turns.at(-1);
+  if (!last) return "_Following up on our conversation so far._\n\n";
+  const asked = excerpt(last[1] ?? "", 100);
+  const began = (last[2] ?? "")
+    .split(/\r?\n/)
+    .map((line) => line.replace(/^[#>*\s-]+/, "").trim())
+    .find((line) => line !== "" && !line.startsWith("_(offline model"));
+  const previous = began === undefined ? "" : `; my previous answer began "${excerpt(began, 100)}"`;
+  return `_Following up on our conversation: you asked "${asked}"${previous}._\n\n`;
+}
+
+/** A line showing what the agent recalled from long-term memory. "" when nothing was. */
+function recallNote(memories: string): string {
+  const first = memories
+    .split(/\r?\n/)
+    .map((line) => line.replace(/^\s*-\s*/, "").trim())
+    .find((line) => line !== "");
+  return first === undefined ? "" : `_I remember from an earlier run: ${excerpt(first, 160)}_\n\n`;
+}
+
 /** The offline answer for a prompt, starting with {@link OFFLINE_LABEL}. */
 export function composeAnswer(prompt: OfflinePrompt, seed = 0): string {
   const topic = promptTopic(prompt);
@@ -120,7 +149,7 @@ export function composeAnswer(prompt: OfflinePrompt, seed = 0): string {
   const revised = prompt.feedback
     ? `_Revised after feedback: "${excerpt(prompt.feedback, 200)}"_\n\n`
     : "";
-  const answer = `${OFFLINE_LABEL}\n\n${revised}${body}`;
+  const answer = `${OFFLINE_LABEL}\n\n${followUpNote(prompt.conversation)}${recallNote(prompt.memories)}${revised}${body}`;
   if (words === undefined) return `${answer}\n`;
   // The label and the feedback note count too: the whole answer is what the reader measures.
   return `${clampWords(furtherNotes(answer, topic, h, wordTarget(words)), words.max)}\n`;

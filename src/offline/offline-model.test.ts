@@ -50,6 +50,30 @@ describe("offline model", () => {
     expect(text).not.toContain(thought);
   });
 
+  it("follows up on a thread's conversation: names the previous question and answer", async () => {
+    const followUp = researchTask.replace(
+      "\nBegin!",
+      [
+        "This is the conversation so far:",
+        "(Earlier messages and your final answers, oldest first.)",
+        "User: quantum computing",
+        `Assistant: ${OFFLINE_LABEL}`,
+        "",
+        "## Research findings: Quantum computing",
+        "Context: a line that looks like a label",
+        "",
+        "Begin!",
+      ].join("\n"),
+    );
+    const { text } = await run(researcherSystem, followUp);
+    expect(text.split("\n")[2]).toBe(
+      '_Following up on our conversation: you asked "quantum computing"; my previous answer began "Research findings: Quantum computing"._',
+    );
+    expect(text).toContain("quantum computing");
+    const { text: first } = await run(researcherSystem, researchTask);
+    expect(first).not.toContain("Following up");
+  });
+
   it("is deterministic: the same prompt gives the same answer", async () => {
     const a = await run(researcherSystem, researchTask);
     const b = await run(researcherSystem, researchTask);

@@ -10,6 +10,8 @@
  * - user: `Current Task: ...` or `Task: ...`; `Expected output: ...` or `This is the expected
  *   criteria for your final answer: ...`; `Context: ...` or `This is the context you're working
  *   with: ...`. A user prompt with no label is the task itself.
+ * - user: `This is the conversation so far:` followed by `User: ...` / `Assistant: ...` turns
+ *   (a thread's short-term memory), read to the end of the prompt.
  */
 import type { LanguageModelV3Prompt, LanguageModelV3ToolResultOutput } from "@ai-sdk/provider";
 
@@ -30,6 +32,10 @@ export interface OfflinePrompt {
   task: string;
   expectedOutput: string;
   context: string;
+  /** Entries recalled from long-term memory (`- ...` lines), or "". */
+  memories: string;
+  /** The thread's conversation so far (`User:` / `Assistant:` turns), or "". */
+  conversation: string;
   /** Feedback a human gave on an earlier answer (later user messages), or "". */
   feedback: string;
   /** Tool calls made so far, in order. */
@@ -40,7 +46,7 @@ export interface OfflinePrompt {
 
 const SECTION_LABELS: Record<
   string,
-  keyof Omit<OfflinePrompt, "exchanges" | "fullText" | "feedback">
+  keyof Omit<OfflinePrompt, "exchanges" | "fullText" | "feedback" | "conversation">
 > = {
   role: "role",
   goal: "goal",
@@ -54,6 +60,7 @@ const SECTION_LABELS: Record<
   context: "context",
   "this is the context you're working with": "context",
   "this is the context you are working with": "context",
+  "this is what you remember from earlier runs": "memories",
 };
 
 const LABEL_LINE = new RegExp(
@@ -66,6 +73,9 @@ const LABEL_LINE = new RegExp(
 /** Instruction lines of the prompt layout that are not part of any field. */
 const BOILERPLATE =
   /^\s*(?:you must return the actual complete content|begin! this is very important)/i;
+
+/** The line that opens a thread's conversation in a task prompt. */
+const CONVERSATION_LINE = /^[ \t]*this is the conversation so far[ \t]*:[^\n]*$/im;
 
 /** Splits text into labelled sections; text before the first label goes to `preamble`. */
 function splitSections(text: string): { preamble: string; sections: Map<string, string> } {
@@ -152,7 +162,18 @@ export function parsePrompt(prompt: LanguageModelV3Prompt): OfflinePrompt {
     .filter(Boolean)
     .join("\n");
   const sys = splitSections(systemText);
-  const usr = splitSections(userText);
+  // The conversation quotes earlier answers, whose lines may look like labels: it is cut off
+  // before the rest of the prompt is split into sections.
+  const talk = CONVERSATION_LINE.exec(userText);
+  const usr = splitSections(talk ? userText.slice(0, talk.index) : userText);
+  const conversation = talk
+    ? userText
+        .slice(talk.index + talk[0].length)
+        .split(/\r?\n/)
+        .filter((line) => !BOILERPLATE.test(line))
+        .join("\n")
+        .trim()
+    : "";
   const youAre =
     /you are (?:an? |the )?([^.\n]+?)\.(?:\s+([\s\S]*?))?(?=\n\s*your personal goal is|$)/i.exec(
       sys.preamble,
@@ -164,6 +185,8 @@ export function parsePrompt(prompt: LanguageModelV3Prompt): OfflinePrompt {
     task: usr.sections.get("task") ?? (usr.preamble || userText).trim(),
     expectedOutput: usr.sections.get("expectedOutput") ?? "",
     context: usr.sections.get("context") ?? "",
+    memories: usr.sections.get("memories") ?? "",
+    conversation,
     feedback,
     exchanges,
     fullText: [

@@ -5,7 +5,8 @@
  * - A message sent with `runConfig.custom.runId` attaches to that run instead of starting one
  *   (re-attaching after a reload, replaying a finished run from history).
  * - `runConfig.custom.crew` / `.inputs` override the adapter's crew and inputs for one message.
- * - Stopping (assistant-ui's stop button aborts `abortSignal`) cancels the run on the server.
+ * - Stopping (assistant-ui's stop button aborts `abortSignal`) cancels the run on the server;
+ *   a detach (the runtime switched to another thread, or was unmounted) only stops watching.
  * - Updates are batched to one per animation frame.
  */
 import type {
@@ -27,6 +28,11 @@ export interface CrewAdapterOptions {
   client: CrewClient;
   /** The crew to run (a name, or a function read at each message); the server's default when absent. */
   crew?: string | (() => string | undefined);
+  /**
+   * The thread each run is a turn of (a name, or a function read at each message): the server
+   * gives the run the thread's conversation so far. No thread when absent.
+   */
+  threadId?: string | (() => string | undefined);
   /** The run's inputs from the conversation; default `{ topic: <last user message's text> }`. */
   inputsFrom?: (messages: readonly ThreadMessage[]) => Inputs;
   /** Called once the run's id is known (e.g. to remember it across reloads). */
@@ -48,6 +54,13 @@ export function lastUserText(messages: readonly ThreadMessage[]): string {
     .map((part) => (part.type === "text" ? part.text : ""))
     .join("")
     .trim();
+}
+
+/** assistant-ui aborts with `detach: true` when a thread is switched away from, not stopped. */
+function isDetach(reason: unknown): boolean {
+  return (
+    typeof reason === "object" && reason !== null && "detach" in reason && reason.detach === true
+  );
 }
 
 /** Creates the adapter; pass it to `useLocalRuntime` (or use `useCrewRuntime`). */
@@ -89,7 +102,15 @@ async function* streamCrewMessage(
         ...(options.inputsFrom ?? defaultInputs)(run.messages),
         ...(custom.inputs as Inputs | undefined),
       };
-      const stream = await client.streamRun({ crew, inputs, signal: watch.signal, onReconnect });
+      const threadId =
+        typeof options.threadId === "function" ? options.threadId() : options.threadId;
+      const stream = await client.streamRun({
+        crew,
+        inputs,
+        signal: watch.signal,
+        onReconnect,
+        ...(threadId === undefined ? {} : { threadId }),
+      });
       runId = stream.runId;
       events = stream;
     }
@@ -104,6 +125,7 @@ async function* streamCrewMessage(
   let done = false;
   const cancelOnServer = (): void => {
     if (isRunEnded(progress.status)) return;
+    if (isDetach(run.abortSignal.reason)) return;
     if (options.cancelOnAbort && !options.cancelOnAbort()) return;
     client
       .cancel(runId)

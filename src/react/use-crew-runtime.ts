@@ -34,6 +34,10 @@ export function useCrewRuntime(options: UseCrewRuntimeOptions): AssistantRuntime
           const crew = latest.current.crew;
           return typeof crew === "function" ? crew() : crew;
         },
+        threadId: () => {
+          const threadId = latest.current.threadId;
+          return typeof threadId === "function" ? threadId() : threadId;
+        },
         inputsFrom: (messages) =>
           latest.current.inputsFrom?.(messages) ?? { topic: lastUserText(messages) },
         onRunStart: (runId) => latest.current.onRunStart?.(runId),

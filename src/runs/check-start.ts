@@ -1,5 +1,12 @@
 /** The checks every run service makes before a run exists, so all of them refuse the same requests. */
-import { CrewError, ErrorCode, inputsSchema, toCrewError, type Inputs } from "../events/index.js";
+import {
+  CrewError,
+  ErrorCode,
+  inputsSchema,
+  threadIdSchema,
+  toCrewError,
+  type Inputs,
+} from "../events/index.js";
 import type { CrewRunner, ResolveRunner } from "./crew-runner.js";
 import type { OnDisconnect, StartRunRequest } from "./run-service.js";
 
@@ -9,6 +16,7 @@ export interface CheckedStart {
   inputs: Inputs;
   onDisconnect: OnDisconnect;
   timeoutMs?: number;
+  threadId?: string;
 }
 
 /**
@@ -34,6 +42,11 @@ export async function checkStart(
   const { timeoutMs } = request;
   if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 1))
     throw new CrewError(ErrorCode.BAD_REQUEST, "timeoutMs must be a positive whole number of ms.");
+  if (request.threadId !== undefined && !threadIdSchema.safeParse(request.threadId).success)
+    throw new CrewError(
+      ErrorCode.BAD_REQUEST,
+      "threadId must be 1 to 200 letters, digits, '.', '_', ':' or '-', starting with a letter or digit.",
+    );
   let runner: CrewRunner;
   try {
     runner = await resolveRunner(request.crew);
@@ -50,5 +63,11 @@ export async function checkStart(
       `Crew "${runner.name}" needs the input(s) ${missing.map((m) => `"${m}"`).join(", ")}; pass them in inputs.`,
     );
   runner.validateInputs?.(inputs);
-  return { runner, inputs, onDisconnect, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
+  return {
+    runner,
+    inputs,
+    onDisconnect,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(request.threadId === undefined ? {} : { threadId: request.threadId }),
+  };
 }

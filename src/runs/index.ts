@@ -30,3 +30,4 @@ export { runnerForCrew, catalogRunners, type RunnerForCrewOptions } from "./runn
 export { endRun } from "./end-run.js";
 export { StoreHealth, type StoreHealthOptions, type StoreHealthReport } from "./store-health.js";
 export { combineObservers, type RunObserver } from "./run-observer.js";
+export { ThreadOperations } from "./thread-operations.js";

@@ -8,7 +8,17 @@
  */
 import { randomUUID } from "node:crypto";
 import { CrewError, ErrorCode, type CrewEvent } from "../events/index.js";
-import type { ListRunsOptions, RunPage, RunRecord, RunStore } from "../store/index.js";
+import type {
+  ListRunsOptions,
+  ListThreadsOptions,
+  RunPage,
+  RunRecord,
+  RunStore,
+  ThreadDeleted,
+  ThreadDetails,
+  ThreadPage,
+  ThreadRecord,
+} from "../store/index.js";
 import { batchStatus, startBatch } from "./batches.js";
 import { checkStart } from "./check-start.js";
 import type { ResolveRunner } from "./crew-runner.js";
@@ -29,6 +39,7 @@ import type {
 import type { RunObserver } from "./run-observer.js";
 import { RunWatchers } from "./run-watchers.js";
 import { SummaryCache } from "./summary-cache.js";
+import { ThreadOperations } from "./thread-operations.js";
 
 /** Options of {@link RunManager}. */
 export interface RunManagerOptions {
@@ -45,6 +56,10 @@ export interface RunManagerOptions {
   model?: ActiveRunContext["model"];
   /** Time limit of runs started without `timeoutMs`, in ms (`--run-timeout`). */
   runTimeoutMs?: number;
+  /** Token budget of the conversation a thread's run is given (default 2000). */
+  historyTokens?: number;
+  /** Long-term memory of crews with `memory: true` (e.g. the SQLite store's `memory`). */
+  memory?: ActiveRunContext["memory"];
   logger?: RunLogger;
   /** Store write health: while degraded, `start` is refused with store_error (503). */
   storeHealth?: ActiveRunContext["storeHealth"];
@@ -62,6 +77,7 @@ export class RunManager implements RunService {
   readonly #active = new Map<string, ActiveRun>();
   readonly #summaries: SummaryCache;
   readonly #watchers: RunWatchers;
+  readonly #threads: ThreadOperations;
   readonly #queue: ActiveRun[] = [];
   readonly #finished = new Map<string, Promise<void>>();
   #running = 0;
@@ -83,7 +99,10 @@ export class RunManager implements RunService {
       ...(options.model === undefined ? {} : { model: options.model }),
       ...(options.storeHealth === undefined ? {} : { storeHealth: options.storeHealth }),
       ...(options.observer === undefined ? {} : { observer: options.observer }),
+      ...(options.historyTokens === undefined ? {} : { historyTokens: options.historyTokens }),
+      ...(options.memory === undefined ? {} : { memory: options.memory }),
     };
+    this.#threads = new ThreadOperations(options.store, (id) => this.cancel(id));
     this.#watchers = new RunWatchers((id) => {
       this.cancel(id).catch((error: unknown) =>
         this.#context.logger.error(`Run ${id}: cancel after the last watcher left failed`, error),
@@ -95,7 +114,7 @@ export class RunManager implements RunService {
     if (this.#closed)
       throw new CrewError(ErrorCode.CONFLICT, "The run manager is closed; no new runs start.");
     this.#context.storeHealth?.assertWritable();
-    const { runner, inputs, onDisconnect, timeoutMs } = await checkStart(
+    const { runner, inputs, onDisconnect, timeoutMs, threadId } = await checkStart(
       request,
       this.#resolveRunner,
     );
@@ -117,6 +136,7 @@ export class RunManager implements RunService {
         ...(request.source === undefined ? {} : { source: request.source }),
         ...(request.batchId === undefined ? {} : { batchId: request.batchId }),
         ...(limit === undefined ? {} : { timeoutMs: limit }),
+        ...(threadId === undefined ? {} : { threadId }),
       });
       run = new ActiveRun(id, runner, inputs, this.#context, record);
     } catch (error) {
@@ -157,6 +177,22 @@ export class RunManager implements RunService {
 
   list(options: ListRunsOptions = {}): Promise<RunPage> {
     return this.#store.listRuns(options);
+  }
+
+  listThreads(options: ListThreadsOptions = {}): Promise<ThreadPage> {
+    return this.#threads.listThreads(options);
+  }
+
+  getThread(id: string): Promise<ThreadDetails | undefined> {
+    return this.#threads.getThread(id);
+  }
+
+  renameThread(id: string, title: string): Promise<ThreadRecord> {
+    return this.#threads.renameThread(id, title);
+  }
+
+  deleteThread(id: string): Promise<ThreadDeleted> {
+    return this.#threads.deleteThread(id);
   }
 
   async cancel(runId: string): Promise<RunRecord> {

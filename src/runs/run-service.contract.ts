@@ -52,6 +52,7 @@ function crews() {
       askInput: true,
     }),
     needs: scriptedRunner({ name: "needs", required: ["topic"], known: ["topic"] }),
+    talk: scriptedRunner({ name: "talk", deltas: 1, echoConversation: true }),
   };
   const resolveRunner: ResolveRunner = async (name) => {
     const runner = runners[(name ?? "quick") as keyof typeof runners];
@@ -404,5 +405,48 @@ export function runServiceContract(
         expect(watched).toEqual(all.slice(3));
       },
     );
+
+    it("runs turns of a thread with the conversation so far; lists, renames and deletes threads", async () => {
+      const { runs, hold } = await service();
+      const first = await runs.start({ crew: "talk", inputs: { topic: "Tea" }, threadId: "t-1" });
+      expect(first.threadId).toBe("t-1");
+      const firstEvents = await collect(runs, first.id);
+      expect(firstEvents[0]).toMatchObject({ type: "run.start", threadId: "t-1" });
+      expect(firstEvents.at(-1)).toMatchObject({ type: "run.end", result: "done heard:" });
+      const second = await runs.start({
+        crew: "talk",
+        inputs: { topic: "Shorter, in French" },
+        threadId: "t-1",
+      });
+      expect((await collect(runs, second.id)).at(-1)).toMatchObject({
+        type: "run.end",
+        result: "done heard: User: Tea\nAssistant: done heard:",
+      });
+      await collect(runs, (await runs.start({ crew: "quick", threadId: "t-2" })).id);
+      await expect(runs.start({ crew: "quick", threadId: "../x" })).rejects.toMatchObject({
+        code: ErrorCode.BAD_REQUEST,
+      });
+
+      expect((await runs.listThreads()).threads.map((t) => [t.threadId, t.runCount])).toEqual([
+        ["t-2", 1],
+        ["t-1", 2],
+      ]);
+      const thread = await runs.getThread("t-1");
+      expect(thread).toMatchObject({ title: "Tea", runCount: 2 });
+      expect(thread?.runs.map((run) => run.id)).toEqual([first.id, second.id]);
+      expect(await runs.renameThread("t-1", "Tea talk")).toMatchObject({ title: "Tea talk" });
+
+      // Deleting a thread cancels its live run first, then removes runs and events.
+      const live = await runs.start({ crew: "held", threadId: "t-1" });
+      await readUntil(runs, live.id, (event) => event.type === "text.delta");
+      const deleted = await runs.deleteThread("t-1");
+      expect(deleted).toMatchObject({ threadId: "t-1", deletedRuns: 3 });
+      expect(deleted.deletedEvents).toBeGreaterThan(10);
+      expect(await runs.getThread("t-1")).toBeUndefined();
+      expect(await runs.get(live.id)).toBeUndefined();
+      expect(await runs.get(first.id)).toBeUndefined();
+      await expect(runs.deleteThread("t-1")).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+      hold.open();
+    });
   });
 }

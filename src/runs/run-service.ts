@@ -4,7 +4,16 @@
  * front of workers sharing Redis. Both pass the same contract suite (run-service.contract.ts).
  */
 import type { CrewEvent, RunDetails } from "../events/index.js";
-import type { ListRunsOptions, RunPage, RunRecord } from "../store/index.js";
+import type {
+  ListRunsOptions,
+  ListThreadsOptions,
+  RunPage,
+  RunRecord,
+  ThreadDeleted,
+  ThreadDetails,
+  ThreadPage,
+  ThreadRecord,
+} from "../store/index.js";
 
 /** What happens to a run when the last stream watching it closes. */
 export type OnDisconnect = "continue" | "cancel";
@@ -28,6 +37,11 @@ export interface StartRunRequest {
   timeoutMs?: number;
   /** The batch the run belongs to; set by {@link RunService.startBatch}. */
   batchId?: string;
+  /**
+   * The thread the run is a turn of (created with the run when new): the run is given the
+   * thread's conversation so far.
+   */
+  threadId?: string;
 }
 
 /** What {@link RunService.startBatch} needs: one run per item of `inputs`, the rest shared. */
@@ -123,6 +137,17 @@ export interface RunService {
    * resumes such a consumer. Use `flatten` for one event at a time.
    */
   openEvents(id: string, options?: RunEventsOptions): Promise<AsyncIterable<readonly CrewEvent[]>>;
+  /** Threads, most recently active first, paged. */
+  listThreads(options?: ListThreadsOptions): Promise<ThreadPage>;
+  /** A thread with its runs, oldest first, or undefined for an unknown id. */
+  getThread(id: string): Promise<ThreadDetails | undefined>;
+  /** Renames a thread; throws not_found for an unknown id. */
+  renameThread(id: string, title: string): Promise<ThreadRecord>;
+  /**
+   * Cancels the thread's unfinished runs, then deletes the thread with its runs and their
+   * events, and says how many; throws not_found for an unknown id.
+   */
+  deleteThread(id: string): Promise<ThreadDeleted>;
   /** Stops taking runs and releases what the service holds. */
   close(): Promise<void>;
 }

@@ -19,9 +19,11 @@ import {
   EventLog,
 } from "../events/index.js";
 import type { RateLimiterLike } from "../llm/index.js";
-import type { RunStore } from "../store/index.js";
+import type { LongTermMemoryStore, RunStore } from "../store/index.js";
 import type { CrewRunner, RunnerOptions } from "./crew-runner.js";
 import { GRACE_OVER, graceAfterAbort } from "./abort-grace.js";
+import { conversationFor, historyBudget } from "./conversation.js";
+import { memoryFor } from "./crew-memory.js";
 import { InputRequests } from "./input-requests.js";
 import type { RunObserver } from "./run-observer.js";
 import { RunWriter } from "./run-writer.js";
@@ -50,6 +52,10 @@ export interface ActiveRunContext {
   storeHealth?: StoreHealth;
   /** Sees every event and store append (metrics, traces). */
   observer?: RunObserver;
+  /** Long-term memory of crews; runs of crews with `memory: true` recall and save there. */
+  memory?: LongTermMemoryStore;
+  /** Token budget of a thread's conversation given to its runs (default `CREWSTREAM_THREAD_HISTORY_TOKENS`, else 2000). */
+  historyTokens?: number;
 }
 
 /** A run the manager is executing or holding in its queue. */
@@ -67,10 +73,11 @@ export class ActiveRun {
     readonly runner: CrewRunner,
     readonly inputs: Inputs,
     private readonly context: ActiveRunContext,
-    /** The run's batch and time limit, as stored on its record. */
+    /** The run's batch, time limit and thread, as stored on its record. */
     private readonly settings: {
       batchId?: string | undefined;
       timeoutMs?: number | undefined;
+      threadId?: string | undefined;
     } = {},
   ) {
     this.#inputs = new InputRequests(id);
@@ -105,10 +112,24 @@ export class ActiveRun {
     try {
       const onInputRequest: InputHandler = (request, abort) =>
         this.#inputs.wait(request.requestId, abort);
+      const conversation =
+        this.settings.threadId === undefined
+          ? ""
+          : await conversationFor(
+              this.context.store,
+              this.settings.threadId,
+              this.id,
+              historyBudget(this.context.historyTokens),
+            );
       const options: RunnerOptions = {
         signal,
         runId: this.id,
         onInputRequest,
+        ...(this.settings.threadId === undefined ? {} : { threadId: this.settings.threadId }),
+        ...(conversation === "" ? {} : { conversation }),
+        ...(this.context.memory
+          ? { memory: memoryFor(this.context.memory, this.runner.name) }
+          : {}),
         ...(this.context.model ? { model: this.context.model } : {}),
         ...(this.context.rateLimiter ? { rateLimiter: this.context.rateLimiter } : {}),
         ...(this.settings.batchId === undefined ? {} : { batchId: this.settings.batchId }),
@@ -211,6 +232,7 @@ export class ActiveRun {
           inputs: this.inputs,
           agents: info.agents,
           tasks: info.tasks,
+          ...(this.settings.threadId === undefined ? {} : { threadId: this.settings.threadId }),
         }),
       );
     }

@@ -16,6 +16,10 @@ function countingStore(): { store: RunStore; reads: number[] } {
     appendEvents: (id, events) => inner.appendEvents(id, events),
     listUnfinished: () => inner.listUnfinished(),
     listBatch: (batchId) => inner.listBatch(batchId),
+    listThreads: (options) => inner.listThreads(options),
+    getThread: (id) => inner.getThread(id),
+    renameThread: (id, title) => inner.renameThread(id, title),
+    deleteThread: (id) => inner.deleteThread(id),
     close: () => inner.close(),
     readEvents: (id, after, limit) => {
       reads.push(after);

@@ -29,8 +29,19 @@ import {
   type StartBatchRequest,
   type StartedBatch,
   type BatchStatus,
+  ThreadOperations,
 } from "../runs/index.js";
-import { isFinished, type ListRunsOptions, type RunPage, type RunRecord } from "../store/index.js";
+import {
+  isFinished,
+  type ListRunsOptions,
+  type ListThreadsOptions,
+  type RunPage,
+  type RunRecord,
+  type ThreadDeleted,
+  type ThreadDetails,
+  type ThreadPage,
+  type ThreadRecord,
+} from "../store/index.js";
 import { sendControl } from "./control-channel.js";
 import { followEvents } from "./follow-events.js";
 import type { RedisRunStore } from "./redis-store.js";
@@ -65,6 +76,7 @@ export class DistributedRunManager implements RunService {
   /** Watchers of runs started here with `onDisconnect: "cancel"`. */
   readonly #watchers: RunWatchers;
   readonly #closing = new AbortController();
+  readonly #threads: ThreadOperations;
 
   constructor(options: DistributedRunManagerOptions) {
     this.#store = options.store;
@@ -73,6 +85,7 @@ export class DistributedRunManager implements RunService {
     this.#runTimeoutMs = options.runTimeoutMs;
     this.#cancelWaitMs = options.cancelWaitMs ?? 30_000;
     this.#traceContext = options.traceContext;
+    this.#threads = new ThreadOperations(options.store, (id) => this.cancel(id));
     this.#logger = options.logger ?? {
       error: (message, details) => console.error(message, details),
     };
@@ -88,7 +101,7 @@ export class DistributedRunManager implements RunService {
   async start(request: StartRunRequest): Promise<RunRecord> {
     if (this.#closing.signal.aborted)
       throw new CrewError(ErrorCode.CONFLICT, "The server is shutting down; no new runs start.");
-    const { runner, inputs, onDisconnect, timeoutMs } = await checkStart(
+    const { runner, inputs, onDisconnect, timeoutMs, threadId } = await checkStart(
       request,
       this.#resolveRunner,
     );
@@ -102,6 +115,7 @@ export class DistributedRunManager implements RunService {
       ...(request.source === undefined ? {} : { source: request.source }),
       ...(request.batchId === undefined ? {} : { batchId: request.batchId }),
       ...(limit === undefined ? {} : { timeoutMs: limit }),
+      ...(threadId === undefined ? {} : { threadId }),
     });
     if (onDisconnect === "cancel") this.#watchers.track(id);
     await this.#queue.enqueue(id, this.#traceContext?.(id, runner.name));
@@ -127,6 +141,22 @@ export class DistributedRunManager implements RunService {
 
   list(options: ListRunsOptions = {}): Promise<RunPage> {
     return this.#store.listRuns(options);
+  }
+
+  listThreads(options: ListThreadsOptions = {}): Promise<ThreadPage> {
+    return this.#threads.listThreads(options);
+  }
+
+  getThread(id: string): Promise<ThreadDetails | undefined> {
+    return this.#threads.getThread(id);
+  }
+
+  renameThread(id: string, title: string): Promise<ThreadRecord> {
+    return this.#threads.renameThread(id, title);
+  }
+
+  deleteThread(id: string): Promise<ThreadDeleted> {
+    return this.#threads.deleteThread(id);
   }
 
   /** Cancels a run wherever it is and resolves once its `run.end` is durable (or after `cancelWaitMs`). */

@@ -44,6 +44,21 @@ export class RedisKeys {
     return `${this.prefix}runs:order`;
   }
 
+  /** Hash: a thread's title and timestamps. */
+  thread(id: string): string {
+    return `${this.prefix}thread:${id}`;
+  }
+
+  /** List: a thread's run ids, oldest first. */
+  threadRuns(id: string): string {
+    return `${this.prefix}thread:${id}:runs`;
+  }
+
+  /** Sorted set of thread ids by the creation order of their last run. */
+  get threads(): string {
+    return `${this.prefix}threads`;
+  }
+
   /** Pub/sub channel carrying cancel and human-input answers to workers. */
   get control(): string {
     return `${this.prefix}control`;

@@ -18,6 +18,7 @@ export function newRunFields(run: NewRun, createdAt: string): string[] {
     ...(run.source === undefined ? [] : ["source", run.source]),
     ...(run.batchId === undefined ? [] : ["batchId", run.batchId]),
     ...(run.timeoutMs === undefined ? [] : ["timeoutMs", String(run.timeoutMs)]),
+    ...(run.threadId === undefined ? [] : ["threadId", run.threadId]),
   ];
 }
 
@@ -50,6 +51,7 @@ export function parseRecord(hash: Record<string, string>): RunRecord | undefined
   if (hash.source !== undefined) record.source = hash.source;
   if (hash.batchId !== undefined) record.batchId = hash.batchId;
   if (hash.timeoutMs !== undefined) record.timeoutMs = Number(hash.timeoutMs);
+  if (hash.threadId !== undefined) record.threadId = hash.threadId;
   return record;
 }
 

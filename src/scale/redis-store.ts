@@ -16,11 +16,17 @@ import {
   parsePageCursor,
   statusPatch,
   type ListRunsOptions,
+  type ListThreadsOptions,
   type NewRun,
   type RunPage,
   type RunRecord,
   type RunStore,
+  type ThreadDeleted,
+  type ThreadDetails,
+  type ThreadPage,
+  type ThreadRecord,
 } from "../store/index.js";
+import { threadTitleFrom } from "../events/index.js";
 import { BlockingReads, type StreamEntries } from "./redis-blocking-reads.js";
 import { RedisKeys } from "./redis-keys.js";
 import { newRunFields, parseRecord, patchFields, toHash } from "./redis-record.js";
@@ -116,6 +122,17 @@ export class RedisRunStore implements RunStore {
     if (ord === 0)
       throw new CrewError(ErrorCode.CONFLICT, `A run with id "${run.id}" already exists.`);
     if (run.batchId !== undefined) await this.redis.zadd(k.batch(run.batchId), ord, run.id);
+    if (run.threadId !== undefined) {
+      const thread = k.thread(run.threadId);
+      await this.redis
+        .multi()
+        .hsetnx(thread, "title", threadTitleFrom(run.inputs))
+        .hsetnx(thread, "createdAt", createdAt)
+        .hset(thread, "updatedAt", createdAt)
+        .rpush(k.threadRuns(run.threadId), run.id)
+        .zadd(k.threads, ord, run.threadId)
+        .exec();
+    }
     return parseRecord(toHash(newRunFields(run, createdAt).concat("lastSeq", "0")))!;
   }
 
@@ -301,11 +318,102 @@ export class RedisRunStore implements RunStore {
     });
   }
 
+  async listThreads(options: ListThreadsOptions = {}): Promise<ThreadPage> {
+    this.#assertOpen();
+    const limit = pageLimit(options.limit);
+    const before = parsePageCursor(options.before);
+    const ids = await this.redis.zrevrangebyscore(
+      this.keys.threads,
+      `(${before}`,
+      "-inf",
+      "WITHSCORES",
+      "LIMIT",
+      0,
+      limit + 1,
+    );
+    const threads: ThreadRecord[] = [];
+    for (let i = 0; i < ids.length && threads.length < limit; i += 2) {
+      const record = await this.#thread(ids[i]!);
+      if (record) threads.push(record);
+    }
+    const more = ids.length > limit * 2;
+    return {
+      threads,
+      ...(more ? { nextCursor: ids[limit * 2 - 1]! } : {}),
+    };
+  }
+
+  async getThread(id: string): Promise<ThreadDetails | undefined> {
+    this.#assertOpen();
+    const record = await this.#thread(id);
+    if (!record) return undefined;
+    const runIds = await this.redis.lrange(this.keys.threadRuns(id), 0, -1);
+    const pipeline = this.redis.pipeline();
+    for (const runId of runIds) pipeline.hgetall(this.keys.run(runId));
+    const hashes = runIds.length === 0 ? [] : ((await pipeline.exec()) ?? []);
+    // Runs past their retention have expired: the thread keeps the ones still there.
+    const runs = hashes.flatMap(([, hash]) => {
+      const run = parseRecord(toHash(hash));
+      return run ? [run] : [];
+    });
+    return { ...record, runCount: runs.length, runs };
+  }
+
+  async renameThread(id: string, title: string): Promise<ThreadRecord> {
+    this.#assertOpen();
+    if (!(await this.redis.exists(this.keys.thread(id))))
+      throw new CrewError(ErrorCode.NOT_FOUND, `No thread with id "${id}".`);
+    await this.redis.hset(this.keys.thread(id), "title", title);
+    return (await this.#thread(id))!;
+  }
+
+  async deleteThread(id: string): Promise<ThreadDeleted> {
+    this.#assertOpen();
+    const k = this.keys;
+    if (!(await this.redis.exists(k.thread(id))))
+      throw new CrewError(ErrorCode.NOT_FOUND, `No thread with id "${id}".`);
+    const runIds = await this.redis.lrange(k.threadRuns(id), 0, -1);
+    const counts = this.redis.pipeline();
+    for (const runId of runIds) counts.exists(k.run(runId)).xlen(k.events(runId));
+    const replies = runIds.length === 0 ? [] : ((await counts.exec()) ?? []);
+    let deletedRuns = 0;
+    let deletedEvents = 0;
+    for (let i = 0; i < replies.length; i += 2) {
+      deletedRuns += Number(replies[i]?.[1] ?? 0);
+      deletedEvents += Number(replies[i + 1]?.[1] ?? 0);
+    }
+    const removal = this.redis.multi();
+    for (const runId of runIds) {
+      removal
+        .del(k.run(runId), k.events(runId), k.heartbeat(runId), k.cancel(runId))
+        .zrem(k.runs, runId)
+        .zrem(k.unfinished, runId);
+    }
+    await removal.del(k.thread(id), k.threadRuns(id)).zrem(k.threads, id).exec();
+    return { threadId: id, deletedRuns, deletedEvents };
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#blocking.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  async #thread(id: string): Promise<ThreadRecord | undefined> {
+    const [[, hash], [, count]] = (await this.redis
+      .multi()
+      .hgetall(this.keys.thread(id))
+      .llen(this.keys.threadRuns(id))
+      .exec()) as [[unknown, Record<string, string>], [unknown, number]];
+    if (hash.title === undefined) return undefined;
+    return {
+      threadId: id,
+      title: hash.title,
+      createdAt: hash.createdAt ?? new Date(0).toISOString(),
+      updatedAt: hash.updatedAt ?? hash.createdAt ?? new Date(0).toISOString(),
+      runCount: count,
+    };
   }
 
   get #scripted(): Scripted {

@@ -32,6 +32,7 @@ import type { RunMetrics } from "../observe/index.js";
 import { runEventsRoutes } from "./routes/run-events.js";
 import { runFilesRoutes } from "./routes/run-files.js";
 import { runsRoutes } from "./routes/runs.js";
+import { threadsRoutes } from "./routes/threads.js";
 import { webUiRoutes } from "./routes/web-ui.js";
 import type { RunService } from "../runs/index.js";
 import type { CrewSource } from "./types.js";
@@ -160,6 +161,7 @@ export function createApp(options: AppOptions): Hono {
     runEventsRoutes,
     runFilesRoutes,
     chatRoutes,
+    threadsRoutes,
   ]) {
     app.route("/api", routes(deps));
   }

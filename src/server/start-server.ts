@@ -85,6 +85,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     storeHealth,
     resolveRunner: catalogRunners(catalog),
     logger,
+    // Long-term memory lives in the embedded store's file.
+    ...(store instanceof SqliteRunStore ? { memory: store.memory } : {}),
     ...(options.model === undefined ? {} : { model: options.model }),
     maxConcurrentRuns: options.maxConcurrentRuns ?? DEFAULT_SERVE_MAX_RUNS,
     ...(options.runTimeoutMs === undefined ? {} : { runTimeoutMs: options.runTimeoutMs }),

@@ -50,6 +50,20 @@ class FillableStore implements RunStore {
   listUnfinished() {
     return this.inner.listUnfinished();
   }
+  listThreads(...args: Parameters<RunStore["listThreads"]>) {
+    return this.inner.listThreads(...args);
+  }
+  getThread(...args: Parameters<RunStore["getThread"]>) {
+    return this.inner.getThread(...args);
+  }
+  async renameThread(...args: Parameters<RunStore["renameThread"]>) {
+    this.#check();
+    return this.inner.renameThread(...args);
+  }
+  async deleteThread(...args: Parameters<RunStore["deleteThread"]>) {
+    this.#check();
+    return this.inner.deleteThread(...args);
+  }
   close() {
     return this.inner.close();
   }

@@ -119,6 +119,7 @@ export class WsSession {
             onDisconnect: message.onDisconnect ?? "continue",
             ...(message.crew === undefined ? {} : { crew: message.crew }),
             ...(message.timeoutMs === undefined ? {} : { timeoutMs: message.timeoutMs }),
+            ...(message.threadId === undefined ? {} : { threadId: message.threadId }),
           })
           .catch((error: unknown) => {
             slot?.cancel();

@@ -1,11 +1,16 @@
 /** Run persistence: the {@link RunStore} interface and its implementations. */
 export type {
   ListRunsOptions,
+  ListThreadsOptions,
   NewRun,
   RunPage,
   RunRecord,
   RunStatus,
   RunStore,
+  ThreadDeleted,
+  ThreadDetails,
+  ThreadPage,
+  ThreadRecord,
 } from "./run-store.js";
 export { MemoryRunStore } from "./memory-store.js";
 export { DEFAULT_DB_PATH, SqliteRunStore } from "./sqlite-store.js";
@@ -18,3 +23,4 @@ export {
   statusPatch,
   type StatusPatch,
 } from "./append-check.js";
+export type { LongTermMemoryStore } from "./long-term-memory.js";

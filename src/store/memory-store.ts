@@ -2,7 +2,7 @@
  * A {@link RunStore} in process memory: for tests and `--no-persist`. Everything is lost when
  * the process exits.
  */
-import { CrewError, ErrorCode, type CrewEvent } from "../events/index.js";
+import { CrewError, ErrorCode, threadTitleFrom, type CrewEvent } from "../events/index.js";
 import {
   checkAppend,
   isFinished,
@@ -10,7 +10,18 @@ import {
   parsePageCursor,
   statusPatch,
 } from "./append-check.js";
-import type { ListRunsOptions, NewRun, RunPage, RunRecord, RunStore } from "./run-store.js";
+import type {
+  ListRunsOptions,
+  ListThreadsOptions,
+  NewRun,
+  RunPage,
+  RunRecord,
+  RunStore,
+  ThreadDeleted,
+  ThreadDetails,
+  ThreadPage,
+  ThreadRecord,
+} from "./run-store.js";
 
 interface StoredRun {
   /** Insertion order: the page cursor. */
@@ -19,9 +30,19 @@ interface StoredRun {
   events: CrewEvent[];
 }
 
+interface StoredThread {
+  /** Insertion order of its last run: the page cursor. */
+  ord: number;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+  runIds: string[];
+}
+
 /** In-memory {@link RunStore}; records handed out are copies, so callers cannot change it. */
 export class MemoryRunStore implements RunStore {
   readonly #runs = new Map<string, StoredRun>();
+  readonly #threads = new Map<string, StoredThread>();
   #nextOrd = 1;
   #closed = false;
 
@@ -39,8 +60,25 @@ export class MemoryRunStore implements RunStore {
       ...(run.source === undefined ? {} : { source: run.source }),
       ...(run.batchId === undefined ? {} : { batchId: run.batchId }),
       ...(run.timeoutMs === undefined ? {} : { timeoutMs: run.timeoutMs }),
+      ...(run.threadId === undefined ? {} : { threadId: run.threadId }),
     };
-    this.#runs.set(run.id, { ord: this.#nextOrd++, record, events: [] });
+    const ord = this.#nextOrd++;
+    this.#runs.set(run.id, { ord, record, events: [] });
+    if (run.threadId !== undefined) {
+      const thread = this.#threads.get(run.threadId);
+      if (thread) {
+        Object.assign(thread, { ord, updatedAt: record.createdAt });
+        thread.runIds.push(run.id);
+      } else {
+        this.#threads.set(run.threadId, {
+          ord,
+          title: threadTitleFrom(run.inputs),
+          createdAt: record.createdAt,
+          updatedAt: record.createdAt,
+          runIds: [run.id],
+        });
+      }
+    }
     return copy(record);
   }
 
@@ -126,6 +164,51 @@ export class MemoryRunStore implements RunStore {
       .map((run) => copy(run.record));
   }
 
+  async listThreads(options: ListThreadsOptions = {}): Promise<ThreadPage> {
+    this.#assertOpen();
+    const limit = pageLimit(options.limit);
+    const before = parsePageCursor(options.before);
+    const matching = [...this.#threads.entries()]
+      .filter(([, thread]) => thread.ord < before)
+      .sort(([, a], [, b]) => b.ord - a.ord);
+    const page = matching.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      threads: page.map(([id, thread]) => threadRecord(id, thread)),
+      ...(matching.length > limit && last ? { nextCursor: String(last[1].ord) } : {}),
+    };
+  }
+
+  async getThread(id: string): Promise<ThreadDetails | undefined> {
+    this.#assertOpen();
+    const thread = this.#threads.get(id);
+    if (!thread) return undefined;
+    const runs = thread.runIds.flatMap((runId) => {
+      const run = this.#runs.get(runId);
+      return run ? [copy(run.record)] : [];
+    });
+    return { ...threadRecord(id, thread), runs };
+  }
+
+  async renameThread(id: string, title: string): Promise<ThreadRecord> {
+    this.#assertOpen();
+    const thread = this.#requireThread(id);
+    thread.title = title;
+    return threadRecord(id, thread);
+  }
+
+  async deleteThread(id: string): Promise<ThreadDeleted> {
+    this.#assertOpen();
+    const thread = this.#requireThread(id);
+    let deletedEvents = 0;
+    for (const runId of thread.runIds) {
+      deletedEvents += this.#runs.get(runId)?.events.length ?? 0;
+      this.#runs.delete(runId);
+    }
+    this.#threads.delete(id);
+    return { threadId: id, deletedRuns: thread.runIds.length, deletedEvents };
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
   }
@@ -136,9 +219,25 @@ export class MemoryRunStore implements RunStore {
     return run;
   }
 
+  #requireThread(id: string): StoredThread {
+    const thread = this.#threads.get(id);
+    if (!thread) throw new CrewError(ErrorCode.NOT_FOUND, `No thread with id "${id}".`);
+    return thread;
+  }
+
   #assertOpen(): void {
     if (this.#closed) throw new CrewError(ErrorCode.CONFLICT, "The run store is closed.");
   }
+}
+
+function threadRecord(id: string, thread: StoredThread): ThreadRecord {
+  return {
+    threadId: id,
+    title: thread.title,
+    createdAt: thread.createdAt,
+    updatedAt: thread.updatedAt,
+    runCount: thread.runIds.length,
+  };
 }
 
 function copy(record: RunRecord): RunRecord {

@@ -314,6 +314,76 @@ export function runStoreContract(
       }
     });
 
+    it("keeps threads: runs in order, newest thread first with paging, rename, delete with counts", async () => {
+      const { store } = await open();
+      const turn = async (
+        id: string,
+        threadId: string | undefined,
+        topic: string,
+      ): Promise<void> => {
+        await store.createRun({
+          id,
+          crew: "demo",
+          inputs: { topic },
+          status: "running",
+          ...(threadId === undefined ? {} : { threadId }),
+        });
+        await store.appendEvents(id, stamp(id, [runStart(), delta(topic), runEnd()]));
+      };
+      await turn("a1", "chat-a", "Tea in Japan\nand more");
+      await turn("b1", "chat-b", "Coffee");
+      await turn("solo", undefined, "alone");
+      await turn("a2", "chat-a", "shorter, and in French");
+      await turn("c1", "chat-c", "Cocoa");
+
+      expect(await store.getRun("a2")).toMatchObject({ threadId: "chat-a" });
+      expect((await store.getRun("solo"))?.threadId).toBeUndefined();
+      const first = await store.listThreads({ limit: 2 });
+      expect(first.threads.map((t) => [t.threadId, t.runCount])).toEqual([
+        ["chat-c", 1],
+        ["chat-a", 2],
+      ]);
+      expect(first.threads[1]).toMatchObject({ title: "Tea in Japan" });
+      expect(first.nextCursor).toBeDefined();
+      const second = await store.listThreads({ limit: 2, before: first.nextCursor! });
+      expect(second.threads.map((t) => t.threadId)).toEqual(["chat-b"]);
+      expect(second.nextCursor).toBeUndefined();
+
+      const thread = await store.getThread("chat-a");
+      expect(thread).toMatchObject({ threadId: "chat-a", title: "Tea in Japan", runCount: 2 });
+      expect(thread?.runs.map((r) => [r.id, r.inputs.topic, r.result])).toEqual([
+        ["a1", "Tea in Japan\nand more", "done"],
+        ["a2", "shorter, and in French", "done"],
+      ]);
+      expect(await store.getThread("nope")).toBeUndefined();
+
+      expect(await store.renameThread("chat-a", "Tea")).toMatchObject({
+        threadId: "chat-a",
+        title: "Tea",
+        runCount: 2,
+      });
+      expect((await store.getThread("chat-a"))?.title).toBe("Tea");
+      await expect(store.renameThread("nope", "x")).rejects.toMatchObject({ code: "not_found" });
+
+      expect(await store.deleteThread("chat-a")).toEqual({
+        threadId: "chat-a",
+        deletedRuns: 2,
+        deletedEvents: 6,
+      });
+      expect(await store.getThread("chat-a")).toBeUndefined();
+      expect(await store.getRun("a1")).toBeUndefined();
+      await expect(store.readEvents("a2", 0)).rejects.toMatchObject({ code: "run_not_found" });
+      expect((await store.listRuns()).runs.map((r) => r.id)).toEqual(["c1", "solo", "b1"]);
+      expect((await store.listThreads()).threads.map((t) => t.threadId)).toEqual([
+        "chat-c",
+        "chat-b",
+      ]);
+      await expect(store.deleteThread("chat-a")).rejects.toMatchObject({ code: "not_found" });
+      // A thread id used again after its deletion starts a new thread.
+      await turn("a3", "chat-a", "Again");
+      expect(await store.getThread("chat-a")).toMatchObject({ title: "Again", runCount: 1 });
+    });
+
     if (options.persistent === true)
       it("finds everything again after being closed and reopened", async () => {
         const fixture = await open();
@@ -327,7 +397,13 @@ export function runStoreContract(
           status: "running",
           source: "http",
         });
-        await store.createRun({ id: "live", crew: "demo", inputs: {}, status: "running" });
+        await store.createRun({
+          id: "live",
+          crew: "demo",
+          inputs: { topic: "kept" },
+          status: "running",
+          threadId: "kept-thread",
+        });
         const done = stamp("done", [runStart(), delta("a"), runEnd()]);
         const live = stamp("live", [runStart(), delta("a"), delta("b")]);
         const last = store.appendEvents("live", live);
@@ -348,6 +424,10 @@ export function runStoreContract(
         expect((await again.listRuns()).runs.map((r) => r.id)).toEqual(["live", "done"]);
         await again.appendEvents("live", stamp("live", [runEnd("failed")], 3));
         expect(await again.getRun("live")).toMatchObject({ status: "failed", lastSeq: 4 });
+        expect(await again.getThread("kept-thread")).toMatchObject({
+          title: "kept",
+          runs: [{ id: "live", threadId: "kept-thread" }],
+        });
       });
   });
 }

@@ -3,7 +3,17 @@
  * (later) Redis implement this interface and pass the same contract suite
  * (`run-store.contract.ts`).
  */
-import type { CrewEvent, Inputs, RunPage, RunRecord, RunStatus } from "../events/index.js";
+import type {
+  CrewEvent,
+  Inputs,
+  RunPage,
+  RunRecord,
+  RunStatus,
+  ThreadDeleted,
+  ThreadDetails,
+  ThreadPage,
+  ThreadRecord,
+} from "../events/index.js";
 
 /** The run row and its status are wire shapes: a client reads them as the store keeps them. */
 export type { RunRecord, RunStatus } from "../events/index.js";
@@ -19,6 +29,19 @@ export interface NewRun {
   batchId?: string;
   /** The run's time limit in ms. */
   timeoutMs?: number;
+  /** The thread the run is a turn of; the thread is created with the run when new. */
+  threadId?: string;
+}
+
+/** Threads are wire shapes too. */
+export type { ThreadDeleted, ThreadDetails, ThreadPage, ThreadRecord } from "../events/index.js";
+
+/** Options of {@link RunStore.listThreads}. */
+export interface ListThreadsOptions {
+  /** At most this many threads (default 50). */
+  limit?: number;
+  /** A `nextCursor` from the previous page. */
+  before?: string;
 }
 
 /** A page of runs, newest first, as `GET /api/runs` answers it. */
@@ -64,5 +87,20 @@ export interface RunStore {
    * `run.end` status failed, code `interrupted`.
    */
   listUnfinished(): Promise<RunRecord[]>;
+  /**
+   * Threads, the one whose last run was created most recently first, paged. A thread exists
+   * from its first run (`createRun` with a `threadId`); its title is that run's first text
+   * input until renamed.
+   */
+  listThreads(options?: ListThreadsOptions): Promise<ThreadPage>;
+  /** A thread with its runs, oldest first, or undefined for an unknown id. */
+  getThread(id: string): Promise<ThreadDetails | undefined>;
+  /** Renames a thread; throws not_found for an unknown id. */
+  renameThread(id: string, title: string): Promise<ThreadRecord>;
+  /**
+   * Deletes a thread with its runs and their events, and says how many; throws not_found for
+   * an unknown id. The caller makes sure none of its runs is still live.
+   */
+  deleteThread(id: string): Promise<ThreadDeleted>;
   close(): Promise<void>;
 }

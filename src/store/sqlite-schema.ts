@@ -34,6 +34,22 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE runs ADD COLUMN batch_id TEXT;
    ALTER TABLE runs ADD COLUMN timeout_ms INTEGER;
    CREATE INDEX runs_by_batch ON runs (batch_id, ord) WHERE batch_id IS NOT NULL;`,
+  // Threads: a run may be a turn of a conversation.
+  `ALTER TABLE runs ADD COLUMN thread_id TEXT;
+   CREATE INDEX runs_by_thread ON runs (thread_id, ord) WHERE thread_id IS NOT NULL;
+   CREATE TABLE threads (
+     id         TEXT PRIMARY KEY,
+     title      TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     last_ord   INTEGER NOT NULL
+   );
+   CREATE INDEX threads_by_activity ON threads (last_ord);`,
+  // Long-term memory of crews: full-text search, no embedding model needed.
+  `CREATE VIRTUAL TABLE memories USING fts5(
+     text, crew UNINDEXED, task UNINDEXED, agent UNINDEXED, summary UNINDEXED,
+     inputs UNINDEXED, created_at UNINDEXED
+   );`,
 ];
 
 /** Number of migrations this version knows. */

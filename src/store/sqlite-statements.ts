@@ -3,7 +3,7 @@
  */
 import type { Database, Statement } from "better-sqlite3";
 import type { ErrorInfo, Inputs } from "../events/index.js";
-import type { RunRecord, RunStatus } from "./run-store.js";
+import type { RunRecord, RunStatus, ThreadRecord } from "./run-store.js";
 
 /** A row of the `runs` table. */
 export interface RunRow {
@@ -22,6 +22,17 @@ export interface RunRow {
   source: string | null;
   batch_id: string | null;
   timeout_ms: number | null;
+  thread_id: string | null;
+}
+
+/** A row of the `threads` table with its run count. */
+export interface ThreadRow {
+  id: string;
+  title: string;
+  created_at: string;
+  updated_at: string;
+  last_ord: number;
+  run_count: number;
 }
 
 /** The store's statements, prepared once per connection. */
@@ -37,14 +48,24 @@ export interface Statements {
   readEvents: Statement;
   listUnfinished: Statement;
   listBatch: Statement;
+  touchThread: Statement;
+  listThreads: Statement;
+  getThread: Statement;
+  threadRuns: Statement;
+  renameThread: Statement;
+  countThreadEvents: Statement;
+  deleteThreadEvents: Statement;
+  deleteThreadRuns: Statement;
+  deleteThread: Statement;
 }
 
 /** Prepares every statement of the store on `db`. */
 export function prepareStatements(db: Database): Statements {
   return {
     insertRun: db.prepare(
-      `INSERT OR IGNORE INTO runs (id, crew, status, inputs, created_at, source, batch_id, timeout_ms)
-       VALUES (@id, @crew, @status, @inputs, @created_at, @source, @batch_id, @timeout_ms)`,
+      `INSERT OR IGNORE INTO runs
+         (id, crew, status, inputs, created_at, source, batch_id, timeout_ms, thread_id)
+       VALUES (@id, @crew, @status, @inputs, @created_at, @source, @batch_id, @timeout_ms, @thread_id)`,
     ),
     getRun: db.prepare(`SELECT * FROM runs WHERE id = ?`),
     runExists: db.prepare(`SELECT 1 FROM runs WHERE id = ?`),
@@ -80,6 +101,29 @@ export function prepareStatements(db: Database): Statements {
       `SELECT * FROM runs WHERE status IN ('queued', 'running') ORDER BY ord`,
     ),
     listBatch: db.prepare(`SELECT * FROM runs WHERE batch_id = ? ORDER BY ord`),
+    touchThread: db.prepare(
+      `INSERT INTO threads (id, title, created_at, updated_at, last_ord)
+       VALUES (@id, @title, @at, @at, @ord)
+       ON CONFLICT (id) DO UPDATE SET updated_at = @at, last_ord = @ord`,
+    ),
+    listThreads: db.prepare(
+      `SELECT t.*, (SELECT COUNT(*) FROM runs r WHERE r.thread_id = t.id) AS run_count
+       FROM threads t WHERE last_ord < @before ORDER BY last_ord DESC LIMIT @limit`,
+    ),
+    getThread: db.prepare(
+      `SELECT t.*, (SELECT COUNT(*) FROM runs r WHERE r.thread_id = t.id) AS run_count
+       FROM threads t WHERE id = ?`,
+    ),
+    threadRuns: db.prepare(`SELECT * FROM runs WHERE thread_id = ? ORDER BY ord`),
+    renameThread: db.prepare(`UPDATE threads SET title = @title WHERE id = @id`),
+    countThreadEvents: db.prepare(
+      `SELECT COUNT(*) AS n FROM events WHERE run_id IN (SELECT id FROM runs WHERE thread_id = ?)`,
+    ),
+    deleteThreadEvents: db.prepare(
+      `DELETE FROM events WHERE run_id IN (SELECT id FROM runs WHERE thread_id = ?)`,
+    ),
+    deleteThreadRuns: db.prepare(`DELETE FROM runs WHERE thread_id = ?`),
+    deleteThread: db.prepare(`DELETE FROM threads WHERE id = ?`),
   };
 }
 
@@ -100,5 +144,17 @@ export function rowToRecord(row: RunRow): RunRecord {
   if (row.source !== null) record.source = row.source;
   if (row.batch_id !== null) record.batchId = row.batch_id;
   if (row.timeout_ms !== null) record.timeoutMs = row.timeout_ms;
+  if (row.thread_id !== null) record.threadId = row.thread_id;
   return record;
+}
+
+/** Turns a `threads` row into a {@link ThreadRecord}. */
+export function rowToThread(row: ThreadRow): ThreadRecord {
+  return {
+    threadId: row.id,
+    title: row.title,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    runCount: row.run_count,
+  };
 }

@@ -43,6 +43,56 @@ it("refuses a database written by a newer schema", () => {
   expect(() => new SqliteRunStore({ path })).toThrow(/newer than this crewstream/);
 });
 
+it("upgrades a database of the first schema in place: its runs stay, threads and memory work", async () => {
+  const path = join(root, "first-schema.db");
+  const db = new Database(path);
+  // The first schema, as the first release wrote it.
+  db.exec(`CREATE TABLE runs (
+     ord INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, crew TEXT NOT NULL,
+     status TEXT NOT NULL, inputs TEXT NOT NULL, created_at TEXT NOT NULL, started_at TEXT,
+     ended_at TEXT, last_seq INTEGER NOT NULL DEFAULT 0, ended INTEGER NOT NULL DEFAULT 0,
+     result TEXT, error TEXT, source TEXT
+   );
+   CREATE INDEX runs_by_status ON runs (status, ord);
+   CREATE TABLE events (
+     run_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL,
+     PRIMARY KEY (run_id, seq)
+   ) WITHOUT ROWID;`);
+  db.prepare(
+    `INSERT INTO runs (id, crew, status, inputs, created_at, result, last_seq, ended)
+     VALUES ('old', 'demo', 'completed', '{"topic":"bees"}', '2026-01-01T00:00:00.000Z', 'done', 0, 1)`,
+  ).run();
+  db.pragma("user_version = 1");
+  db.close();
+
+  const store = new SqliteRunStore({ path });
+  try {
+    expect(await store.getRun("old")).toMatchObject({ status: "completed", result: "done" });
+    expect((await store.getRun("old"))?.threadId).toBeUndefined();
+    await store.createRun({
+      id: "new",
+      crew: "demo",
+      inputs: { topic: "wasps" },
+      status: "running",
+      threadId: "chat-1",
+    });
+    expect(await store.getThread("chat-1")).toMatchObject({ title: "wasps", runCount: 1 });
+    expect((await store.listThreads()).threads.map((t) => t.threadId)).toEqual(["chat-1"]);
+    await store.memory.save("demo", {
+      task: "t",
+      agent: "a",
+      summary: "Wasps build paper nests.",
+      inputs: {},
+    });
+    expect(await store.memory.search("demo", "paper nests", 3)).toHaveLength(1);
+  } finally {
+    await store.close();
+  }
+  const check = new Database(path, { readonly: true });
+  expect(check.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+  check.close();
+});
+
 it("commits appends made together in one batch, rejecting only the bad one", async () => {
   const store = new SqliteRunStore({ path: join(root, "batch.db") });
   await store.createRun({ id: "a", crew: "demo", inputs: {}, status: "running" });

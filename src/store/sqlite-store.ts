@@ -17,16 +17,30 @@
 import { mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { CrewError, ErrorCode, type CrewEvent } from "../events/index.js";
+import { CrewError, ErrorCode, threadTitleFrom, type CrewEvent } from "../events/index.js";
 import { acquireDbLock, type DbLock } from "./db-lock.js";
 import { EventPageCache } from "./event-page-cache.js";
 import { checkAppend, pageLimit, parsePageCursor, statusPatch } from "./append-check.js";
-import type { ListRunsOptions, NewRun, RunPage, RunRecord, RunStore } from "./run-store.js";
+import type {
+  ListRunsOptions,
+  ListThreadsOptions,
+  NewRun,
+  RunPage,
+  RunRecord,
+  RunStore,
+  ThreadDeleted,
+  ThreadDetails,
+  ThreadPage,
+  ThreadRecord,
+} from "./run-store.js";
 import { migrate } from "./sqlite-schema.js";
+import { SqliteLongTermMemory } from "./sqlite-long-term-memory.js";
 import {
   prepareStatements,
   rowToRecord,
+  rowToThread,
   type RunRow,
+  type ThreadRow,
   type Statements,
 } from "./sqlite-statements.js";
 
@@ -95,6 +109,8 @@ interface PendingAppend {
 export class SqliteRunStore implements RunStore {
   /** Absolute path of the database file (or `":memory:"`). */
   readonly path: string;
+  /** Long-term memory of crews, in the same file. */
+  readonly memory: SqliteLongTermMemory;
   readonly #db: Database.Database;
   readonly #sql: Statements;
   readonly #lock: DbLock | undefined;
@@ -146,23 +162,36 @@ export class SqliteRunStore implements RunStore {
     }
     this.#db = db;
     this.#lock = lock;
+    this.memory = new SqliteLongTermMemory(db);
   }
 
   async createRun(run: NewRun): Promise<RunRecord> {
     this.#assertOpen();
     const createdAt = new Date().toISOString();
-    const info = this.#sql.insertRun.run({
-      id: run.id,
-      crew: run.crew,
-      status: run.status,
-      inputs: JSON.stringify(run.inputs),
-      created_at: createdAt,
-      source: run.source ?? null,
-      batch_id: run.batchId ?? null,
-      timeout_ms: run.timeoutMs ?? null,
+    const insert = this.#db.transaction(() => {
+      const info = this.#sql.insertRun.run({
+        id: run.id,
+        crew: run.crew,
+        status: run.status,
+        inputs: JSON.stringify(run.inputs),
+        created_at: createdAt,
+        source: run.source ?? null,
+        batch_id: run.batchId ?? null,
+        timeout_ms: run.timeoutMs ?? null,
+        thread_id: run.threadId ?? null,
+      });
+      if (info.changes === 0)
+        throw new CrewError(ErrorCode.CONFLICT, `A run with id "${run.id}" already exists.`);
+      if (run.threadId !== undefined) {
+        this.#sql.touchThread.run({
+          id: run.threadId,
+          title: threadTitleFrom(run.inputs),
+          at: createdAt,
+          ord: info.lastInsertRowid,
+        });
+      }
     });
-    if (info.changes === 0)
-      throw new CrewError(ErrorCode.CONFLICT, `A run with id "${run.id}" already exists.`);
+    insert.immediate();
     return this.#get(run.id) as RunRecord;
   }
 
@@ -247,6 +276,55 @@ export class SqliteRunStore implements RunStore {
   async listUnfinished(): Promise<RunRecord[]> {
     this.#assertOpen();
     return (this.#sql.listUnfinished.all() as RunRow[]).map(rowToRecord);
+  }
+
+  async listThreads(options: ListThreadsOptions = {}): Promise<ThreadPage> {
+    this.#assertOpen();
+    const limit = pageLimit(options.limit);
+    const before = parsePageCursor(options.before);
+    const rows = this.#sql.listThreads.all({ before, limit: limit + 1 }) as ThreadRow[];
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      threads: page.map(rowToThread),
+      ...(rows.length > limit && last ? { nextCursor: String(last.last_ord) } : {}),
+    };
+  }
+
+  async getThread(id: string): Promise<ThreadDetails | undefined> {
+    this.#assertOpen();
+    const row = this.#sql.getThread.get(id) as ThreadRow | undefined;
+    if (!row) return undefined;
+    const runs = (this.#sql.threadRuns.all(id) as RunRow[]).map(rowToRecord);
+    return { ...rowToThread(row), runs };
+  }
+
+  async renameThread(id: string, title: string): Promise<ThreadRecord> {
+    this.#assertOpen();
+    const info = this.#sql.renameThread.run({ id, title });
+    if (info.changes === 0) throw new CrewError(ErrorCode.NOT_FOUND, `No thread with id "${id}".`);
+    return rowToThread(this.#sql.getThread.get(id) as ThreadRow);
+  }
+
+  async deleteThread(id: string): Promise<ThreadDeleted> {
+    this.#assertOpen();
+    // Appends still pending for its runs are written (or refused) before the runs go.
+    this.#flush();
+    const deleted = this.#db
+      .transaction((): ThreadDeleted & { runIds: string[] } => {
+        if (!this.#sql.getThread.get(id))
+          throw new CrewError(ErrorCode.NOT_FOUND, `No thread with id "${id}".`);
+        const runIds = (this.#sql.threadRuns.all(id) as RunRow[]).map((row) => row.id);
+        const { n } = this.#sql.countThreadEvents.get(id) as { n: number };
+        this.#sql.deleteThreadEvents.run(id);
+        const runs = this.#sql.deleteThreadRuns.run(id).changes;
+        this.#sql.deleteThread.run(id);
+        return { threadId: id, deletedRuns: runs, deletedEvents: n, runIds };
+      })
+      .immediate();
+    // Parsed pages of the deleted runs would otherwise stay cached.
+    for (const runId of deleted.runIds) this.#pages.forget(runId);
+    return { threadId: id, deletedRuns: deleted.deletedRuns, deletedEvents: deleted.deletedEvents };
   }
 
   /** Writes pending appends, then closes the file. Later calls reject. */

@@ -14,7 +14,15 @@ export interface ChatBodyOptions {
 }
 
 /** Fields `useChat`'s transport adds to every body; they are not inputs. */
-const CHAT_FIELDS = new Set(["id", "messages", "trigger", "messageId", "crew", "inputs"]);
+const CHAT_FIELDS = new Set([
+  "id",
+  "messages",
+  "trigger",
+  "messageId",
+  "crew",
+  "inputs",
+  "onDisconnect",
+]);
 
 /**
  * Reads a `useChat` request body (`{ messages, ...body }`): the crew's name (`crew`), inputs

@@ -86,7 +86,9 @@ export class MessageProjector {
     const out: CrewUIMessageChunk[] = [];
     if (this.#firstAt === undefined) {
       this.#firstAt = time(event.ts);
-      out.push({ type: "start", messageMetadata: { runId: event.runId } });
+      // The message is named after its run: a resumed stream (a replay from the start)
+      // then updates the message the client already shows instead of adding another.
+      out.push({ type: "start", messageId: event.runId, messageMetadata: { runId: event.runId } });
     }
     const before = this.#progress;
     const progress = reduceProgress(before, event);

@@ -7,6 +7,7 @@ import {
 } from "ai";
 import type { ChatState, ChatStatus, UIMessageChunk } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chatCancelledSchema } from "../../events/index.js";
 import type { CrewProgressData, CrewTaskData, CrewUIMessage } from "../../transport/index.js";
 import { startTestServer } from "../test-support/test-server.js";
 import type { TestServer } from "../test-support/test-server.js";
@@ -48,28 +49,71 @@ class MemoryChatState implements ChatState<CrewUIMessage> {
 class NodeChat extends AbstractChat<CrewUIMessage> {
   readonly memory: MemoryChatState;
   readonly runIds: string[] = [];
+  /** Set to cut the next response's connection after this many body chunks. */
+  cutAfterChunks: number | undefined;
+  /** Requests made, as "METHOD path". */
+  readonly requests: string[] = [];
   constructor(
     server: TestServer,
     body: Record<string, unknown>,
     onData?: (chat: NodeChat) => void,
+    id?: string,
   ) {
     const memory = new MemoryChatState();
     super({
+      ...(id === undefined ? {} : { id }),
       state: memory,
       transport: new DefaultChatTransport<CrewUIMessage>({
         api: new URL("/api/chat", server.url).href,
         body,
         fetch: async (input, init) => {
           const response = await fetch(input, init);
+          this.requests.push(
+            `${init?.method ?? "GET"} ${new URL(input instanceof Request ? input.url : input).pathname}`,
+          );
           const runId = response.headers.get("x-run-id");
           if (runId !== null) this.runIds.push(runId);
-          return response;
+          const cut = this.cutAfterChunks;
+          if (cut === undefined || response.body === null) return response;
+          this.cutAfterChunks = undefined;
+          return new Response(cutConnection(response.body, cut), {
+            status: response.status,
+            headers: response.headers,
+          });
         },
       }),
       ...(onData === undefined ? {} : { onData: () => onData(this) }),
     });
     this.memory = memory;
   }
+}
+
+/**
+ * The body of a response whose connection drops after `chunks` chunks: the reader gets a
+ * network error (as `fetch` reports one) and the connection to the server is closed.
+ */
+function cutConnection(
+  body: ReadableStream<Uint8Array>,
+  chunks: number,
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let passed = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (passed === chunks) {
+        await reader.cancel();
+        controller.error(new TypeError("fetch failed: network connection lost"));
+        return;
+      }
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else {
+        passed += 1;
+        controller.enqueue(value);
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
 }
 
 const textOf = (message: CrewUIMessage | undefined): string =>
@@ -214,8 +258,8 @@ describe("POST /api/chat", () => {
     expect(chunks.at(-1)).toEqual({ type: "finish", finishReason: "stop" });
   });
 
-  it("stopping the chat cancels the run", async () => {
-    let stopped: Promise<void> | undefined;
+  it("stopping the chat with the cancel route cancels the run; a dropped connection alone does not", async () => {
+    let stopped: Promise<unknown> | undefined;
     const chat = new NodeChat(slow, { crew: "duo" }, (self) => {
       // Stop once the first task has made a step: the run is well under way.
       const assistant = self.lastMessage;
@@ -223,14 +267,22 @@ describe("POST /api/chat", () => {
         stopped === undefined &&
         tasksOf(assistant).some((task) => task.steps > 0 || task.status === "completed")
       ) {
-        stopped = self.stop();
+        // The recipe for clients: the AI SDK's stop, then the run's cancel.
+        stopped = Promise.all([
+          self.stop(),
+          slow.api(`/api/chat/${self.id}/cancel`, { method: "POST" }),
+        ]);
       }
     });
     await chat.sendMessage({ text: "slow bees" });
     expect(stopped).toBeDefined();
-    await stopped;
-
+    const [, cancelled] = (await stopped) as [void, Response];
     const runId = chat.runIds[0]!;
+    expect(chatCancelledSchema.parse(await cancelled.json())).toEqual({
+      threadId: chat.id,
+      cancelled: [runId],
+    });
+
     const run = await endedRun(slow, runId);
     expect(run).toMatchObject({ status: "cancelled", source: "chat" });
     expect(await runIds(slow)).toContain(runId);
@@ -243,6 +295,98 @@ describe("POST /api/chat", () => {
       .map((line) => JSON.parse(line) as { type: string; status?: string })
       .filter((e) => e.type === "run.end");
     expect(ends).toEqual([expect.objectContaining({ type: "run.end", status: "cancelled" })]);
+    expect(slow.logger.lines.filter((line) => line.startsWith("error"))).toEqual([]);
+  });
+
+  it("keeps the old stop behaviour on request: onDisconnect cancel ends the run with the stream", async () => {
+    let stopped: Promise<void> | undefined;
+    const chat = new NodeChat(slow, { crew: "duo", onDisconnect: "cancel" }, (self) => {
+      if (stopped === undefined && tasksOf(self.lastMessage).some((task) => task.steps > 0))
+        stopped = self.stop();
+    });
+    await chat.sendMessage({ text: "slow wasps" });
+    await stopped;
+    const run = await endedRun(slow, chat.runIds[0]!);
+    expect(run).toMatchObject({ status: "cancelled", inputs: { topic: "slow wasps" } });
+  });
+
+  it("a follow-up in the same chat is a turn of its thread: the crew answers with the conversation so far", async () => {
+    const chat = new NodeChat(fast, { crew: "duo" });
+    await chat.sendMessage({ text: "honey bees" });
+    await chat.sendMessage({ text: "shorter, and in French" });
+    expect(chat.status).toBe("ready");
+    const [first, second] = chat.runIds;
+    const firstRun = await endedRun(fast, first!);
+    const secondRun = await endedRun(fast, second!);
+    expect(firstRun.result).not.toContain("Following up");
+    expect(secondRun.result).toContain(
+      '_Following up on our conversation: you asked "honey bees"; my previous answer began',
+    );
+    expect(textOf(chat.messages[3])).toBe(secondRun.result);
+    const thread = (await (await fast.api(`/api/threads/${chat.id}`)).json()) as {
+      threadId: string;
+      title: string;
+      runs: Array<{ id: string; threadId: string }>;
+    };
+    expect(thread).toMatchObject({ threadId: chat.id, title: "honey bees" });
+    expect(thread.runs.map((run) => run.id)).toEqual([first, second]);
+  });
+
+  it("resumes a cut stream with the AI SDK's resume call, every part exactly once, then stops the next run", async () => {
+    const chat = new NodeChat(slow, { crew: "duo" });
+    // No run yet: the resume call answers 204 and the chat stays as it was.
+    await chat.resumeStream();
+    expect(chat.status).toBe("ready");
+    expect(chat.messages).toEqual([]);
+
+    chat.cutAfterChunks = 12;
+    await chat.sendMessage({ text: "cut bees" });
+    expect(chat.status).toBe("error");
+    const runId = chat.runIds[0]!;
+    // The dropped connection did not stop the run.
+    expect((await runOf(slow, runId)).status).toBe("running");
+    const partial = chat.messages[1];
+    expect(partial?.role).toBe("assistant");
+
+    await chat.resumeStream();
+    expect(chat.status).toBe("ready");
+    expect(chat.requests).toEqual([
+      `GET /api/chat/${chat.id}/stream`,
+      "POST /api/chat",
+      `GET /api/chat/${chat.id}/stream`,
+    ]);
+    expect(chat.runIds).toEqual([runId, runId]);
+    const run = await endedRun(slow, runId);
+    expect(run.status).toBe("completed");
+    expect(chat.messages.map((message) => message.role)).toEqual(["user", "assistant"]);
+    const assistant = chat.messages[1];
+    expect(assistant?.id).toBe(runId);
+    expect(partial?.id).toBe(runId);
+    expect(textOf(assistant)).toBe(run.result);
+    expect(progressOf(assistant)).toHaveLength(1);
+    expect(progressOf(assistant)[0]).toMatchObject({ status: "completed", tasksDone: 2 });
+    expect(tasksOf(assistant).map((task) => [task.key, task.status])).toEqual([
+      ["research_task", "completed"],
+      ["writing_task", "completed"],
+    ]);
+    expect(
+      (await slow.api(`/api/chat/${chat.id}/stream`)).status,
+      "nothing is active any more",
+    ).toBe(204);
+
+    // The next turn is stopped by the client: the run ends cancelled.
+    chat.cutAfterChunks = 8;
+    await chat.sendMessage({ text: "more cut bees" });
+    const next = chat.runIds.at(-1)!;
+    expect(next).not.toBe(runId);
+    const stopping = chat.resumeStream();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await Promise.all([
+      chat.stop(),
+      slow.api(`/api/chat/${chat.id}/cancel`, { method: "POST" }),
+      stopping,
+    ]);
+    expect(await endedRun(slow, next)).toMatchObject({ status: "cancelled" });
     expect(slow.logger.lines.filter((line) => line.startsWith("error"))).toEqual([]);
   });
 

@@ -23,6 +23,7 @@ export function crewStreamRoutes(deps: RouteDeps): Hono {
         onDisconnect: body.onDisconnect ?? "continue",
         ...(body.timeoutMs === undefined ? {} : { timeoutMs: body.timeoutMs }),
         ...(body.crew === undefined ? {} : { crew: body.crew }),
+        ...(body.threadId === undefined ? {} : { threadId: body.threadId }),
       });
       const abort = new AbortController();
       const batches = await openWatch(deps.runs, run.id, { after: 0, signal: abort.signal });

@@ -36,6 +36,12 @@ export function runsRoutes(deps: RouteDeps): Hono {
         ...(body.timeoutMs === undefined ? {} : { timeoutMs: body.timeoutMs }),
       };
       if (Array.isArray(body.inputs)) {
+        // A thread's turns run one after another, each seeing the previous answers.
+        if (body.threadId !== undefined)
+          throw new CrewError(
+            ErrorCode.BAD_REQUEST,
+            "threadId cannot be given with a list of inputs: a thread takes one run per turn.",
+          );
         const batch = await runs.startBatch({ ...shared, inputs: body.inputs });
         const started: BatchStarted = {
           batchId: batch.batchId,
@@ -44,10 +50,16 @@ export function runsRoutes(deps: RouteDeps): Hono {
         return c.json(started, 202, { location: `/api/batches/${batch.batchId}` });
       }
       const slot = deps.runQuota.reserve(deps.clientKey(c));
-      const run = await runs.start({ ...shared, inputs: body.inputs }).catch((error: unknown) => {
-        slot.cancel();
-        throw error;
-      });
+      const run = await runs
+        .start({
+          ...shared,
+          inputs: body.inputs,
+          ...(body.threadId === undefined ? {} : { threadId: body.threadId }),
+        })
+        .catch((error: unknown) => {
+          slot.cancel();
+          throw error;
+        });
       slot.hold(runEnded(runs, run.id));
       const answer: RunStarted = { runId: run.id, status: run.status };
       return c.json(answer, 202, {

@@ -1,4 +1,5 @@
 /** Recent runs: open a finished run to replay it, a running one to watch it live. */
+import type { ReactNode } from "react";
 import type { RunRecord } from "../../../src/client/index.js";
 import { StatusBadge } from "./status-badge.js";
 
@@ -9,6 +10,8 @@ export interface HistorySidebarProps {
   onOpen: (runId: string) => void;
   onNewChat: () => void;
   onClose: () => void;
+  /** Shown above the run history (the thread list). */
+  children?: ReactNode;
 }
 
 function label(run: RunRecord): string {
@@ -31,11 +34,13 @@ export function HistorySidebar({
   onOpen,
   onNewChat,
   onClose,
+  children,
 }: HistorySidebarProps) {
   return (
     <>
       <div className="sidebar-scrim" onClick={onClose} aria-hidden="true" />
       <aside className="sidebar" aria-label="Run history">
+        {children}
         <button type="button" className="new-chat" onClick={onNewChat}>
           + New run
         </button>

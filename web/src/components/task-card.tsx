@@ -80,6 +80,14 @@ export const TaskCard = memo(function TaskCard({
               {d.reason}
             </p>
           ))}
+          {task.memory && (
+            <p className="task-memory" data-testid={`task-memory-${task.key}`}>
+              {task.memory.recalled.length > 0
+                ? `Recalled ${task.memory.recalled.length} memor${task.memory.recalled.length === 1 ? "y" : "ies"}: ${task.memory.recalled.map((entry) => entry.text).join(" · ")}`
+                : "Nothing recalled from memory."}
+              {task.memory.saved && " Saved to memory."}
+            </p>
+          )}
           {task.tools.length > 0 && (
             <ul className="tool-list">
               {task.tools.map((call) => (

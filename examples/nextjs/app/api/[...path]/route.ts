@@ -1,7 +1,8 @@
 /**
  * The rest of crewstream's API, which the chat client uses after starting a run: resuming a
- * stream (`GET /api/runs/:id/events`), cancel, human input, the crews and run history, and
- * `POST /api/chat` for AI SDK `useChat` clients.
+ * stream (`GET /api/runs/:id/events`), cancel, human input, the crews, run history and threads
+ * (`/api/threads`, renamed with PATCH and deleted with DELETE), and `POST /api/chat` with its
+ * resume call `GET /api/chat/:id/stream` for AI SDK `useChat` clients.
  */
 import { crewstream } from "../../../lib/crewstream";
 
@@ -10,3 +11,5 @@ export const dynamic = "force-dynamic";
 
 export const GET = crewstream;
 export const POST = crewstream;
+export const PATCH = crewstream;
+export const DELETE = crewstream;
