@@ -26,7 +26,10 @@ export interface Figure {
 
 /** One run of one benchmark. */
 export interface BenchRun {
+  /** The commit of the tree (`-dirty` when tracked files differ from it). */
   commit: string;
+  /** The last commit that changed `src/` (the code measured, apart from the benchmarks). */
+  srcCommit: string;
   date: string;
   /** 1, 5 and 15 minute load averages when the run started and when it ended. */
   load: { start: number[]; end: number[] };
@@ -43,13 +46,28 @@ export interface BenchFile {
 /** Where the results files are. */
 export const RESULTS_DIR = fileURLToPath(new URL("results/", import.meta.url));
 
+const git = (args: string[]) =>
+  execFileSync("git", args, {
+    cwd: RESULTS_DIR.replace(/results\/$/, ""),
+    encoding: "utf8",
+  }).trim();
+
 /** The short commit hash, with `-dirty` when tracked files differ from it. */
 function commitOf(): string {
-  const git = (args: string[]) =>
-    execFileSync("git", args, { cwd: RESULTS_DIR.replace(/results\/$/, ""), encoding: "utf8" });
   try {
-    const hash = git(["rev-parse", "--short", "HEAD"]).trim();
-    const dirty = git(["status", "--porcelain", "--untracked-files=no"]).trim() !== "";
+    const hash = git(["rev-parse", "--short", "HEAD"]);
+    const dirty = git(["status", "--porcelain", "--untracked-files=no"]) !== "";
+    return dirty ? `${hash}-dirty` : hash;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** The last commit that changed `src/`, with `-dirty` when `src/` differs from it. */
+function srcCommitOf(): string {
+  try {
+    const hash = git(["log", "-1", "--format=%h", "--", "../src"]);
+    const dirty = git(["status", "--porcelain", "--untracked-files=no", "--", "../src"]) !== "";
     return dirty ? `${hash}-dirty` : hash;
   } catch {
     return "unknown";
@@ -67,12 +85,15 @@ export class BenchResults {
     this.#bench = bench;
     this.#run = {
       commit: commitOf(),
+      srcCommit: srcCommitOf(),
       date: new Date().toISOString(),
       load: { start: loadavg().map(round), end: [] },
       settings,
       figures: {},
     };
-    console.log(`  (load average ${this.#run.load.start.join(" ")}, commit ${this.#run.commit})`);
+    console.log(
+      `  (load average ${this.#run.load.start.join(" ")}, commit ${this.#run.commit}, src at ${this.#run.srcCommit})`,
+    );
   }
 
   /**
