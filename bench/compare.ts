@@ -3,21 +3,24 @@
  * are tags (`before`, `latest`: every `bench/results/<bench>-<tag>.json` present for both) or
  * two results files. For each figure: the median over the file's runs with its spread
  * (min-max), the change from A to B, and whether B meets the figure's target.
+ * `compare A` alone prints A's figures with their spread.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { median } from "./harness.js";
 import { RESULTS_DIR, type BenchFile } from "./results.js";
 
-const [a, b] = process.argv.slice(2);
-if (a === undefined || b === undefined) {
-  console.error("usage: npm run bench -- compare <tag or file> <tag or file>");
+const [a, given] = process.argv.slice(2);
+if (a === undefined) {
+  console.error("usage: npm run bench -- compare <tag or file> [<tag or file>]");
   process.exit(2);
 }
+const b = given ?? a;
 
 /** Pairs of files to compare, by benchmark name. */
 function pairs(left: string, right: string): Array<[string, string, string]> {
   if (existsSync(left) && existsSync(right)) return [[basename(left, ".json"), left, right]];
+  if (existsSync(left) || existsSync(right)) throw new Error("give two files, or two tags");
   const benches = (tag: string) =>
     readdirSync(RESULTS_DIR)
       .filter((file) => file.endsWith(`-${tag}.json`))
@@ -57,7 +60,12 @@ for (const [bench, left, right] of pairs(a, b)) {
   const after = read(right);
   const describe = (file: BenchFile) =>
     `${file.runs.length} run(s), ${[...new Set(file.runs.map((r) => r.commit))].join(", ")}, load ${file.runs.map((r) => r.load.start[0]).join("/")}`;
-  console.log(`\n=== ${bench}: A ${describe(before)}; B ${describe(after)}`);
+  const alone = given === undefined;
+  console.log(
+    alone
+      ? `\n=== ${bench}: ${describe(after)}`
+      : `\n=== ${bench}: A ${describe(before)}; B ${describe(after)}`,
+  );
   const names = [
     ...new Set([...after.runs, ...before.runs].flatMap((run) => Object.keys(run.figures))),
   ];
@@ -65,7 +73,7 @@ for (const [bench, left, right] of pairs(a, b)) {
     const x = spread(before, name);
     const y = spread(after, name);
     const last = after.runs.at(-1)?.figures[name] ?? before.runs.at(-1)?.figures[name];
-    const unit = last?.unit === "x" ? "x" : ` ${last?.unit ?? ""}`;
+    const unit = (last?.unit === "x" ? "x" : ` ${last?.unit ?? ""}`).padEnd(10);
     const change =
       x !== undefined && y !== undefined && x.median !== 0
         ? `${y.median >= x.median ? "+" : ""}${(((y.median - x.median) / Math.abs(x.median)) * 100).toFixed(0)}%`
@@ -74,9 +82,10 @@ for (const [bench, left, right] of pairs(a, b)) {
     const target =
       last?.target === undefined
         ? ""
-        : `  target ${last.target}: B met in ${metNow}/${after.runs.length}`;
-    console.log(
-      `  ${name.padEnd(60)} ${(x?.text ?? "-").padStart(20)} -> ${(y?.text ?? "-").padStart(20)}${unit} ${change.padStart(6)}${target}`,
-    );
+        : `  target ${last.target}: met in ${metNow}/${after.runs.length}`;
+    const figures = alone
+      ? `${(y?.text ?? "-").padStart(24)}${unit}`
+      : `${(x?.text ?? "-").padStart(20)} -> ${(y?.text ?? "-").padStart(20)}${unit} ${change.padStart(6)}`;
+    console.log(`  ${name.padEnd(66)} ${figures}${target}`);
   }
 }
