@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, expect, it, vi } from "vitest";
-import { EventStamper } from "../events/index.js";
+import { EventStamper, ZERO_USAGE, type CrewEvent } from "../events/index.js";
 import { runStoreContract } from "./run-store.contract.js";
 import { SqliteRunStore } from "./sqlite-store.js";
 import { SCHEMA_VERSION } from "./sqlite-schema.js";
@@ -91,6 +91,79 @@ it("upgrades a database of the first schema in place: its runs stay, threads and
   const check = new Database(path, { readonly: true });
   expect(check.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
   check.close();
+});
+
+it("upgrades a database written by schema 4 in place: events keyed by the run's integer key, read back unchanged", async () => {
+  const fixtures = join(import.meta.dirname, "fixtures");
+  const path = join(root, "schema-4.db");
+  copyFileSync(join(fixtures, "schema-4.db"), path);
+  const expected = JSON.parse(
+    readFileSync(join(fixtures, "schema-4.events.json"), "utf8"),
+  ) as Record<string, CrewEvent[]>;
+  const before = new Database(path, { readonly: true });
+  expect(before.pragma("user_version", { simple: true })).toBe(4);
+  before.close();
+
+  const store = new SqliteRunStore({ path });
+  try {
+    for (const [id, events] of Object.entries(expected)) {
+      expect(await store.readEvents(id, 0)).toEqual(events);
+      expect((await store.getRun(id))?.lastSeq).toBe(events.length);
+    }
+    const [finished, open] = Object.keys(expected) as [string, string];
+    expect(await store.getRun(finished)).toMatchObject({ status: "completed" });
+    // The unfinished run goes on in the new format, after the copied rows.
+    const stamper = new EventStamper(open, expected[open]!.length);
+    const more = [
+      stamper.stamp({ type: "text.delta", agent: "researcher", task: "research", delta: " more" }),
+      stamper.stamp({ type: "run.end", status: "completed", usage: ZERO_USAGE, durationMs: 1 }),
+    ];
+    await store.appendEvents(open, more);
+    expect(await store.readEvents(open, 0)).toEqual([...expected[open]!, ...more]);
+    // Deleting a thread still takes its runs' events.
+    expect(await store.deleteThread("th-1")).toMatchObject({
+      deletedEvents: expected[open]!.length + more.length,
+    });
+  } finally {
+    await store.close();
+  }
+  const after = new Database(path, { readonly: true });
+  expect(after.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+  const columns = (after.prepare("PRAGMA table_info(events)").all() as { name: string }[]).map(
+    (column) => column.name,
+  );
+  expect(columns).toEqual(["run", "seq", "data"]);
+  const rows = after.prepare("SELECT run, seq FROM events ORDER BY run, seq").all() as {
+    run: number;
+    seq: number;
+  }[];
+  expect(rows.every((row) => Number.isInteger(row.run))).toBe(true);
+  expect(rows).toHaveLength(expected[Object.keys(expected)[0]!]!.length);
+  after.close();
+});
+
+it("keeps an event's JSON without the envelope its row's key repeats, and gives back the same JSON", async () => {
+  const path = join(root, "compact.db");
+  const store = new SqliteRunStore({ path });
+  await store.createRun({ id: "compact-run", crew: "demo", inputs: {}, status: "running" });
+  const stamper = new EventStamper("compact-run");
+  const events = [
+    stamper.stamp({ type: "text.delta", agent: "a", task: "t", delta: 'quote " and , comma' }),
+    stamper.stamp({ type: "text.delta", agent: "a", task: "t", delta: '{"seq":9}' }),
+  ];
+  await store.appendEvents("compact-run", events);
+  const reader = new Database(path, { readonly: true });
+  const rows = reader.prepare("SELECT data FROM events ORDER BY seq").all() as { data: string }[];
+  reader.close();
+  for (const [i, row] of rows.entries()) {
+    expect(row.data.startsWith('"ts":')).toBe(true);
+    expect(JSON.stringify(events[i]).endsWith(row.data)).toBe(true);
+  }
+  const read = await store.readEvents("compact-run", 0);
+  expect(read.map((event) => JSON.stringify(event))).toEqual(
+    events.map((event) => JSON.stringify(event)),
+  );
+  await store.close();
 });
 
 it("commits appends made together in one batch, rejecting only the bad one", async () => {

@@ -33,10 +33,12 @@ import type {
   ThreadPage,
   ThreadRecord,
 } from "./run-store.js";
+import { envelopeOf, fromEventData, toEventData } from "./sqlite-event-data.js";
 import { migrate } from "./sqlite-schema.js";
 import { SqliteLongTermMemory } from "./sqlite-long-term-memory.js";
 import {
   prepareStatements,
+  type AppendStateRow,
   rowToRecord,
   rowToThread,
   type RunRow,
@@ -264,12 +266,16 @@ export class SqliteRunStore implements RunStore {
 
   async readEvents(runId: string, after: number, limit = -1): Promise<CrewEvent[]> {
     this.#assertOpen();
-    if (!this.#sql.runExists.get(runId))
-      throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${runId}".`);
+    const key = this.#sql.runKey.get(runId) as { ord: number } | undefined;
+    if (!key) throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${runId}".`);
+    const envelope = envelopeOf(runId);
     return this.#pages.read(runId, after, limit, (from, count) =>
       (
-        this.#sql.readEvents.all({ run_id: runId, after: from, limit: count }) as { data: string }[]
-      ).map((row) => JSON.parse(row.data) as CrewEvent),
+        this.#sql.readEvents.all({ run: key.ord, after: from, limit: count }) as {
+          seq: number;
+          data: string;
+        }[]
+      ).map((row) => fromEventData(envelope, row.seq, row.data)),
     );
   }
 
@@ -353,6 +359,13 @@ export class SqliteRunStore implements RunStore {
     try {
       this.#db
         .transaction(() => {
+          // One append needs no savepoint: when it fails, the whole transaction rolls back.
+          if (batch.length === 1) {
+            const [only] = batch as [PendingAppend];
+            this.#write(only.runId, only.events);
+            outcomes.push(null);
+            return;
+          }
           for (const append of batch) {
             try {
               this.#db.transaction(() => this.#write(append.runId, append.events))();
@@ -382,19 +395,20 @@ export class SqliteRunStore implements RunStore {
   }
 
   #write(runId: string, events: readonly CrewEvent[]): void {
-    const row = this.#sql.getRun.get(runId) as RunRow | undefined;
+    const row = this.#sql.appendState.get(runId) as AppendStateRow | undefined;
     if (!row) throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${runId}".`);
     checkAppend({ id: runId, lastSeq: row.last_seq, ended: row.ended === 1 }, events);
     if (events.length === 0) return;
+    const envelope = envelopeOf(runId);
     for (const event of events) {
-      this.#sql.insertEvent.run(runId, event.seq, event.type, JSON.stringify(event));
+      this.#sql.insertEvent.run(row.ord, event.seq, toEventData(envelope, event));
     }
     const patch = statusPatch(
       { ...(row.started_at === null ? {} : { startedAt: row.started_at }) },
       events,
     );
     this.#sql.afterAppend.run({
-      id: runId,
+      ord: row.ord,
       last_seq: row.last_seq + events.length,
       ended: events.some((event) => event.type === "run.end") ? 1 : 0,
       status: patch.status ?? null,
