@@ -1,15 +1,18 @@
 /**
  * Engine overhead: the example crew's shape (3 agents, 3 sequential tasks, 200 tokens per task)
- * run by crewstream against the fake OpenAI-compatible server with no token delay, versus a
- * baseline of three sequential raw AI SDK `streamText` calls against the same server, measured
- * interleaved in the same process. Target: crewstream at most 1.10x the baseline.
+ * run by crewstream against the fake OpenAI-compatible server (in its own process) with no
+ * token delay, versus a baseline of three sequential raw AI SDK `streamText` calls against the
+ * same server, measured interleaved in the same process. Targets: wall <= 1.05x and CPU
+ * <= 1.15x the baseline, first token (from the call to the first text delta) <= the
+ * baseline's + 1 ms. BENCH_ITERATIONS sets the iterations (default 100).
  */
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { streamText } from "ai";
 import type * as CrewModule from "../src/engine/index.js";
 import type * as OfflineModule from "../src/offline/index.js";
 import { loadBuilt } from "./built.js";
-import { fmt, measure, median, report, startHelperProcess, type Sample } from "./harness.js";
+import { fmt, measure, median, startHelperProcess, type Sample } from "./harness.js";
+import { BenchResults } from "./results.js";
 
 // The engine as built (what users run), not the TypeScript sources through tsx.
 const { Crew } = await loadBuilt<typeof CrewModule>("engine/index.js");
@@ -17,6 +20,15 @@ const { createOfflineModel } = await loadBuilt<typeof OfflineModule>("offline/in
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 100);
 const WARMUP = 10;
+const results = new BenchResults("engine", {
+  agents: 3,
+  tokensPerTask: 200,
+  tokenMs: 0,
+  iterations: ITERATIONS,
+  warmup: WARMUP,
+});
+/** Time from the start of the latest measured call to its first text delta, in ms. */
+let firstToken = Number.NaN;
 
 const { child, firstLine: baseURL } = await startHelperProcess("./fake-model-process.ts", ["200"]);
 try {
@@ -45,7 +57,11 @@ try {
 
   async function runCrew(): Promise<void> {
     let ended = false;
+    const start = performance.now();
+    firstToken = Number.NaN;
     for await (const event of crew.stream({ topic: "benchmarks" })) {
+      if (event.type === "text.delta" && Number.isNaN(firstToken))
+        firstToken = performance.now() - start;
       if (event.type === "run.end") {
         if (event.status !== "completed")
           throw new Error(`crew run ${event.status}: ${event.error?.message}`);
@@ -57,6 +73,8 @@ try {
 
   async function runBaseline(): Promise<void> {
     let previous = "";
+    const start = performance.now();
+    firstToken = Number.NaN;
     for (const role of roles) {
       const result = streamText({
         model,
@@ -65,7 +83,10 @@ try {
         prompt: `Step about benchmarks.\n\nContext:\n${previous}`,
       });
       let text = "";
-      for await (const delta of result.textStream) text += delta;
+      for await (const delta of result.textStream) {
+        if (Number.isNaN(firstToken)) firstToken = performance.now() - start;
+        text += delta;
+      }
       previous = text;
     }
   }
@@ -76,36 +97,48 @@ try {
   }
   const crewSamples: Sample[] = [];
   const baseSamples: Sample[] = [];
+  const crewFirst: number[] = [];
+  const baseFirst: number[] = [];
   for (let i = 0; i < ITERATIONS; i++) {
     // Alternate the order so drift in machine load affects both sides alike.
+    const crewOnce = async () => {
+      crewSamples.push(await measure(runCrew));
+      crewFirst.push(firstToken);
+    };
+    const baseOnce = async () => {
+      baseSamples.push(await measure(runBaseline));
+      baseFirst.push(firstToken);
+    };
     if (i % 2 === 0) {
-      crewSamples.push(await measure(runCrew));
-      baseSamples.push(await measure(runBaseline));
+      await crewOnce();
+      await baseOnce();
     } else {
-      baseSamples.push(await measure(runBaseline));
-      crewSamples.push(await measure(runCrew));
+      await baseOnce();
+      await crewOnce();
     }
   }
-  const wall = median(crewSamples.map((s) => s.wallMs)) / median(baseSamples.map((s) => s.wallMs));
-  const cpu = median(crewSamples.map((s) => s.cpuMs)) / median(baseSamples.map((s) => s.cpuMs));
+  const m = (samples: Sample[], key: keyof Sample) => median(samples.map((s) => s[key]));
+  const wall = m(crewSamples, "wallMs") / m(baseSamples, "wallMs");
+  const cpu = m(crewSamples, "cpuMs") / m(baseSamples, "cpuMs");
+  const late = median(crewFirst) - median(baseFirst);
   console.log(`engine: 3 agents x 3 tasks x 200 tokens, ${ITERATIONS} interleaved iterations`);
-  report(
-    "baseline wall / cpu per run (ms, median)",
-    `${fmt(median(baseSamples.map((s) => s.wallMs)))} / ${fmt(median(baseSamples.map((s) => s.cpuMs)))}`,
-  );
-  report(
-    "crewstream wall / cpu per run (ms, median)",
-    `${fmt(median(crewSamples.map((s) => s.wallMs)))} / ${fmt(median(crewSamples.map((s) => s.cpuMs)))}`,
-  );
-  report("wall time ratio crewstream / raw streamText", `${fmt(wall)}x`, {
-    ok: wall <= 1.1,
-    text: "<= 1.10x",
+  results.figure("baseline wall per run (median)", m(baseSamples, "wallMs"), "ms");
+  results.figure("baseline CPU per run (median)", m(baseSamples, "cpuMs"), "ms");
+  results.figure("baseline first token (median)", median(baseFirst), "ms");
+  results.figure("crewstream wall per run (median)", m(crewSamples, "wallMs"), "ms");
+  results.figure("crewstream CPU per run (median)", m(crewSamples, "cpuMs"), "ms");
+  results.figure("crewstream first token (median)", median(crewFirst), "ms");
+  results.figure("wall time ratio crewstream / raw streamText", wall, "x", {
+    target: { ok: wall <= 1.05, text: "<= 1.05x" },
   });
-  report("CPU time ratio crewstream / raw streamText", `${fmt(cpu)}x`, {
-    ok: cpu <= 1.1,
-    text: "<= 1.10x",
+  results.figure("CPU time ratio crewstream / raw streamText", cpu, "x", {
+    target: { ok: cpu <= 1.15, text: "<= 1.15x" },
+  });
+  results.figure("first token crewstream - raw streamText", late, "ms", {
+    target: { ok: late <= 1, text: "<= 1 ms" },
   });
   await structuredLatency();
+  await results.write();
 } finally {
   child.kill();
 }
@@ -177,13 +210,14 @@ async function structuredLatency(): Promise<void> {
   const firstText = median(text);
   const firstObject = median(object);
   console.log(`structured output: offline model at ${tokenMs} ms per token, 10 runs each`);
-  report("first text.delta of a text task (ms, median)", fmt(firstText));
-  report("first object.delta of a structured task (ms, median)", fmt(firstObject), {
-    ok: firstObject <= firstText + tokenMs,
-    text: `<= first text token + one token (${fmt(firstText + tokenMs)})`,
+  results.figure("first text.delta of a text task (median)", firstText, "ms");
+  results.figure("first object.delta of a structured task (median)", firstObject, "ms", {
+    target: {
+      ok: firstObject <= firstText + tokenMs,
+      text: `<= first text token + one token (${fmt(firstText + tokenMs)})`,
+    },
   });
-  report("shortest gap between two object.delta of a task (ms)", fmt(minGap), {
-    ok: minGap >= 49,
-    text: ">= 50 ms",
+  results.figure("shortest gap between two object.delta of a task", minGap, "ms", {
+    target: { ok: minGap >= 49, text: ">= 50 ms" },
   });
 }

@@ -46,11 +46,13 @@ export function report(name: string, value: string, target?: { ok: boolean; text
 /**
  * Starts a TypeScript file of this folder in a child process (through tsx, with GC exposed)
  * and reads its first stdout line; later lines come through `lines`, input goes to its stdin.
+ * Its stderr is this process's unless `options.stderr` says otherwise (e.g. a file descriptor).
  */
 export async function startHelperProcess(
   file: string,
   args: string[] = [],
   env: Record<string, string> = {},
+  options: { stderr?: "inherit" | "ignore" | number } = {},
 ): Promise<{ child: ChildProcess; firstLine: string; lines: Interface }> {
   const path = fileURLToPath(new URL(file, import.meta.url));
   const child = spawn(
@@ -64,14 +66,32 @@ export async function startHelperProcess(
       ...args,
     ],
     {
-      stdio: ["pipe", "pipe", "inherit"],
+      stdio: ["pipe", "pipe", options.stderr ?? "inherit"],
       env: { ...process.env, ...env },
     },
   );
+  if (child.stdout === null) throw new Error(`${file}: no stdout`);
   const lines = createInterface({ input: child.stdout });
   const firstLine = await new Promise<string>((resolve, reject) => {
     lines.once("line", resolve);
     child.once("exit", (code) => reject(new Error(`${file} exited with ${code}`)));
   });
   return { child, firstLine, lines };
+}
+
+/** Sends one line to a helper process and resolves with its next stdout line. */
+export async function ask(
+  helper: { child: ChildProcess; lines: Interface },
+  line: string,
+): Promise<string> {
+  const answer = new Promise<string>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`helper exited with ${code}`));
+    helper.child.once("exit", onExit);
+    helper.lines.once("line", (text) => {
+      helper.child.off("exit", onExit);
+      resolve(text);
+    });
+  });
+  helper.child.stdin?.write(`${line}\n`);
+  return answer;
 }

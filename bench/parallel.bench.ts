@@ -8,13 +8,19 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type * as CrewModule from "../src/engine/index.js";
 import { loadBuilt } from "./built.js";
-import { fmt, measure, median, report, startHelperProcess, type Sample } from "./harness.js";
+import { measure, median, startHelperProcess, type Sample } from "./harness.js";
+import { BenchResults } from "./results.js";
 
 const { Crew } = await loadBuilt<typeof CrewModule>("engine/index.js");
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 6);
 const TOKENS = 40;
 const TOKEN_DELAY_MS = 10;
+const results = new BenchResults("parallel", {
+  tokens: TOKENS,
+  tokenMs: TOKEN_DELAY_MS,
+  iterations: ITERATIONS,
+});
 
 const { child, firstLine: baseURL } = await startHelperProcess("./fake-model-process.ts", [
   String(TOKENS),
@@ -77,15 +83,21 @@ try {
   console.log(
     `parallel: tasks of ${TOKENS} tokens at ${TOKEN_DELAY_MS} ms per token, then a final task; ${ITERATIONS} iterations`,
   );
-  report("1 async task + final (ms, median)", fmt(wall(samples.one), 0));
-  report("3 async tasks + final (ms, median)", fmt(wall(samples.three), 0));
-  report("3 tasks in order + final (ms, median)", fmt(wall(samples.inOrder), 0));
+  results.figure("1 async task + final (median)", wall(samples.one), "ms", { decimals: 0 });
+  results.figure("3 async tasks + final (median)", wall(samples.three), "ms", { decimals: 0 });
+  results.figure("3 tasks in order + final (median)", wall(samples.inOrder), "ms", {
+    decimals: 0,
+  });
   const ratio = wall(samples.three) / wall(samples.one);
-  report("wall ratio 3 parallel / 1", `${fmt(ratio)}x`, { ok: ratio <= 1.2, text: "<= 1.20x" });
-  report(
+  results.figure("wall ratio 3 parallel / 1", ratio, "x", {
+    target: { ok: ratio <= 1.2, text: "<= 1.20x" },
+  });
+  results.figure(
     "wall ratio 3 parallel / 3 in order",
-    `${fmt(wall(samples.three) / wall(samples.inOrder))}x`,
+    wall(samples.three) / wall(samples.inOrder),
+    "x",
   );
+  await results.write();
 } finally {
   child.kill();
 }

@@ -24,6 +24,9 @@ export async function clusterServeCommand(options: ClusterServeCommandOptions): 
     crewsDirs: crewsFolders(options.crews),
     ...settings,
     ...(options.runTimeout === undefined ? {} : { runTimeoutMs: options.runTimeout }),
+    ...(options.maxStreamsPerClient === undefined
+      ? {}
+      : { maxStreamsPerClient: options.maxStreamsPerClient }),
     ...(token === undefined ? {} : { token }),
   });
   // startClusterServer has printed what it runs (URL, Redis, role, crews, token).

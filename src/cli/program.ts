@@ -163,9 +163,17 @@ Examples:
     .addOption(dbFlag())
     .addOption(noPersistFlag("keep runs in memory only"))
     .addOption(
-      new Option("--max-runs <n>", "runs at the same time; the rest queue")
+      new Option("--max-runs <n>", "runs at the same time; the rest queue (default 16)")
         .env("CREWSTREAM_MAX_RUNS")
         .argParser(numberArg({ min: 1, max: 10_000, unit: "runs" })),
+    )
+    .addOption(
+      new Option(
+        "--max-streams-per-client <n>",
+        "event streams one client address may hold open at once (default 64)",
+      )
+        .env("CREWSTREAM_MAX_STREAMS_PER_CLIENT")
+        .argParser(numberArg({ min: 1, max: 100_000, unit: "streams" })),
     )
     .addOption(runTimeoutFlag("--run-timeout"))
     .addOption(modelFlag())

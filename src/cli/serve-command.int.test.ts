@@ -51,4 +51,37 @@ describe("crewstream serve", { timeout: 180_000 }, () => {
     child.kill("SIGINT");
     expect((await done).code).toBe(0);
   });
+
+  it("caps the streams one client holds at CREWSTREAM_MAX_STREAMS_PER_CLIENT", async () => {
+    const child = spawnCli(["serve", "--no-persist", "--port", "0"], {
+      env: {
+        CREWSTREAM_MAX_STREAMS_PER_CLIENT: "1",
+        CREWSTREAM_OFFLINE_TOKEN_MS: "20",
+        CREWSTREAM_TOKEN: "",
+      },
+    });
+    child.stdin.end();
+    const done = collectCli(child);
+    const url = await new Promise<string>((resolve) => {
+      let seen = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        seen += chunk.toString("utf8");
+        const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(seen);
+        if (match?.[1] !== undefined) resolve(match[1]);
+      });
+    });
+    const start = () =>
+      fetch(`${url}/api/crew/stream`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ onDisconnect: "cancel" }),
+      });
+    const first = await start();
+    expect(first.status).toBe(200);
+    const second = await start();
+    expect(second.status).toBe(429);
+    await first.body?.cancel();
+    child.kill("SIGTERM");
+    expect((await done).code).toBe(0);
+  });
 });

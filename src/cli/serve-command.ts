@@ -23,6 +23,8 @@ export interface ServeCommandOptions {
   crews?: string[];
   model?: string;
   maxRuns?: number;
+  /** Streams one client may hold open (`--max-streams-per-client`). */
+  maxStreamsPerClient?: number;
   /** Default time limit of a run, in ms (`--run-timeout`, `CREWSTREAM_RUN_TIMEOUT_MS`). */
   runTimeout?: number;
   token?: string;
@@ -55,6 +57,9 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
       : { db: useDatabase(resolveDbPath(options.db)) }),
     ...(options.model === undefined ? {} : { model: options.model }),
     ...(maxRuns === undefined ? {} : { maxConcurrentRuns: maxRuns }),
+    ...(options.maxStreamsPerClient === undefined
+      ? {}
+      : { maxStreamsPerClient: options.maxStreamsPerClient }),
     ...(options.runTimeout === undefined ? {} : { runTimeoutMs: options.runTimeout }),
     ...(token === undefined ? {} : { token }),
   });

@@ -86,6 +86,11 @@ describe("command-line mistakes", { timeout: 120_000 }, () => {
       "crewstream serve",
     );
     expectUsageError(
+      await runCli(["serve", "--max-streams-per-client", "0"]),
+      /--max-streams-per-client <n>' argument '0' is invalid\. Give a whole number of streams from 1 to 100000\./,
+      "crewstream serve",
+    );
+    expectUsageError(
       await runCli(["runs", "--limit", "many"]),
       /--limit <n>' argument 'many' is invalid/,
       "crewstream runs",

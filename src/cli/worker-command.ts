@@ -45,7 +45,9 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
     logger,
     observer: combineObservers(tracing?.tracer.observer, runLog(logger)),
     store,
-    resolveRunner: catalogRunners(new CrewCatalog({ dirs: crewsFolders(options.crews) })),
+    resolveRunner: catalogRunners(
+      new CrewCatalog({ dirs: crewsFolders(options.crews), watch: true }),
+    ),
     // Model rate limits are shared by every worker on this Redis.
     rateLimiter: new RedisRateLimiter(store.redis, store.keys),
     concurrency: options.concurrency,

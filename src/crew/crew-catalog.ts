@@ -1,12 +1,17 @@
 /**
  * The crews a server or CLI can run: the sub-folders of one or more crews folders. Names
  * resolve only inside those folders, so a crew name from an HTTP request can never reach
- * another part of the file system. Loaded crews are cached until one of their files changes.
+ * another part of the file system. Loaded crews are cached until one of their files changes:
+ * by default each load checks the files (a few stats), and a watching catalog (`watch: true`,
+ * for servers) keeps the crews folders' listing and every crew in memory and drops them when
+ * `fs.watch` reports a change, so starting a run touches no file at all.
  */
-import { isAbsolute, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
 import { CrewError, ErrorCode, toCrewError, type CrewListing } from "../events/index.js";
 import { crewNamesIn, crewStamp, findCrewIn, isCrewFolder } from "./crew-folders.js";
 import { didYouMean } from "./crew-problems.js";
+import { FolderWatch } from "./folder-watch.js";
 import { CREW_NAME_PATTERN } from "./crew-schema.js";
 import { requiredInputs } from "./interpolate.js";
 import { loadCrew } from "./load-crew.js";
@@ -34,9 +39,24 @@ export interface CrewCatalogOptions {
   defaultName?: string;
   /** Tools registered in code that crews may name besides the built-ins. */
   knownTools?: Iterable<string>;
+  /**
+   * Keep the listing and the loaded crews in memory and reload them when their folders change
+   * (`fs.watch`), instead of checking the files on every load. For long-running processes;
+   * {@link CrewCatalog.close} stops watching. Where a folder cannot be watched the catalog
+   * falls back to checking the files on every load.
+   */
+  watch?: boolean;
 }
 
 type CacheEntry = { stamp: string; crew?: LoadedCrew; error?: CrewError };
+
+/** What a watching catalog holds between changes. */
+interface Snapshot {
+  generation: number;
+  /** Crew name to folder, for every crew folder found. */
+  found: Map<string, string>;
+  entries: Promise<CatalogEntry[]>;
+}
 
 /** Lists and loads the crews of some folders. */
 export class CrewCatalog {
@@ -46,15 +66,86 @@ export class CrewCatalog {
   readonly defaultName: string | undefined;
   readonly #knownTools: string[];
   readonly #cache = new Map<string, CacheEntry>();
+  /** Watches the crews folders and crew folders while the catalog trusts its memory. */
+  #watch: FolderWatch | undefined;
+  /** Bumped by every change a watch reports: what was read before is stale. */
+  #generation = 0;
+  #snapshot: Snapshot | undefined;
 
   constructor(options: CrewCatalogOptions) {
     this.dirs = options.dirs.map((dir) => resolve(dir));
     this.defaultName = options.defaultName;
     this.#knownTools = [...(options.knownTools ?? [])];
+    if (options.watch === true) {
+      this.#watch = new FolderWatch(
+        () => this.#changed(),
+        () => this.#stopWatching(),
+      );
+      this.#watch.set(this.dirs);
+    }
+  }
+
+  /** Stops watching the folders (a watching catalog keeps the process's watchers until then). */
+  close(): void {
+    this.#stopWatching();
   }
 
   /** Every crew of every folder, sorted by name; crews that fail to load carry `error`. */
   async list(): Promise<CatalogEntry[]> {
+    if (this.#watch === undefined) return this.#list(await this.#scan());
+    return [...(await this.#current().entries)];
+  }
+
+  /** The current snapshot of a watching catalog, read again after a change. */
+  #current(): Snapshot {
+    const generation = this.#generation;
+    if (this.#snapshot?.generation === generation) return this.#snapshot;
+    const found = new Map<string, string>();
+    const snapshot: Snapshot = {
+      generation,
+      found,
+      entries: this.#scan().then(async (scanned) => {
+        for (const [name, dir] of scanned) found.set(name, dir);
+        const entries = await this.#list(scanned);
+        if (this.#generation === generation) {
+          // The crews folders, each crew folder and its config/ hold every file a crew reads.
+          const dirs = [...scanned.values()];
+          this.#watch?.set([
+            ...this.dirs,
+            ...dirs,
+            ...dirs.map((dir) => join(dir, "config")).filter((dir) => existsSync(dir)),
+          ]);
+        }
+        return entries;
+      }),
+    };
+    // A failed read is not kept: the next call reads again.
+    snapshot.entries.catch(() => {
+      if (this.#snapshot === snapshot) this.#snapshot = undefined;
+    });
+    this.#snapshot = snapshot;
+    return snapshot;
+  }
+
+  /** A watched folder changed: forget what was read, and read it again soon, off any request. */
+  #changed(): void {
+    this.#generation += 1;
+    this.#snapshot = undefined;
+    this.#cache.clear();
+    setTimeout(() => {
+      if (this.#watch !== undefined) this.#current().entries.catch(() => undefined);
+    }, 20).unref();
+  }
+
+  /** Falls back to checking the files on every load. */
+  #stopWatching(): void {
+    this.#watch?.close();
+    this.#watch = undefined;
+    this.#changed();
+  }
+
+  /** Crew name to folder, for every crew in the crews folders (earlier folders win). */
+  async #scan(): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     for (const root of this.dirs) {
       for (const name of await crewNamesIn(root)) {
@@ -63,6 +154,10 @@ export class CrewCatalog {
         if (dir !== undefined) found.set(name, dir);
       }
     }
+    return found;
+  }
+
+  async #list(found: Map<string, string>): Promise<CatalogEntry[]> {
     const entries = await Promise.all(
       [...found].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, dir]) => this.#entry(name, dir)),
     );
@@ -124,14 +219,18 @@ export class CrewCatalog {
   /** Loads the crew in `dir`, from the cache while none of its files changed. */
   async loadDir(folder: string): Promise<LoadedCrew> {
     const dir = resolve(folder);
-    const stamp = await crewStamp(dir);
+    const watching = this.#watch !== undefined && this.#isWatched(dir);
     let entry = this.#cache.get(dir);
+    // A watched crew is reloaded only after a change (which empties the cache).
+    const stamp = watching && entry !== undefined ? entry.stamp : await crewStamp(dir);
     if (entry?.stamp !== stamp) {
+      const generation = this.#generation;
       entry = await loadCrew(dir, { knownTools: this.#knownTools }).then(
         (crew) => ({ stamp, crew }),
         (error: unknown) => ({ stamp, error: toCrewError(error) }),
       );
-      this.#cache.set(dir, entry);
+      // What was read before a change is not kept.
+      if (this.#generation === generation) this.#cache.set(dir, entry);
     }
     if (entry.crew !== undefined) return entry.crew;
     throw (
@@ -173,7 +272,18 @@ export class CrewCatalog {
     }
   }
 
+  /** True when `dir` is a crew folder of the current snapshot (so its changes are watched). */
+  #isWatched(dir: string): boolean {
+    for (const found of this.#snapshot?.found.values() ?? []) if (found === dir) return true;
+    return false;
+  }
+
   async #find(name: string): Promise<string | undefined> {
+    if (this.#watch !== undefined) {
+      const snapshot = this.#current();
+      await snapshot.entries;
+      return snapshot.found.get(name);
+    }
     for (const root of this.dirs) {
       const dir = await findCrewIn(root, name);
       if (dir !== undefined) return dir;

@@ -73,7 +73,7 @@ it("shows watchers an event only once the store has it", async () => {
 });
 
 it("gives watchers joining a busy SQLite-backed run at random cursors every event exactly once", async () => {
-  const store = new SqliteRunStore({ path: join(root, "busy.db"), flushMs: 1 });
+  const store = new SqliteRunStore({ path: join(root, "busy.db"), maxBatchEvents: 16 });
   const manager = new RunManager({
     store,
     resolveRunner: async () => scriptedRunner({ deltas: 3000 }),

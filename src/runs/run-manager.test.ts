@@ -29,7 +29,7 @@ function setup(
   crews: Record<string, ScriptedRunnerOptions | CrewRunner>,
   options: Partial<RunManagerOptions> = {},
 ) {
-  const store = new SqliteRunStore({ path: join(root, `runs-${dbs++}.db`), flushMs: 2 });
+  const store = new SqliteRunStore({ path: join(root, `runs-${dbs++}.db`), maxDelayMs: 2 });
   const logger = { error: vi.fn() };
   const manager = new RunManager({
     store,

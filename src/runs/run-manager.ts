@@ -263,9 +263,14 @@ export class RunManager implements RunService {
     }
   }
 
-  /** Executes a run that holds a slot; the slot frees when its `run.end` is durable. */
+  /**
+   * Executes a run that holds a slot; the slot frees when its `run.end` is durable. The run
+   * begins on the next turn of the event loop, so whoever started it (an HTTP request) answers
+   * first: the crew's first steps would otherwise run before the response's headers are sent.
+   */
   #launch(run: ActiveRun): void {
-    this.#finish(run, run.execute(), () => (this.#running -= 1));
+    const started = new Promise<void>((resolve) => setImmediate(resolve)).then(() => run.execute());
+    this.#finish(run, started, () => (this.#running -= 1));
   }
 
   #finish(run: ActiveRun, done: Promise<void>, release?: () => void): void {

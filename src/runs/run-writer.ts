@@ -1,15 +1,23 @@
 /**
  * Batches one run's events into the store and publishes each batch once it is durable.
  *
- * While one batch is being appended, new events collect for the next, so a fast runner makes
- * few large appends and a slow one makes small prompt ones. At most `maxPending` events wait
- * in memory: past that, the runner is held back ({@link RunWriter.backpressure}).
+ * Hand-off policy: the first event of a quiet run goes to the store at once. While an append is
+ * in flight, new events collect for the next one, so a fast runner makes few large appends; but
+ * they are handed off anyway, without waiting for the append in flight, once the oldest has
+ * waited `maxDelayMs` or `maxBatchEvents` have collected. A burst of tokens is therefore stored
+ * and shown in chunks as it is parsed, never only after the whole burst. Appends settle in the
+ * order they were made (every store commits in call order), and batches are published in that
+ * order, each only after its own append resolved: a watcher never sees an event that is not
+ * durable.
  *
- * When an append fails (disk full, read-only file) nothing more of the run is written, its
- * watchers are failed (`sink.fail`), and the run's `run.end` (failed, `store_error`) is written
- * in the background, retried with backoff until the store takes it, so the run's status row
- * never stays `running` after the store recovers. Meanwhile the run counts against the
- * {@link StoreHealth}, which refuses new runs.
+ * At most `maxPending` events wait in memory: past that, the runner is held back
+ * ({@link RunWriter.backpressure}).
+ *
+ * When an append fails (disk full, read-only file) nothing more of the run is written or
+ * published, its watchers are failed (`sink.fail`), and the run's `run.end` (failed,
+ * `store_error`) is written in the background, retried with backoff until the store takes it, so
+ * the run's status row never stays `running` after the store recovers. Meanwhile the run counts
+ * against the {@link StoreHealth}, which refuses new runs.
  */
 import { CrewError, ErrorCode, toCrewError, type CrewEvent } from "../events/index.js";
 import type { RunStore } from "../store/index.js";
@@ -19,50 +27,100 @@ import type { StoreHealth } from "./store-health.js";
 const isTerminal = (status: string): boolean =>
   status === "completed" || status === "failed" || status === "cancelled";
 
+/** What a {@link RunWriter} reports to. */
+export interface RunWriterSink {
+  /** Called with each batch once it is durable, in order. */
+  publish(batch: readonly CrewEvent[]): void;
+  /** Called once when an append (or a publish) fails. */
+  fail(error: CrewError): void;
+  /** Told of the failure until the run's end is written. */
+  health?: StoreHealth | undefined;
+  /** Called after each append with its size and how long the store took. */
+  appended?(count: number, ms: number): void;
+}
+
+/** Tuning of a {@link RunWriter}'s hand-off policy; the defaults suit every store. */
+export interface RunWriterTuning {
+  /** Longest an event waits for the append in flight before it is handed off anyway (default 1). */
+  maxDelayMs?: number;
+  /** Events collected while an append is in flight before they are handed off anyway (default 256). */
+  maxBatchEvents?: number;
+  /** Milliseconds clock; tests give a fake one. */
+  now?: () => number;
+}
+
 /** Appends a run's events in batches, in order, publishing each batch after it is stored. */
 export class RunWriter {
+  readonly #maxPending: number;
+  readonly #maxDelayMs: number;
+  readonly #maxBatchEvents: number;
+  readonly #flushMs: number;
+  readonly #now: () => number;
   #pending: CrewEvent[] = [];
-  #draining: Promise<void> | undefined;
+  /** When the oldest pending event was queued. */
+  #pendingSince = 0;
+  /** Appends made and not yet settled, and the events they carry. */
+  #inFlight = 0;
+  #inFlightEvents = 0;
+  /** Settles after the last append made so far was published (or failed). */
+  #published: Promise<void> = Promise.resolve();
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #failure: CrewError | undefined;
   #ended: Promise<void> | undefined;
 
+  /**
+   * @param flushMs extra wait before a quiet run's first event is handed off, to batch more (0: none).
+   * @param maxPending events held in memory before the runner is held back.
+   */
   constructor(
     private readonly runId: string,
     private readonly store: RunStore,
-    private readonly flushMs: number,
-    private readonly sink: {
-      /** Called with each batch once it is durable, in order. */
-      publish(batch: readonly CrewEvent[]): void;
-      /** Called once when an append (or a publish) fails. */
-      fail(error: CrewError): void;
-      /** Told of the failure until the run's end is written. */
-      health?: StoreHealth | undefined;
-      /** Called after each append with its size and how long the store took. */
-      appended?(count: number, ms: number): void;
-    },
-    private readonly maxPending = 1000,
-  ) {}
+    flushMs: number,
+    private readonly sink: RunWriterSink,
+    maxPending = 1000,
+    tuning: RunWriterTuning = {},
+  ) {
+    this.#flushMs = flushMs;
+    this.#maxPending = maxPending;
+    this.#maxDelayMs = tuning.maxDelayMs ?? 1;
+    this.#maxBatchEvents = tuning.maxBatchEvents ?? 256;
+    this.#now = tuning.now ?? (() => performance.now());
+  }
 
   /** Set once an append failed: nothing more is written for this run. */
   get failure(): CrewError | undefined {
     return this.#failure;
   }
 
-  /** Queues an event for the next batch. */
+  /** Queues an event; it is handed to the store by the policy in the file comment. */
   enqueue(event: CrewEvent): void {
     if (this.#failure) return;
+    const now = this.#now();
+    if (this.#pending.length === 0) this.#pendingSince = now;
     this.#pending.push(event);
-    this.#draining ??= this.#drain();
+    if (this.#inFlight === 0) {
+      if (this.#flushMs <= 0) this.#handOff();
+      else this.#flushTimer ??= setTimeout(() => this.#handOff(), this.#flushMs);
+    } else if (
+      this.#pending.length >= this.#maxBatchEvents ||
+      now - this.#pendingSince >= this.#maxDelayMs
+    ) {
+      this.#handOff();
+    }
   }
 
   /** Waits while too many events are not stored yet. */
   async backpressure(): Promise<void> {
-    while (this.#pending.length >= this.maxPending && this.#draining) await this.#draining;
+    while (this.#pending.length + this.#inFlightEvents >= this.#maxPending && this.#busy)
+      await this.#published;
   }
 
   /** Resolves when every queued event is stored and published (or the store failed). */
   async drained(): Promise<void> {
-    while (this.#draining) await this.#draining;
+    while (this.#busy) {
+      if (this.#inFlight === 0) this.#handOff();
+      await this.#published;
+    }
   }
 
   /** Resolves once the `run.end` written after a failure is durable (at once if none failed). */
@@ -70,34 +128,62 @@ export class RunWriter {
     return this.#ended ?? Promise.resolve();
   }
 
-  async #drain(): Promise<void> {
-    try {
-      while (this.#pending.length > 0) {
-        if (this.flushMs > 0) await new Promise((resolve) => setTimeout(resolve, this.flushMs));
-        const batch = this.#pending;
-        this.#pending = [];
-        const started = performance.now();
-        await this.store.appendEvents(this.runId, batch).catch((error: unknown) => {
-          throw CrewError.is(error)
-            ? error
-            : new CrewError(
-                ErrorCode.STORE_ERROR,
-                `The run store failed a write: ${error instanceof Error ? error.message : String(error)}`,
-                { cause: error },
-              );
-        });
-        this.sink.appended?.(batch.length, performance.now() - started);
-        this.sink.publish(batch);
-      }
-    } catch (error) {
-      this.#failure = toCrewError(error);
-      this.#pending = [];
-      this.sink.health?.failed(this.runId, this.#failure);
-      this.#ended = this.#endAfterFailure(this.#failure);
-      this.sink.fail(this.#failure);
-    } finally {
-      this.#draining = undefined;
-    }
+  get #busy(): boolean {
+    return !this.#failure && (this.#inFlight > 0 || this.#pending.length > 0);
+  }
+
+  /** Appends the pending events now, publishing them after every earlier batch. */
+  #handOff(): void {
+    if (this.#flushTimer !== undefined) clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    const batch = this.#pending;
+    if (batch.length === 0 || this.#failure) return;
+    this.#pending = [];
+    this.#inFlight += 1;
+    this.#inFlightEvents += batch.length;
+    const started = this.#now();
+    const stored = this.store.appendEvents(this.runId, batch);
+    const previous = this.#published;
+    this.#published = stored.then(
+      async () => {
+        this.sink.appended?.(batch.length, this.#now() - started);
+        // Earlier appends settle first (stores commit in call order); wait for their publish
+        // anyway, so a batch is never shown before the one it follows.
+        await previous;
+        this.#inFlight -= 1;
+        this.#inFlightEvents -= batch.length;
+        if (this.#failure) return;
+        try {
+          this.sink.publish(batch);
+        } catch (error) {
+          this.#failed(error);
+          return;
+        }
+        // A quiet run hands the events collected meanwhile off now.
+        if (this.#inFlight === 0) this.#handOff();
+      },
+      async (error: unknown) => {
+        await previous;
+        this.#inFlight -= 1;
+        this.#inFlightEvents -= batch.length;
+        this.#failed(error);
+      },
+    );
+  }
+
+  #failed(error: unknown): void {
+    if (this.#failure) return;
+    this.#failure = CrewError.is(error)
+      ? error
+      : new CrewError(
+          ErrorCode.STORE_ERROR,
+          `The run store failed a write: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
+    this.#pending = [];
+    this.sink.health?.failed(this.runId, this.#failure);
+    this.#ended = this.#endAfterFailure(this.#failure);
+    this.sink.fail(this.#failure);
   }
 
   /**

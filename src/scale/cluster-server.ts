@@ -83,7 +83,7 @@ export async function startClusterServer(
     ...(options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs }),
   });
   await whenReady(store, options.readyTimeoutMs ?? 5000);
-  const catalog = new CrewCatalog({ dirs: options.crewsDirs });
+  const catalog = new CrewCatalog({ dirs: options.crewsDirs, watch: true });
   const queue = new RunQueue(store.connect(), store.keys.prefix);
   // Off unless the OTEL_* variables configure an export; a run's job carries the trace context.
   const tracing = startTracing();
@@ -107,6 +107,7 @@ export async function startClusterServer(
     wrapFetch: (fetch) => redisGate(store.redis, redactUrl(options.redisUrl), fetch),
     beforeClose: () => sweeper.stop(),
     afterClose: async () => {
+      catalog.close();
       await store.close();
       await tracing?.shutdown();
     },

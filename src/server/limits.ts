@@ -6,8 +6,11 @@
 import { CrewError, ErrorCode } from "../events/index.js";
 import type { RunService } from "../runs/index.js";
 
-/** Default number of concurrent streams one client may hold. */
-export const DEFAULT_MAX_STREAMS_PER_CLIENT = 16;
+/**
+ * Default number of concurrent streams one client may hold: a browser with a few tabs, each
+ * watching a run and its history, plus a script, stay well under it on one machine.
+ */
+export const DEFAULT_MAX_STREAMS_PER_CLIENT = 64;
 
 /** Counts open streams per client key. */
 export class StreamLimiter {

@@ -15,6 +15,12 @@ import { bindSettings, listen } from "./listen.js";
 import { formatStartBanner } from "./start-banner.js";
 import type { ServerAppOptions } from "./listen.js";
 
+/**
+ * Runs a server executes at once by default. A run mostly waits for its model, and costs a few
+ * percent of a core while it streams, so one machine carries this many with room to spare.
+ */
+const DEFAULT_SERVE_MAX_RUNS = 16;
+
 /** Options of {@link startServer}. */
 export interface StartServerOptions extends ServerAppOptions {
   /** Interface to bind (default 127.0.0.1). Binding elsewhere without a token logs a warning. */
@@ -29,7 +35,7 @@ export interface StartServerOptions extends ServerAppOptions {
   crewsDirs: string[];
   /** Overrides every agent's model ("provider/model" or `offline`). */
   model?: RunManagerOptions["model"];
-  /** Most runs executing at once; the rest queue. */
+  /** Most runs executing at once; the rest queue (default {@link DEFAULT_SERVE_MAX_RUNS}). */
   maxConcurrentRuns?: number;
   /** Time limit of runs started without `timeoutMs`, in ms (`--run-timeout`). */
   runTimeoutMs?: number;
@@ -67,7 +73,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     (options.persist === false
       ? new MemoryRunStore()
       : new SqliteRunStore({ path: options.db ?? DEFAULT_DB_PATH, lock: true }));
-  const catalog = new CrewCatalog({ dirs: options.crewsDirs });
+  // Crews are read once and watched, so starting a run reads no file.
+  const catalog = new CrewCatalog({ dirs: options.crewsDirs, watch: true });
   const storeHealth = new StoreHealth(options.storeRetry);
   const metrics = options.metrics === false ? undefined : new RunMetrics();
   // Off (no provider, no observer) unless the OTEL_* variables configure an export.
@@ -81,9 +88,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     // Long-term memory lives in the embedded store's file.
     ...(store instanceof SqliteRunStore ? { memory: store.memory } : {}),
     ...(options.model === undefined ? {} : { model: options.model }),
-    ...(options.maxConcurrentRuns === undefined
-      ? {}
-      : { maxConcurrentRuns: options.maxConcurrentRuns }),
+    maxConcurrentRuns: options.maxConcurrentRuns ?? DEFAULT_SERVE_MAX_RUNS,
     ...(options.runTimeoutMs === undefined ? {} : { runTimeoutMs: options.runTimeoutMs }),
   });
   await runs.recover();
@@ -97,6 +102,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     host,
     token,
     afterClose: async () => {
+      catalog.close();
       storeHealth.close();
       await store.close();
       await tracing?.shutdown();

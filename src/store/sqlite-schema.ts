@@ -50,6 +50,20 @@ const MIGRATIONS: readonly string[] = [
      text, crew UNINDEXED, task UNINDEXED, agent UNINDEXED, summary UNINDEXED,
      inputs UNINDEXED, created_at UNINDEXED
    );`,
+  // Events keyed by the run's integer key (runs.ord) instead of its 36-character id, without
+  // the type column (the JSON has it). Rows written from now on may hold the JSON without its
+  // envelope (see sqlite-event-data.ts); rows copied here keep their whole JSON.
+  `CREATE TABLE events_by_run (
+     run  INTEGER NOT NULL,
+     seq  INTEGER NOT NULL,
+     data TEXT NOT NULL,
+     PRIMARY KEY (run, seq)
+   ) WITHOUT ROWID;
+   INSERT INTO events_by_run (run, seq, data)
+     SELECT runs.ord, events.seq, events.data FROM events JOIN runs ON runs.id = events.run_id
+     ORDER BY runs.ord, events.seq;
+   DROP TABLE events;
+   ALTER TABLE events_by_run RENAME TO events;`,
 ];
 
 /** Number of migrations this version knows. */

@@ -35,11 +35,20 @@ export interface ThreadRow {
   run_count: number;
 }
 
+/** What an append needs of its run's row. */
+export interface AppendStateRow {
+  ord: number;
+  last_seq: number;
+  ended: number;
+  started_at: string | null;
+}
+
 /** The store's statements, prepared once per connection. */
 export interface Statements {
   insertRun: Statement;
   getRun: Statement;
-  runExists: Statement;
+  runKey: Statement;
+  appendState: Statement;
   findRunIds: Statement;
   listRuns: Statement;
   updateRun: Statement;
@@ -68,7 +77,9 @@ export function prepareStatements(db: Database): Statements {
        VALUES (@id, @crew, @status, @inputs, @created_at, @source, @batch_id, @timeout_ms, @thread_id)`,
     ),
     getRun: db.prepare(`SELECT * FROM runs WHERE id = ?`),
-    runExists: db.prepare(`SELECT 1 FROM runs WHERE id = ?`),
+    // The integer key (`ord`) events are stored under.
+    runKey: db.prepare(`SELECT ord FROM runs WHERE id = ?`),
+    appendState: db.prepare(`SELECT ord, last_seq, ended, started_at FROM runs WHERE id = ?`),
     // A range on the unique index of `id` (@upper is the prefix followed by the highest code
     // point); substr() then compares literally, where LIKE or GLOB would read wildcards.
     findRunIds: db.prepare(
@@ -85,17 +96,17 @@ export function prepareStatements(db: Database): Statements {
     ),
     insertEvent: db.prepare(
       // Positional parameters: this runs once per event, and binding an object costs more.
-      `INSERT INTO events (run_id, seq, type, data) VALUES (?, ?, ?, ?)`,
+      `INSERT INTO events (run, seq, data) VALUES (?, ?, ?)`,
     ),
     afterAppend: db.prepare(
       `UPDATE runs SET last_seq = @last_seq, ended = MAX(ended, @ended),
          status = COALESCE(@status, status), started_at = COALESCE(started_at, @started_at),
          ended_at = COALESCE(@ended_at, ended_at), result = COALESCE(@result, result),
          error = COALESCE(@error, error)
-       WHERE id = @id`,
+       WHERE ord = @ord`,
     ),
     readEvents: db.prepare(
-      `SELECT data FROM events WHERE run_id = @run_id AND seq > @after ORDER BY seq LIMIT @limit`,
+      `SELECT seq, data FROM events WHERE run = @run AND seq > @after ORDER BY seq LIMIT @limit`,
     ),
     listUnfinished: db.prepare(
       `SELECT * FROM runs WHERE status IN ('queued', 'running') ORDER BY ord`,
@@ -117,10 +128,10 @@ export function prepareStatements(db: Database): Statements {
     threadRuns: db.prepare(`SELECT * FROM runs WHERE thread_id = ? ORDER BY ord`),
     renameThread: db.prepare(`UPDATE threads SET title = @title WHERE id = @id`),
     countThreadEvents: db.prepare(
-      `SELECT COUNT(*) AS n FROM events WHERE run_id IN (SELECT id FROM runs WHERE thread_id = ?)`,
+      `SELECT COUNT(*) AS n FROM events WHERE run IN (SELECT ord FROM runs WHERE thread_id = ?)`,
     ),
     deleteThreadEvents: db.prepare(
-      `DELETE FROM events WHERE run_id IN (SELECT id FROM runs WHERE thread_id = ?)`,
+      `DELETE FROM events WHERE run IN (SELECT ord FROM runs WHERE thread_id = ?)`,
     ),
     deleteThreadRuns: db.prepare(`DELETE FROM runs WHERE thread_id = ?`),
     deleteThread: db.prepare(`DELETE FROM threads WHERE id = ?`),

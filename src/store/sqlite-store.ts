@@ -1,12 +1,18 @@
 /**
  * The embedded default {@link RunStore}: one SQLite file (WAL, `synchronous=NORMAL`).
  *
- * Appends are group-committed: every `appendEvents` call made before the next turn of the
- * event loop (or within `flushMs` of the first pending one, when set) is written in a single
- * transaction, and each call's promise resolves only after
- * that transaction commits. Each append is checked (gapless seq, right run, nothing after
- * `run.end`) inside the transaction and in its own savepoint, so one bad append is rejected
- * without taking the others of its batch down.
+ * Appends are group-committed: appends made close together are written in a single
+ * transaction, and each call's promise resolves only after that transaction commits. The
+ * commit policy bounds latency, not only batches. An append after a quiet spell (no append for
+ * `maxDelayMs`) is committed at once, inside the call, so a run's first event and first token
+ * are not held back. While appends keep coming, the first pending one starts a `maxDelayMs`
+ * timer, and an append that finds the oldest pending one `maxDelayMs` old, or `maxBatchEvents`
+ * events pending, commits at once: a paced stream (a token a millisecond) shares transactions
+ * instead of paying one per event, a burst parsed in one long turn is committed in bounded
+ * chunks as it arrives, and under load each transaction takes whatever arrived meanwhile. Each
+ * append is checked (gapless seq, right run, nothing after `run.end`)
+ * inside the transaction and in its own savepoint, so one bad append is rejected without taking
+ * the others of its batch down.
  */
 import { mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -27,10 +33,12 @@ import type {
   ThreadPage,
   ThreadRecord,
 } from "./run-store.js";
+import { envelopeOf, fromEventData, toEventData } from "./sqlite-event-data.js";
 import { migrate } from "./sqlite-schema.js";
 import { SqliteLongTermMemory } from "./sqlite-long-term-memory.js";
 import {
   prepareStatements,
+  type AppendStateRow,
   rowToRecord,
   rowToThread,
   type RunRow,
@@ -45,11 +53,12 @@ export const DEFAULT_DB_PATH = ".crewstream/crewstream.db";
 export interface SqliteRunStoreOptions {
   /** Database file (created with its folder); `":memory:"` for a private in-memory database. */
   path?: string;
-  /**
-   * How long appends are collected before one transaction writes them all. Default 0: until
-   * the next turn of the event loop, which groups every append made meanwhile.
-   */
-  flushMs?: number;
+  /** Longest an append waits for others to share its transaction, in ms (default 2). */
+  maxDelayMs?: number;
+  /** Commit at once when this many events are pending (default 256). */
+  maxBatchEvents?: number;
+  /** Milliseconds clock for `maxDelayMs`; tests give a fake one. */
+  now?: () => number;
   /**
    * Hold an exclusive lock on the file (`<path>.lock`) while open, for the one process that
    * writes it (a server); a second one then refuses to open it. Readers leave it false.
@@ -109,15 +118,23 @@ export class SqliteRunStore implements RunStore {
   readonly #lock: DbLock | undefined;
   /** Parsed events shared by every reader of a run (see EventPageCache). */
   readonly #pages = new EventPageCache();
-  readonly #flushMs: number;
+  readonly #maxDelayMs: number;
+  readonly #maxBatchEvents: number;
+  readonly #now: () => number;
   #pending: PendingAppend[] = [];
-  #cancelFlush: (() => void) | undefined;
+  #pendingEvents = 0;
+  /** When the oldest pending append was made, and when the last append was. */
+  #pendingSince = 0;
+  #lastAppendAt = -Infinity;
+  #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
   constructor(options: SqliteRunStoreOptions = {}) {
     const path = options.path ?? DEFAULT_DB_PATH;
     this.path = path === ":memory:" ? path : resolve(path);
-    this.#flushMs = options.flushMs ?? 0;
+    this.#maxDelayMs = options.maxDelayMs ?? 2;
+    this.#maxBatchEvents = options.maxBatchEvents ?? 256;
+    this.#now = options.now ?? (() => performance.now());
     const file = this.path !== ":memory:";
     let lock: DbLock | undefined;
     let db: Database.Database | undefined;
@@ -229,19 +246,36 @@ export class SqliteRunStore implements RunStore {
     if (this.#closed)
       return Promise.reject(new CrewError(ErrorCode.CONFLICT, "The run store is closed."));
     return new Promise((resolve, reject) => {
+      const now = this.#now();
+      const quiet = now - this.#lastAppendAt >= this.#maxDelayMs;
+      this.#lastAppendAt = now;
+      if (this.#pending.length === 0) {
+        this.#pendingSince = now;
+        if (!quiet) this.#timer = setTimeout(() => this.#flush(), this.#maxDelayMs);
+      }
       this.#pending.push({ runId, events, resolve, reject });
-      this.#cancelFlush ??= this.#scheduleFlush();
+      this.#pendingEvents += events.length;
+      if (
+        quiet ||
+        this.#pendingEvents >= this.#maxBatchEvents ||
+        now - this.#pendingSince >= this.#maxDelayMs
+      )
+        this.#flush();
     });
   }
 
   async readEvents(runId: string, after: number, limit = -1): Promise<CrewEvent[]> {
     this.#assertOpen();
-    if (!this.#sql.runExists.get(runId))
-      throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${runId}".`);
+    const key = this.#sql.runKey.get(runId) as { ord: number } | undefined;
+    if (!key) throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${runId}".`);
+    const envelope = envelopeOf(runId);
     return this.#pages.read(runId, after, limit, (from, count) =>
       (
-        this.#sql.readEvents.all({ run_id: runId, after: from, limit: count }) as { data: string }[]
-      ).map((row) => JSON.parse(row.data) as CrewEvent),
+        this.#sql.readEvents.all({ run: key.ord, after: from, limit: count }) as {
+          seq: number;
+          data: string;
+        }[]
+      ).map((row) => fromEventData(envelope, row.seq, row.data)),
     );
   }
 
@@ -313,26 +347,25 @@ export class SqliteRunStore implements RunStore {
     return row && rowToRecord(row);
   }
 
-  #scheduleFlush(): () => void {
-    if (this.#flushMs > 0) {
-      const timer = setTimeout(() => this.#flush(), this.#flushMs);
-      return () => clearTimeout(timer);
-    }
-    const immediate = setImmediate(() => this.#flush());
-    return () => clearImmediate(immediate);
-  }
-
   /** Writes every pending append in one transaction; settles their promises after commit. */
   #flush(): void {
-    this.#cancelFlush?.();
-    this.#cancelFlush = undefined;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
     const batch = this.#pending;
     this.#pending = [];
+    this.#pendingEvents = 0;
     if (batch.length === 0) return;
     const outcomes: unknown[] = [];
     try {
       this.#db
         .transaction(() => {
+          // One append needs no savepoint: when it fails, the whole transaction rolls back.
+          if (batch.length === 1) {
+            const [only] = batch as [PendingAppend];
+            this.#write(only.runId, only.events);
+            outcomes.push(null);
+            return;
+          }
           for (const append of batch) {
             try {
               this.#db.transaction(() => this.#write(append.runId, append.events))();
@@ -362,19 +395,20 @@ export class SqliteRunStore implements RunStore {
   }
 
   #write(runId: string, events: readonly CrewEvent[]): void {
-    const row = this.#sql.getRun.get(runId) as RunRow | undefined;
+    const row = this.#sql.appendState.get(runId) as AppendStateRow | undefined;
     if (!row) throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${runId}".`);
     checkAppend({ id: runId, lastSeq: row.last_seq, ended: row.ended === 1 }, events);
     if (events.length === 0) return;
+    const envelope = envelopeOf(runId);
     for (const event of events) {
-      this.#sql.insertEvent.run(runId, event.seq, event.type, JSON.stringify(event));
+      this.#sql.insertEvent.run(row.ord, event.seq, toEventData(envelope, event));
     }
     const patch = statusPatch(
       { ...(row.started_at === null ? {} : { startedAt: row.started_at }) },
       events,
     );
     this.#sql.afterAppend.run({
-      id: runId,
+      ord: row.ord,
       last_seq: row.last_seq + events.length,
       ended: events.some((event) => event.type === "run.end") ? 1 : 0,
       status: patch.status ?? null,

@@ -113,7 +113,12 @@ export function writeEventStream(
         }
         heartbeat.sent();
         const bytes = encodeBatch(encode, next.value);
+        const corked = outgoing.socket?.writableCorked ?? 0;
         const fits = outgoing.write(bytes);
+        // node:http corks the socket on a write until the next tick, and a burst of tokens
+        // parsed in one long chain of promises holds the tick back: the first token would leave
+        // only after the whole burst. Sent now, each batch leaves as soon as it is durable.
+        if ((outgoing.socket?.writableCorked ?? 0) > corked) outgoing.socket?.uncork();
         if (endsRun(next.value)) {
           outgoing.end();
           break;
