@@ -128,10 +128,12 @@ async function caseOf(tokenMs: number): Promise<void> {
       }
       summarize(tokenMs, concurrency, samples);
     }
+  } catch (error) {
+    console.error(`crewstream server log (end):\n${readFileSync(serverLog, "utf8").slice(-4000)}`);
+    throw error;
   } finally {
     for (const helper of helpers.reverse()) helper.child.kill();
     closeSync(logFd);
-    if (process.exitCode) console.error(readFileSync(serverLog, "utf8").slice(-4000));
   }
 }
 
