@@ -32,7 +32,10 @@ const { SqliteRunStore } = await loadBuilt<typeof Store>("store/index.js");
 const mode = process.argv[2] ?? "crewstream";
 const EVENTS = Number(process.argv[3] ?? 10_000);
 const BURST = 50;
-/** Pause after each burst of the crewstream run (0: none), so subscribers can join a live run. */
+/**
+ * Pause after each burst (0: none), so subscribers can join a live run, or so the emit rate
+ * stays below what the server can deliver and the latency is the server's, not a queue's.
+ */
 const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 0);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -102,7 +105,7 @@ if (mode === "raw" || mode === "raw-batched") {
         pending = "";
         for (const res of clients) res.write(bytes);
       }
-      await nextTick();
+      await (PACE_MS > 0 ? sleep(PACE_MS) : nextTick());
     }
   }
 } else {
