@@ -9,7 +9,7 @@
  * `{ url, runId }`; answers `mem` on stdin with its memory use after a GC.
  */
 import { createServer, type ServerResponse } from "node:http";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -44,10 +44,15 @@ const go = new Promise<void>((resolve) => (release = resolve));
 const now = () => (performance.timeOrigin + performance.now()).toFixed(3);
 const nextTick = () => new Promise((resolve) => setImmediate(resolve));
 
+/** The crewstream server's database folder, removed on `exit`. */
+const scratch = mkdtempSync(join(tmpdir(), "crewstream-fanout-"));
 const lines = createInterface({ input: process.stdin });
 lines.on("line", (line) => {
   if (line === "go") release();
-  if (line === "exit") process.exit(0);
+  if (line === "exit") {
+    rmSync(scratch, { recursive: true, force: true });
+    process.exit(0);
+  }
   if (line === "mem") {
     globalThis.gc?.();
     const m = process.memoryUsage();
@@ -140,7 +145,7 @@ if (mode === "raw" || mode === "raw-batched") {
     },
   };
   const store = new SqliteRunStore({
-    path: join(mkdtempSync(join(tmpdir(), "crewstream-fanout-")), "bench.db"),
+    path: join(scratch, "bench.db"),
   });
   const runs = new RunManager({ store, resolveRunner: async () => runner });
   const app = createApp({
