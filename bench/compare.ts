@@ -78,11 +78,10 @@ for (const [bench, left, right] of pairs(a, b)) {
       x !== undefined && y !== undefined && x.median !== 0
         ? `${y.median >= x.median ? "+" : ""}${(((y.median - x.median) / Math.abs(x.median)) * 100).toFixed(0)}%`
         : "";
+    const measured = after.runs.filter((run) => run.figures[name] !== undefined).length;
     const metNow = after.runs.filter((run) => run.figures[name]?.met === true).length;
     const target =
-      last?.target === undefined
-        ? ""
-        : `  target ${last.target}: met in ${metNow}/${after.runs.length}`;
+      last?.target === undefined ? "" : `  target ${last.target}: met in ${metNow}/${measured}`;
     const figures = alone
       ? `${(y?.text ?? "-").padStart(24)}${unit}`
       : `${(x?.text ?? "-").padStart(20)} -> ${(y?.text ?? "-").padStart(20)}${unit} ${change.padStart(6)}`;

@@ -37,7 +37,9 @@ type Command =
   | { kind: "inproc"; baseURL: string; concurrency: number }
   | { kind: "http"; url: string; body: unknown; concurrency: number };
 
-const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+// A new connection per crew, as a page starting a run usually opens one: a kept-alive socket
+// idle past the server's keep-alive timeout would be reset under the next request.
+const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
 
 /** Follows the tokens of one crew as they arrive. */
 class Tracker {

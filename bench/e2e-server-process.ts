@@ -1,6 +1,6 @@
 /**
- * The server side of the end-to-end benchmark, in its own process. Arguments: mode, then the
- * fake model's base URL.
+ * The server side of the end-to-end benchmark, in its own process. Arguments: mode, the fake
+ * model's base URL, and (crewstream) a scratch folder for the crews and the database.
  *
  * - `relay`: the floor a hand-written route sets: a minimal `node:http` server whose
  *   `POST /` runs the crew's three prompts with the raw AI SDK in sequence and writes each
@@ -27,6 +27,7 @@ import { CREW_NAME, rawCrew, writeCrewsFolder } from "./e2e-crew.js";
 
 const mode = process.argv[2] ?? "crewstream";
 const baseURL = process.argv[3] ?? "";
+const scratch = process.argv[4];
 
 createInterface({ input: process.stdin }).on("line", (line) => {
   if (line === "cpu") {
@@ -69,7 +70,7 @@ if (mode === "relay") {
 } else {
   const { startServer } = await loadBuilt<typeof Server>("server/index.js");
   const { createLogger } = await loadBuilt<typeof Observe>("observe/index.js");
-  const dir = mkdtempSync(join(tmpdir(), "crewstream-e2e-"));
+  const dir = scratch ?? mkdtempSync(join(tmpdir(), "crewstream-e2e-"));
   process.env.CREWSTREAM_BASE_URL = baseURL;
   const server = await startServer({
     logger: createLogger(),

@@ -19,7 +19,7 @@
  * (default "1,20"), BENCH_E2E_TOKEN_MS (default "0,1"), BENCH_MAX_RUNS and BENCH_STREAM_CAP
  * (the server's max concurrent runs and per-client stream cap, default 64).
  */
-import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BatchResult } from "./e2e-client-process.js";
@@ -80,7 +80,7 @@ async function caseOf(tokenMs: number): Promise<void> {
     helpers.push(relay);
     const ours = await startHelperProcess(
       "./e2e-server-process.ts",
-      ["crewstream", baseURL],
+      ["crewstream", baseURL, scratch],
       { BENCH_MAX_RUNS: String(MAX_RUNS), BENCH_STREAM_CAP: String(STREAM_CAP) },
       { stderr: logFd },
     );
@@ -128,10 +128,18 @@ async function caseOf(tokenMs: number): Promise<void> {
       }
       summarize(tokenMs, concurrency, samples);
     }
+  } catch (error) {
+    console.error(`crewstream server log (end):\n${readFileSync(serverLog, "utf8").slice(-4000)}`);
+    throw error;
   } finally {
-    for (const helper of helpers.reverse()) helper.child.kill();
+    await Promise.all(
+      helpers.reverse().map(async ({ child }) => {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        if (child.exitCode === null && child.signalCode === null && child.kill()) await exited;
+      }),
+    );
     closeSync(logFd);
-    if (process.exitCode) console.error(readFileSync(serverLog, "utf8").slice(-4000));
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 

@@ -9,7 +9,7 @@
  * `{ url, runId }`; answers `mem` on stdin with its memory use after a GC.
  */
 import { createServer, type ServerResponse } from "node:http";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -32,7 +32,10 @@ const { SqliteRunStore } = await loadBuilt<typeof Store>("store/index.js");
 const mode = process.argv[2] ?? "crewstream";
 const EVENTS = Number(process.argv[3] ?? 10_000);
 const BURST = 50;
-/** Pause after each burst of the crewstream run (0: none), so subscribers can join a live run. */
+/**
+ * Pause after each burst (0: none), so subscribers can join a live run, or so the emit rate
+ * stays below what the server can deliver and the latency is the server's, not a queue's.
+ */
 const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 0);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -41,10 +44,15 @@ const go = new Promise<void>((resolve) => (release = resolve));
 const now = () => (performance.timeOrigin + performance.now()).toFixed(3);
 const nextTick = () => new Promise((resolve) => setImmediate(resolve));
 
+/** The crewstream server's database folder, removed on `exit`. */
+const scratch = mkdtempSync(join(tmpdir(), "crewstream-fanout-"));
 const lines = createInterface({ input: process.stdin });
 lines.on("line", (line) => {
   if (line === "go") release();
-  if (line === "exit") process.exit(0);
+  if (line === "exit") {
+    rmSync(scratch, { recursive: true, force: true });
+    process.exit(0);
+  }
   if (line === "mem") {
     globalThis.gc?.();
     const m = process.memoryUsage();
@@ -102,7 +110,7 @@ if (mode === "raw" || mode === "raw-batched") {
         pending = "";
         for (const res of clients) res.write(bytes);
       }
-      await nextTick();
+      await (PACE_MS > 0 ? sleep(PACE_MS) : nextTick());
     }
   }
 } else {
@@ -137,7 +145,7 @@ if (mode === "raw" || mode === "raw-batched") {
     },
   };
   const store = new SqliteRunStore({
-    path: join(mkdtempSync(join(tmpdir(), "crewstream-fanout-")), "bench.db"),
+    path: join(scratch, "bench.db"),
   });
   const runs = new RunManager({ store, resolveRunner: async () => runner });
   const app = createApp({
