@@ -3,7 +3,9 @@
  * {@link encodeEventStream}, written straight to a `node:http` response instead of going
  * through a web `ReadableStream`. A server holding thousands of watchers pays per connection
  * only for what the run needs (its subscription and one pending read), and a batch shared by
- * every watcher of a run is one buffer written to every socket.
+ * every watcher of a run is one buffer written to every socket. Each read and each write is a
+ * step taken in the process's {@link StreamTurns}, so a thousand watchers catching up on a run
+ * share the event loop with new connections instead of filling it.
  */
 import type { ServerResponse } from "node:http";
 import { isAbortError, type CrewEvent } from "../events/index.js";
@@ -16,31 +18,7 @@ import {
   type EventBatchSource,
   type EventSource,
 } from "./event-stream.js";
-
-/**
- * Writing is shared fairly with the rest of the process. A watcher replaying a long run reads
- * pages that resolve as microtasks and writes them to a socket the kernel drains at once (its
- * `drain` comes on the same turn), so nothing would make it pause: a thousand of them joining
- * a run would write hundreds of megabytes in one turn of the event loop while new connections
- * (and the run itself) wait for seconds. So all event streams of the process share a budget of
- * bytes per turn; a stream that finds it spent waits for the next turn (after I/O is polled).
- */
-const TURN_BUDGET_BYTES = 512 * 1024;
-let spentThisTurn = 0;
-let turnEnds: Promise<void> | undefined;
-
-/** Counts `bytes` against this turn's budget; resolves at once, or on the next turn when spent. */
-function afterWriting(bytes: number): Promise<void> | undefined {
-  spentThisTurn += bytes;
-  turnEnds ??= new Promise((resolve) =>
-    setImmediate(() => {
-      spentThisTurn = 0;
-      turnEnds = undefined;
-      resolve();
-    }),
-  );
-  return spentThisTurn >= TURN_BUDGET_BYTES ? turnEnds : undefined;
-}
+import { streamTurns, type StreamTurns } from "./stream-turns.js";
 
 /** Options of {@link writeEventStream}. */
 export interface WriteEventStreamOptions extends EncodeEventStreamOptions {
@@ -48,6 +26,11 @@ export interface WriteEventStreamOptions extends EncodeEventStreamOptions {
   status?: number;
   /** Response headers. */
   headers: Readonly<Record<string, string | readonly string[]>>;
+  /**
+   * Where the stream takes its turns of work (default: the process's {@link streamTurns}), so
+   * that catching-up watchers cannot starve new connections.
+   */
+  turns?: StreamTurns;
 }
 
 /**
@@ -67,6 +50,8 @@ export function writeEventStream(
   let finished = false;
   let wakeWriter: (() => void) | undefined;
   const iterator = openBatches(source, abort.signal);
+  const turns = options.turns ?? streamTurns;
+  const rank = turns.rank();
 
   outgoing.writeHead(options.status ?? 200, options.headers as Record<string, string | string[]>);
   outgoing.flushHeaders();
@@ -111,16 +96,22 @@ export function writeEventStream(
           outgoing.end();
           break;
         }
-        heartbeat.sent();
-        const bytes = encodeBatch(encode, next.value);
-        const fits = outgoing.write(bytes);
+        // Writing is the step taken in turn; reading the next batch (a replay page) follows it.
+        const wait = turns.turn(rank);
+        if (wait) await wait;
+        let fits: boolean;
+        try {
+          if (finished) break;
+          heartbeat.sent();
+          fits = outgoing.write(encodeBatch(encode, next.value));
+        } finally {
+          turns.done();
+        }
         if (endsRun(next.value)) {
           outgoing.end();
           break;
         }
         if (!fits) await drained();
-        const nextTurn = afterWriting(bytes.length);
-        if (nextTurn) await nextTurn;
         if (finished) break;
       }
     } catch (error) {
