@@ -27,7 +27,7 @@ export interface EventLogOptions {
   lastSeq?: number;
   /** Default most live events buffered per subscriber before it is dropped (default 1024). */
   highWaterMark?: number;
-  /** Events per replay read (default 500). */
+  /** Events per replay read (default 500); reads start at multiples of it. */
   pageSize?: number;
   /** Called each time a subscriber is dropped as too slow (for metrics). */
   onDrop?: () => void;
@@ -262,7 +262,9 @@ export class EventLog {
           sub.live = true;
           continue;
         }
-        const page = await this.#read(cursor, this.#pageSize);
+        // Reads stay aligned to pages (a resumed cursor first reads up to the next boundary),
+        // so every reader of the run asks for the same pages, which a store can share.
+        const page = await this.#read(cursor, this.#pageSize - (cursor % this.#pageSize));
         const fresh = eventsAfter(page, cursor);
         if (fresh.length === 0 || fresh[0]?.seq !== cursor + 1) {
           throw new CrewError(
