@@ -121,6 +121,18 @@ export function eventsAfter(batch: readonly CrewEvent[], cursor: number): readon
   return from === 0 && to === batch.length ? batch : batch.slice(from, to);
 }
 
+/** Batches handed to live subscribers as a run published them (not replay pages). */
+const liveBatches = new WeakSet<readonly CrewEvent[]>();
+
+/**
+ * True for a batch an {@link EventLog} handed to its live subscribers as the run published it,
+ * false for a replay page (or a batch trimmed to a cursor). A transport writes live batches at
+ * once, to every watcher alike, and paces the catch-up of replayed ones.
+ */
+export function isLiveBatch(batch: readonly CrewEvent[]): boolean {
+  return liveBatches.has(batch);
+}
+
 /** The events of every batch, one by one: the adapter for consumers of single events. */
 export async function* flatten(
   batches: AsyncIterable<readonly CrewEvent[]>,
@@ -311,6 +323,7 @@ export class EventLog {
     if (events.some((event) => event.type === "run.end")) this.#ended = true;
     // One frozen copy shared by every subscriber: the caller may reuse its array.
     const batch = Object.freeze(events.slice());
+    liveBatches.add(batch);
     for (const subscriber of this.#subscribers) subscriber.offer(batch);
   }
 }

@@ -78,6 +78,7 @@ export {
 export {
   eventsAfter,
   flatten,
+  isLiveBatch,
   type ReadEvents,
   type EventLogOptions,
   type SubscribeOptions,

@@ -8,7 +8,7 @@
  * share the event loop with new connections instead of filling it.
  */
 import type { ServerResponse } from "node:http";
-import { isAbortError, type CrewEvent } from "../events/index.js";
+import { isAbortError, isLiveBatch, type CrewEvent } from "../events/index.js";
 import {
   encodeBatch,
   endsRun,
@@ -96,8 +96,10 @@ export function writeEventStream(
           outgoing.end();
           break;
         }
-        // Writing is the step taken in turn; reading the next batch (a replay page) follows it.
-        const wait = turns.turn(rank);
+        // A live batch goes to every watcher at once, as the run published it (so none falls
+        // behind the others); catching up on replayed pages is paced by taking turns.
+        const paced = !isLiveBatch(next.value);
+        const wait = paced ? turns.turn(rank) : undefined;
         if (wait) await wait;
         let fits: boolean;
         try {
@@ -105,7 +107,7 @@ export function writeEventStream(
           heartbeat.sent();
           fits = outgoing.write(encodeBatch(encode, next.value));
         } finally {
-          turns.done();
+          if (paced) turns.done();
         }
         if (endsRun(next.value)) {
           outgoing.end();

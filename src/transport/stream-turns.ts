@@ -2,6 +2,9 @@
  * Shares the event loop between the event streams of the process and everything else it
  * serves: new connections, API requests, the runs themselves.
  *
+ * What takes turns is catching up: the live batches of a run go to all its watchers at once,
+ * as it publishes them (a run's pace bounds that work, and no watcher falls behind the others).
+ *
  * Why it is needed: a thousand watchers joining a long run each have the whole log to catch
  * up on, and each step of a catch-up (a page read from the store's cache, one buffer written
  * to a socket the kernel drains at once) resolves without waiting for I/O. Left alone they
@@ -19,14 +22,14 @@
  *   with the streams still moving;
  * - each step goes to the waiting stream that was opened first: catch-ups complete in about
  *   the order their clients came instead of all crawling along together, so only a few are
- *   part-way at once, and live watchers (usually the oldest) get new events first;
+ *   part-way at once;
  * - a stream waiting for its socket to drain, or for the run's next event, is not waiting
  *   here and holds nobody up.
  */
 
 /** Options of {@link StreamTurns}. */
 export interface StreamTurnsOptions {
-  /** Stream work per turn of the event loop, in ms (default 4). */
+  /** Stream work per turn of the event loop, in ms (default 8). */
   sliceMs?: number;
 }
 
@@ -93,7 +96,7 @@ export class StreamTurns {
   #arrived = false;
 
   constructor(options: StreamTurnsOptions = {}) {
-    this.#sliceMs = options.sliceMs ?? 4;
+    this.#sliceMs = options.sliceMs ?? 8;
   }
 
   /** A rank for a new stream: streams opened earlier are served first. */
