@@ -7,6 +7,7 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { streamText } from "ai";
 import type * as CrewModule from "../src/engine/index.js";
+import type * as ObserveModule from "../src/observe/index.js";
 import type * as OfflineModule from "../src/offline/index.js";
 import { loadBuilt } from "./built.js";
 import { fmt, measure, median, report, startHelperProcess, type Sample } from "./harness.js";
@@ -105,6 +106,7 @@ try {
     ok: cpu <= 1.1,
     text: "<= 1.10x",
   });
+  if (process.env.BENCH_OBSERVABILITY) await observabilityOff(runCrew, crew);
   await structuredLatency();
 } finally {
   child.kill();
@@ -186,4 +188,51 @@ async function structuredLatency(): Promise<void> {
     ok: minGap >= 49,
     text: ">= 50 ms",
   });
+}
+
+/**
+ * `BENCH_OBSERVABILITY=1`: tracing when it is off, the way servers and workers set it up
+ * (`startTracing`, whose observer sees every event): not configured (no OTEL_* variable)
+ * against an endpoint set but `OTEL_SDK_DISABLED=true`, each against the bare crew run,
+ * interleaved. Off must cost nothing measurable: both ratios about 1.00x.
+ */
+async function observabilityOff(
+  runCrew: () => Promise<void>,
+  crew: InstanceType<typeof CrewModule.Crew>,
+): Promise<void> {
+  const { startTracing } = await loadBuilt<typeof ObserveModule>("observe/index.js");
+  const observed = (env: NodeJS.ProcessEnv) => {
+    const tracing = startTracing({ env });
+    return async (): Promise<void> => {
+      for await (const event of crew.stream({ topic: "benchmarks" }))
+        tracing?.tracer.observer.event?.(event);
+    };
+  };
+  const variants = {
+    bare: runCrew,
+    unconfigured: observed({}),
+    disabled: observed({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318",
+      OTEL_SDK_DISABLED: "true",
+    }),
+  };
+  const samples = { bare: [] as number[], unconfigured: [] as number[], disabled: [] as number[] };
+  const order = ["bare", "unconfigured", "disabled"] as const;
+  for (let i = 0; i < ITERATIONS; i++) {
+    // Rotate the order so drift in machine load affects every variant alike.
+    for (let j = 0; j < order.length; j++) {
+      const name = order[(i + j) % order.length]!;
+      samples[name].push((await measure(variants[name])).wallMs);
+    }
+  }
+  const bare = median(samples.bare);
+  console.log(`observability off: ${ITERATIONS} interleaved iterations`);
+  report(
+    "tracing not configured / bare crew run (wall)",
+    `${fmt(median(samples.unconfigured) / bare)}x`,
+  );
+  report(
+    "OTEL_SDK_DISABLED=true / bare crew run (wall)",
+    `${fmt(median(samples.disabled) / bare)}x`,
+  );
 }
