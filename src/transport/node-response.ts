@@ -18,7 +18,7 @@ import {
   type EventBatchSource,
   type EventSource,
 } from "./event-stream.js";
-import { streamTurns, type StreamTurns } from "./stream-turns.js";
+import { streamTurns } from "./stream-turns.js";
 
 /** Options of {@link writeEventStream}. */
 export interface WriteEventStreamOptions extends EncodeEventStreamOptions {
@@ -26,11 +26,6 @@ export interface WriteEventStreamOptions extends EncodeEventStreamOptions {
   status?: number;
   /** Response headers. */
   headers: Readonly<Record<string, string | readonly string[]>>;
-  /**
-   * Where the stream takes its turns of work (default: the process's {@link streamTurns}), so
-   * that catching-up watchers cannot starve new connections.
-   */
-  turns?: StreamTurns;
 }
 
 /**
@@ -50,7 +45,8 @@ export function writeEventStream(
   let finished = false;
   let wakeWriter: (() => void) | undefined;
   const iterator = openBatches(source, abort.signal);
-  const turns = options.turns ?? streamTurns;
+  // Catching up takes turns with every other stream of the process (see StreamTurns).
+  const turns = streamTurns;
   const rank = turns.rank();
 
   outgoing.writeHead(options.status ?? 200, options.headers as Record<string, string | string[]>);
