@@ -98,12 +98,15 @@ export function writeEventStream(
         const wait = paced ? turns.turn(rank) : undefined;
         if (wait) await wait;
         let fits: boolean;
+        let written = 0;
         try {
           if (finished) break;
           heartbeat.sent();
-          fits = outgoing.write(encodeBatch(encode, next.value));
+          const bytes = encodeBatch(encode, next.value);
+          written = bytes.length;
+          fits = outgoing.write(bytes);
         } finally {
-          if (paced) turns.done();
+          if (paced) turns.done(written);
         }
         if (endsRun(next.value)) {
           outgoing.end();

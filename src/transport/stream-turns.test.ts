@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { StreamTurns } from "./stream-turns.js";
 
+/** What one step writes: 8 steps fill a slice of 1,000 bytes. */
+const STEP_BYTES = 125;
+
 /** Keeps the thread busy for `ms`, as a step of real work (a page read and a write) does. */
 function work(ms: number): void {
   const until = performance.now() + ms;
@@ -40,7 +43,7 @@ async function runStreams(
         if (step === 0) started[stream] = order++;
         work(stepMs);
         sinceTick += 1;
-        turns.done();
+        turns.done(STEP_BYTES);
       }
       finished[stream] = order++;
     }),
@@ -51,9 +54,9 @@ async function runStreams(
 
 describe("StreamTurns", () => {
   it("cuts the work of many streams into slices, letting the event loop turn in between", async () => {
-    const turns = new StreamTurns({ sliceMs: 2 });
+    const turns = new StreamTurns({ sliceBytes: 1000 });
     const { stepsBetweenTicks } = await runStreams(turns, 20, 10, 0.25);
-    // 200 steps of 0.25 ms: a 2 ms slice holds 8 (and one more that starts at its very end).
+    // 200 steps of 125 bytes: a slice of 1,000 bytes holds 8.
     expect(stepsBetweenTicks.reduce((sum, steps) => sum + steps, 0)).toBeLessThanOrEqual(200);
     expect(Math.max(...stepsBetweenTicks)).toBeLessThanOrEqual(10);
     expect(stepsBetweenTicks.length).toBeGreaterThan(200 / 10);
@@ -61,7 +64,7 @@ describe("StreamTurns", () => {
   });
 
   it("serves the streams opened first first, so only a few are part-way at once", async () => {
-    const turns = new StreamTurns({ sliceMs: 2 });
+    const turns = new StreamTurns({ sliceBytes: 1000 });
     const { started, finished } = await runStreams(turns, 40, 10, 0.25);
     // The first stream is done long before the last one gets its first step.
     expect(finished[0]).toBeLessThan(started[39]!);
@@ -73,7 +76,7 @@ describe("StreamTurns", () => {
   });
 
   it("takes one step a turn while requests arrive", async () => {
-    const turns = new StreamTurns({ sliceMs: 5 });
+    const turns = new StreamTurns({ sliceBytes: 2500 });
     // A request comes in on every turn of the loop, and the steps are counted each turn.
     const { stepsBetweenTicks } = await runStreams(turns, 10, 10, 0.25, (tick) =>
       setImmediate(() => {

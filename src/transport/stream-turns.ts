@@ -13,10 +13,12 @@
  *
  * Contract:
  * - a step (one write of a batch to a socket) is taken between {@link StreamTurns.turn} and
- *   {@link StreamTurns.done}, one stream at a time, only inside a slice of about
- *   {@link StreamTurnsOptions.sliceMs}; a slice begins once per turn of the event loop, after
- *   I/O was polled (a `setImmediate`), so a turn holds at most about one slice of stream work
- *   besides the rest of what the process does;
+ *   {@link StreamTurns.done}, one stream at a time, only inside a slice of
+ *   {@link StreamTurnsOptions.sliceBytes} (the last step may pass its end); a slice begins once
+ *   per turn of the event loop, after I/O was polled (a `setImmediate`), so a turn holds at
+ *   most about one slice of stream work besides the rest of what the process does. Slices are
+ *   counted in bytes, not time: a busy machine that pauses the process then slows every part
+ *   of it alike, instead of shrinking the catch-ups' share;
  * - while requests keep arriving (see {@link StreamTurns.requestArrived}) a turn gets one step
  *   only, so that queued connections are accepted at close to the rate the loop can turn,
  *   with the streams still moving;
@@ -29,8 +31,8 @@
 
 /** Options of {@link StreamTurns}. */
 export interface StreamTurnsOptions {
-  /** Stream work per turn of the event loop, in ms (default 8). */
-  sliceMs?: number;
+  /** Bytes written per turn of the event loop (default 1 MiB). */
+  sliceBytes?: number;
 }
 
 interface Waiter {
@@ -85,18 +87,18 @@ class WaiterHeap {
 
 /** Slices of event-loop time for event streams; see the file comment. */
 export class StreamTurns {
-  readonly #sliceMs: number;
+  readonly #sliceBytes: number;
   readonly #waiting = new WaiterHeap();
   #nextRank = 0;
-  /** When the current slice ends (`performance.now()` time). */
-  #sliceEnds = 0;
+  /** Bytes left in the current slice (none until the first slice opens). */
+  #left = 0;
   /** A stream is taking its step (between `turn` and `done`). */
   #stepping = false;
   #scheduled = false;
   #arrived = false;
 
   constructor(options: StreamTurnsOptions = {}) {
-    this.#sliceMs = options.sliceMs ?? 8;
+    this.#sliceBytes = options.sliceBytes ?? 1024 * 1024;
   }
 
   /** A rank for a new stream: streams opened earlier are served first. */
@@ -116,11 +118,7 @@ export class StreamTurns {
    */
   turn(rank: number): Promise<void> | undefined {
     const first = this.#waiting.peek();
-    if (
-      !this.#stepping &&
-      performance.now() < this.#sliceEnds &&
-      (first === undefined || first.rank > rank)
-    ) {
+    if (!this.#stepping && this.#left > 0 && (first === undefined || first.rank > rank)) {
       this.#stepping = true;
       return undefined;
     }
@@ -130,9 +128,10 @@ export class StreamTurns {
     });
   }
 
-  /** Ends the step {@link StreamTurns.turn} granted, handing the next one on. */
-  done(): void {
+  /** Ends the step {@link StreamTurns.turn} granted, which wrote `bytes`; hands the next one on. */
+  done(bytes: number): void {
     this.#stepping = false;
+    this.#left -= bytes;
     this.#next();
   }
 
@@ -144,7 +143,7 @@ export class StreamTurns {
   /** Grants the next step to the oldest waiter while the slice lasts, else waits for the next. */
   #next(): void {
     if (this.#waiting.size === 0) return;
-    if (performance.now() >= this.#sliceEnds) {
+    if (this.#left <= 0) {
       this.#schedule();
       return;
     }
@@ -166,12 +165,12 @@ export class StreamTurns {
     if (this.#stepping || this.#waiting.size === 0) return;
     if (busy) {
       // Connections may be queued behind the one that just came: one step, then back to them.
-      this.#sliceEnds = 0;
+      this.#left = 0;
       this.#stepping = true;
       this.#waiting.pop()!.admit();
       return;
     }
-    this.#sliceEnds = performance.now() + this.#sliceMs;
+    this.#left = this.#sliceBytes;
     this.#next();
   };
 }
