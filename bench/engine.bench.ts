@@ -7,6 +7,7 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { streamText } from "ai";
 import type * as CrewModule from "../src/engine/index.js";
+import type { CrewEvent } from "../src/events/index.js";
 import type * as ObserveModule from "../src/observe/index.js";
 import type * as OfflineModule from "../src/offline/index.js";
 import { loadBuilt } from "./built.js";
@@ -106,7 +107,8 @@ try {
     ok: cpu <= 1.1,
     text: "<= 1.10x",
   });
-  if (process.env.BENCH_OBSERVABILITY) await observabilityOff(runCrew, crew);
+  if (process.env.BENCH_OBSERVABILITY)
+    await observabilityOff(runCrew, () => crew.stream({ topic: "benchmarks" }));
   await structuredLatency();
 } finally {
   child.kill();
@@ -198,14 +200,13 @@ async function structuredLatency(): Promise<void> {
  */
 async function observabilityOff(
   runCrew: () => Promise<void>,
-  crew: InstanceType<typeof CrewModule.Crew>,
+  streamCrew: () => AsyncIterable<CrewEvent>,
 ): Promise<void> {
   const { startTracing } = await loadBuilt<typeof ObserveModule>("observe/index.js");
   const observed = (env: NodeJS.ProcessEnv) => {
     const tracing = startTracing({ env });
     return async (): Promise<void> => {
-      for await (const event of crew.stream({ topic: "benchmarks" }))
-        tracing?.tracer.observer.event?.(event);
+      for await (const event of streamCrew()) tracing?.tracer.observer.event?.(event);
     };
   };
   const variants = {
