@@ -82,6 +82,8 @@ export function writeEventStream(
 
   const pump = async (): Promise<void> => {
     let pending: Promise<IteratorResult<readonly CrewEvent[]>> | undefined;
+    /** The socket was full after the last write: what follows is catching up. */
+    let behind = false;
     try {
       for (;;) {
         pending = iterator.next();
@@ -93,8 +95,9 @@ export function writeEventStream(
           break;
         }
         // A live batch goes to every watcher at once, as the run published it (so none falls
-        // behind the others); catching up on replayed pages is paced by taking turns.
-        const paced = !isLiveBatch(next.value);
+        // behind the others); catching up, on replayed pages or on live batches that piled up
+        // while the socket was full, is paced by taking turns.
+        const paced = behind || !isLiveBatch(next.value);
         const wait = paced ? turns.turn(rank) : undefined;
         if (wait) await wait;
         let fits: boolean;
@@ -112,6 +115,7 @@ export function writeEventStream(
           outgoing.end();
           break;
         }
+        behind = !fits;
         if (!fits) await drained();
         if (finished) break;
       }
