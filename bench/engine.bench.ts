@@ -9,6 +9,8 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { streamText } from "ai";
 import type * as CrewModule from "../src/engine/index.js";
+import type { CrewEvent } from "../src/events/index.js";
+import type * as ObserveModule from "../src/observe/index.js";
 import type * as OfflineModule from "../src/offline/index.js";
 import { loadBuilt } from "./built.js";
 import { fmt, measure, median, startHelperProcess, type Sample } from "./harness.js";
@@ -137,6 +139,8 @@ try {
   results.figure("first token crewstream - raw streamText", late, "ms", {
     target: { ok: late <= 1, text: "<= 1 ms" },
   });
+  if (process.env.BENCH_OBSERVABILITY !== "0")
+    await observabilityOff(runCrew, () => crew.stream({ topic: "benchmarks" }));
   await structuredLatency();
   await results.write();
 } finally {
@@ -219,5 +223,51 @@ async function structuredLatency(): Promise<void> {
   });
   results.figure("shortest gap between two object.delta of a task", minGap, "ms", {
     target: { ok: minGap >= 49, text: ">= 50 ms" },
+  });
+}
+
+/**
+ * Tracing when it is off (skipped with `BENCH_OBSERVABILITY=0`), the way servers and workers set it up
+ * (`startTracing`, whose observer sees every event): not configured (no OTEL_* variable)
+ * against an endpoint set but `OTEL_SDK_DISABLED=true`, each against the bare crew run,
+ * interleaved. Off must cost nothing measurable: both ratios about 1.00x.
+ */
+async function observabilityOff(
+  runCrew: () => Promise<void>,
+  streamCrew: () => AsyncIterable<CrewEvent>,
+): Promise<void> {
+  const { startTracing } = await loadBuilt<typeof ObserveModule>("observe/index.js");
+  const observed = (env: NodeJS.ProcessEnv) => {
+    const tracing = startTracing({ env });
+    return async (): Promise<void> => {
+      for await (const event of streamCrew()) tracing?.tracer.observer.event?.(event);
+    };
+  };
+  const variants = {
+    bare: runCrew,
+    unconfigured: observed({}),
+    disabled: observed({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318",
+      OTEL_SDK_DISABLED: "true",
+    }),
+  };
+  const samples = { bare: [] as number[], unconfigured: [] as number[], disabled: [] as number[] };
+  const order = ["bare", "unconfigured", "disabled"] as const;
+  for (let i = 0; i < ITERATIONS; i++) {
+    // Rotate the order so drift in machine load affects every variant alike.
+    for (let j = 0; j < order.length; j++) {
+      const name = order[(i + j) % order.length]!;
+      samples[name].push((await measure(variants[name])).wallMs);
+    }
+  }
+  const bare = median(samples.bare);
+  console.log(`observability off: ${ITERATIONS} interleaved iterations`);
+  const unconfigured = median(samples.unconfigured) / bare;
+  const disabled = median(samples.disabled) / bare;
+  results.figure("tracing not configured / bare crew run (wall)", unconfigured, "x", {
+    target: { ok: unconfigured <= 1.05, text: "<= 1.05x (no measurable cost)" },
+  });
+  results.figure("OTEL_SDK_DISABLED=true / bare crew run (wall)", disabled, "x", {
+    target: { ok: disabled <= 1.05, text: "<= 1.05x (no measurable cost)" },
   });
 }

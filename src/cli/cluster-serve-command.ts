@@ -23,6 +23,7 @@ export async function clusterServeCommand(options: ClusterServeCommandOptions): 
     port: options.port,
     crewsDirs: crewsFolders(options.crews),
     ...settings,
+    metrics: options.metrics !== "off",
     ...(options.runTimeout === undefined ? {} : { runTimeoutMs: options.runTimeout }),
     ...(options.maxStreamsPerClient === undefined
       ? {}

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { EventLog, flatten, SlowConsumerError, type SubscribeOptions } from "./event-log.js";
+import {
+  EventLog,
+  flatten,
+  isLiveBatch,
+  SlowConsumerError,
+  type SubscribeOptions,
+} from "./event-log.js";
 import { EventStamper, type CrewEvent } from "./protocol.js";
 
 function makeEvents(runId: string, deltas: number): CrewEvent[] {
@@ -184,5 +190,26 @@ describe("EventLog", () => {
     expect((await a.next()).done).toBe(true);
     await b.return(undefined);
     expect(log.subscriberCount).toBe(0);
+  });
+});
+
+describe("isLiveBatch", () => {
+  it("tells the batches a run published to live subscribers from replayed pages", async () => {
+    const events = makeEvents("run-live", 6);
+    const log = new EventLog();
+    log.append(events.slice(0, 3));
+    // Joins after three events: replays them, then gets the rest live.
+    const batches: Array<readonly CrewEvent[]> = [];
+    const reading = (async () => {
+      for await (const batch of log.subscribe(0)) batches.push(batch);
+    })();
+    await new Promise((resolve) => setImmediate(resolve));
+    log.append(events.slice(3));
+    await reading;
+    expect(batches.map((batch) => batch.map((event) => event.seq))).toEqual([
+      [1, 2, 3],
+      events.slice(3).map((event) => event.seq),
+    ]);
+    expect(batches.map((batch) => isLiveBatch(batch))).toEqual([false, true]);
   });
 });

@@ -27,7 +27,7 @@ export interface EventLogOptions {
   lastSeq?: number;
   /** Default most live events buffered per subscriber before it is dropped (default 1024). */
   highWaterMark?: number;
-  /** Events per replay read (default 500). */
+  /** Events per replay read (default 500); reads start at multiples of it. */
   pageSize?: number;
   /** Called each time a subscriber is dropped as too slow (for metrics). */
   onDrop?: () => void;
@@ -119,6 +119,18 @@ export function eventsAfter(batch: readonly CrewEvent[], cursor: number): readon
   while (to < batch.length && batch[to]!.type !== "run.end") to += 1;
   to = Math.min(to + 1, batch.length);
   return from === 0 && to === batch.length ? batch : batch.slice(from, to);
+}
+
+/** Batches handed to live subscribers as a run published them (not replay pages). */
+const liveBatches = new WeakSet<readonly CrewEvent[]>();
+
+/**
+ * True for a batch an {@link EventLog} handed to its live subscribers as the run published it,
+ * false for a replay page (or a batch trimmed to a cursor). A transport writes live batches at
+ * once, to every watcher alike, and paces the catch-up of replayed ones.
+ */
+export function isLiveBatch(batch: readonly CrewEvent[]): boolean {
+  return liveBatches.has(batch);
 }
 
 /** The events of every batch, one by one: the adapter for consumers of single events. */
@@ -262,7 +274,9 @@ export class EventLog {
           sub.live = true;
           continue;
         }
-        const page = await this.#read(cursor, this.#pageSize);
+        // Reads stay aligned to pages (a resumed cursor first reads up to the next boundary),
+        // so every reader of the run asks for the same pages, which a store can share.
+        const page = await this.#read(cursor, this.#pageSize - (cursor % this.#pageSize));
         const fresh = eventsAfter(page, cursor);
         if (fresh.length === 0 || fresh[0]?.seq !== cursor + 1) {
           throw new CrewError(
@@ -309,6 +323,7 @@ export class EventLog {
     if (events.some((event) => event.type === "run.end")) this.#ended = true;
     // One frozen copy shared by every subscriber: the caller may reuse its array.
     const batch = Object.freeze(events.slice());
+    liveBatches.add(batch);
     for (const subscriber of this.#subscribers) subscriber.offer(batch);
   }
 }

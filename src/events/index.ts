@@ -84,6 +84,7 @@ export {
 export {
   eventsAfter,
   flatten,
+  isLiveBatch,
   type ReadEvents,
   type EventLogOptions,
   type SubscribeOptions,

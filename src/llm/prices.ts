@@ -2,8 +2,7 @@
  * What model calls cost: a price table in US dollars per million tokens, keyed by model string
  * as written (`openai/gpt-4o-mini`), and the cost of one call from its usage.
  *
- * No maintained npm package tracks provider prices in a form that fits (per model string, input
- * and output separately), so the table ships here, dated, with its sources. `CREWSTREAM_PRICES`
+ * The table ships here, dated, with its sources. `CREWSTREAM_PRICES`
  * names a JSON file that overrides or adds entries; prices change, and that file is how an
  * operator keeps them current without a release.
  */

@@ -15,6 +15,12 @@ function providerOf(model: string): string {
   return slash === -1 ? model : model.slice(0, slash);
 }
 
+/** Runs waiting in a queue and runs taken from it, as a shared queue counts them. */
+export interface QueueCounts {
+  queued: number;
+  active: number;
+}
+
 /** The metrics of one server or worker; `observer` feeds them, `render` answers a scrape. */
 export class RunMetrics {
   /** The registry holding every metric, for `render` or for a host app's own registry. */
@@ -37,6 +43,7 @@ export class RunMetrics {
   readonly #unpriced: Counter<"provider" | "model">;
   readonly #open = new Set<string>();
   #countSubscribers: (() => number) | undefined;
+  #readQueue: (() => Promise<QueueCounts>) | undefined;
 
   constructor() {
     const registers = [this.registry];
@@ -50,11 +57,17 @@ export class RunMetrics {
       name: "crewstream_runs_active",
       help: "Runs executing now.",
       registers,
+      collect: async () => {
+        if (this.#readQueue) this.#active.set((await this.#readQueue()).active);
+      },
     });
     this.#queued = new Gauge({
       name: "crewstream_runs_queued",
       help: "Runs waiting for a free slot.",
       registers,
+      collect: async () => {
+        if (this.#readQueue) this.#queued.set((await this.#readQueue()).queued);
+      },
     });
     this.#runDuration = new Histogram({
       name: "crewstream_run_duration_seconds",
@@ -142,6 +155,14 @@ export class RunMetrics {
   /** Where `crewstream_subscribers` is read from at each scrape. */
   countSubscribersWith(count: () => number): void {
     this.#countSubscribers = count;
+  }
+
+  /**
+   * Where `crewstream_runs_active` and `crewstream_runs_queued` are read from at each scrape,
+   * for a server whose runs execute elsewhere (workers taking them from a shared queue).
+   */
+  readQueueWith(read: () => Promise<QueueCounts>): void {
+    this.#readQueue = read;
   }
 
   /** The observer to give the run manager or worker. */

@@ -19,7 +19,8 @@ export async function* replayEvents(
 ): AsyncGenerator<readonly CrewEvent[], void, undefined> {
   let cursor = after;
   for (;;) {
-    const page = await store.readEvents(runId, cursor, PAGE);
+    // Aligned to pages, as the stores cache them, whatever the cursor a reader resumes from.
+    const page = await store.readEvents(runId, cursor, PAGE - (cursor % PAGE));
     if (options.signal?.aborted) return;
     const fresh = eventsAfter(page, cursor);
     if (fresh.length === 0) return;

@@ -3,7 +3,7 @@
  * `startServer`, but runs are queued in Redis for `crewstream worker` processes and every
  * event is read from the shared Redis store, so several such servers can sit behind one URL.
  */
-import { startTracing } from "../observe/index.js";
+import { RunMetrics, startTracing } from "../observe/index.js";
 import { CrewCatalog } from "../crew/index.js";
 import type { RunManagerOptions } from "../runs/index.js";
 import { catalogRunners } from "../runs/index.js";
@@ -46,6 +46,12 @@ export interface ClusterServerOptions extends ServerAppOptions {
   announce?: (banner: string) => void;
   /** How long startup waits for Redis before serving anyway (with 503s until it is up; default 5 s). */
   readyTimeoutMs?: number;
+  /**
+   * `GET /metrics` (default on; `false` serves none): the cluster's queued and executing runs,
+   * read from the shared queue at each scrape, and this server's open streams. Run outcomes,
+   * events and model calls are counted where runs execute, in the workers.
+   */
+  metrics?: boolean;
 }
 
 /** A running cluster server. */
@@ -96,6 +102,11 @@ export async function startClusterServer(
     ...(options.runTimeoutMs === undefined ? {} : { runTimeoutMs: options.runTimeoutMs }),
   });
   const sweeper = startSweeper(store, logger, Math.max(250, stallMs / 2));
+  const metrics = options.metrics === false ? undefined : new RunMetrics();
+  metrics?.readQueueWith(async () => {
+    const [queued, active] = await Promise.all([queue.waiting(), queue.active()]);
+    return { queued, active };
+  });
 
   const listening = await listen({
     app: options,
@@ -104,6 +115,7 @@ export async function startClusterServer(
     logger,
     host,
     token,
+    ...(metrics ? { metrics } : {}),
     wrapFetch: (fetch) => redisGate(store.redis, redactUrl(options.redisUrl), fetch),
     beforeClose: () => sweeper.stop(),
     afterClose: async () => {

@@ -52,6 +52,11 @@ export class RunQueue {
     return this.#queue.getWaitingCount();
   }
 
+  /** Runs a worker has taken and not finished. */
+  active(): Promise<number> {
+    return this.#queue.getActiveCount();
+  }
+
   async close(): Promise<void> {
     await this.#queue.close();
     // BullMQ leaves a connection it was given open.

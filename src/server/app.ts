@@ -9,7 +9,7 @@ import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { CrewError, ErrorCode } from "../events/index.js";
-import { DEFAULT_PING_MS } from "../transport/index.js";
+import { DEFAULT_PING_MS, streamTurns } from "../transport/index.js";
 import { requireToken } from "./auth.js";
 import type { RouteDeps } from "./deps.js";
 import { createErrorHandler, notFoundHandler } from "./errors.js";
@@ -123,6 +123,11 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
   app.onError(createErrorHandler(logger));
   app.notFound(notFoundHandler);
+  // Event streams catching up give way while requests arrive (see StreamTurns).
+  app.use("*", (_c, next) => {
+    streamTurns.requestArrived();
+    return next();
+  });
   if (options.hostCheck) app.use("*", requireHost(options.hostCheck));
 
   if (options.corsOrigins && options.corsOrigins.length > 0) {

@@ -54,15 +54,23 @@ describe("SqliteRunStore replay reads", () => {
     );
   });
 
-  it("see the live tail grow: partial pages are not kept", async () => {
+  it("see the live tail grow, sharing its events: only what was appended since is read", async () => {
     const { id, stamper } = await runWith(PAGE_EVENTS + 10);
-    expect(await store.readEvents(id, PAGE_EVENTS, 500)).toHaveLength(10);
+    const tail = await store.readEvents(id, PAGE_EVENTS, 500);
+    expect(tail).toHaveLength(10);
+    // Every watcher reaching the tail gets the same array (encoded once for all of them).
+    expect(await store.readEvents(id, PAGE_EVENTS, 500)).toBe(tail);
     await store.appendEvents(id, [
       stamper.stamp({ type: "text.delta", agent: "a", task: "t", delta: "y" }),
     ]);
-    const tail = await store.readEvents(id, PAGE_EVENTS, 500);
-    expect(tail).toHaveLength(11);
-    expect(tail.at(-1)).toMatchObject({ delta: "y" });
+    const grown = await store.readEvents(id, PAGE_EVENTS, 500);
+    expect(grown).toHaveLength(11);
+    expect(grown.at(-1)).toMatchObject({ delta: "y" });
+    expect(grown[0]).toBe(tail[0]);
+    expect(tail).toHaveLength(10);
+    expect((await store.readEvents(id, PAGE_EVENTS + 5, 500)).map((event) => event.seq)).toEqual(
+      Array.from({ length: 6 }, (_, i) => PAGE_EVENTS + 6 + i),
+    );
   });
 });
 

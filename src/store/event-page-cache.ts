@@ -9,9 +9,14 @@
  * reader gets the same event objects (which transports encode once, by object) and, reading
  * from an aligned cursor, the same frozen page array (encoded once as a whole).
  *
+ * The last, partial page of a live run is where every joining watcher ends its catch-up, so it
+ * is kept too: a later read loads only what was appended since and hands out one new frozen
+ * array for the grown page (the old one stays valid for whoever holds it). A thousand
+ * watchers reaching the tail then share its events instead of each parsing and encoding up to
+ * a page of its own.
+ *
  * Contract: {@link EventPageCache.read} returns what `load(after, limit)` would, for a gapless
- * log. Only full pages are kept (a partial one is the live tail and may grow); a page that is
- * not gapless is never kept, and the read falls back to `load`.
+ * append-only log. A page that is not gapless is never kept, and the read falls back to `load`.
  */
 import type { CrewEvent } from "../events/index.js";
 
@@ -40,8 +45,10 @@ export class EventPageCache {
       if (page.length <= from) break;
       if (page[from]!.seq !== cursor + 1) return load(after, limit);
       const count = Math.min(page.length - from, wanted - out.length);
-      // The whole page is the whole answer: hand out the shared array itself.
-      if (out.length === 0 && from === 0 && count === page.length && count === wanted)
+      // The whole page is the whole answer (all that was asked, or all there is): hand out
+      // the shared array itself.
+      const whole = count === wanted || page.length < PAGE_EVENTS;
+      if (out.length === 0 && from === 0 && count === page.length && whole)
         return page as CrewEvent[];
       for (let i = from; i < from + count; i++) out.push(page[i]!);
       cursor = out[out.length - 1]!.seq;
@@ -60,16 +67,32 @@ export class EventPageCache {
     const kept = this.#pages.get(key);
     if (kept !== undefined) {
       this.#pages.delete(key);
-      this.#pages.set(key, kept);
-      return kept;
+      if (kept.length === PAGE_EVENTS) {
+        this.#pages.set(key, kept);
+        return kept;
+      }
+      // The live tail: read only what was appended since.
+      const more = load(start + kept.length, PAGE_EVENTS - kept.length);
+      if (more.length === 0) {
+        this.#pages.set(key, kept);
+        return kept;
+      }
+      if (!gaplessFrom(more, start + kept.length)) return Object.freeze(load(start, PAGE_EVENTS));
+      const grown = Object.freeze([...kept, ...more]);
+      this.#pages.set(key, grown);
+      return grown;
     }
     const page = Object.freeze(load(start, PAGE_EVENTS));
-    const gapless = page.every((event, i) => event.seq === start + 1 + i);
-    if (page.length === PAGE_EVENTS && gapless) {
+    if (page.length > 0 && gaplessFrom(page, start)) {
       this.#pages.set(key, page);
       while (this.#pages.size > this.maxPages)
         this.#pages.delete(this.#pages.keys().next().value as string);
     }
     return page;
   }
+}
+
+/** True when `events` are seqs `after + 1`, `after + 2`, ... without a gap. */
+function gaplessFrom(events: readonly CrewEvent[], after: number): boolean {
+  return events.every((event, i) => event.seq === after + 1 + i);
 }

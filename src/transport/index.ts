@@ -20,3 +20,4 @@ export {
   inputsFromChatBody,
 } from "./ui-message-stream.js";
 export { writeEventStream } from "./node-response.js";
+export { streamTurns } from "./stream-turns.js";

@@ -3,10 +3,12 @@
  * {@link encodeEventStream}, written straight to a `node:http` response instead of going
  * through a web `ReadableStream`. A server holding thousands of watchers pays per connection
  * only for what the run needs (its subscription and one pending read), and a batch shared by
- * every watcher of a run is one buffer written to every socket.
+ * every watcher of a run is one buffer written to every socket. Each read and each write is a
+ * step taken in the process's {@link StreamTurns}, so a thousand watchers catching up on a run
+ * share the event loop with new connections instead of filling it.
  */
 import type { ServerResponse } from "node:http";
-import { isAbortError, type CrewEvent } from "../events/index.js";
+import { isAbortError, isLiveBatch, type CrewEvent } from "../events/index.js";
 import {
   encodeBatch,
   endsRun,
@@ -16,31 +18,7 @@ import {
   type EventBatchSource,
   type EventSource,
 } from "./event-stream.js";
-
-/**
- * Writing is shared fairly with the rest of the process. A watcher replaying a long run reads
- * pages that resolve as microtasks and writes them to a socket the kernel drains at once (its
- * `drain` comes on the same turn), so nothing would make it pause: a thousand of them joining
- * a run would write hundreds of megabytes in one turn of the event loop while new connections
- * (and the run itself) wait for seconds. So all event streams of the process share a budget of
- * bytes per turn; a stream that finds it spent waits for the next turn (after I/O is polled).
- */
-const TURN_BUDGET_BYTES = 512 * 1024;
-let spentThisTurn = 0;
-let turnEnds: Promise<void> | undefined;
-
-/** Counts `bytes` against this turn's budget; resolves at once, or on the next turn when spent. */
-function afterWriting(bytes: number): Promise<void> | undefined {
-  spentThisTurn += bytes;
-  turnEnds ??= new Promise((resolve) =>
-    setImmediate(() => {
-      spentThisTurn = 0;
-      turnEnds = undefined;
-      resolve();
-    }),
-  );
-  return spentThisTurn >= TURN_BUDGET_BYTES ? turnEnds : undefined;
-}
+import { streamTurns } from "./stream-turns.js";
 
 /** Options of {@link writeEventStream}. */
 export interface WriteEventStreamOptions extends EncodeEventStreamOptions {
@@ -67,6 +45,9 @@ export function writeEventStream(
   let finished = false;
   let wakeWriter: (() => void) | undefined;
   const iterator = openBatches(source, abort.signal);
+  // Catching up takes turns with every other stream of the process (see StreamTurns).
+  const turns = streamTurns;
+  const rank = turns.rank();
 
   outgoing.writeHead(options.status ?? 200, options.headers as Record<string, string | string[]>);
   outgoing.flushHeaders();
@@ -101,6 +82,8 @@ export function writeEventStream(
 
   const pump = async (): Promise<void> => {
     let pending: Promise<IteratorResult<readonly CrewEvent[]>> | undefined;
+    /** The socket was full after the last write: what follows is catching up. */
+    let behind = false;
     try {
       for (;;) {
         pending = iterator.next();
@@ -111,21 +94,34 @@ export function writeEventStream(
           outgoing.end();
           break;
         }
-        heartbeat.sent();
-        const bytes = encodeBatch(encode, next.value);
-        const corked = outgoing.socket?.writableCorked ?? 0;
-        const fits = outgoing.write(bytes);
-        // node:http corks the socket on a write until the next tick, and a burst of tokens
-        // parsed in one long chain of promises holds the tick back: the first token would leave
-        // only after the whole burst. Sent now, each batch leaves as soon as it is durable.
-        if ((outgoing.socket?.writableCorked ?? 0) > corked) outgoing.socket?.uncork();
+        // A live batch goes to every watcher at once, as the run published it (so none falls
+        // behind the others); catching up, on replayed pages or on live batches that piled up
+        // while the socket was full, is paced by taking turns.
+        const paced = behind || !isLiveBatch(next.value);
+        const wait = paced ? turns.turn(rank) : undefined;
+        if (wait) await wait;
+        let fits: boolean;
+        let written = 0;
+        try {
+          if (finished) break;
+          heartbeat.sent();
+          const bytes = encodeBatch(encode, next.value);
+          written = bytes.length;
+          const corked = outgoing.socket?.writableCorked ?? 0;
+          fits = outgoing.write(bytes);
+          // node:http corks the socket on a write until the next tick, and a burst of tokens
+          // parsed in one long chain of promises holds the tick back: the first token would
+          // leave only after the whole burst. Sent now, each batch leaves once it is durable.
+          if ((outgoing.socket?.writableCorked ?? 0) > corked) outgoing.socket?.uncork();
+        } finally {
+          if (paced) turns.done(written);
+        }
         if (endsRun(next.value)) {
           outgoing.end();
           break;
         }
+        behind = !fits;
         if (!fits) await drained();
-        const nextTurn = afterWriting(bytes.length);
-        if (nextTurn) await nextTurn;
         if (finished) break;
       }
     } catch (error) {
