@@ -30,6 +30,28 @@ describe("prices", () => {
     );
   });
 
+  it("prices every hosted provider's models from the pinned price package, local models not at all", () => {
+    const table = priceTable({});
+    for (const model of [
+      "anthropic/claude-sonnet-4-0",
+      "gemini/gemini-2.5-flash",
+      "groq/llama-3.3-70b-versatile",
+      "mistral/mistral-large-latest",
+      "deepseek/deepseek-chat",
+      "xai/grok-4",
+      "azure/gpt-4o",
+      "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0",
+    ]) {
+      const price = priceOf(model, table);
+      expect(price, model).toBeDefined();
+      expect(price!.input, model).toBeGreaterThan(0);
+      expect(price!.output, model).toBeGreaterThan(price!.input * 0.5);
+    }
+    expect(priceOf("openai/no-such-model", table)).toBeUndefined();
+    expect(priceOf("ollama/llama3.2", table)).toBeUndefined();
+    expect(priceOf("compatible/gpt-4o", table)).toBeUndefined();
+  });
+
   it("reads overrides and additions from the CREWSTREAM_PRICES file", async () => {
     const file = join(dir, "prices.json");
     await writeFile(

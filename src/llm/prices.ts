@@ -1,12 +1,15 @@
 /**
- * What model calls cost: a price table in US dollars per million tokens, keyed by model string
- * as written (`openai/gpt-4o-mini`), and the cost of one call from its usage.
+ * What model calls cost: prices in US dollars per million tokens, keyed by model string as
+ * written (`openai/gpt-4o-mini`), and the cost of one call from its usage.
  *
- * The table ships here, dated, with its sources. `CREWSTREAM_PRICES`
- * names a JSON file that overrides or adds entries; prices change, and that file is how an
- * operator keeps them current without a release.
+ * Provider prices come from `@pydantic/genai-prices`, a maintained table of providers' list
+ * prices, pinned in package.json (its release dates the prices). `CREWSTREAM_PRICES` names a
+ * JSON file that overrides or adds entries; prices change, and that file is how an operator
+ * keeps them current without a release.
  */
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type * as GenaiPricesModule from "@pydantic/genai-prices";
 import { z } from "zod";
 import { CrewError, ErrorCode, type Usage } from "../events/index.js";
 
@@ -22,33 +25,60 @@ export type PriceTable = Readonly<Record<string, ModelPrice>>;
 /** The environment variable naming a JSON file of prices that override or add to the table. */
 const PRICES_ENV = "CREWSTREAM_PRICES";
 
-/**
- * List prices (standard tier, no caching or batch discount) from the providers' pricing pages:
- * https://openai.com/api/pricing and https://www.anthropic.com/pricing, as published in
- * mid-2025; `CREWSTREAM_PRICES` corrects or adds prices. `offline` is the built-in model,
- * which is free.
- */
+/** Entries of our own: `offline` is the built-in model, which is free. */
 const BUILT_IN_PRICES: PriceTable = Object.freeze({
   offline: { input: 0, output: 0 },
-  "openai/gpt-4o": { input: 2.5, output: 10 },
-  "openai/gpt-4o-mini": { input: 0.15, output: 0.6 },
-  "openai/gpt-4.1": { input: 2, output: 8 },
-  "openai/gpt-4.1-mini": { input: 0.4, output: 1.6 },
-  "openai/gpt-4.1-nano": { input: 0.1, output: 0.4 },
-  "openai/gpt-5": { input: 1.25, output: 10 },
-  "openai/gpt-5-mini": { input: 0.25, output: 2 },
-  "openai/gpt-5-nano": { input: 0.05, output: 0.4 },
-  "openai/o3": { input: 2, output: 8 },
-  "openai/o3-mini": { input: 1.1, output: 4.4 },
-  "openai/o4-mini": { input: 1.1, output: 4.4 },
-  "anthropic/claude-opus-4-1": { input: 15, output: 75 },
-  "anthropic/claude-opus-4-0": { input: 15, output: 75 },
-  "anthropic/claude-sonnet-4-0": { input: 3, output: 15 },
-  "anthropic/claude-3-7-sonnet-latest": { input: 3, output: 15 },
-  "anthropic/claude-3-5-sonnet-latest": { input: 3, output: 15 },
-  "anthropic/claude-3-5-haiku-latest": { input: 0.8, output: 4 },
-  "anthropic/claude-3-haiku-20240307": { input: 0.25, output: 1.25 },
 });
+
+/** crewstream's model prefix -> the provider id in `@pydantic/genai-prices`. */
+const PACKAGE_PROVIDERS: Readonly<Record<string, string>> = Object.freeze({
+  openai: "openai",
+  anthropic: "anthropic",
+  gemini: "google",
+  groq: "groq",
+  mistral: "mistral",
+  deepseek: "deepseek",
+  xai: "x-ai",
+  azure: "azure",
+  bedrock: "aws",
+  openrouter: "openrouter",
+});
+
+type GenaiPrices = typeof GenaiPricesModule;
+let genaiPrices: GenaiPrices | undefined;
+const packagePrices = new Map<string, ModelPrice | undefined>();
+
+/**
+ * The package's price of a model string, at its base tier (no caching or batch discount), or
+ * undefined for a model it does not know and for local or self-hosted models (`ollama/`,
+ * `compatible/`). The package is loaded on the first priced lookup, so runs on the offline
+ * model never pay for it.
+ */
+function packagePrice(model: string): ModelPrice | undefined {
+  if (packagePrices.has(model)) return packagePrices.get(model);
+  const slash = model.indexOf("/");
+  const providerId = slash > 0 ? PACKAGE_PROVIDERS[model.slice(0, slash)] : undefined;
+  let price: ModelPrice | undefined;
+  if (providerId !== undefined) {
+    genaiPrices ??= createRequire(import.meta.url)("@pydantic/genai-prices") as GenaiPrices;
+    // A thousand tokens each way stays in the base tier of tiered prices.
+    const found = genaiPrices.calcPrice(
+      { input_tokens: 1000, output_tokens: 1000 },
+      model.slice(slash + 1),
+      { providerId },
+    );
+    if (found !== null) {
+      price = { input: perMillion(found.input_price), output: perMillion(found.output_price) };
+    }
+  }
+  packagePrices.set(model, price);
+  return price;
+}
+
+/** A price for a thousand tokens as a price per million, without float noise. */
+function perMillion(perThousand: number): number {
+  return Math.round(perThousand * 1000 * 1e9) / 1e9;
+}
 
 const priceFileSchema = z.record(
   z.string(),
@@ -91,13 +121,14 @@ export function priceTable(env: NodeJS.ProcessEnv = process.env): PriceTable {
 }
 
 /**
- * The price of a model string. An OpenRouter model (`openrouter/<vendor>/<model>`) without an
- * entry of its own is priced as the vendor's model, which OpenRouter passes on at list price.
+ * The price of a model string: the `CREWSTREAM_PRICES` entry or our own, else the package's.
+ * An OpenRouter model (`openrouter/<vendor>/<model>`) without a price of its own is priced as
+ * the vendor's model, which OpenRouter passes on at list price.
  */
 export function priceOf(model: string, table: PriceTable = priceTable()): ModelPrice | undefined {
-  const own = table[model];
+  const own = table[model] ?? packagePrice(model);
   if (own !== undefined) return own;
-  if (model.startsWith("openrouter/")) return table[model.slice("openrouter/".length)];
+  if (model.startsWith("openrouter/")) return priceOf(model.slice("openrouter/".length), table);
   return undefined;
 }
 
