@@ -97,6 +97,10 @@ function createProgram(): Command {
     .addOption(crewsFlag("none; the research crew example runs"))
     .option("--command", "run the program given after -- as a process crew, without crew.yaml")
     .option("--name <name>", "with --command: the crew's name (default: the current folder's)")
+    .option(
+      "--thread <id>",
+      "run as the next turn of this conversation (new ids start one): the crew gets its earlier turns",
+    )
     .addOption(runTimeoutFlag("--timeout"))
     .option(
       "--inputs-file <path>",
@@ -119,6 +123,7 @@ Examples:
   $ ${cliName()} run --input topic="solar batteries"
   $ ${cliName()} run ./my-crew -i topic=AI -i year=2026 --jsonl > events.jsonl
   $ ${cliName()} run --model openai/gpt-4o-mini --progress-stderr
+  $ ${cliName()} run --thread notes -i topic=lighthouses && ${cliName()} run --thread notes -i topic="shorter"
   $ ${cliName()} run --command --name research -i topic=AI -- python3 crew/run.py`,
     )
     .action((crew: string | undefined, options: RunCommandOptions, command: Command) => {

@@ -92,6 +92,36 @@ describe("crewstream run", { timeout: 180_000 }, () => {
     expect(result.stdout).not.toContain('"type"');
   });
 
+  it("--thread runs the next turn of a conversation, which the offline model follows up on", async () => {
+    const first = await runCli(
+      ["run", "--jsonl", "--db", db, "--thread", "cli-notes", "-i", "topic=lighthouses"],
+      { cwd: dir },
+    );
+    expect(first.code).toBe(0);
+    const second = await runCli(
+      ["run", "--jsonl", "--db", db, "--thread", "cli-notes", "-i", "topic=shorter, in French"],
+      { cwd: dir },
+    );
+    expect(second.code).toBe(0);
+    const [start, ...rest] = eventsOf(second);
+    expect(start?.type === "run.start" && start.threadId).toBe("cli-notes");
+    const text = rest.map((event) => (event.type === "text.delta" ? event.delta : "")).join("");
+    expect(text).toMatch(/Following up on our conversation: you asked "[^"]*lighthouses/);
+    const runs = await runCli(["runs", "--db", db, "--json"], { cwd: dir });
+    const rows = (JSON.parse(runs.stdout) as { runs: Array<{ id: string; threadId?: string }> })
+      .runs;
+    expect(rows.filter((row) => row.threadId === "cli-notes")).toHaveLength(2);
+  });
+
+  it("--thread refuses a batch and --no-persist, saying why", async () => {
+    const batch = await runCli(["run", "--thread", "t", "--inputs-file", "x.jsonl"], { cwd: dir });
+    expect(batch.code).toBe(2);
+    expect(batch.stderr).toMatch(/--thread .*--inputs-file/);
+    const memory = await runCli(["run", "--thread", "t", "--no-persist"], { cwd: dir });
+    expect(memory.code).toBe(2);
+    expect(memory.stderr).toMatch(/drop --no-persist/);
+  });
+
   it("finds a crew by name in the --crews folders", async () => {
     const examples = join(import.meta.dirname, "..", "..", "examples");
     const result = await runCli(

@@ -37,6 +37,8 @@ export interface RunCommandOptions extends CommandCrewFlags {
   inputsFile?: string;
   /** `--concurrency <n>`: with --inputs-file, runs at once. */
   concurrency?: number;
+  /** `--thread <id>`: the conversation this run continues. */
+  thread?: string;
 }
 
 /**
@@ -78,6 +80,16 @@ export async function runCommand(
   const inputs = parseInputs(options.input, options.inputJson);
   if (options.concurrency !== undefined && options.inputsFile === undefined)
     throw new CrewError(ErrorCode.BAD_REQUEST, "--concurrency goes with --inputs-file (a batch).");
+  if (options.thread !== undefined && options.inputsFile !== undefined)
+    throw new CrewError(
+      ErrorCode.BAD_REQUEST,
+      "--thread continues a conversation with one run; a batch (--inputs-file) has no thread.",
+    );
+  if (options.thread !== undefined && options.persist === false)
+    throw new CrewError(
+      ErrorCode.BAD_REQUEST,
+      "--thread reads the conversation's earlier turns from the database; drop --no-persist.",
+    );
   const items =
     options.inputsFile === undefined ? undefined : await readInputsFile(options.inputsFile, inputs);
   // Without --crews, a crew name is looked up among the crews in the working directory, then
@@ -165,7 +177,13 @@ export async function runCommand(
         process.off("SIGINT", stop);
       }
     }
-    const run = await manager.start({ crew: crew.name, inputs, source: "cli", ...timeout });
+    const run = await manager.start({
+      crew: crew.name,
+      inputs,
+      source: "cli",
+      ...timeout,
+      ...(options.thread === undefined ? {} : { threadId: options.thread }),
+    });
     const output = createRunOutput({
       mode: chooseOutputMode(options, process.stdout),
       progressStderr: options.progressStderr === true,
