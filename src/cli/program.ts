@@ -213,12 +213,36 @@ and are refused; give --model and --concurrency to the workers.`,
     )
     .addOption(crewsFlag("the examples"))
     .addOption(modelFlag())
+    .addOption(
+      new Option(
+        "--metrics-port <port>",
+        "serve this worker's Prometheus metrics at GET /metrics on this port (0 picks a free one; default: none)",
+      )
+        .env("CREWSTREAM_WORKER_METRICS_PORT")
+        .argParser(numberArg({ min: 0, max: 65_535 })),
+    )
+    .addOption(
+      new Option("--metrics-host <host>", "interface the metrics port binds")
+        .env("CREWSTREAM_WORKER_METRICS_HOST")
+        .default("127.0.0.1"),
+    )
     .addOption(logFormatFlag())
     .addOption(logLevelFlag());
   for (const flag of redisFlags()) worker.addOption(flag);
-  worker.action((options: WorkerCommandOptions) =>
-    exitWith(async () => (await import("./worker-command.js")).workerCommand(options)),
+  worker.addHelpText(
+    "after",
+    `
+With --metrics-port, GET /metrics answers this worker's run outcomes, events appended, store
+latency, model calls, tokens, cost and rate-limit waits; it needs CREWSTREAM_TOKEN when set.`,
   );
+  worker.action((options: WorkerCommandOptions, command: Command) => {
+    if (command.getOptionValueSource("metricsHost") === "cli" && options.metricsPort === undefined)
+      command.error("error: --metrics-host does nothing without --metrics-port <port>.", {
+        exitCode: ExitCode.USAGE,
+        code: "crewstream.idleFlag",
+      });
+    return exitWith(async () => (await import("./worker-command.js")).workerCommand(options));
+  });
 
   subcommand(program, "runs")
     .description("list recent runs")

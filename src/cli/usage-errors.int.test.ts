@@ -128,6 +128,19 @@ describe("command-line mistakes", { timeout: 120_000 }, () => {
     );
   });
 
+  it("worker checks its metrics port and refuses --metrics-host without one", async () => {
+    expectUsageError(
+      await runCli(["worker", "--redis", NO_REDIS, "--metrics-port", "65536"]),
+      /--metrics-port <port>' argument '65536' is invalid\. Give a whole number from 0 to 65535\./,
+      "crewstream worker",
+    );
+    expectUsageError(
+      await runCli(["worker", "--redis", NO_REDIS, "--metrics-host", "0.0.0.0"]),
+      "error: --metrics-host does nothing without --metrics-port <port>.",
+      "crewstream worker",
+    );
+  });
+
   it("worker without a Redis URL exits 2 saying how to give one", async () => {
     const result = await runCli(["worker"], { env: { CREWSTREAM_REDIS_URL: undefined } });
     expect(result.code).toBe(2);

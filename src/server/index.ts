@@ -7,6 +7,7 @@ export {
   type AppOptions,
 } from "./app.js";
 export { startServer, type RunningServer, type StartServerOptions } from "./start-server.js";
+export { serveMetrics, type MetricsEndpoint, type ServeMetricsOptions } from "./serve-metrics.js";
 export { StreamLimiter, DEFAULT_MAX_STREAMS_PER_CLIENT } from "./limits.js";
 export { tokenMatches } from "./auth.js";
 export { loopbackHostCheck, parseAllowedHosts, type HostCheck } from "./host-check.js";
