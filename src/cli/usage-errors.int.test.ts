@@ -135,6 +135,13 @@ describe("command-line mistakes", { timeout: 120_000 }, () => {
       "crewstream worker",
     );
     expectUsageError(
+      await runCli(["worker", "--redis", NO_REDIS], {
+        env: { CREWSTREAM_WORKER_METRICS_PORT: "http" },
+      }),
+      /from env 'CREWSTREAM_WORKER_METRICS_PORT' is invalid\. Give a whole number from 0 to 65535\./,
+      "crewstream worker",
+    );
+    expectUsageError(
       await runCli(["worker", "--redis", NO_REDIS, "--metrics-host", "0.0.0.0"]),
       "error: --metrics-host does nothing without --metrics-port <port>.",
       "crewstream worker",

@@ -102,4 +102,9 @@ it("serves the worker's run outcomes, events and model calls at /metrics, behind
 
   // Only /metrics is served on the metrics port.
   expect((await fetch(`http://127.0.0.1:${port}/api/runs`, { headers: auth })).status).toBe(404);
+
+  // SIGTERM closes the endpoint with the worker; nothing keeps the process from exiting.
+  await worker.kill("SIGTERM");
+  expect(worker.child.exitCode).toBe(0);
+  await expect(fetch(worker.ready, { headers: auth })).rejects.toThrow();
 }, 90_000);
