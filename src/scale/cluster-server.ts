@@ -49,7 +49,8 @@ export interface ClusterServerOptions extends ServerAppOptions {
   /**
    * `GET /metrics` (default on; `false` serves none): the cluster's queued and executing runs,
    * read from the shared queue at each scrape, and this server's open streams. Run outcomes,
-   * events and model calls are counted where runs execute, in the workers.
+   * events and model calls are counted where runs execute, in the workers, which serve them
+   * with `crewstream worker --metrics-port`.
    */
   metrics?: boolean;
 }
