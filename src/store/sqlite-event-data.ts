@@ -5,7 +5,7 @@
  * envelope back, giving the very JSON that was written. An event whose JSON does not start
  * with that envelope (and rows written before this format) is kept whole (starting with `{`).
  */
-import type { CrewEvent } from "../events/index.js";
+import { eventJson, type CrewEvent } from "../events/index.js";
 
 /** The start of the JSON envelope of run `runId`'s events, up to the `seq` value. */
 export function envelopeOf(runId: string): string {
@@ -14,9 +14,14 @@ export function envelopeOf(runId: string): string {
 
 /** What the `data` column holds for `event`; `envelope` is {@link envelopeOf} its run. */
 export function toEventData(envelope: string, event: CrewEvent): string {
-  const json = JSON.stringify(event);
-  const head = `${envelope}${event.seq},`;
-  return json.startsWith(head) ? json.slice(head.length) : json;
+  const json = eventJson(event);
+  // Compared in place rather than against a built `${envelope}${seq},`: this runs per event.
+  if (!json.startsWith(envelope)) return json;
+  const seq = String(event.seq);
+  const end = envelope.length + seq.length;
+  return json.startsWith(seq, envelope.length) && json.charCodeAt(end) === 44 /* , */
+    ? json.slice(end + 1)
+    : json;
 }
 
 /** The event a `data` column holds, for the row of `seq`; `envelope` is {@link envelopeOf} its run. */

@@ -8,7 +8,7 @@ export {
   SSE_HEADERS,
   DEFAULT_PING_MS,
 } from "./sse.js";
-export { toJsonLine, JSONL_CONTENT_TYPE, JSONL_HEADERS } from "./jsonl.js";
+export { toJsonLine, toEventLine, JSONL_CONTENT_TYPE, JSONL_HEADERS } from "./jsonl.js";
 export { encodeServerMessage, MAX_WS_FRAME_BYTES } from "./websocket.js";
 export { LegacyProgressProjector } from "./legacy-progress.js";
 export {

@@ -2,7 +2,7 @@
  * JSON Lines (NDJSON) framing of crew events: one event per line, for HTTP clients that ask for
  * `application/x-ndjson` and for processes that talk over stdin/stdout.
  */
-import { CrewError, ErrorCode, parseEvent } from "../events/index.js";
+import { CrewError, ErrorCode, eventJson, parseEvent } from "../events/index.js";
 import type { CrewEvent } from "../events/index.js";
 import { encodeEventStream } from "./event-stream.js";
 import type { EventBatchSource, EventSource } from "./event-stream.js";
@@ -23,6 +23,11 @@ export function toJsonLine(value: unknown): string {
   return `${JSON.stringify(value)}\n`;
 }
 
+/** One event as a JSON line, its JSON made once for every writer (see `eventJson`). */
+export function toEventLine(event: CrewEvent): string {
+  return `${eventJson(event)}\n`;
+}
+
 /** Options of {@link toJsonlStream}. */
 export interface JsonlStreamOptions {
   /** Called with a failure of the source before the stream errors. */
@@ -40,7 +45,7 @@ export function toJsonlStream(
   options: JsonlStreamOptions = {},
 ): ReadableStream<Uint8Array> {
   return encodeEventStream(source, {
-    encode: toJsonLine,
+    encode: toEventLine,
     ...(options.onError ? { onError: options.onError } : {}),
     ...(options.onClose ? { onClose: options.onClose } : {}),
   });

@@ -2,7 +2,7 @@
  * Server-Sent Events framing of crew events. This is the only module that knows SSE syntax;
  * the pump that turns an event iterable into a byte stream is in event-stream.ts.
  */
-import type { CrewEvent } from "../events/index.js";
+import { eventJson, type CrewEvent } from "../events/index.js";
 import { encodeEventStream, type EventBatchSource, type EventSource } from "./event-stream.js";
 
 export {
@@ -26,10 +26,11 @@ export const DEFAULT_PING_MS = 15_000;
 
 /**
  * One event as an SSE frame: `id` is the event's `seq` (so `Last-Event-ID` is a resume cursor),
- * `event` its type, `data` the event as one line of JSON.
+ * `event` its type, `data` the event as one line of JSON (the text the store wrote, see
+ * `eventJson`).
  */
 export function toSseFrame(event: CrewEvent): string {
-  return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+  return `id: ${event.seq}\nevent: ${event.type}\ndata: ${eventJson(event)}\n\n`;
 }
 
 /** An SSE comment frame; clients ignore it. Line breaks in `text` become separate comment lines. */
