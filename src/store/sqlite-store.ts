@@ -37,6 +37,7 @@ import { envelopeOf, fromEventData, toEventData } from "./sqlite-event-data.js";
 import { migrate } from "./sqlite-schema.js";
 import { SqliteLongTermMemory } from "./sqlite-long-term-memory.js";
 import {
+  EVENTS_PER_INSERT,
   prepareStatements,
   type AppendStateRow,
   rowToRecord,
@@ -128,6 +129,8 @@ export class SqliteRunStore implements RunStore {
   #lastAppendAt = -Infinity;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  /** The parameters of one `insertEvents` call, reused. */
+  readonly #chunk: (number | string)[] = new Array<number | string>(3 * EVENTS_PER_INSERT);
 
   constructor(options: SqliteRunStoreOptions = {}) {
     const path = options.path ?? DEFAULT_DB_PATH;
@@ -400,7 +403,18 @@ export class SqliteRunStore implements RunStore {
     checkAppend({ id: runId, lastSeq: row.last_seq, ended: row.ended === 1 }, events);
     if (events.length === 0) return;
     const envelope = envelopeOf(runId);
-    for (const event of events) {
+    const chunk = this.#chunk;
+    let i = 0;
+    for (; i + EVENTS_PER_INSERT <= events.length; i += EVENTS_PER_INSERT) {
+      for (let j = 0; j < EVENTS_PER_INSERT; j++) {
+        const event = events[i + j] as CrewEvent;
+        chunk[3 * j] = row.ord;
+        chunk[3 * j + 1] = event.seq;
+        chunk[3 * j + 2] = toEventData(envelope, event);
+      }
+      this.#sql.insertEvents.run(chunk);
+    }
+    for (const event of events.slice(i)) {
       this.#sql.insertEvent.run(row.ord, event.seq, toEventData(envelope, event));
     }
     const patch = statusPatch(
