@@ -1,21 +1,30 @@
 /**
- * One JSON text per event, however many places write it. An event is stored (SQLite keeps its
- * JSON) and sent to every watcher (SSE, JSONL) as the same text, so it is serialised once and the
- * text is kept beside the event object for as long as the object lives.
+ * The JSON of a batch's events, made once for every writer of the batch. A run's writer hands
+ * the same batch array to the store (SQLite keeps each event's JSON) and then to every live
+ * watcher (SSE and JSONL send it), so the texts the store made are kept beside the batch for as
+ * long as the batch lives, and the wire encoders take them from there.
  *
- * Events are never changed once stamped (nothing in crewstream does); one changed after it was
- * first written would keep its old text here.
+ * Kept per batch, not per event: a weak map entry costs about as much as serialising a small
+ * event, so one entry per event would cost the store what it saves the encoders.
+ *
+ * Events and batches are never changed once handed out (nothing in crewstream does); one changed
+ * afterwards would keep its old text here.
  */
 import type { CrewEvent } from "./protocol.js";
 
-const texts = new WeakMap<CrewEvent, string>();
+const texts = new WeakMap<readonly CrewEvent[], readonly string[]>();
 
-/** `JSON.stringify(event)`, computed once per event object. */
-export function eventJson(event: CrewEvent): string {
-  let text = texts.get(event);
-  if (text === undefined) {
-    text = JSON.stringify(event);
-    texts.set(event, text);
+/** `JSON.stringify` of each event of `batch`, computed once per batch array. */
+export function batchJson(batch: readonly CrewEvent[]): readonly string[] {
+  let json = texts.get(batch);
+  if (json === undefined) {
+    json = batch.map((event) => JSON.stringify(event));
+    texts.set(batch, json);
   }
-  return text;
+  return json;
+}
+
+/** The texts {@link batchJson} made for `batch`, if it was asked for them already. */
+export function madeBatchJson(batch: readonly CrewEvent[]): readonly string[] | undefined {
+  return texts.get(batch);
 }

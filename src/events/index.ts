@@ -73,7 +73,7 @@ export {
   EventStamper,
   ZERO_USAGE,
 } from "./protocol.js";
-export { eventJson } from "./event-json.js";
+export { batchJson, madeBatchJson } from "./event-json.js";
 export {
   isAbortError,
   toCrewError,

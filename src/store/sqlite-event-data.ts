@@ -5,16 +5,18 @@
  * envelope back, giving the very JSON that was written. An event whose JSON does not start
  * with that envelope (and rows written before this format) is kept whole (starting with `{`).
  */
-import { eventJson, type CrewEvent } from "../events/index.js";
+import type { CrewEvent } from "../events/index.js";
 
 /** The start of the JSON envelope of run `runId`'s events, up to the `seq` value. */
 export function envelopeOf(runId: string): string {
   return `{"v":1,"runId":${JSON.stringify(runId)},"seq":`;
 }
 
-/** What the `data` column holds for `event`; `envelope` is {@link envelopeOf} its run. */
-export function toEventData(envelope: string, event: CrewEvent): string {
-  const json = eventJson(event);
+/**
+ * What the `data` column holds for `event`, whose JSON is `json`; `envelope` is
+ * {@link envelopeOf} its run.
+ */
+export function toEventData(envelope: string, event: CrewEvent, json: string): string {
   // Compared in place rather than against a built `${envelope}${seq},`: this runs per event.
   if (!json.startsWith(envelope)) return json;
   const seq = String(event.seq);

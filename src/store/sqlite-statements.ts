@@ -71,7 +71,7 @@ export interface Statements {
 }
 
 /** Events written by one call of `insertEvents`. */
-export const EVENTS_PER_INSERT = 32;
+export const EVENTS_PER_INSERT = 128;
 
 /** Prepares every statement of the store on `db`. */
 export function prepareStatements(db: Database): Statements {

@@ -2,10 +2,10 @@
  * JSON Lines (NDJSON) framing of crew events: one event per line, for HTTP clients that ask for
  * `application/x-ndjson` and for processes that talk over stdin/stdout.
  */
-import { CrewError, ErrorCode, eventJson, parseEvent } from "../events/index.js";
+import { CrewError, ErrorCode, parseEvent } from "../events/index.js";
 import type { CrewEvent } from "../events/index.js";
 import { encodeEventStream } from "./event-stream.js";
-import type { EventBatchSource, EventSource } from "./event-stream.js";
+import type { EventBatchSource, EventEncoder, EventSource } from "./event-stream.js";
 
 /** Content type of a JSONL response. */
 export const JSONL_CONTENT_TYPE = "application/x-ndjson";
@@ -23,10 +23,8 @@ export function toJsonLine(value: unknown): string {
   return `${JSON.stringify(value)}\n`;
 }
 
-/** One event as a JSON line, its JSON made once for every writer (see `eventJson`). */
-export function toEventLine(event: CrewEvent): string {
-  return `${eventJson(event)}\n`;
-}
+/** An event as a JSON line, as event streams encode it: with its JSON when made already. */
+export const jsonlEncoder: EventEncoder = (event, json = JSON.stringify(event)) => `${json}\n`;
 
 /** Options of {@link toJsonlStream}. */
 export interface JsonlStreamOptions {
@@ -45,7 +43,7 @@ export function toJsonlStream(
   options: JsonlStreamOptions = {},
 ): ReadableStream<Uint8Array> {
   return encodeEventStream(source, {
-    encode: toEventLine,
+    encode: jsonlEncoder,
     ...(options.onError ? { onError: options.onError } : {}),
     ...(options.onClose ? { onClose: options.onClose } : {}),
   });

@@ -2,8 +2,13 @@
  * Server-Sent Events framing of crew events. This is the only module that knows SSE syntax;
  * the pump that turns an event iterable into a byte stream is in event-stream.ts.
  */
-import { eventJson, type CrewEvent } from "../events/index.js";
-import { encodeEventStream, type EventBatchSource, type EventSource } from "./event-stream.js";
+import type { CrewEvent } from "../events/index.js";
+import {
+  encodeEventStream,
+  type EventBatchSource,
+  type EventEncoder,
+  type EventSource,
+} from "./event-stream.js";
 
 export {
   encodeEventStream,
@@ -26,12 +31,15 @@ export const DEFAULT_PING_MS = 15_000;
 
 /**
  * One event as an SSE frame: `id` is the event's `seq` (so `Last-Event-ID` is a resume cursor),
- * `event` its type, `data` the event as one line of JSON (the text the store wrote, see
- * `eventJson`).
+ * `event` its type, `data` the event as one line of JSON.
  */
 export function toSseFrame(event: CrewEvent): string {
-  return `id: ${event.seq}\nevent: ${event.type}\ndata: ${eventJson(event)}\n\n`;
+  return sseEncoder(event);
 }
+
+/** {@link toSseFrame} as event streams call it: with the event's JSON when it was made already. */
+export const sseEncoder: EventEncoder = (event, json = JSON.stringify(event)) =>
+  `id: ${event.seq}\nevent: ${event.type}\ndata: ${json}\n\n`;
 
 /** An SSE comment frame; clients ignore it. Line breaks in `text` become separate comment lines. */
 export function sseComment(text: string): string {
@@ -57,7 +65,7 @@ export function toSseStream(
   options: SseStreamOptions = {},
 ): ReadableStream<Uint8Array> {
   return encodeEventStream(source, {
-    encode: toSseFrame,
+    encode: sseEncoder,
     heartbeat: sseComment("ping"),
     heartbeatMs: options.pingMs ?? DEFAULT_PING_MS,
     ...(options.onError ? { onError: options.onError } : {}),
