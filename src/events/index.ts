@@ -73,6 +73,7 @@ export {
   EventStamper,
   ZERO_USAGE,
 } from "./protocol.js";
+export { batchJson, madeBatchJson } from "./event-json.js";
 export {
   isAbortError,
   toCrewError,

@@ -78,8 +78,10 @@ class Watchdog {
   /** Something arrived: the silence starts again. */
   touch(): void {
     if (this.fired !== undefined) return;
-    clearTimeout(this.#idle);
-    this.#idle = setTimeout(() => this.#fire("idle"), this.limits.idleMs);
+    // Restarts the one timer: this runs per token, and a new timer each time costs more.
+    if (this.#idle === undefined)
+      this.#idle = setTimeout(() => this.#fire("idle"), this.limits.idleMs);
+    else this.#idle.refresh();
   }
 
   stop(): void {

@@ -16,8 +16,8 @@ import {
   JSONL_HEADERS,
   SSE_HEADERS,
   sseComment,
-  toJsonLine,
-  toSseFrame,
+  jsonlEncoder,
+  sseEncoder,
   encodeEventStream,
   writeEventStream,
   type EncodeEventStreamOptions,
@@ -71,7 +71,7 @@ export function eventStreamResponse(
   options: EventStreamResponseOptions,
 ): Response {
   const encoding: EncodeEventStreamOptions = {
-    encode: options.format === "jsonl" ? toJsonLine : toSseFrame,
+    encode: options.format === "jsonl" ? jsonlEncoder : sseEncoder,
     // NDJSON has no comment syntax, so JSONL streams get no keep-alive.
     ...(options.format === "sse"
       ? { heartbeat: sseComment("ping"), heartbeatMs: deps.pingMs ?? DEFAULT_PING_MS }

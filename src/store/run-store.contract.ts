@@ -190,16 +190,17 @@ export function runStoreContract(
       await store.createRun({ id: "big", crew: "demo", inputs: {}, status: "running" });
       const events = stamp("big", [
         runStart(),
-        ...Array.from({ length: 200 }, (_, i) => delta(`token ${i} `)),
+        ...Array.from({ length: 400 }, (_, i) => delta(`token ${i} `)),
         runEnd(),
       ]);
-      // Sizes around and across any internal chunking of a batch.
+      // Sizes around and across any internal chunking of a batch (SQLite: 128 rows a statement).
       for (const [from, to] of [
         [0, 1],
         [1, 33],
         [33, 97],
-        [97, 160],
-        [160, events.length],
+        [97, 225],
+        [225, 354],
+        [354, events.length],
       ] as const) {
         await store.appendEvents("big", events.slice(from, to));
       }

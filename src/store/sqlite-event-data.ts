@@ -12,11 +12,18 @@ export function envelopeOf(runId: string): string {
   return `{"v":1,"runId":${JSON.stringify(runId)},"seq":`;
 }
 
-/** What the `data` column holds for `event`; `envelope` is {@link envelopeOf} its run. */
-export function toEventData(envelope: string, event: CrewEvent): string {
-  const json = JSON.stringify(event);
-  const head = `${envelope}${event.seq},`;
-  return json.startsWith(head) ? json.slice(head.length) : json;
+/**
+ * What the `data` column holds for `event`, whose JSON is `json`; `envelope` is
+ * {@link envelopeOf} its run.
+ */
+export function toEventData(envelope: string, event: CrewEvent, json: string): string {
+  // Compared in place rather than against a built `${envelope}${seq},`: this runs per event.
+  if (!json.startsWith(envelope)) return json;
+  const seq = String(event.seq);
+  const end = envelope.length + seq.length;
+  return json.startsWith(seq, envelope.length) && json.charCodeAt(end) === 44 /* , */
+    ? json.slice(end + 1)
+    : json;
 }
 
 /** The event a `data` column holds, for the row of `seq`; `envelope` is {@link envelopeOf} its run. */

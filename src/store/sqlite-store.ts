@@ -17,7 +17,13 @@
 import { mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { CrewError, ErrorCode, threadTitleFrom, type CrewEvent } from "../events/index.js";
+import {
+  batchJson,
+  CrewError,
+  ErrorCode,
+  threadTitleFrom,
+  type CrewEvent,
+} from "../events/index.js";
 import { acquireDbLock, type DbLock } from "./db-lock.js";
 import { EventPageCache } from "./event-page-cache.js";
 import { checkAppend, pageLimit, parsePageCursor, statusPatch } from "./append-check.js";
@@ -37,6 +43,7 @@ import { envelopeOf, fromEventData, toEventData } from "./sqlite-event-data.js";
 import { migrate } from "./sqlite-schema.js";
 import { SqliteLongTermMemory } from "./sqlite-long-term-memory.js";
 import {
+  EVENTS_PER_INSERT,
   prepareStatements,
   type AppendStateRow,
   rowToRecord,
@@ -128,6 +135,8 @@ export class SqliteRunStore implements RunStore {
   #lastAppendAt = -Infinity;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  /** The parameters of one `insertEvents` call, reused. */
+  readonly #chunk: (number | string)[] = new Array<number | string>(3 * EVENTS_PER_INSERT);
 
   constructor(options: SqliteRunStoreOptions = {}) {
     const path = options.path ?? DEFAULT_DB_PATH;
@@ -400,8 +409,26 @@ export class SqliteRunStore implements RunStore {
     checkAppend({ id: runId, lastSeq: row.last_seq, ended: row.ended === 1 }, events);
     if (events.length === 0) return;
     const envelope = envelopeOf(runId);
-    for (const event of events) {
-      this.#sql.insertEvent.run(row.ord, event.seq, toEventData(envelope, event));
+    // Made once for the store and every watcher the batch is published to.
+    const json = batchJson(events);
+    const chunk = this.#chunk;
+    let i = 0;
+    for (; i + EVENTS_PER_INSERT <= events.length; i += EVENTS_PER_INSERT) {
+      for (let j = 0; j < EVENTS_PER_INSERT; j++) {
+        const event = events[i + j] as CrewEvent;
+        chunk[3 * j] = row.ord;
+        chunk[3 * j + 1] = event.seq;
+        chunk[3 * j + 2] = toEventData(envelope, event, json[i + j] as string);
+      }
+      this.#sql.insertEvents.run(chunk);
+    }
+    for (; i < events.length; i++) {
+      const event = events[i] as CrewEvent;
+      this.#sql.insertEvent.run(
+        row.ord,
+        event.seq,
+        toEventData(envelope, event, json[i] as string),
+      );
     }
     const patch = statusPatch(
       { ...(row.started_at === null ? {} : { startedAt: row.started_at }) },

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { EventStamper, type CrewEvent } from "../events/index.js";
-import { encodeEventStream } from "./event-stream.js";
-import { toSseFrame } from "./sse.js";
+import { batchJson, EventStamper, type CrewEvent } from "../events/index.js";
+import { encodeBatch, encodeEventStream } from "./event-stream.js";
+import { jsonlEncoder } from "./jsonl.js";
+import { sseEncoder, toSseFrame } from "./sse.js";
 
 function runEvents(count: number): CrewEvent[] {
   const stamper = new EventStamper("run-1");
@@ -26,6 +27,29 @@ async function* from(events: CrewEvent[], fail?: Error): AsyncGenerator<CrewEven
 }
 
 describe("encodeEventStream", () => {
+  it("frames a batch from the JSON the store made for it, serialising no event again", () => {
+    let reads = 0;
+    // Counts how often each event is serialised: JSON.stringify reads every property.
+    const batch = runEvents(4).map((event) =>
+      Object.defineProperty({ ...event }, "seq", {
+        enumerable: true,
+        get: () => {
+          reads += 1;
+          return event.seq;
+        },
+      }),
+    ) as CrewEvent[];
+    const json = batchJson(batch);
+    const afterStore = reads;
+    const sse = encodeBatch(sseEncoder, batch).toString("utf8");
+    const jsonl = encodeBatch(jsonlEncoder, batch).toString("utf8");
+    const framing = reads - afterStore;
+    expect(sse).toBe(batch.map(toSseFrame).join(""));
+    expect(jsonl).toBe(json.map((text) => `${text}\n`).join(""));
+    // The frames read `seq` for the SSE `id:` line only (once per event), never to serialise it.
+    expect(framing).toBe(batch.length);
+  });
+
   it("sends ready events together and every event exactly once, then closes after run.end", async () => {
     const events = runEvents(50);
     const reader = encodeEventStream(from(events), { encode: toSseFrame }).getReader();

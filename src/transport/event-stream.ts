@@ -11,7 +11,7 @@
  *   watcher that fell a little behind catches up with one write instead of one per event;
  * - the keep-alive is one timer per stream, not one per event.
  */
-import { isAbortError, type CrewEvent } from "../events/index.js";
+import { isAbortError, madeBatchJson, type CrewEvent } from "../events/index.js";
 
 /** A source of events: an iterable, or a function that opens one bound to the stream's signal. */
 export type EventSource =
@@ -29,8 +29,11 @@ export interface EventBatchSource {
 
 /** Options of {@link encodeEventStream}. */
 export interface EncodeEventStreamOptions {
-  /** Text of one event in the wire format. Must depend on the event only (it is cached). */
-  encode: (event: CrewEvent) => string;
+  /**
+   * Text of one event in the wire format, given the event's JSON when it was made already (see
+   * `batchJson`). Must depend on the event only (it is cached).
+   */
+  encode: Encode;
   /** Text sent when nothing was sent for `heartbeatMs`; none when absent. */
   heartbeat?: string;
   /** Idle time before a heartbeat (default 15 s). */
@@ -46,7 +49,13 @@ export interface EncodeEventStreamOptions {
   abort?: AbortController;
 }
 
-type Encode = (event: CrewEvent) => string;
+/**
+ * Text of one event in a wire format; `json` is the event's JSON when it was made already (see
+ * `batchJson`).
+ */
+export type EventEncoder = (event: CrewEvent, json?: string) => string;
+
+type Encode = EventEncoder;
 
 const frameCaches = new WeakMap<Encode, WeakMap<CrewEvent, string>>();
 const batchCaches = new WeakMap<Encode, WeakMap<readonly CrewEvent[], Buffer>>();
@@ -63,12 +72,15 @@ function cacheOf<K extends object, V>(
   return cache;
 }
 
-/** `encode(event)`, computed once per event object and encode function. */
-export function frameOf(encode: Encode, event: CrewEvent): string {
+/**
+ * `encode(event, json)`, computed once per event object and encode function; `json` is the
+ * event's JSON when it was made already.
+ */
+export function frameOf(encode: Encode, event: CrewEvent, json?: string): string {
   const cache = cacheOf(frameCaches, encode);
   let frame = cache.get(event);
   if (frame === undefined) {
-    frame = encode(event);
+    frame = encode(event, json);
     cache.set(event, frame);
   }
   return frame;
@@ -82,8 +94,11 @@ export function encodeBatch(encode: Encode, batch: readonly CrewEvent[]): Buffer
   const cache = cacheOf(batchCaches, encode);
   let bytes = cache.get(batch);
   if (bytes === undefined) {
+    // The JSON the store made for this very batch, when it went through a writer.
+    const json = madeBatchJson(batch);
     let text = "";
-    for (const event of batch) text += frameOf(encode, event);
+    for (let i = 0; i < batch.length; i++)
+      text += frameOf(encode, batch[i] as CrewEvent, json?.[i]);
     bytes = Buffer.from(text, "utf8");
     cache.set(batch, bytes);
   }

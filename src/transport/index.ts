@@ -1,6 +1,7 @@
 /** Transports of the crew event protocol: SSE, JSONL, WebSocket, AI SDK UI messages and legacy progress lines. */
 export {
   toSseFrame,
+  sseEncoder,
   sseComment,
   encodeEventStream,
   frameOf,
@@ -8,7 +9,7 @@ export {
   SSE_HEADERS,
   DEFAULT_PING_MS,
 } from "./sse.js";
-export { toJsonLine, JSONL_CONTENT_TYPE, JSONL_HEADERS } from "./jsonl.js";
+export { toJsonLine, jsonlEncoder, JSONL_CONTENT_TYPE, JSONL_HEADERS } from "./jsonl.js";
 export { encodeServerMessage, MAX_WS_FRAME_BYTES } from "./websocket.js";
 export { LegacyProgressProjector } from "./legacy-progress.js";
 export {

@@ -5,7 +5,7 @@
 import { CrewError, ErrorCode, parseEvent } from "../events/index.js";
 import type { CrewEvent } from "../events/index.js";
 import { encodeEventStream } from "./event-stream.js";
-import type { EventBatchSource, EventSource } from "./event-stream.js";
+import type { EventBatchSource, EventEncoder, EventSource } from "./event-stream.js";
 
 /** Content type of a JSONL response. */
 export const JSONL_CONTENT_TYPE = "application/x-ndjson";
@@ -22,6 +22,9 @@ export const JSONL_HEADERS: Readonly<Record<string, string>> = Object.freeze({
 export function toJsonLine(value: unknown): string {
   return `${JSON.stringify(value)}\n`;
 }
+
+/** An event as a JSON line, as event streams encode it: with its JSON when made already. */
+export const jsonlEncoder: EventEncoder = (event, json = JSON.stringify(event)) => `${json}\n`;
 
 /** Options of {@link toJsonlStream}. */
 export interface JsonlStreamOptions {
@@ -40,7 +43,7 @@ export function toJsonlStream(
   options: JsonlStreamOptions = {},
 ): ReadableStream<Uint8Array> {
   return encodeEventStream(source, {
-    encode: toJsonLine,
+    encode: jsonlEncoder,
     ...(options.onError ? { onError: options.onError } : {}),
     ...(options.onClose ? { onClose: options.onClose } : {}),
   });

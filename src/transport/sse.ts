@@ -3,7 +3,12 @@
  * the pump that turns an event iterable into a byte stream is in event-stream.ts.
  */
 import type { CrewEvent } from "../events/index.js";
-import { encodeEventStream, type EventBatchSource, type EventSource } from "./event-stream.js";
+import {
+  encodeEventStream,
+  type EventBatchSource,
+  type EventEncoder,
+  type EventSource,
+} from "./event-stream.js";
 
 export {
   encodeEventStream,
@@ -29,8 +34,12 @@ export const DEFAULT_PING_MS = 15_000;
  * `event` its type, `data` the event as one line of JSON.
  */
 export function toSseFrame(event: CrewEvent): string {
-  return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+  return sseEncoder(event);
 }
+
+/** {@link toSseFrame} as event streams call it: with the event's JSON when it was made already. */
+export const sseEncoder: EventEncoder = (event, json = JSON.stringify(event)) =>
+  `id: ${event.seq}\nevent: ${event.type}\ndata: ${json}\n\n`;
 
 /** An SSE comment frame; clients ignore it. Line breaks in `text` become separate comment lines. */
 export function sseComment(text: string): string {
@@ -56,7 +65,7 @@ export function toSseStream(
   options: SseStreamOptions = {},
 ): ReadableStream<Uint8Array> {
   return encodeEventStream(source, {
-    encode: toSseFrame,
+    encode: sseEncoder,
     heartbeat: sseComment("ping"),
     heartbeatMs: options.pingMs ?? DEFAULT_PING_MS,
     ...(options.onError ? { onError: options.onError } : {}),
