@@ -175,34 +175,3 @@ describe("writeEventStream and other clients", () => {
     expect(writtenWhenOthersRan!).toBeLessThan(batches.length / 2);
   });
 });
-
-it("hands each batch to the socket at once, while a burst is still being parsed in one chain of promises", async () => {
-  const [first, second] = batchesOf(2, 1) as [CrewEvent[], CrewEvent[]];
-  const heldDuringBurst: number[] = [];
-  let socketOf: (() => number) | undefined;
-  const server = createServer((_req, res) => {
-    // Bytes written to the socket and not handed to the kernel yet.
-    socketOf = () => res.socket?.writableLength ?? -1;
-    writeEventStream(
-      res,
-      {
-        batches: async function* () {
-          yield first;
-          // The rest of a burst: many promise hops, no turn of the event loop in between.
-          for (let i = 0; i < 200; i++) await Promise.resolve();
-          heldDuringBurst.push(socketOf!());
-          yield second;
-        },
-      },
-      { encode: toSseFrame, headers: SSE_HEADERS },
-    );
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const response = await open(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-  let body = "";
-  for await (const chunk of response) body += String(chunk);
-  expect(body).toContain(toSseFrame(first[0]!));
-  // The first frame went out before the burst's chain of promises ended: nothing was held.
-  expect(heldDuringBurst).toEqual([0]);
-});

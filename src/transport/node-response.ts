@@ -107,12 +107,7 @@ export function writeEventStream(
           heartbeat.sent();
           const bytes = encodeBatch(encode, next.value);
           written = bytes.length;
-          const corked = outgoing.socket?.writableCorked ?? 0;
           fits = outgoing.write(bytes);
-          // node:http corks the socket on a write until the next tick, and a burst of tokens
-          // parsed in one long chain of promises holds the tick back: the first token would
-          // leave only after the whole burst. Sent now, each batch leaves once it is durable.
-          if ((outgoing.socket?.writableCorked ?? 0) > corked) outgoing.socket?.uncork();
         } finally {
           if (paced) turns.done(written);
         }
