@@ -50,6 +50,8 @@ export interface ModelProvider {
   baseUrlVars: readonly string[];
   /** Whether it speaks OpenAI's chat-completions wire format (tests drive it with the fake server). */
   openaiWire: boolean;
+  /** Its provider id in `@pydantic/genai-prices`, which prices its models; none for local models. */
+  pricesId?: string;
   /** Builds the model; throws CrewError for a missing key or setting. */
   create(ctx: ProviderContext): ModelInstance;
 }
@@ -81,6 +83,7 @@ const base = (url: string | undefined) => (url === undefined ? {} : { baseURL: u
 export const MODEL_PROVIDER_LIST: readonly ModelProvider[] = [
   {
     prefix: "openai",
+    pricesId: "openai",
     package: "@ai-sdk/openai",
     example: "openai/gpt-4o-mini (or just gpt-4o-mini)",
     keyVars: ["OPENAI_API_KEY"],
@@ -91,6 +94,7 @@ export const MODEL_PROVIDER_LIST: readonly ModelProvider[] = [
   },
   {
     prefix: "anthropic",
+    pricesId: "anthropic",
     package: "@ai-sdk/anthropic",
     example: "anthropic/claude-sonnet-4-5",
     keyVars: ["ANTHROPIC_API_KEY"],
@@ -101,6 +105,7 @@ export const MODEL_PROVIDER_LIST: readonly ModelProvider[] = [
   },
   {
     prefix: "gemini",
+    pricesId: "google",
     package: "@ai-sdk/google",
     example: "gemini/gemini-2.0-flash",
     keyVars: ["GOOGLE_GENERATIVE_AI_API_KEY", "GEMINI_API_KEY"],
@@ -114,6 +119,7 @@ export const MODEL_PROVIDER_LIST: readonly ModelProvider[] = [
   },
   {
     prefix: "groq",
+    pricesId: "groq",
     package: "@ai-sdk/groq",
     example: "groq/llama-3.1-70b-versatile",
     keyVars: ["GROQ_API_KEY"],
@@ -124,6 +130,7 @@ export const MODEL_PROVIDER_LIST: readonly ModelProvider[] = [
   },
   {
     prefix: "mistral",
+    pricesId: "mistral",
     package: "@ai-sdk/mistral",
     example: "mistral/mistral-large-latest",
     keyVars: ["MISTRAL_API_KEY"],
@@ -134,6 +141,7 @@ export const MODEL_PROVIDER_LIST: readonly ModelProvider[] = [
   },
   {
     prefix: "deepseek",
+    pricesId: "deepseek",
     package: "@ai-sdk/deepseek",
     example: "deepseek/deepseek-chat",
     keyVars: ["DEEPSEEK_API_KEY"],
@@ -144,6 +152,7 @@ export const MODEL_PROVIDER_LIST: readonly ModelProvider[] = [
   },
   {
     prefix: "xai",
+    pricesId: "x-ai",
     package: "@ai-sdk/xai",
     example: "xai/grok-3-mini",
     keyVars: ["XAI_API_KEY"],
@@ -154,6 +163,7 @@ export const MODEL_PROVIDER_LIST: readonly ModelProvider[] = [
   },
   {
     prefix: "azure",
+    pricesId: "azure",
     package: "@ai-sdk/azure",
     example: "azure/<deployment>",
     keyVars: ["AZURE_API_KEY"],
@@ -188,6 +198,7 @@ export const MODEL_PROVIDER_LIST: readonly ModelProvider[] = [
   },
   {
     prefix: "bedrock",
+    pricesId: "aws",
     package: "@ai-sdk/amazon-bedrock",
     example: "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0",
     keyVars: ["AWS_BEARER_TOKEN_BEDROCK", "AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY"],
@@ -232,6 +243,7 @@ export const MODEL_PROVIDER_LIST: readonly ModelProvider[] = [
   },
   {
     prefix: "openrouter",
+    pricesId: "openrouter",
     package: "@ai-sdk/openai-compatible",
     example: "openrouter/openai/gpt-4o-mini",
     keyVars: ["OPENROUTER_API_KEY"],

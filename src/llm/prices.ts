@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import type * as GenaiPricesModule from "@pydantic/genai-prices";
 import { z } from "zod";
 import { CrewError, ErrorCode, type Usage } from "../events/index.js";
+import { MODEL_PROVIDER_BY_PREFIX } from "./model-providers.js";
 
 /** The price of a model: US dollars per million input and output tokens. */
 export interface ModelPrice {
@@ -30,20 +31,6 @@ const BUILT_IN_PRICES: PriceTable = Object.freeze({
   offline: { input: 0, output: 0 },
 });
 
-/** crewstream's model prefix -> the provider id in `@pydantic/genai-prices`. */
-const PACKAGE_PROVIDERS: Readonly<Record<string, string>> = Object.freeze({
-  openai: "openai",
-  anthropic: "anthropic",
-  gemini: "google",
-  groq: "groq",
-  mistral: "mistral",
-  deepseek: "deepseek",
-  xai: "x-ai",
-  azure: "azure",
-  bedrock: "aws",
-  openrouter: "openrouter",
-});
-
 type GenaiPrices = typeof GenaiPricesModule;
 let genaiPrices: GenaiPrices | undefined;
 const packagePrices = new Map<string, ModelPrice | undefined>();
@@ -57,7 +44,8 @@ const packagePrices = new Map<string, ModelPrice | undefined>();
 function packagePrice(model: string): ModelPrice | undefined {
   if (packagePrices.has(model)) return packagePrices.get(model);
   const slash = model.indexOf("/");
-  const providerId = slash > 0 ? PACKAGE_PROVIDERS[model.slice(0, slash)] : undefined;
+  const providerId =
+    slash > 0 ? MODEL_PROVIDER_BY_PREFIX.get(model.slice(0, slash))?.pricesId : undefined;
   let price: ModelPrice | undefined;
   if (providerId !== undefined) {
     genaiPrices ??= createRequire(import.meta.url)("@pydantic/genai-prices") as GenaiPrices;
