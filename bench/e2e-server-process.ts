@@ -36,6 +36,8 @@ createInterface({ input: process.stdin }).on("line", (line) => {
   }
   if (line === "exit") process.exit(0);
 });
+// A normal exit on SIGTERM, so `--cpu-prof` (BENCH_CHILD_FLAGS) writes its profile.
+process.once("SIGTERM", () => process.exit(0));
 
 let url: string;
 if (mode === "relay") {
