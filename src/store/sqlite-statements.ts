@@ -15,7 +15,11 @@ export interface RunRow {
   created_at: string;
   started_at: string | null;
   ended_at: string | null;
-  last_seq: number;
+  /**
+   * The last event's seq, derived from the events by {@link RUN_SELECT}. (The stored
+   * `last_seq` column is written only with status changes and is not read.)
+   */
+  log_seq: number;
   ended: number;
   result: string | null;
   error: string | null;
@@ -35,7 +39,7 @@ export interface ThreadRow {
   run_count: number;
 }
 
-/** What an append needs of its run's row. */
+/** What an append needs of its run's row (`last_seq` derived from the events). */
 export interface AppendStateRow {
   ord: number;
   last_seq: number;
@@ -70,6 +74,15 @@ export interface Statements {
   deleteThread: Statement;
 }
 
+/**
+ * Selects `runs` rows with their last seq (`log_seq`) taken from the events themselves (one lookup on the
+ * events' primary key), so an append need not rewrite its run's row: only `run.start` and
+ * `run.end` do, and a commit writes the event pages alone.
+ */
+const RUN_SELECT = `SELECT runs.*,
+    COALESCE((SELECT MAX(seq) FROM events WHERE events.run = runs.ord), 0) AS log_seq
+  FROM runs`;
+
 /** Events written by one call of `insertEvents`. */
 export const EVENTS_PER_INSERT = 128;
 
@@ -81,10 +94,14 @@ export function prepareStatements(db: Database): Statements {
          (id, crew, status, inputs, created_at, source, batch_id, timeout_ms, thread_id)
        VALUES (@id, @crew, @status, @inputs, @created_at, @source, @batch_id, @timeout_ms, @thread_id)`,
     ),
-    getRun: db.prepare(`SELECT * FROM runs WHERE id = ?`),
+    getRun: db.prepare(`${RUN_SELECT} WHERE id = ?`),
     // The integer key (`ord`) events are stored under.
     runKey: db.prepare(`SELECT ord FROM runs WHERE id = ?`),
-    appendState: db.prepare(`SELECT ord, last_seq, ended, started_at FROM runs WHERE id = ?`),
+    appendState: db.prepare(
+      `SELECT ord, ended, started_at,
+         COALESCE((SELECT MAX(seq) FROM events WHERE events.run = runs.ord), 0) AS last_seq
+       FROM runs WHERE id = ?`,
+    ),
     // A range on the unique index of `id` (@upper is the prefix followed by the highest code
     // point); substr() then compares literally, where LIKE or GLOB would read wildcards.
     findRunIds: db.prepare(
@@ -92,7 +109,7 @@ export function prepareStatements(db: Database): Statements {
          AND substr(id, 1, length(@prefix)) = @prefix ORDER BY id LIMIT @limit`,
     ),
     listRuns: db.prepare(
-      `SELECT * FROM runs WHERE ord < @before AND (@status IS NULL OR status = @status)
+      `${RUN_SELECT} WHERE ord < @before AND (@status IS NULL OR status = @status)
        ORDER BY ord DESC LIMIT @limit`,
     ),
     updateRun: db.prepare(
@@ -118,10 +135,8 @@ export function prepareStatements(db: Database): Statements {
     readEvents: db.prepare(
       `SELECT seq, data FROM events WHERE run = @run AND seq > @after ORDER BY seq LIMIT @limit`,
     ),
-    listUnfinished: db.prepare(
-      `SELECT * FROM runs WHERE status IN ('queued', 'running') ORDER BY ord`,
-    ),
-    listBatch: db.prepare(`SELECT * FROM runs WHERE batch_id = ? ORDER BY ord`),
+    listUnfinished: db.prepare(`${RUN_SELECT} WHERE status IN ('queued', 'running') ORDER BY ord`),
+    listBatch: db.prepare(`${RUN_SELECT} WHERE batch_id = ? ORDER BY ord`),
     touchThread: db.prepare(
       `INSERT INTO threads (id, title, created_at, updated_at, last_ord)
        VALUES (@id, @title, @at, @at, @ord)
@@ -135,7 +150,7 @@ export function prepareStatements(db: Database): Statements {
       `SELECT t.*, (SELECT COUNT(*) FROM runs r WHERE r.thread_id = t.id) AS run_count
        FROM threads t WHERE id = ?`,
     ),
-    threadRuns: db.prepare(`SELECT * FROM runs WHERE thread_id = ? ORDER BY ord`),
+    threadRuns: db.prepare(`${RUN_SELECT} WHERE thread_id = ? ORDER BY ord`),
     renameThread: db.prepare(`UPDATE threads SET title = @title WHERE id = @id`),
     countThreadEvents: db.prepare(
       `SELECT COUNT(*) AS n FROM events WHERE run IN (SELECT ord FROM runs WHERE thread_id = ?)`,
@@ -156,7 +171,7 @@ export function rowToRecord(row: RunRow): RunRecord {
     status: row.status,
     inputs: JSON.parse(row.inputs) as Inputs,
     createdAt: row.created_at,
-    lastSeq: row.last_seq,
+    lastSeq: row.log_seq,
   };
   if (row.started_at !== null) record.startedAt = row.started_at;
   if (row.ended_at !== null) record.endedAt = row.ended_at;

@@ -183,6 +183,40 @@ it("commits appends made together in one batch, rejecting only the bad one", asy
   await expect(store.appendEvents("a", [])).rejects.toMatchObject({ code: "conflict" });
 });
 
+it("keeps nothing of a batch whose transaction is rolled back, and checks the next appends against what was committed", async () => {
+  const path = join(root, "rolled-back.db");
+  const store = new SqliteRunStore({ path, now: () => 0 });
+  await store.createRun({ id: "a", crew: "demo", inputs: {}, status: "running" });
+  await store.createRun({ id: "b", crew: "demo", inputs: {}, status: "running" });
+  const a = new EventStamper("a");
+  const b = new EventStamper("b");
+  const [a1, a2, a3] = [1, 2, 3].map((i) => a.stamp({ type: "text.delta", delta: `a${i}` }));
+  const b1 = b.stamp({ type: "text.delta", delta: "b1" });
+  await store.appendEvents("a", [a1!]);
+  // Another connection makes run b's insert roll the whole transaction back, as SQLite does
+  // itself on some errors (a full disk): a2, already written in its savepoint, goes too.
+  const other = new Database(path);
+  other.exec(`CREATE TRIGGER refuse_b BEFORE INSERT ON events
+    WHEN NEW.run = (SELECT ord FROM runs WHERE id = 'b')
+    BEGIN SELECT RAISE(ROLLBACK, 'refused'); END`);
+  const results = await Promise.allSettled([
+    store.appendEvents("a", [a2!]),
+    store.appendEvents("b", [b1]),
+    store.appendEvents("a", [a3!]),
+  ]);
+  expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
+  // Nothing of the batch reached the file, not even the append after the failing one.
+  expect(committed(path)).toBe(1);
+  other.exec("DROP TRIGGER refuse_b");
+  other.close();
+  await store.appendEvents("a", [a2!, a3!]);
+  await store.appendEvents("b", [b1]);
+  expect((await store.readEvents("a", 0)).map((e) => e.seq)).toEqual([1, 2, 3]);
+  expect((await store.getRun("a"))?.lastSeq).toBe(3);
+  expect((await store.getRun("b"))?.lastSeq).toBe(1);
+  await store.close();
+});
+
 /** Events committed so far, as another connection to the file sees them. */
 function committed(path: string): number {
   const db = new Database(path, { readonly: true });

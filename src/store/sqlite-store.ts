@@ -107,6 +107,14 @@ function isFolder(path: string): boolean {
   }
 }
 
+/** What an append is checked against and writes with; kept in memory while a run is live. */
+interface AppendState {
+  ord: number;
+  lastSeq: number;
+  ended: boolean;
+  startedAt: string | undefined;
+}
+
 interface PendingAppend {
   runId: string;
   events: readonly CrewEvent[];
@@ -135,6 +143,13 @@ export class SqliteRunStore implements RunStore {
   #lastAppendAt = -Infinity;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  /** Append states of live runs as of the last commit (dropped at `run.end`). */
+  readonly #appendStates = new Map<string, AppendState>();
+  /** Append states the transaction being written changes; kept only if it commits. */
+  readonly #staged = new Map<string, AppendState>();
+  /** Transaction functions, made once: better-sqlite3 builds a wrapper per `transaction()`. */
+  readonly #commitBatch: (batch: readonly PendingAppend[], outcomes: unknown[]) => void;
+  readonly #writeInSavepoint: (runId: string, events: readonly CrewEvent[]) => void;
   /** The parameters of one `insertEvents` call, reused. */
   readonly #chunk: (number | string)[] = new Array<number | string>(3 * EVENTS_PER_INSERT);
 
@@ -173,6 +188,14 @@ export class SqliteRunStore implements RunStore {
     }
     this.#db = db;
     this.#lock = lock;
+    const batchTransaction = db.transaction(
+      (batch: readonly PendingAppend[], outcomes: unknown[]) => this.#writeBatch(batch, outcomes),
+    );
+    this.#commitBatch = (batch, outcomes) => batchTransaction.immediate(batch, outcomes);
+    // Called inside the batch's transaction, this one is a savepoint.
+    this.#writeInSavepoint = db.transaction((runId: string, events: readonly CrewEvent[]) =>
+      this.#write(runId, events),
+    );
     this.memory = new SqliteLongTermMemory(db);
   }
 
@@ -338,7 +361,10 @@ export class SqliteRunStore implements RunStore {
       })
       .immediate();
     // Parsed pages of the deleted runs would otherwise stay cached.
-    for (const runId of deleted.runIds) this.#pages.forget(runId);
+    for (const runId of deleted.runIds) {
+      this.#pages.forget(runId);
+      this.#appendStates.delete(runId);
+    }
     return { threadId: id, deletedRuns: deleted.deletedRuns, deletedEvents: deleted.deletedEvents };
   }
 
@@ -365,27 +391,11 @@ export class SqliteRunStore implements RunStore {
     this.#pendingEvents = 0;
     if (batch.length === 0) return;
     const outcomes: unknown[] = [];
+    this.#staged.clear();
     try {
-      this.#db
-        .transaction(() => {
-          // One append needs no savepoint: when it fails, the whole transaction rolls back.
-          if (batch.length === 1) {
-            const [only] = batch as [PendingAppend];
-            this.#write(only.runId, only.events);
-            outcomes.push(null);
-            return;
-          }
-          for (const append of batch) {
-            try {
-              this.#db.transaction(() => this.#write(append.runId, append.events))();
-              outcomes.push(null);
-            } catch (error) {
-              outcomes.push(error);
-            }
-          }
-        })
-        .immediate();
+      this.#commitBatch(batch, outcomes);
     } catch (error) {
+      this.#staged.clear();
       const failure = CrewError.is(error)
         ? error
         : new CrewError(
@@ -396,6 +406,12 @@ export class SqliteRunStore implements RunStore {
       for (const append of batch) append.reject(failure);
       return;
     }
+    // Committed: what the appends changed becomes the state the next ones are checked against.
+    for (const [runId, state] of this.#staged) {
+      if (state.ended) this.#appendStates.delete(runId);
+      else this.#appendStates.set(runId, state);
+    }
+    this.#staged.clear();
     batch.forEach((append, i) => {
       const error = outcomes[i];
       if (error === null || error === undefined) append.resolve();
@@ -403,10 +419,51 @@ export class SqliteRunStore implements RunStore {
     });
   }
 
-  #write(runId: string, events: readonly CrewEvent[]): void {
+  /** The body of a batch's transaction (made once: see the constructor). */
+  #writeBatch(batch: readonly PendingAppend[], outcomes: unknown[]): void {
+    // One append needs no savepoint: when it fails, the whole transaction rolls back.
+    if (batch.length === 1) {
+      const [only] = batch as [PendingAppend];
+      this.#write(only.runId, only.events);
+      outcomes.push(null);
+      return;
+    }
+    for (const append of batch) {
+      try {
+        this.#writeInSavepoint(append.runId, append.events);
+        outcomes.push(null);
+      } catch (error) {
+        // SQLite rolled the whole transaction back (as it may on a full disk or an I/O error):
+        // the batch fails as one, rather than the appends after this one committing on their own.
+        if (!this.#db.inTransaction) throw error;
+        outcomes.push(error);
+      }
+    }
+  }
+
+  /**
+   * The state an append to `runId` is checked against: what this transaction staged, else what
+   * the last commits left (kept in memory while the run is live: the lock makes this process
+   * the file's only writer), else the row.
+   */
+  #appendState(runId: string): AppendState | undefined {
+    const known = this.#staged.get(runId) ?? this.#appendStates.get(runId);
+    if (known) return known;
     const row = this.#sql.appendState.get(runId) as AppendStateRow | undefined;
-    if (!row) throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${runId}".`);
-    checkAppend({ id: runId, lastSeq: row.last_seq, ended: row.ended === 1 }, events);
+    return (
+      row && {
+        ord: row.ord,
+        lastSeq: row.last_seq,
+        ended: row.ended === 1,
+        startedAt: row.started_at ?? undefined,
+      }
+    );
+  }
+
+  #write(runId: string, events: readonly CrewEvent[]): void {
+    const state = this.#appendState(runId);
+    if (!state) throw new CrewError(ErrorCode.RUN_NOT_FOUND, `No run with id "${runId}".`);
+    checkAppend({ id: runId, lastSeq: state.lastSeq, ended: state.ended }, events);
     if (events.length === 0) return;
     const envelope = envelopeOf(runId);
     // Made once for the store and every watcher the batch is published to.
@@ -416,7 +473,7 @@ export class SqliteRunStore implements RunStore {
     for (; i + EVENTS_PER_INSERT <= events.length; i += EVENTS_PER_INSERT) {
       for (let j = 0; j < EVENTS_PER_INSERT; j++) {
         const event = events[i + j] as CrewEvent;
-        chunk[3 * j] = row.ord;
+        chunk[3 * j] = state.ord;
         chunk[3 * j + 1] = event.seq;
         chunk[3 * j + 2] = toEventData(envelope, event, json[i + j] as string);
       }
@@ -425,24 +482,34 @@ export class SqliteRunStore implements RunStore {
     for (; i < events.length; i++) {
       const event = events[i] as CrewEvent;
       this.#sql.insertEvent.run(
-        row.ord,
+        state.ord,
         event.seq,
         toEventData(envelope, event, json[i] as string),
       );
     }
+    const lastSeq = state.lastSeq + events.length;
     const patch = statusPatch(
-      { ...(row.started_at === null ? {} : { startedAt: row.started_at }) },
+      { ...(state.startedAt === undefined ? {} : { startedAt: state.startedAt }) },
       events,
     );
-    this.#sql.afterAppend.run({
-      ord: row.ord,
-      last_seq: row.last_seq + events.length,
-      ended: events.some((event) => event.type === "run.end") ? 1 : 0,
-      status: patch.status ?? null,
-      started_at: patch.startedAt ?? null,
-      ended_at: patch.endedAt ?? null,
-      result: patch.result ?? null,
-      error: patch.error === undefined ? null : JSON.stringify(patch.error),
+    // Only run.start and run.end change the row; other appends write the event pages alone.
+    if (patch.status !== undefined) {
+      this.#sql.afterAppend.run({
+        ord: state.ord,
+        last_seq: lastSeq,
+        ended: patch.endedAt === undefined ? 0 : 1,
+        status: patch.status,
+        started_at: patch.startedAt ?? null,
+        ended_at: patch.endedAt ?? null,
+        result: patch.result ?? null,
+        error: patch.error === undefined ? null : JSON.stringify(patch.error),
+      });
+    }
+    this.#staged.set(runId, {
+      ord: state.ord,
+      lastSeq,
+      ended: state.ended || patch.endedAt !== undefined,
+      startedAt: state.startedAt ?? patch.startedAt,
     });
   }
 
