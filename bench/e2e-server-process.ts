@@ -82,6 +82,7 @@ if (mode === "relay") {
     port: 0,
     crewsDirs: [writeCrewsFolder(join(dir, "crews"))],
     db: join(dir, "crewstream.db"),
+    ...(process.env.BENCH_E2E_PERSIST === "0" ? { persist: false } : {}),
     model: "compatible/bench-model",
     maxConcurrentRuns: Number(process.env.BENCH_MAX_RUNS ?? 64),
     maxStreamsPerClient: Number(process.env.BENCH_STREAM_CAP ?? 64),

@@ -46,6 +46,26 @@ describe("resolveModel", () => {
     }
   });
 
+  it("shares one model per string while its settings stay the same, and makes a new one when one changes", () => {
+    const env: NodeJS.ProcessEnv = {
+      CREWSTREAM_BASE_URL: "http://127.0.0.1:1/v1",
+      CREWSTREAM_API_KEY: "first",
+    };
+    const first = resolveModel("compatible/shared-model", { env });
+    expect(resolveModel("compatible/shared-model", { env })).toBe(first);
+    expect(resolveModel("compatible/other-model", { env })).not.toBe(first);
+    env.CREWSTREAM_BASE_URL = "http://127.0.0.1:2/v1";
+    const moved = resolveModel("compatible/shared-model", { env });
+    expect(moved).not.toBe(first);
+    expect(resolveModel("compatible/shared-model", { env })).toBe(moved);
+    // A key appearing where none was read is a changed setting too.
+    const openai = resolveModel("openai/gpt-4o-mini", { env: { OPENAI_API_KEY: "k" } });
+    const withBase = resolveModel("openai/gpt-4o-mini", {
+      env: { OPENAI_API_KEY: "k", OPENAI_BASE_URL: "http://127.0.0.1:3/v1" },
+    });
+    expect(withBase).not.toBe(openai);
+  });
+
   it("returns model instances as they are", () => {
     const model = createOfflineModel();
     expect(resolveModel(model)).toBe(model);

@@ -25,6 +25,16 @@ const MODEL_PROVIDERS: Readonly<Record<string, string>> = Object.fromEntries([
   ["offline", "offline (built in, no key)"],
 ]);
 
+/**
+ * Models made from strings, by string, with the settings each was made from. A provider's
+ * model object holds only its settings (each call makes its own state), and making one costs
+ * more than a run's first token should wait for (the AI SDK builds its response schemas), so
+ * every run of every agent naming the same model with the same settings shares one.
+ */
+const made = new Map<string, { reads: [string, string | undefined][]; model: ModelInstance }>();
+/** Most models kept; the least recently made goes first. */
+const MAX_MADE = 64;
+
 /** The model used when nothing names one and no OPENAI_API_KEY is set. */
 const DEFAULT_OPENAI_MODEL = "openai/gpt-4o-mini";
 
@@ -94,14 +104,19 @@ export function resolveModel(
       `Model "${text}" names no model: write it as ${MODEL_PROVIDERS[provider]}.`,
     );
   }
+  const known = made.get(text);
+  if (known && known.reads.every(([name, was]) => value(env, name) === was)) return known.model;
+  // Every setting the provider reads is noted: the model is reused while they stay the same.
+  const reads: [string, string | undefined][] = [];
   const read = (names: readonly string[]): string | undefined => {
     for (const name of names) {
       const found = value(env, name);
+      reads.push([name, found]);
       if (found !== undefined) return found;
     }
     return undefined;
   };
-  return entry.create({
+  const instance = entry.create({
     model,
     spec: text,
     value: read,
@@ -117,6 +132,10 @@ export function resolveModel(
     },
     baseURL: read(entry.baseUrlVars)?.replace(/\/+$/, ""),
   });
+  made.delete(text);
+  made.set(text, { reads, model: instance });
+  if (made.size > MAX_MADE) made.delete(made.keys().next().value as string);
+  return instance;
 }
 
 /** A "provider/model" label for a model string or instance, e.g. "openai/gpt-4o-mini" or "offline". Used in logs and as the rate-limit key. */
