@@ -150,6 +150,7 @@ export class SqliteRunStore implements RunStore {
   /** Transaction functions, made once: better-sqlite3 builds a wrapper per `transaction()`. */
   readonly #commitBatch: (batch: readonly PendingAppend[], outcomes: unknown[]) => void;
   readonly #writeInSavepoint: (runId: string, events: readonly CrewEvent[]) => void;
+  readonly #insertRun: (run: NewRun, createdAt: string) => void;
   /** The parameters of one `insertEvents` call, reused. */
   readonly #chunk: (number | string)[] = new Array<number | string>(3 * EVENTS_PER_INSERT);
 
@@ -192,6 +193,10 @@ export class SqliteRunStore implements RunStore {
       (batch: readonly PendingAppend[], outcomes: unknown[]) => this.#writeBatch(batch, outcomes),
     );
     this.#commitBatch = (batch, outcomes) => batchTransaction.immediate(batch, outcomes);
+    const runTransaction = db.transaction((run: NewRun, createdAt: string) =>
+      this.#writeRun(run, createdAt),
+    );
+    this.#insertRun = (run, createdAt) => runTransaction.immediate(run, createdAt);
     // Called inside the batch's transaction, this one is a savepoint.
     this.#writeInSavepoint = db.transaction((runId: string, events: readonly CrewEvent[]) =>
       this.#write(runId, events),
@@ -202,31 +207,51 @@ export class SqliteRunStore implements RunStore {
   async createRun(run: NewRun): Promise<RunRecord> {
     this.#assertOpen();
     const createdAt = new Date().toISOString();
-    const insert = this.#db.transaction(() => {
-      const info = this.#sql.insertRun.run({
-        id: run.id,
-        crew: run.crew,
-        status: run.status,
-        inputs: JSON.stringify(run.inputs),
-        created_at: createdAt,
-        source: run.source ?? null,
-        batch_id: run.batchId ?? null,
-        timeout_ms: run.timeoutMs ?? null,
-        thread_id: run.threadId ?? null,
-      });
-      if (info.changes === 0)
-        throw new CrewError(ErrorCode.CONFLICT, `A run with id "${run.id}" already exists.`);
-      if (run.threadId !== undefined) {
-        this.#sql.touchThread.run({
-          id: run.threadId,
-          title: threadTitleFrom(run.inputs),
-          at: createdAt,
-          ord: info.lastInsertRowid,
-        });
-      }
+    this.#insertRun(run, createdAt);
+    // The row as written, without reading it back.
+    return rowToRecord({
+      ord: 0,
+      id: run.id,
+      crew: run.crew,
+      status: run.status,
+      inputs: JSON.stringify(run.inputs),
+      created_at: createdAt,
+      started_at: null,
+      ended_at: null,
+      log_seq: 0,
+      ended: 0,
+      result: null,
+      error: null,
+      source: run.source ?? null,
+      batch_id: run.batchId ?? null,
+      timeout_ms: run.timeoutMs ?? null,
+      thread_id: run.threadId ?? null,
     });
-    insert.immediate();
-    return this.#get(run.id) as RunRecord;
+  }
+
+  /** The body of `createRun`'s transaction (made once: see the constructor). */
+  #writeRun(run: NewRun, createdAt: string): void {
+    const info = this.#sql.insertRun.run({
+      id: run.id,
+      crew: run.crew,
+      status: run.status,
+      inputs: JSON.stringify(run.inputs),
+      created_at: createdAt,
+      source: run.source ?? null,
+      batch_id: run.batchId ?? null,
+      timeout_ms: run.timeoutMs ?? null,
+      thread_id: run.threadId ?? null,
+    });
+    if (info.changes === 0)
+      throw new CrewError(ErrorCode.CONFLICT, `A run with id "${run.id}" already exists.`);
+    if (run.threadId !== undefined) {
+      this.#sql.touchThread.run({
+        id: run.threadId,
+        title: threadTitleFrom(run.inputs),
+        at: createdAt,
+        ord: info.lastInsertRowid,
+      });
+    }
   }
 
   async listBatch(batchId: string): Promise<RunRecord[]> {
