@@ -248,6 +248,42 @@ it("commits a burst of appends made in one turn in bounded chunks, before the tu
   await store.close();
 });
 
+it("commits at once an append that ends a task or the run: its producer pauses or stops there", async () => {
+  const path = join(root, "ends.db");
+  const store = new SqliteRunStore({ path, now: () => 0 });
+  await store.createRun({ id: "e", crew: "demo", inputs: {}, status: "running" });
+  const stamper = new EventStamper("e");
+  const appends = [
+    store.appendEvents("e", [stamper.stamp({ type: "text.delta", delta: "first" })]),
+  ];
+  expect(committed(path)).toBe(1);
+  appends.push(store.appendEvents("e", [stamper.stamp({ type: "text.delta", delta: "x" })]));
+  expect(committed(path)).toBe(1);
+  appends.push(
+    store.appendEvents("e", [
+      stamper.stamp({
+        type: "task.end",
+        task: "t",
+        agent: "a",
+        output: "x",
+        usage: ZERO_USAGE,
+        durationMs: 1,
+      }),
+    ]),
+  );
+  expect(committed(path)).toBe(3);
+  appends.push(store.appendEvents("e", [stamper.stamp({ type: "text.delta", delta: "y" })]));
+  expect(committed(path)).toBe(3);
+  appends.push(
+    store.appendEvents("e", [
+      stamper.stamp({ type: "run.end", status: "completed", durationMs: 1, usage: ZERO_USAGE }),
+    ]),
+  );
+  expect(committed(path)).toBe(5);
+  await Promise.all(appends);
+  await store.close();
+});
+
 it("commits at once when an append finds the oldest pending one maxDelayMs old", async () => {
   const path = join(root, "delay.db");
   let clock = 0;

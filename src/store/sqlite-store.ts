@@ -9,7 +9,8 @@
  * timer, and an append that finds the oldest pending one `maxDelayMs` old, or `maxBatchEvents`
  * events pending, commits at once: a paced stream (a token a millisecond) shares transactions
  * instead of paying one per event, a burst parsed in one long turn is committed in bounded
- * chunks as it arrives, and under load each transaction takes whatever arrived meanwhile. Each
+ * chunks as it arrives, and under load each transaction takes whatever arrived meanwhile. An
+ * append ending a task or the run commits at once: its producer pauses or stops there. Each
  * append is checked (gapless seq, right run, nothing after `run.end`)
  * inside the transaction and in its own savepoint, so one bad append is rejected without taking
  * the others of its batch down.
@@ -97,6 +98,15 @@ function openFailure(path: string, error: unknown): CrewError {
   return new CrewError(ErrorCode.STORE_ERROR, `Cannot open the database ${path}: ${reason}.`, {
     cause: error,
   });
+}
+
+/**
+ * True when the events end a task or the run: their producer pauses there (the next agent's
+ * model call) or stops, so nothing is gained by waiting for more.
+ */
+function pausesAfter(events: readonly CrewEvent[]): boolean {
+  const last = events[events.length - 1];
+  return last !== undefined && (last.type === "task.end" || last.type === "run.end");
 }
 
 function isFolder(path: string): boolean {
@@ -315,7 +325,8 @@ export class SqliteRunStore implements RunStore {
       if (
         quiet ||
         this.#pendingEvents >= this.#maxBatchEvents ||
-        now - this.#pendingSince >= this.#maxDelayMs
+        now - this.#pendingSince >= this.#maxDelayMs ||
+        pausesAfter(events)
       )
         this.#flush();
     });
