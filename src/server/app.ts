@@ -6,14 +6,13 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
-import { CrewError, ErrorCode } from "../events/index.js";
 import { DEFAULT_PING_MS, streamTurns } from "../transport/index.js";
 import { requireToken } from "./auth.js";
 import type { RouteDeps } from "./deps.js";
 import { createErrorHandler, notFoundHandler } from "./errors.js";
 import { requireHost } from "./host-check.js";
+import { limitRequestBody } from "./request-body.js";
 import type { HostCheck } from "./host-check.js";
 import {
   DEFAULT_MAX_RUNS_PER_CLIENT,
@@ -143,15 +142,7 @@ export function createApp(options: AppOptions): Hono {
     );
   }
   if (options.token) app.use("/api/*", requireToken(options.token));
-  const limitBody = bodyLimit({
-    maxSize: maxBodyBytes,
-    onError: () => {
-      throw new CrewError(
-        ErrorCode.PAYLOAD_TOO_LARGE,
-        `The body is larger than ${maxBodyBytes} bytes; send less.`,
-      );
-    },
-  });
+  const limitBody = limitRequestBody(maxBodyBytes);
   // GET and HEAD carry no body. Looking for one would make @hono/node-server build a full
   // web Request for every event stream, kept for the connection's whole life.
   app.use("/api/*", (c, next) =>

@@ -580,6 +580,31 @@ describe("bad requests", () => {
     expect(server.logger.lines.filter((line) => line.startsWith("error"))).toEqual([]);
   });
 
+  it("refuses a body sent in chunks, with no Content-Length, once it passes the limit", async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(
+        new URL("/api/runs", server.url),
+        {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
+        },
+        (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => (body += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on("error", (error) => (req.writableFinished ? undefined : reject(error)));
+      req.write(`{"crew":"duo","inputs":{"topic":"`);
+      for (let i = 0; i < 5; i++) req.write("x".repeat(256 * 1024));
+      req.end(`"}}`);
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: "payload_too_large" } });
+    expect((await authed("/api/health")).status).toBe(200);
+  });
+
   it("explains what to fix", async () => {
     const response = await send({
       name: "",

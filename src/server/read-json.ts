@@ -5,6 +5,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { CrewError, ErrorCode } from "../events/index.js";
+import { requestBodyText } from "./request-body.js";
 
 /** True when the content type is `application/json` or a `+json` type. */
 function isJsonContentType(contentType: string | undefined): boolean {
@@ -25,7 +26,7 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
       "The body must be JSON: send Content-Type: application/json.",
     );
   }
-  const text = await c.req.text();
+  const text = await requestBodyText(c);
   if (text.trim() === "")
     throw new CrewError(ErrorCode.BAD_REQUEST, "The body is empty; send a JSON object.");
   let value: unknown;
