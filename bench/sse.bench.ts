@@ -9,7 +9,9 @@
  * delivery rather than a queue (target p99 <= the raw broadcaster's + 5 ms);
  * and the p99 time to answer `GET /api/health` on a new connection while the fan-out runs
  * (target < 100 ms: fan-out must not starve new clients), both over the whole window (from the
- * 1,000 subscribers' connecting) and over the run alone (from its start to its end);
+ * 1,000 subscribers' connecting) and over the run alone (from its start to its end); with the
+ * server process's CPU time and event-loop delay during the fan-out, next to the raw
+ * broadcaster's (the wall-clock figures are noisy on a shared machine, these less so);
  * (b) memory per idle SSE connection at 10,000 connections (target <= 20 KB each).
  * Servers run in a child process; subscribers in client processes (the idle connections in
  * this one). Settings: BENCH_SUBSCRIBERS, BENCH_EVENTS, BENCH_IDLE, BENCH_SSE_CLIENTS,
@@ -147,6 +149,8 @@ interface FanoutResult {
   healthRunP99: number;
   /** From the first subscriber's arrival (late join) or `go` to the last `run.end`. */
   seconds: number;
+  /** The server process from `go` to the last `run.end`: CPU, event-loop delay, slow drops. */
+  server: { cpuMs: number; loopDelayP99: number; loopDelayMax: number; drops: number };
 }
 
 /**
@@ -196,6 +200,9 @@ async function fanout(
       ),
     );
     const seconds = (Math.max(...answers.map((a) => a.endAt)) - start) / 1000;
+    const stats = new Promise<string>((resolve) => server.lines.once("line", resolve));
+    send(server, "stats");
+    const serverStats = JSON.parse(await stats) as FanoutResult["server"];
     const delivered = answers.reduce((sum, a) => sum + a.frames, 0);
     const latencies = answers.flatMap((a) => a.latencies);
     const probed = (await health?.stop()) ?? { times: [], marked: 0 };
@@ -208,6 +215,7 @@ async function fanout(
       healthP99: healthTimes.length > 0 ? percentile(healthTimes, 99) : Number.NaN,
       healthRunP99: runHealthTimes.length > 0 ? percentile(runHealthTimes, 99) : Number.NaN,
       seconds,
+      server: serverStats,
     };
   } finally {
     for (const client of clients) client.child.kill();
@@ -266,6 +274,36 @@ results.figure("fan-out crewstream / raw one write per burst", ratio, "x", {
   target: { ok: ratio >= 0.8, text: ">= 0.80x" },
 });
 results.figure("fan-out crewstream / raw one write per event", ours.rate / raw.rate, "x");
+results.figure(
+  "server CPU for the fan-out, raw one write per burst",
+  rawBatched.server.cpuMs,
+  "ms",
+  {
+    decimals: 0,
+  },
+);
+results.figure("server CPU for the fan-out, crewstream", ours.server.cpuMs, "ms", { decimals: 0 });
+results.figure(
+  "server CPU crewstream / raw one write per burst",
+  ours.server.cpuMs / rawBatched.server.cpuMs,
+  "x",
+);
+results.figure(
+  "server event-loop delay during fan-out p99, raw one write per burst",
+  rawBatched.server.loopDelayP99,
+  "ms",
+);
+results.figure(
+  "server event-loop delay during fan-out p99, crewstream",
+  ours.server.loopDelayP99,
+  "ms",
+  {
+    note: `(max ${fmt(ours.server.loopDelayMax)} ms; what a new connection waits to be accepted)`,
+  },
+);
+results.figure("subscribers dropped as slow during fan-out, crewstream", ours.server.drops, "", {
+  decimals: 0,
+});
 results.figure("latency emit->client p50, raw one write per burst", rawBatched.p50, "ms");
 results.figure("latency emit->client p99, raw one write per burst", rawBatched.p99, "ms");
 results.figure("latency emit->client p50, raw one write per event", raw.p50, "ms");
