@@ -317,9 +317,10 @@ export class EventLog {
   /**
    * Events with `seq > after`, in batches: replay pages, then live batches, each what was
    * published since the subscriber last took (a frozen array shared by every subscriber that
-   * took the same, unless trimmed to a cursor), without gap or duplicate. Batches are never empty and never mutated. Ends after
-   * `run.end` or when `signal` aborts; throws {@link SlowConsumerError} if this subscriber
-   * overflows its buffer. Use {@link flatten} for one event at a time.
+   * took the same, unless trimmed to a cursor), without gap or duplicate. Batches are never
+   * empty and never mutated. Ends after `run.end` or when `signal` aborts; throws
+   * {@link SlowConsumerError} if this subscriber overflows its buffer while not taking. Use
+   * {@link flatten} for one event at a time.
    */
   subscribe(
     after = 0,
