@@ -6,12 +6,15 @@
  * event; mode `raw-batched` writes each burst of events as one buffer (as crewstream does with
  * each committed batch). Each delta
  * carries its emit time (`t=<epoch ms>;`) so clients can measure latency. Prints one JSON line
- * `{ url, runId }`; answers `mem` on stdin with its memory use after a GC.
+ * `{ url, runId }`; answers `mem` on stdin with its memory use after a GC, and `stats` with
+ * what the process did since `go`: `{ cpuMs, loopDelayP99, loopDelayMax, drops }` (CPU time,
+ * event-loop delay in ms, subscribers dropped as slow).
  */
 import { createServer, type ServerResponse } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
@@ -41,6 +44,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let release!: () => void;
 const go = new Promise<void>((resolve) => (release = resolve));
+/** From `go` on: CPU time, and how late the event loop turns (what a new connection waits). */
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+let cpuAtGo = process.cpuUsage();
+void go.then(() => {
+  cpuAtGo = process.cpuUsage();
+  loopDelay.enable();
+});
+/** Subscribers of the crewstream run dropped as too slow. */
+let drops = 0;
 const now = () => (performance.timeOrigin + performance.now()).toFixed(3);
 const nextTick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -52,6 +64,18 @@ lines.on("line", (line) => {
   if (line === "exit") {
     rmSync(scratch, { recursive: true, force: true });
     process.exit(0);
+  }
+  if (line === "stats") {
+    const cpu = process.cpuUsage(cpuAtGo);
+    process.stdout.write(
+      `${JSON.stringify({
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        // The histogram counts the 5 ms resolution in; what is beyond it is the delay.
+        loopDelayP99: Math.max(0, loopDelay.percentile(99) / 1e6 - 5),
+        loopDelayMax: Math.max(0, loopDelay.max / 1e6 - 5),
+        drops,
+      })}\n`,
+    );
   }
   if (line === "mem") {
     globalThis.gc?.();
@@ -147,7 +171,11 @@ if (mode === "raw" || mode === "raw-batched") {
   const store = new SqliteRunStore({
     path: join(scratch, "bench.db"),
   });
-  const runs = new RunManager({ store, resolveRunner: async () => runner });
+  const runs = new RunManager({
+    store,
+    resolveRunner: async () => runner,
+    observer: { slowConsumerDropped: () => (drops += 1) },
+  });
   const app = createApp({
     runs,
     catalog: { list: async () => [] },

@@ -1,8 +1,9 @@
 /**
  * A client arriving while the server is busy, in its own process so the benchmark's busy
  * subscriber process does not delay it: asks `GET <url>/api/health` on a new connection every
- * 50 ms until `stop` arrives on stdin, then prints the answer times (ms) as one JSON array.
- * Prints `ready` first.
+ * 50 ms until `stop` arrives on stdin, then prints one JSON line `{ times, marked }`: the
+ * answer times (ms), and how many of them came before the last `mark` line. Prints `ready`
+ * first.
  */
 import { Agent, request } from "node:http";
 import { createInterface } from "node:readline";
@@ -12,6 +13,7 @@ const everyMs = Number(process.argv[3] ?? 50);
 const agent = new Agent({ keepAlive: false });
 const times: number[] = [];
 let running = true;
+let marked = 0;
 
 const one = (): Promise<void> =>
   new Promise((resolve) => {
@@ -29,8 +31,9 @@ const one = (): Promise<void> =>
 
 createInterface({ input: process.stdin }).on("line", (line) => {
   if (line === "stop") running = false;
+  if (line === "mark") marked = times.length;
 });
 process.stdout.write("ready\n");
 while (running) await Promise.all([one(), new Promise((resolve) => setTimeout(resolve, everyMs))]);
-process.stdout.write(`${JSON.stringify(times)}\n`);
+process.stdout.write(`${JSON.stringify({ times, marked })}\n`);
 process.exit(0);

@@ -28,3 +28,21 @@ export function batchJson(batch: readonly CrewEvent[]): readonly string[] {
 export function madeBatchJson(batch: readonly CrewEvent[]): readonly string[] | undefined {
   return texts.get(batch);
 }
+
+/**
+ * Gives `joined` (the events of `parts`, in order) the texts {@link batchJson} made for the
+ * parts, when it made them for every part, so a copy or a join of batches is not serialised
+ * again.
+ */
+export function joinBatchJson(
+  joined: readonly CrewEvent[],
+  parts: ReadonlyArray<readonly CrewEvent[]>,
+): void {
+  const json: string[] = [];
+  for (const part of parts) {
+    const made = texts.get(part);
+    if (made === undefined) return;
+    for (const text of made) json.push(text);
+  }
+  if (json.length === joined.length) texts.set(joined, json);
+}

@@ -6,6 +6,8 @@ import {
   SlowConsumerError,
   type SubscribeOptions,
 } from "./event-log.js";
+import { DeliveryTurns } from "./delivery-turns.js";
+import { batchJson, madeBatchJson } from "./event-json.js";
 import { EventStamper, type CrewEvent } from "./protocol.js";
 
 function makeEvents(runId: string, deltas: number): CrewEvent[] {
@@ -211,5 +213,80 @@ describe("isLiveBatch", () => {
       events.slice(3).map((event) => event.seq),
     ]);
     expect(batches.map((batch) => isLiveBatch(batch))).toEqual([false, true]);
+  });
+});
+
+describe("EventLog delivery turns", () => {
+  /** `count` subscribers waiting live after `after`, each recording the batches it takes. */
+  async function waitingSubscribers(log: EventLog, count: number, after: number) {
+    const taken = Array.from({ length: count }, () => [] as Array<readonly CrewEvent[]>);
+    const done = taken.map(async (batches) => {
+      for await (const batch of log.subscribe(after)) batches.push(batch);
+    });
+    await tick();
+    return { taken, done };
+  }
+
+  it("hands a published batch to waiting subscribers a slice per turn of the event loop", async () => {
+    const events = makeEvents("r", 4);
+    const log = new EventLog({ runId: "r", turns: new DeliveryTurns({ perSlice: 2 }) });
+    log.append(events.slice(0, 1));
+    const { taken, done } = await waitingSubscribers(log, 5, 1);
+    log.append(events.slice(1));
+    const handed = (): number => taken.filter((batches) => batches.length > 0).length;
+    expect(handed()).toBe(0);
+    await tick();
+    expect(handed()).toBe(2);
+    await tick();
+    expect(handed()).toBe(4);
+    await Promise.all(done);
+    expect(taken.map((batches) => batches.flat().map((e) => e.seq))).toEqual(
+      taken.map(() => range(2, 6)),
+    );
+  });
+
+  it("gives batches published before a subscriber's turn as one batch, the same for all, with the store's JSON", async () => {
+    const events = makeEvents("r", 10);
+    const turns = new DeliveryTurns({ perSlice: 10 });
+    const log = new EventLog({ runId: "r", turns });
+    log.append(events.slice(0, 1));
+    const { taken, done } = await waitingSubscribers(log, 3, 1);
+    const parts = [events.slice(1, 4), events.slice(4, 8), events.slice(8)];
+    for (const part of parts) {
+      batchJson(part);
+      log.append(part);
+    }
+    expect(log.undelivered).toBe(11);
+    await log.delivered();
+    expect(log.undelivered).toBe(0);
+    await Promise.all(done);
+    const [first, ...others] = taken.map((batches) => batches);
+    expect(first).toHaveLength(1);
+    const joined = first![0]!;
+    expect(joined.map((e) => e.seq)).toEqual(range(2, 12));
+    for (const batches of others) expect(batches[0]).toBe(joined);
+    expect(isLiveBatch(joined)).toBe(true);
+    expect(Object.isFrozen(joined)).toBe(true);
+    expect(madeBatchJson(joined)).toEqual(joined.map((event) => JSON.stringify(event)));
+  });
+
+  it("drops no subscriber for what piles up while it waits for its turn, only one that does not take", async () => {
+    const events = makeEvents("r", 60);
+    const log = new EventLog({ runId: "r", highWaterMark: 10 });
+    log.append(events.slice(0, 1));
+    const waiting = collect(eventsOf(log, 1));
+    const stuck = log.subscribe(1);
+    const first = stuck.next();
+    await tick();
+    // Both wait; 40 events come before either has its turn.
+    for (let i = 1; i < 41; i += 4) log.append(events.slice(i, i + 4));
+    expect((await first).value?.map((e) => e.seq)).toEqual(range(2, 41));
+    // The stuck one took its batch and takes nothing more: what comes next piles up for it.
+    for (let i = 41; i < events.length; i += 4) {
+      log.append(events.slice(i, i + 4));
+      await tick();
+    }
+    expect(await waiting).toEqual(range(2, 62));
+    await expect(stuck.next()).rejects.toMatchObject({ code: "slow_consumer", cursor: 41 });
   });
 });

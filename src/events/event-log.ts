@@ -9,9 +9,18 @@
  * `publish` never waits for a subscriber, so a slow one never slows the run or the others. A
  * subscriber still replaying reads the store at its own pace and buffers nothing.
  *
+ * A subscriber waiting for live events is woken in its {@link DeliveryTurns} slice, not inside
+ * `publish`, so a batch published to a thousand subscribers does not fill one turn of the event
+ * loop; it then takes everything published since it last took, as one batch. That batch is the
+ * same array for every subscriber that took the same batches, so a transport encodes it once.
+ * Only a subscriber that is not waiting (its consumer is busy, e.g. its socket is full) counts
+ * the live events that pile up against its buffer.
+ *
  * Without `read`, the log keeps the events itself (`append`), for tests and in-memory use.
  */
 import { CrewError, ErrorCode } from "./crew-error.js";
+import { deliveryTurns, type DeliveryTurns } from "./delivery-turns.js";
+import { joinBatchJson } from "./event-json.js";
 import type { CrewEvent } from "./protocol.js";
 
 /** Reads durable events with `seq > after`, in order, at most `limit`. */
@@ -31,6 +40,8 @@ export interface EventLogOptions {
   pageSize?: number;
   /** Called each time a subscriber is dropped as too slow (for metrics). */
   onDrop?: () => void;
+  /** Wakes waiting subscribers in slices (default: the process's {@link deliveryTurns}). */
+  turns?: DeliveryTurns;
 }
 
 /** Options of {@link EventLog.subscribe}. */
@@ -54,6 +65,36 @@ export class SlowConsumerError extends CrewError {
   }
 }
 
+/** Joins batches published one after the other into one, the same array for every subscriber. */
+type JoinBatches = (batches: ReadonlyArray<readonly CrewEvent[]>) => readonly CrewEvent[];
+
+/** What the subscribers of one log share: its delivery turns and who waits for one. */
+class Fanout {
+  /** Subscribers of the log queued in the delivery turns. */
+  queued = 0;
+  #settled: Array<() => void> = [];
+
+  constructor(
+    readonly turns: DeliveryTurns,
+    readonly onDrop?: () => void,
+  ) {}
+
+  /** A subscriber had its delivery turn. */
+  granted(): void {
+    this.queued -= 1;
+    if (this.queued > 0) return;
+    const settled = this.#settled;
+    this.#settled = [];
+    for (const resolve of settled) resolve();
+  }
+
+  /** Resolves once no subscriber waits for its delivery turn. */
+  settled(): Promise<void> {
+    if (this.queued === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#settled.push(resolve));
+  }
+}
+
 class Subscriber {
   live = false;
   dropped = false;
@@ -61,48 +102,75 @@ class Subscriber {
   batches: Array<readonly CrewEvent[]> = [];
   buffered = 0;
   #wake: (() => void) | undefined;
+  /** Queued in the delivery turns to be woken. */
+  #queued = false;
+  /** Woken by its delivery turn: may take what was published. */
+  #granted = false;
 
   constructor(
     readonly highWaterMark: number,
-    readonly onDrop?: () => void,
+    readonly fanout: Fanout,
   ) {}
 
   offer(batch: readonly CrewEvent[]): void {
-    if (this.live && !this.dropped) {
-      if (this.buffered + batch.length > this.highWaterMark) {
-        this.dropped = true;
-        this.batches = [];
-        this.buffered = 0;
-        this.onDrop?.();
-      } else {
-        this.batches.push(batch);
-        this.buffered += batch.length;
-      }
+    if (!this.live || this.dropped) return;
+    if (this.#wake === undefined && this.buffered + batch.length > this.highWaterMark) {
+      // Only a consumer that is not waiting can fall behind: what piles up for a waiting one
+      // until its delivery turn comes is the fan-out's delay, taken at once when it comes.
+      this.dropped = true;
+      this.batches = [];
+      this.buffered = 0;
+      this.fanout.onDrop?.();
+      return;
     }
-    this.notify();
+    this.batches.push(batch);
+    this.buffered += batch.length;
+    if (this.#wake !== undefined) this.#queue();
   }
 
-  take(): readonly CrewEvent[] | undefined {
-    const batch = this.batches.shift();
-    if (batch !== undefined) this.buffered -= batch.length;
-    return batch;
+  /**
+   * Everything published since the last take, as one batch, once the subscriber's delivery
+   * turn came; undefined before (then {@link Subscriber.wait} for it).
+   */
+  take(join: JoinBatches): readonly CrewEvent[] | undefined {
+    const batches = this.batches;
+    if (!this.#granted || batches.length === 0) return undefined;
+    this.#granted = false;
+    this.batches = [];
+    this.buffered = 0;
+    return batches.length === 1 ? batches[0] : join(batches);
   }
 
+  /** Wakes the consumer now (an abort, a failure). */
   notify(): void {
     const wake = this.#wake;
     this.#wake = undefined;
     wake?.();
   }
 
-  wait(signal: AbortSignal | undefined): Promise<void> {
+  #queue(): void {
+    if (this.#queued) return;
+    this.#queued = true;
+    this.fanout.queued += 1;
+    this.fanout.turns.add(this.#deliver);
+  }
+
+  readonly #deliver = (): number => {
+    this.#queued = false;
+    this.#granted = true;
+    this.fanout.granted();
+    this.notify();
+    return this.buffered;
+  };
+
+  /**
+   * Resolves at the subscriber's next delivery turn, asked for at once when batches are already
+   * waiting to be taken, else by the next publish; or at a {@link Subscriber.notify}.
+   */
+  wait(): Promise<void> {
     return new Promise((resolve) => {
-      const done = (): void => {
-        signal?.removeEventListener("abort", done);
-        this.#wake = undefined;
-        resolve();
-      };
-      this.#wake = done;
-      signal?.addEventListener("abort", done, { once: true });
+      this.#wake = resolve;
+      if (this.batches.length > 0) this.#queue();
     });
   }
 }
@@ -148,17 +216,25 @@ export class EventLog {
   readonly #highWaterMark: number;
   readonly #pageSize: number;
   readonly #subscribers = new Set<Subscriber>();
-  readonly #onDrop: (() => void) | undefined;
+  readonly #fanout: Fanout;
+  /** The last join of batches made from each first batch, shared by the subscribers. */
+  readonly #joins = new WeakMap<
+    readonly CrewEvent[],
+    { last: readonly CrewEvent[]; joined: readonly CrewEvent[] }
+  >();
   #lastSeq: number;
+  /** Every subscriber waiting for live events was handed the events up to this seq. */
+  #handedSeq: number;
   #ended = false;
   #failure: CrewError | undefined;
 
   constructor(options: EventLogOptions = {}) {
     this.#runId = options.runId;
     this.#lastSeq = options.lastSeq ?? 0;
+    this.#handedSeq = this.#lastSeq;
     this.#highWaterMark = options.highWaterMark ?? 1024;
     this.#pageSize = options.pageSize ?? 500;
-    this.#onDrop = options.onDrop;
+    this.#fanout = new Fanout(options.turns ?? deliveryTurns, options.onDrop);
     if (options.read) {
       this.#read = options.read;
     } else {
@@ -181,6 +257,24 @@ export class EventLog {
   /** True once `run.end` was published. */
   get ended(): boolean {
     return this.#ended;
+  }
+
+  /**
+   * Events published that a subscriber waiting for them was not handed yet, because its
+   * delivery turn has not come (0 when none waits for its turn). A subscriber that is not
+   * waiting (its consumer is busy) does not count: it may fall behind on its own account.
+   */
+  get undelivered(): number {
+    return this.#fanout.queued === 0 ? 0 : this.#lastSeq - this.#handedSeq;
+  }
+
+  /**
+   * Resolves once every subscriber that waited for its delivery turn has had it. A run waits
+   * for it when its {@link EventLog.undelivered} events pile up, so that it does not publish
+   * faster than the process can hand its events over.
+   */
+  delivered(): Promise<void> {
+    return this.#fanout.settled();
   }
 
   /** Number of active subscriptions. */
@@ -221,11 +315,12 @@ export class EventLog {
   }
 
   /**
-   * Events with `seq > after`, in batches: replay pages, then the live batches as they were
-   * published (the same frozen array objects for every subscriber, unless trimmed to a
-   * cursor), without gap or duplicate. Batches are never empty and never mutated. Ends after
-   * `run.end` or when `signal` aborts; throws {@link SlowConsumerError} if this subscriber
-   * overflows its buffer. Use {@link flatten} for one event at a time.
+   * Events with `seq > after`, in batches: replay pages, then live batches, each what was
+   * published since the subscriber last took (a frozen array shared by every subscriber that
+   * took the same, unless trimmed to a cursor), without gap or duplicate. Batches are never
+   * empty and never mutated. Ends after `run.end` or when `signal` aborts; throws
+   * {@link SlowConsumerError} if this subscriber overflows its buffer while not taking. Use
+   * {@link flatten} for one event at a time.
    */
   subscribe(
     after = 0,
@@ -237,7 +332,7 @@ export class EventLog {
     return this.#iterate(
       after,
       options.signal,
-      new Subscriber(options.highWaterMark ?? this.#highWaterMark, this.#onDrop),
+      new Subscriber(options.highWaterMark ?? this.#highWaterMark, this.#fanout),
     );
   }
 
@@ -248,16 +343,19 @@ export class EventLog {
   ): AsyncGenerator<readonly CrewEvent[], void, undefined> {
     let cursor = after;
     this.#subscribers.add(sub);
+    // One listener for the whole subscription, not one per wait.
+    const aborted = (): void => sub.notify();
+    signal?.addEventListener("abort", aborted, { once: true });
     try {
       for (;;) {
         if (signal?.aborted) return;
         if (this.#failure) throw this.#failure;
         if (sub.dropped) throw new SlowConsumerError(cursor);
         if (sub.live) {
-          const next = sub.take();
+          const next = sub.take(this.#join);
           if (next === undefined) {
             if (this.#ended && cursor >= this.#lastSeq) return;
-            await sub.wait(signal);
+            await sub.wait();
             continue;
           }
           const fresh = eventsAfter(next, cursor);
@@ -291,9 +389,28 @@ export class EventLog {
         if (last.type === "run.end") return;
       }
     } finally {
+      signal?.removeEventListener("abort", aborted);
       this.#subscribers.delete(sub);
     }
   }
+
+  /**
+   * Batches published one after the other as one batch, made once for all the subscribers that
+   * took the same ones (they went live before the first, so they hold the same batches).
+   */
+  readonly #join: JoinBatches = (batches) => {
+    const first = batches[0]!;
+    const last = batches[batches.length - 1]!;
+    const made = this.#joins.get(first);
+    if (made?.last === last) return made.joined;
+    const events: CrewEvent[] = [];
+    for (const batch of batches) for (const event of batch) events.push(event);
+    joinBatchJson(events, batches);
+    const joined = Object.freeze(events);
+    liveBatches.add(joined);
+    this.#joins.set(first, { last, joined });
+    return joined;
+  };
 
   #check(events: readonly CrewEvent[]): void {
     let expected = this.#lastSeq + 1;
@@ -319,10 +436,13 @@ export class EventLog {
 
   #deliver(events: readonly CrewEvent[]): void {
     if (events.length === 0) return;
+    if (this.#fanout.queued === 0) this.#handedSeq = this.#lastSeq;
     this.#lastSeq = events[events.length - 1]!.seq;
     if (events.some((event) => event.type === "run.end")) this.#ended = true;
-    // One frozen copy shared by every subscriber: the caller may reuse its array.
+    // One frozen copy shared by every subscriber: the caller may reuse its array. It keeps the
+    // JSON the store made, so the wire encoders do not serialise its events again.
     const batch = Object.freeze(events.slice());
+    joinBatchJson(batch, [events]);
     liveBatches.add(batch);
     for (const subscriber of this.#subscribers) subscriber.offer(batch);
   }

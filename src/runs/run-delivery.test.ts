@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it, vi } from "vitest";
-import { SlowConsumerError, type CrewEvent } from "../events/index.js";
+import { EventStamper, SlowConsumerError, type CrewEvent } from "../events/index.js";
 import { MemoryRunStore, SqliteRunStore, type RunStore } from "../store/index.js";
 import { gate, scriptedRunner } from "./test-support/scripted-runner.js";
 import { RunManager } from "./run-manager.js";
@@ -115,3 +115,54 @@ it("drops a watcher that stops pulling a live run, and it resumes from its curso
   ).toEqual([4, 5, 6]);
   await manager.close();
 });
+
+it("holds a run back while its waiting watchers have not been handed its events", async () => {
+  const watchers = 300;
+  const deltas = 3000;
+  const received = Array.from({ length: watchers }, () => 0);
+  let maxLead = 0;
+  const start = gate();
+  const manager = new RunManager({
+    store: new MemoryRunStore(),
+    resolveRunner: async () => ({
+      name: "fast",
+      async *stream(_inputs, options) {
+        const s = new EventStamper(options.runId ?? "fast");
+        yield s.stamp({
+          type: "run.start",
+          crew: "fast",
+          process: "sequential",
+          inputs: {},
+          agents: [],
+          tasks: [],
+        });
+        await start.promise;
+        // As fast as it can: without being held back, the whole run is written in one turn
+        // of the event loop, long before the watchers' delivery turns come round.
+        for (let i = 0; i < deltas; i++) {
+          maxLead = Math.max(maxLead, i + 1 - Math.min(...received));
+          yield s.stamp({ type: "text.delta", agent: "a", task: "t", delta: "x" });
+        }
+        yield s.stamp({
+          type: "run.end",
+          status: "completed",
+          usage: { inputTokens: 0, outputTokens: 0 },
+          durationMs: 0,
+        });
+      },
+    }),
+  });
+  const { id } = await manager.start({});
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  const done = received.map(async (_, i) => {
+    for await (const batch of await manager.openEvents(id, { after: 1 }))
+      received[i] = batch[batch.length - 1]!.seq;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  start.open();
+  await Promise.all(done);
+  expect(received).toEqual(received.map(() => deltas + 2));
+  // Ahead of the slowest watcher by about what it may publish unhanded (128), not by the run.
+  expect(maxLead).toBeLessThan(deltas / 4);
+  await manager.close();
+}, 30_000);

@@ -29,6 +29,12 @@ import type { RunObserver } from "./run-observer.js";
 import { RunWriter } from "./run-writer.js";
 import type { StoreHealth } from "./store-health.js";
 
+/**
+ * Events a run may publish ahead of what its waiting watchers were handed before it waits for
+ * them (see `EventLog.undelivered`).
+ */
+const MAX_UNDELIVERED = 128;
+
 /** Where the manager's log messages go. */
 export interface RunLogger {
   error(message: string, details?: unknown): void;
@@ -159,6 +165,10 @@ export class ActiveRun {
         }
         await this.#writer.backpressure();
         if (this.#writer.failure) break;
+        // Watchers waiting for the run's events get them in the process's delivery turns: a
+        // run that publishes faster than those go round waits for them rather than piling up
+        // events (a watcher that is not waiting, e.g. its socket is full, holds nobody up).
+        if (this.log.undelivered >= MAX_UNDELIVERED) await this.log.delivered();
       }
     } catch (error) {
       failure = error;

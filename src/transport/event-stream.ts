@@ -155,8 +155,10 @@ function everyInterval(everyMs: number, check: () => void): () => void {
 }
 
 /**
- * The keep-alive of one stream: sends `ping` when nothing was sent for `everyMs` and `canSend()`
- * says the previous bytes left. `sent()` records a write; `stop()` ends it.
+ * The keep-alive of one stream: sends `ping` when nothing was sent for a whole `everyMs` (so
+ * after between one and two intervals of silence) and `canSend()` says the previous bytes
+ * left. `sent()` records a write (a flag, not a clock read: it is called for every write of
+ * every stream); `stop()` ends it.
  */
 export function keepAlive(
   heartbeat: string | undefined,
@@ -164,16 +166,19 @@ export function keepAlive(
   send: (ping: Buffer) => void,
   canSend: () => boolean,
 ): { sent: () => void; stop: () => void } {
-  let lastSent = Date.now();
   if (heartbeat === undefined) return { sent: () => undefined, stop: () => undefined };
   const ping = pingBytes(heartbeat);
   const every = everyMs ?? 15_000;
+  /** Something was sent since the last check (the stream's start counts). */
+  let active = true;
   const stop = everyInterval(every, () => {
-    if (Date.now() - lastSent < every || !canSend()) return;
-    lastSent = Date.now();
+    if (active || !canSend()) {
+      active = false;
+      return;
+    }
     send(ping);
   });
-  return { sent: () => void (lastSent = Date.now()), stop };
+  return { sent: () => void (active = true), stop };
 }
 
 /** Most events grouped into one batch from a source of single events. */

@@ -1,7 +1,7 @@
-import { createServer, request, type IncomingMessage, type Server } from "node:http";
+import { Agent, createServer, request, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { EventStamper, type CrewEvent } from "../events/index.js";
+import { EventLog, EventStamper, type CrewEvent } from "../events/index.js";
 import { writeEventStream, type WriteEventStreamOptions } from "./node-response.js";
 import { SSE_HEADERS, toSseFrame } from "./sse.js";
 
@@ -51,9 +51,9 @@ async function serveEvents(
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 }
 
-function open(url: string): Promise<IncomingMessage> {
+function open(url: string, agent?: Agent): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = request(url, resolve);
+    const req = request(url, agent ? { agent } : {}, resolve);
     req.on("error", reject);
     req.end();
   });
@@ -174,4 +174,57 @@ describe("writeEventStream and other clients", () => {
     expect(writtenWhenOthersRan).toBeDefined();
     expect(writtenWhenOthersRan!).toBeLessThan(batches.length / 2);
   });
+});
+
+describe("writeEventStream to many live watchers", () => {
+  it("answers a new connection while one large batch goes out to hundreds of watchers", async () => {
+    // One batch of 300 events published to 400 watchers waiting live: ~12 MB of writes. Done
+    // in one turn of the event loop, a client connecting meanwhile would wait for all of it.
+    const watchers = 400;
+    const [first, ...rest] = batchesOf(2, 300);
+    const log = new EventLog({ runId: "run-n" });
+    log.append(first!);
+    let handed = 0;
+    let handedWhenAsked: number | undefined;
+    const server = createServer((req, res) => {
+      if (req.url === "/health") {
+        handedWhenAsked = handed;
+        res.end("ok");
+        return;
+      }
+      writeEventStream(
+        res,
+        {
+          batches: async function* (signal) {
+            for await (const batch of log.subscribe(first!.length, { signal })) {
+              handed += 1;
+              yield batch;
+            }
+          },
+        },
+        { encode: toSseFrame, headers: SSE_HEADERS },
+      );
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+    const responses = await Promise.all(
+      Array.from({ length: watchers }, () => open(`${url}/events`, agent)),
+    );
+    const bodies = responses.map((res) => readAll(res));
+    while (log.subscriberCount < watchers) await new Promise((resolve) => setImmediate(resolve));
+
+    log.append(rest[0]!);
+    const health = await readAll(await open(`${url}/health`, agent));
+
+    expect(health).toBe("ok");
+    // The health check was answered after a few slices of the fan-out, not after all of it.
+    expect(handedWhenAsked).toBeDefined();
+    expect(handedWhenAsked!).toBeLessThan(watchers / 2);
+    // And every watcher still got the whole batch, once, in order.
+    const expected = rest[0]!.map(toSseFrame).join("");
+    for (const body of await Promise.all(bodies)) expect(body).toBe(expected);
+    agent.destroy();
+  }, 30_000);
 });

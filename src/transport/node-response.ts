@@ -3,9 +3,10 @@
  * {@link encodeEventStream}, written straight to a `node:http` response instead of going
  * through a web `ReadableStream`. A server holding thousands of watchers pays per connection
  * only for what the run needs (its subscription and one pending read), and a batch shared by
- * every watcher of a run is one buffer written to every socket. Each read and each write is a
- * step taken in the process's {@link StreamTurns}, so a thousand watchers catching up on a run
- * share the event loop with new connections instead of filling it.
+ * every watcher of a run is one buffer written to every socket. Each write of a replayed page
+ * is a step taken in the process's {@link StreamTurns}, and each live batch was handed over in
+ * a slice of the event log's delivery turns, so a thousand watchers catching up on a run, or
+ * following it live, share the event loop with new connections instead of filling it.
  */
 import type { ServerResponse } from "node:http";
 import { isAbortError, isLiveBatch, type CrewEvent } from "../events/index.js";
@@ -82,8 +83,6 @@ export function writeEventStream(
 
   const pump = async (): Promise<void> => {
     let pending: Promise<IteratorResult<readonly CrewEvent[]>> | undefined;
-    /** The socket was full after the last write: what follows is catching up. */
-    let behind = false;
     try {
       for (;;) {
         pending = iterator.next();
@@ -94,10 +93,9 @@ export function writeEventStream(
           outgoing.end();
           break;
         }
-        // A live batch goes to every watcher at once, as the run published it (so none falls
-        // behind the others); catching up, on replayed pages or on live batches that piled up
-        // while the socket was full, is paced by taking turns.
-        const paced = behind || !isLiveBatch(next.value);
+        // Catching up on replayed pages is paced by taking turns here; live batches took their
+        // turn in the run's event log (its delivery turns) before they came.
+        const paced = !isLiveBatch(next.value);
         const wait = paced ? turns.turn(rank) : undefined;
         if (wait) await wait;
         let fits: boolean;
@@ -115,7 +113,6 @@ export function writeEventStream(
           outgoing.end();
           break;
         }
-        behind = !fits;
         if (!fits) await drained();
         if (finished) break;
       }

@@ -2,8 +2,8 @@
  * Shares the event loop between the event streams of the process and everything else it
  * serves: new connections, API requests, the runs themselves.
  *
- * What takes turns is catching up: the live batches of a run go to all its watchers at once,
- * as it publishes them (a run's pace bounds that work, and no watcher falls behind the others).
+ * What takes turns here is catching up on replayed pages; the live batches of a run take
+ * their turns in the run's event log (its delivery turns), which hands them over in slices.
  *
  * Why it is needed: a thousand watchers joining a long run each have the whole log to catch
  * up on, and each step of a catch-up (a page read from the store's cache, one buffer written
