@@ -5,7 +5,7 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 
 describe("DeliveryTurns", () => {
   it("wakes consumers in slices, first come first woken, letting the event loop turn in between", async () => {
-    const turns = new DeliveryTurns({ perSlice: 3 });
+    const turns = new DeliveryTurns({ perSlice: 3, atOnce: 0 });
     const woken: number[] = [];
     const seenByOthers: number[] = [];
     for (let i = 0; i < 8; i++) turns.add(() => (woken.push(i), 1));
@@ -20,8 +20,25 @@ describe("DeliveryTurns", () => {
     expect(turns.waiting).toBe(0);
   });
 
+  it("wakes at once while nobody is queued and the turn's slice is not used up", async () => {
+    const turns = new DeliveryTurns({ perSlice: 2 });
+    const woken: number[] = [];
+    for (let i = 0; i < 3; i++) turns.add(() => (woken.push(i), 1));
+    expect(woken).toEqual([0, 1]);
+    expect(turns.waiting).toBe(1);
+    // While one is queued, a new one queues behind it even with wakes left in the turn.
+    await turn();
+    expect(woken).toEqual([0, 1, 2]);
+    turns.add(() => (woken.push(3), 1));
+    expect(woken).toEqual([0, 1, 2, 3]);
+    await turn();
+    turns.add(() => (woken.push(4), 1));
+    turns.add(() => (woken.push(5), 1));
+    expect(woken).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it("ends a slice once the events handed over reach its budget", async () => {
-    const turns = new DeliveryTurns({ perSlice: 100, eventsPerSlice: 500 });
+    const turns = new DeliveryTurns({ perSlice: 100, eventsPerSlice: 500, atOnce: 0 });
     const woken: number[] = [];
     for (let i = 0; i < 6; i++) turns.add(() => (woken.push(i), 200));
     await turn();
@@ -32,7 +49,7 @@ describe("DeliveryTurns", () => {
   });
 
   it("serves consumers queued while a round goes on after those already waiting", async () => {
-    const turns = new DeliveryTurns({ perSlice: 2 });
+    const turns = new DeliveryTurns({ perSlice: 2, atOnce: 0 });
     const woken: string[] = [];
     turns.add(() => (woken.push("a"), 1));
     turns.add(() => (woken.push("b"), 1));

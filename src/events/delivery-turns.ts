@@ -14,6 +14,10 @@
  *   last wake may pass it); a slice runs once per turn of the event loop, after I/O was polled
  *   (a `setImmediate`), so a turn holds at most about one slice of fan-out work. Slices are
  *   counted in wakes and events, not time, like the catch-up's stream turns;
+ * - while nobody is queued, a consumer is woken at once (inside `publish`) as long as this
+ *   turn's slice is not used up: a run with a few watchers delivers each batch without waiting
+ *   for a turn, and a burst parsed in one long chain of promise reactions (where no turn comes
+ *   until it ends) still shows its first events at once;
  * - consumers are woken in the order they became ready (first in, first out): none waits for
  *   more than one round of everyone ready before it;
  * - a consumer that waits for its wake keeps collecting the batches published meanwhile and
@@ -27,6 +31,11 @@ export interface DeliveryTurnsOptions {
   perSlice?: number;
   /** Most events handed over per turn, summed over the consumers woken (default 16,384). */
   eventsPerSlice?: number;
+  /**
+   * Of a turn's wakes, how many may be made at once, inside `publish`, while nobody is queued
+   * (default: all of them, `perSlice`; 0 queues every wake for a slice).
+   */
+  atOnce?: number;
 }
 
 /** Wakes a consumer; returns how many events it is handed. */
@@ -36,23 +45,38 @@ export type Wake = () => number;
 export class DeliveryTurns {
   readonly #perSlice: number;
   readonly #eventsPerSlice: number;
+  readonly #atOnce: number;
   #ready: Wake[] = [];
   #head = 0;
   #scheduled = false;
   #slices = 0;
+  /** What is left of this turn's slice, for consumers woken at once. */
+  #wakesLeft: number;
+  #eventsLeft: number;
 
   constructor(options: DeliveryTurnsOptions = {}) {
     this.#perSlice = Math.max(1, options.perSlice ?? 128);
     this.#eventsPerSlice = Math.max(1, options.eventsPerSlice ?? 16_384);
+    this.#atOnce = Math.min(this.#perSlice, Math.max(0, options.atOnce ?? this.#perSlice));
+    this.#wakesLeft = this.#atOnce;
+    this.#eventsLeft = this.#eventsPerSlice;
   }
 
-  /** Queues `wake` to be called in a coming slice, after everything queued before it. */
+  /**
+   * Wakes `wake` at once while nobody waits before it and this turn's slice is not used up, else
+   * queues it for a coming slice, after everything queued before it.
+   */
   add(wake: Wake): void {
-    this.#ready.push(wake);
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(this.#slice);
+    if (this.#head === this.#ready.length && this.#wakesLeft > 0 && this.#eventsLeft > 0) {
+      // A run's watchers see each batch as soon as it is published, even in a burst parsed in
+      // one long chain of promise reactions, where no slice can run before the chain ends.
+      this.#wakesLeft -= 1;
+      this.#eventsLeft -= wake();
+      this.#schedule();
+      return;
     }
+    this.#ready.push(wake);
+    this.#schedule();
   }
 
   /** Consumers queued and not woken yet (for tests and metrics). */
@@ -60,27 +84,38 @@ export class DeliveryTurns {
     return this.#ready.length - this.#head;
   }
 
-  /** Slices run so far (for tests and metrics). */
+  /** Slices that woke consumers queued for them, so far (for tests and metrics). */
   get slices(): number {
     return this.#slices;
   }
 
+  /** The next turn's slice: it wakes those queued and renews what may be woken at once. */
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(this.#slice);
+  }
+
   readonly #slice = (): void => {
-    // Still counted as scheduled while waking: a consumer queued meanwhile waits for the next.
-    this.#slices += 1;
     const ready = this.#ready;
-    const last = Math.min(this.#head + this.#perSlice, ready.length);
-    let end = this.#head;
-    let events = 0;
+    let wakes = this.#perSlice;
+    let events = this.#eventsPerSlice;
+    if (this.#head < ready.length) this.#slices += 1;
+    // Consumers queued during the slice wait for the next one.
+    const end = ready.length;
     // Woken consumers run (and write) in the microtask queue right after this callback.
-    while (end < last && events < this.#eventsPerSlice) events += ready[end++]!();
-    if (end === ready.length) {
+    while (this.#head < end && wakes > 0 && events > 0) {
+      wakes -= 1;
+      events -= ready[this.#head++]!();
+    }
+    this.#wakesLeft = Math.min(wakes, this.#atOnce);
+    this.#eventsLeft = events;
+    if (this.#head === ready.length) {
       this.#ready = [];
       this.#head = 0;
       this.#scheduled = false;
       return;
     }
-    this.#head = end;
     // The list only grows at its tail: drop the woken head once it is most of the array.
     if (this.#head > 1024 && this.#head * 2 > ready.length) {
       this.#ready = ready.slice(this.#head);

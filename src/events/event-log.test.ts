@@ -227,9 +227,38 @@ describe("EventLog delivery turns", () => {
     return { taken, done };
   }
 
-  it("hands a published batch to waiting subscribers a slice per turn of the event loop", async () => {
+  it("hands a batch to waiting subscribers inside publish while the turn's slice lasts, the rest at the next turn", async () => {
     const events = makeEvents("r", 4);
     const log = new EventLog({ runId: "r", turns: new DeliveryTurns({ perSlice: 2 }) });
+    log.append(events.slice(0, 1));
+    const { taken, done } = await waitingSubscribers(log, 3, 1);
+    log.append(events.slice(1));
+    const handed = (): number => taken.filter((batches) => batches.length > 0).length;
+    // No turn of the event loop yet: only promise reactions ran.
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(handed()).toBe(2);
+    await tick();
+    expect(handed()).toBe(3);
+    await Promise.all(done);
+    expect(taken.map((batches) => batches.flat().map((e) => e.seq))).toEqual(
+      taken.map(() => range(2, 6)),
+    );
+  });
+
+  it("drops no subscriber handed a batch inside publish for a burst published before it takes", async () => {
+    const events = makeEvents("r", 41);
+    const log = new EventLog({ runId: "r", highWaterMark: 10 });
+    log.append(events.slice(0, 1));
+    const { taken, done } = await waitingSubscribers(log, 1, 1);
+    // One synchronous burst: the subscriber is handed the first batch at once and runs after.
+    for (let i = 1; i < events.length; i += 4) log.append(events.slice(i, i + 4));
+    await Promise.all(done);
+    expect(taken[0]!.flat().map((e) => e.seq)).toEqual(range(2, 43));
+  });
+
+  it("hands a published batch to waiting subscribers a slice per turn of the event loop", async () => {
+    const events = makeEvents("r", 4);
+    const log = new EventLog({ runId: "r", turns: new DeliveryTurns({ perSlice: 2, atOnce: 0 }) });
     log.append(events.slice(0, 1));
     const { taken, done } = await waitingSubscribers(log, 5, 1);
     log.append(events.slice(1));
@@ -247,7 +276,7 @@ describe("EventLog delivery turns", () => {
 
   it("gives batches published before a subscriber's turn as one batch, the same for all, with the store's JSON", async () => {
     const events = makeEvents("r", 10);
-    const turns = new DeliveryTurns({ perSlice: 10 });
+    const turns = new DeliveryTurns({ perSlice: 10, atOnce: 0 });
     const log = new EventLog({ runId: "r", turns });
     log.append(events.slice(0, 1));
     const { taken, done } = await waitingSubscribers(log, 3, 1);

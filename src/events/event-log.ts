@@ -114,9 +114,14 @@ class Subscriber {
 
   offer(batch: readonly CrewEvent[]): void {
     if (!this.live || this.dropped) return;
-    if (this.#wake === undefined && this.buffered + batch.length > this.highWaterMark) {
+    if (
+      this.#wake === undefined &&
+      !this.#granted &&
+      this.buffered + batch.length > this.highWaterMark
+    ) {
       // Only a consumer that is not waiting can fall behind: what piles up for a waiting one
-      // until its delivery turn comes is the fan-out's delay, taken at once when it comes.
+      // until its delivery turn comes is the fan-out's delay, taken at once when it comes, as
+      // is what comes after its turn came and before it ran (a burst published meanwhile).
       this.dropped = true;
       this.batches = [];
       this.buffered = 0;

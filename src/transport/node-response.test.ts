@@ -1,5 +1,6 @@
 import { Agent, createServer, request, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import { EventLog, EventStamper, type CrewEvent } from "../events/index.js";
 import { writeEventStream, type WriteEventStreamOptions } from "./node-response.js";
@@ -227,4 +228,43 @@ describe("writeEventStream to many live watchers", () => {
     for (const body of await Promise.all(bodies)) expect(body).toBe(expected);
     agent.destroy();
   }, 30_000);
+
+  it("sends a live batch after a quiet spell at once, even while a long chain of promise reactions runs", async () => {
+    const log = new EventLog({ runId: "run-n" });
+    // The middle batch: the last one, with run.end, would end the response and flush it.
+    const [first, ...rest] = batchesOf(3, 3);
+    log.append(first!);
+    const url = await serveEvents((signal) => log.subscribe(first!.length, { signal }));
+    // The client runs in a worker: its event loop notes when the bytes arrive while this
+    // thread is busy.
+    const client = new Worker(
+      `const { request } = require("node:http");
+       const { parentPort, workerData } = require("node:worker_threads");
+       request(workerData, (res) => {
+         parentPort.postMessage({ headers: Date.now() });
+         res.on("data", (chunk) => {
+           if (String(chunk).includes("text.delta")) parentPort.postMessage({ data: Date.now() });
+         });
+       }).end();`,
+      { eval: true, workerData: url },
+    );
+    const messages: Array<{ headers?: number; data?: number }> = [];
+    const next = (): Promise<{ headers?: number; data?: number }> =>
+      new Promise((resolve) => client.once("message", resolve));
+    try {
+      messages.push(await next());
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const arrived = next();
+      const sentAt = Date.now();
+      log.append(rest[0]!);
+      // A burst parsed in one chain of promise reactions: no tick of node:http runs meanwhile.
+      const busyUntil = sentAt + 400;
+      while (Date.now() < busyUntil) await Promise.resolve();
+      const { data } = await arrived;
+      expect(data! - sentAt).toBeLessThan(200);
+    } finally {
+      await client.terminate();
+    }
+    expect(messages[0]?.headers).toBeDefined();
+  });
 });

@@ -21,6 +21,9 @@ import {
 } from "./event-stream.js";
 import { streamTurns } from "./stream-turns.js";
 
+/** A write goes to the socket at once when none has for this long, in ms. */
+const SEND_AFTER_MS = 1;
+
 /** Options of {@link writeEventStream}. */
 export interface WriteEventStreamOptions extends EncodeEventStreamOptions {
   /** Response status (default 200). */
@@ -83,6 +86,8 @@ export function writeEventStream(
 
   const pump = async (): Promise<void> => {
     let pending: Promise<IteratorResult<readonly CrewEvent[]>> | undefined;
+    /** When a write last went to the socket at once. */
+    let lastSentAt = -Infinity;
     try {
       for (;;) {
         pending = iterator.next();
@@ -106,6 +111,14 @@ export function writeEventStream(
           const bytes = encodeBatch(encode, next.value);
           written = bytes.length;
           fits = outgoing.write(bytes);
+          // node:http sends corked writes at the next tick, which a burst parsed in one long
+          // chain of promise reactions postpones to its end. A write the socket has not had
+          // for a while goes out at once; writes close together still share a send.
+          const now = performance.now();
+          if (now - lastSentAt >= SEND_AFTER_MS) {
+            lastSentAt = now;
+            outgoing.socket?.uncork();
+          }
         } finally {
           if (paced) turns.done(written);
         }
