@@ -50,16 +50,14 @@ export class DeliveryTurns {
   #head = 0;
   #scheduled = false;
   #slices = 0;
-  /** What is left of this turn's slice, for consumers woken at once. */
-  #wakesLeft: number;
-  #eventsLeft: number;
+  /** Wakes made at once since the last slice, and the events they handed over. */
+  #wokenAtOnce = 0;
+  #eventsAtOnce = 0;
 
   constructor(options: DeliveryTurnsOptions = {}) {
     this.#perSlice = Math.max(1, options.perSlice ?? 128);
     this.#eventsPerSlice = Math.max(1, options.eventsPerSlice ?? 16_384);
     this.#atOnce = Math.min(this.#perSlice, Math.max(0, options.atOnce ?? this.#perSlice));
-    this.#wakesLeft = this.#atOnce;
-    this.#eventsLeft = this.#eventsPerSlice;
   }
 
   /**
@@ -67,11 +65,15 @@ export class DeliveryTurns {
    * queues it for a coming slice, after everything queued before it.
    */
   add(wake: Wake): void {
-    if (this.#head === this.#ready.length && this.#wakesLeft > 0 && this.#eventsLeft > 0) {
+    if (
+      this.#head === this.#ready.length &&
+      this.#wokenAtOnce < this.#atOnce &&
+      this.#eventsAtOnce < this.#eventsPerSlice
+    ) {
       // A run's watchers see each batch as soon as it is published, even in a burst parsed in
       // one long chain of promise reactions, where no slice can run before the chain ends.
-      this.#wakesLeft -= 1;
-      this.#eventsLeft -= wake();
+      this.#wokenAtOnce += 1;
+      this.#eventsAtOnce += wake();
       this.#schedule();
       return;
     }
@@ -98,8 +100,11 @@ export class DeliveryTurns {
 
   readonly #slice = (): void => {
     const ready = this.#ready;
-    let wakes = this.#perSlice;
-    let events = this.#eventsPerSlice;
+    // What was woken at once since the last slice counts against this one.
+    let wakes = this.#perSlice - this.#wokenAtOnce;
+    let events = this.#eventsPerSlice - this.#eventsAtOnce;
+    this.#wokenAtOnce = 0;
+    this.#eventsAtOnce = 0;
     if (this.#head < ready.length) this.#slices += 1;
     // Consumers queued during the slice wait for the next one.
     const end = ready.length;
@@ -108,8 +113,6 @@ export class DeliveryTurns {
       wakes -= 1;
       events -= ready[this.#head++]!();
     }
-    this.#wakesLeft = Math.min(wakes, this.#atOnce);
-    this.#eventsLeft = events;
     if (this.#head === ready.length) {
       this.#ready = [];
       this.#head = 0;

@@ -227,7 +227,7 @@ describe("EventLog delivery turns", () => {
     return { taken, done };
   }
 
-  it("hands a batch to waiting subscribers inside publish while the turn's slice lasts, the rest at the next turn", async () => {
+  it("hands a batch to waiting subscribers inside publish while the turn's slice lasts, the rest in later turns", async () => {
     const events = makeEvents("r", 4);
     const log = new EventLog({ runId: "r", turns: new DeliveryTurns({ perSlice: 2 }) });
     log.append(events.slice(0, 1));
@@ -236,6 +236,9 @@ describe("EventLog delivery turns", () => {
     const handed = (): number => taken.filter((batches) => batches.length > 0).length;
     // No turn of the event loop yet: only promise reactions ran.
     for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(handed()).toBe(2);
+    // Those two used this turn's slice; the third has the next turn's.
+    await tick();
     expect(handed()).toBe(2);
     await tick();
     expect(handed()).toBe(3);
