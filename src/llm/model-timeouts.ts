@@ -53,40 +53,51 @@ const PREAMBLE = new Set([
   "raw",
 ]);
 
-/** Arms the two timers of one call; `expired` rejects with the limit that was hit. */
+/**
+ * The two timers of one call; `expired` rejects with the limit that was hit, and `onFire` (when
+ * set) is told at once. `touch` runs per chunk, so it only notes the time: the idle timer, on
+ * expiry, checks how long the stream has really been silent and waits out the rest.
+ */
 class Watchdog {
   readonly expired: Promise<never>;
-  #fire!: (limit: "idle" | "total") => void;
+  fired: "idle" | "total" | undefined;
+  /** Told when a limit is hit, after `expired` rejected. */
+  onFire: ((limit: "idle" | "total") => void) | undefined;
+  #reject!: (error: Error) => void;
+  #lastAt = performance.now();
   #idle: ReturnType<typeof setTimeout> | undefined;
   readonly #total: ReturnType<typeof setTimeout>;
-  fired: "idle" | "total" | undefined;
 
   constructor(private readonly limits: ModelTimeouts) {
-    this.expired = new Promise<never>((_, reject) => {
-      this.#fire = (limit) => {
-        if (this.fired !== undefined) return;
-        this.fired = limit;
-        this.stop();
-        reject(new Error(limit));
-      };
-    });
+    this.expired = new Promise<never>((_, reject) => (this.#reject = reject));
     this.expired.catch(() => undefined);
     this.#total = setTimeout(() => this.#fire("total"), limits.totalMs);
-    this.touch();
+    this.#idle = setTimeout(this.#checkIdle, limits.idleMs);
   }
 
   /** Something arrived: the silence starts again. */
   touch(): void {
-    if (this.fired !== undefined) return;
-    // Restarts the one timer: this runs per token, and a new timer each time costs more.
-    if (this.#idle === undefined)
-      this.#idle = setTimeout(() => this.#fire("idle"), this.limits.idleMs);
-    else this.#idle.refresh();
+    this.#lastAt = performance.now();
   }
 
   stop(): void {
     clearTimeout(this.#idle);
     clearTimeout(this.#total);
+  }
+
+  readonly #checkIdle = (): void => {
+    if (this.fired !== undefined) return;
+    const rest = this.limits.idleMs - (performance.now() - this.#lastAt);
+    if (rest <= 0) this.#fire("idle");
+    else this.#idle = setTimeout(this.#checkIdle, Math.max(1, Math.ceil(rest)));
+  };
+
+  #fire(limit: "idle" | "total"): void {
+    if (this.fired !== undefined) return;
+    this.fired = limit;
+    this.stop();
+    this.#reject(new Error(limit));
+    this.onFire?.(limit);
   }
 }
 
@@ -151,28 +162,52 @@ export async function withModelTimeouts<
     finish();
     throw expire(error, true);
   }
+  // Once streaming, a chunk is read without racing the watchdog (a race cost a promise and a
+  // reaction on `expired` per chunk): a limit hit while a read is pending errors the stream at
+  // once, as the race did. One hit while no read is pending (the consumer holding back) is
+  // raced from the next read on: chunks already there still come, the first read that has to
+  // wait fails.
+  let out!: ReadableStreamDefaultController<P>;
+  let reading = false;
+  let failed = false;
+  const fail = (error: unknown): unknown => {
+    failed = true;
+    finish();
+    const final = expire(error, false);
+    if (final !== error) reader.cancel(final).catch(() => undefined);
+    return final;
+  };
+  dog.onFire = (limit) => {
+    if (reading) out.error(fail(new Error(limit)));
+  };
   const stream = new ReadableStream<P>({
-    start(out) {
+    start(controller) {
+      out = controller;
       for (const part of preamble) out.enqueue(part);
       if (first.done) {
         finish();
         out.close();
       } else out.enqueue(first.value);
     },
-    async pull(out) {
-      try {
-        const next = await race(reader.read(), dog);
-        dog.touch();
-        if (next.done) {
-          finish();
-          out.close();
-        } else out.enqueue(next.value);
-      } catch (error) {
-        finish();
-        const final = expire(error, false);
-        if (final !== error) reader.cancel(final).catch(() => undefined);
-        throw final;
-      }
+    pull() {
+      reading = true;
+      const read = reader.read();
+      return (dog.fired === undefined ? read : race(read, dog)).then(
+        (next) => {
+          reading = false;
+          if (failed) return;
+          dog.touch();
+          if (next.done) {
+            finish();
+            out.close();
+          } else out.enqueue(next.value);
+        },
+        (error: unknown) => {
+          reading = false;
+          if (failed) return;
+          throw fail(error);
+        },
+      );
     },
     async cancel(reason) {
       finish();
