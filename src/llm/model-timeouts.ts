@@ -180,39 +180,44 @@ export async function withModelTimeouts<
   dog.onFire = (limit) => {
     if (reading) out.error(fail(new Error(limit)));
   };
-  const stream = new ReadableStream<P>({
-    start(controller) {
-      out = controller;
-      for (const part of preamble) out.enqueue(part);
-      if (first.done) {
+  const stream = new ReadableStream<P>(
+    {
+      start(controller) {
+        out = controller;
+        for (const part of preamble) out.enqueue(part);
+        if (first.done) {
+          finish();
+          out.close();
+        } else out.enqueue(first.value);
+      },
+      pull() {
+        reading = true;
+        const read = reader.read();
+        return (dog.fired === undefined ? read : race(read, dog)).then(
+          (next) => {
+            reading = false;
+            if (failed) return;
+            dog.touch();
+            if (next.done) {
+              finish();
+              out.close();
+            } else out.enqueue(next.value);
+          },
+          (error: unknown) => {
+            reading = false;
+            if (failed) return;
+            throw fail(error);
+          },
+        );
+      },
+      async cancel(reason) {
         finish();
-        out.close();
-      } else out.enqueue(first.value);
+        await reader.cancel(reason);
+      },
+      // No read-ahead of its own: a chunk is read when the consumer asks and handed straight
+      // to its read, never queued here (the consumer's pipes buffer anyway).
     },
-    pull() {
-      reading = true;
-      const read = reader.read();
-      return (dog.fired === undefined ? read : race(read, dog)).then(
-        (next) => {
-          reading = false;
-          if (failed) return;
-          dog.touch();
-          if (next.done) {
-            finish();
-            out.close();
-          } else out.enqueue(next.value);
-        },
-        (error: unknown) => {
-          reading = false;
-          if (failed) return;
-          throw fail(error);
-        },
-      );
-    },
-    async cancel(reason) {
-      finish();
-      await reader.cancel(reason);
-    },
-  });
+    { highWaterMark: 0 },
+  );
   return { ...result, stream };
 }
