@@ -9,6 +9,7 @@
  * a final `timeout` error instead.
  */
 import { CrewError, ErrorCode } from "../events/index.js";
+import { unwatch, watch, type Deadline } from "./deadlines.js";
 
 /** Limits of one model call, in milliseconds. */
 export interface ModelTimeouts {
@@ -54,43 +55,45 @@ const PREAMBLE = new Set([
 ]);
 
 /**
- * The two timers of one call; `expired` rejects with the limit that was hit, and `onFire` (when
- * set) is told at once. `touch` runs per chunk, so it only notes the time: the idle timer, on
- * expiry, checks how long the stream has really been silent and waits out the rest.
+ * The two limits of one call; `expired` rejects with the limit that was hit, and `onFire` (when
+ * set) is told at once. `touch` runs per chunk, so it only notes the time; the process's one
+ * deadline timer ({@link watch}) checks it.
  */
-class Watchdog {
+class Watchdog implements Deadline {
   readonly expired: Promise<never>;
   fired: "idle" | "total" | undefined;
   /** Told when a limit is hit, after `expired` rejected. */
   onFire: ((limit: "idle" | "total") => void) | undefined;
   #reject!: (error: Error) => void;
-  #lastAt = performance.now();
-  #idle: ReturnType<typeof setTimeout> | undefined;
-  readonly #total: ReturnType<typeof setTimeout>;
+  readonly #totalAt: number;
+  #idleAt: number;
 
   constructor(private readonly limits: ModelTimeouts) {
     this.expired = new Promise<never>((_, reject) => (this.#reject = reject));
     this.expired.catch(() => undefined);
-    this.#total = setTimeout(() => this.#fire("total"), limits.totalMs);
-    this.#idle = setTimeout(this.#checkIdle, limits.idleMs);
+    const now = performance.now();
+    this.#totalAt = now + limits.totalMs;
+    this.#idleAt = now + limits.idleMs;
+    watch(this);
   }
 
   /** Something arrived: the silence starts again. */
   touch(): void {
-    this.#lastAt = performance.now();
+    this.#idleAt = performance.now() + this.limits.idleMs;
   }
 
   stop(): void {
-    clearTimeout(this.#idle);
-    clearTimeout(this.#total);
+    unwatch(this);
   }
 
-  readonly #checkIdle = (): void => {
-    if (this.fired !== undefined) return;
-    const rest = this.limits.idleMs - (performance.now() - this.#lastAt);
-    if (rest <= 0) this.#fire("idle");
-    else this.#idle = setTimeout(this.#checkIdle, Math.max(1, Math.ceil(rest)));
-  };
+  dueAt(): number {
+    return Math.min(this.#idleAt, this.#totalAt);
+  }
+
+  /** The limit whose deadline came first is the one hit. */
+  expire(): void {
+    this.#fire(this.#totalAt <= this.#idleAt ? "total" : "idle");
+  }
 
   #fire(limit: "idle" | "total"): void {
     if (this.fired !== undefined) return;
