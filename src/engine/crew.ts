@@ -117,6 +117,11 @@ export class Crew {
    * inputs merged over the crew's defaults.
    */
   validateInputs(inputs: unknown = {}): Inputs {
+    return this.#checkInputs(inputs).merged;
+  }
+
+  /** {@link Crew.validateInputs}, answering the crew with the inputs filled in too. */
+  #checkInputs(inputs: unknown): { merged: Inputs; crew: CrewDefinition } {
     const parsed = inputsSchema.safeParse(inputs);
     if (!parsed.success) {
       throw new CrewError(
@@ -125,8 +130,7 @@ export class Crew {
       );
     }
     const merged = { ...this.definition.defaultInputs, ...parsed.data };
-    interpolateCrew(this.definition, merged);
-    return merged;
+    return { merged, crew: interpolateCrew(this.definition, merged) };
   }
 
   /**
@@ -142,9 +146,10 @@ export class Crew {
     const stamper = new EventStamper(options.runId ?? crypto.randomUUID());
     let prepared: PreparedRun | CrewError;
     try {
-      const merged = this.validateInputs(inputs);
+      // Inputs are checked and filled in once: interpolation is the costliest part of a start.
+      const { merged, crew } = this.#checkInputs(inputs);
       prepared = {
-        crew: interpolateCrew(this.definition, merged),
+        crew,
         tools: { ...this.#tools, ...options.tools },
         model: options.model ?? this.#model,
         manager: managerAgent(this.definition.agents),
@@ -159,7 +164,11 @@ export class Crew {
       type: "run.start" as const,
       crew: shown.name,
       process: shown.process,
-      inputs: safeInputs(shown.defaultInputs, inputs),
+      // Good inputs were parsed already: the same values, copied so the event is its own.
+      inputs:
+        prepared instanceof CrewError
+          ? safeInputs(shown.defaultInputs, inputs)
+          : { ...prepared.inputs },
       agents: [
         ...(shown.process === "hierarchical" ? [{ key: MANAGER_KEY, role: MANAGER_ROLE }] : []),
         ...shown.agents.map((a) => ({ key: a.key, role: a.role })),

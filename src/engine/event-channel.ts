@@ -18,7 +18,8 @@ export class EventChannel<T> {
   readonly #capacity: number;
   #closed = false;
   #cancelled = false;
-  #wakeConsumer: (() => void) | undefined;
+  /** The consumer waiting in `next()` (the buffer is then empty): it is handed the next item. */
+  #waiting: ((next: { value: T } | undefined) => void) | undefined;
   readonly #waitingProducers: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
 
   constructor(capacity = 256) {
@@ -36,8 +37,7 @@ export class EventChannel<T> {
    */
   offer(item: T): boolean {
     if (!this.writable) return false;
-    this.#buffer.push(item);
-    this.#wake();
+    this.#deliver(item);
     return true;
   }
 
@@ -50,14 +50,13 @@ export class EventChannel<T> {
     }
     if (this.#cancelled || this.#closed)
       throw new ChannelClosedError("The event consumer has gone away.");
-    this.#buffer.push(item);
-    this.#wake();
+    this.#deliver(item);
   }
 
   /** No more items will be pushed: iteration ends once the buffer is drained. */
   close(): void {
     this.#closed = true;
-    this.#wake();
+    this.#end();
   }
 
   /** The consumer has gone away: pending and later pushes reject, buffered items are dropped. */
@@ -68,7 +67,7 @@ export class EventChannel<T> {
     for (const producer of this.#waitingProducers.splice(0)) {
       producer.reject(new ChannelClosedError("The event consumer has gone away."));
     }
-    this.#wake();
+    this.#end();
   }
 
   /**
@@ -82,12 +81,24 @@ export class EventChannel<T> {
       return { value };
     }
     if (this.#closed) return undefined;
-    return new Promise<void>((resolve) => (this.#wakeConsumer = resolve)).then(() => this.next());
+    return new Promise((resolve) => (this.#waiting = resolve));
   }
 
-  #wake(): void {
-    const wake = this.#wakeConsumer;
-    this.#wakeConsumer = undefined;
-    wake?.();
+  /** Hands the item to the waiting consumer, or buffers it: one promise per wait, no re-check. */
+  #deliver(item: T): void {
+    const waiting = this.#waiting;
+    if (waiting === undefined) {
+      this.#buffer.push(item);
+      return;
+    }
+    this.#waiting = undefined;
+    waiting({ value: item });
+  }
+
+  /** Ends the wait of a consumer: the channel is closed and its buffer empty. */
+  #end(): void {
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    waiting?.(undefined);
   }
 }

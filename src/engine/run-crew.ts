@@ -18,6 +18,7 @@ import {
   type EventStamper,
   type Inputs,
 } from "../events/index.js";
+import { ChannelIterator, type StartedChannel } from "./channel-iterator.js";
 import { ChannelClosedError, EventChannel } from "./event-channel.js";
 import { runHierarchical } from "./hierarchical.js";
 import { guardModel, toRunError } from "./model-guard.js";
@@ -115,10 +116,19 @@ function createContext(
   };
 }
 
-/** Runs the crew, yielding stamped events; the last is one `run.end`. */
-export async function* executeRun(
-  args: ExecuteRunArgs,
-): AsyncGenerator<CrewEvent, void, undefined> {
+/**
+ * Runs the crew, yielding stamped events; the last is one `run.end`. The run starts on the
+ * first `next()`; see {@link ChannelIterator} for why it is not an async generator function.
+ */
+export function executeRun(args: ExecuteRunArgs): AsyncGenerator<CrewEvent, void, undefined> {
+  return new ChannelIterator(
+    () => startRun(args),
+    (event) => event.type === "run.end",
+  );
+}
+
+/** Starts the run's producer writing into a channel; `stop` ends it for the iterator. */
+function startRun(args: ExecuteRunArgs): StartedChannel<CrewEvent> {
   const { stamper, options } = args;
   const started = performance.now();
   const controller = new AbortController();
@@ -214,21 +224,17 @@ export async function* executeRun(
       clearTimeout(timer);
       channel.close();
     });
-  let ended = false;
-  try {
-    for (;;) {
-      const pending = channel.next();
-      const next = pending instanceof Promise ? await pending : pending;
-      if (next === undefined) break;
-      if (next.value.type === "run.end") ended = true;
-      yield next.value;
-    }
-  } finally {
-    external?.removeEventListener("abort", onAbort);
-    if (!ended) {
-      controller.abort(new CrewError(ErrorCode.CANCELLED, "The consumer stopped reading the run."));
-      channel.cancel();
-    }
-    await producer;
-  }
+  return {
+    channel,
+    stop: async (finished) => {
+      external?.removeEventListener("abort", onAbort);
+      if (!finished) {
+        controller.abort(
+          new CrewError(ErrorCode.CANCELLED, "The consumer stopped reading the run."),
+        );
+        channel.cancel();
+      }
+      await producer;
+    },
+  };
 }

@@ -25,4 +25,18 @@ describe("EventStamper", () => {
     expect(stamper.stamp(delta).ts).toBe("2026-01-01T00:00:01.500Z");
     expect(stamper.stamp(delta).ts).toBe("2026-01-01T00:00:03.000Z");
   });
+
+  it("writes the same timestamp as toISOString across milliseconds, seconds and days", () => {
+    const start = Date.UTC(2026, 11, 31, 23, 59, 58, 990);
+    const steps = [0, 1, 5, 9, 10, 11, 99, 100, 101, 999, 1000, 1001, 1009, 1010, 1999, 2000];
+    let ms = start;
+    const stamper = new EventStamper("run-3", 0, () => new Date(ms));
+    for (const step of steps) {
+      ms = start + step;
+      expect(stamper.stamp({ type: "text.delta", delta: "x" }).ts).toBe(new Date(ms).toISOString());
+    }
+    // Going back in time (a clock adjusted) still gives that time.
+    ms = Date.UTC(2025, 5, 1, 12, 0, 0, 7);
+    expect(stamper.stamp({ type: "text.delta", delta: "x" }).ts).toBe("2025-06-01T12:00:00.007Z");
+  });
 });

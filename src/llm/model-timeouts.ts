@@ -9,6 +9,7 @@
  * a final `timeout` error instead.
  */
 import { CrewError, ErrorCode } from "../events/index.js";
+import { unwatch, watch, type Deadline } from "./deadlines.js";
 
 /** Limits of one model call, in milliseconds. */
 export interface ModelTimeouts {
@@ -53,40 +54,53 @@ const PREAMBLE = new Set([
   "raw",
 ]);
 
-/** Arms the two timers of one call; `expired` rejects with the limit that was hit. */
-class Watchdog {
+/**
+ * The two limits of one call; `expired` rejects with the limit that was hit, and `onFire` (when
+ * set) is told at once. `touch` runs per chunk, so it only notes the time; the process's one
+ * deadline timer ({@link watch}) checks it.
+ */
+class Watchdog implements Deadline {
   readonly expired: Promise<never>;
-  #fire!: (limit: "idle" | "total") => void;
-  #idle: ReturnType<typeof setTimeout> | undefined;
-  readonly #total: ReturnType<typeof setTimeout>;
   fired: "idle" | "total" | undefined;
+  /** Told when a limit is hit, after `expired` rejected. */
+  onFire: ((limit: "idle" | "total") => void) | undefined;
+  #reject!: (error: Error) => void;
+  readonly #totalAt: number;
+  #idleAt: number;
 
   constructor(private readonly limits: ModelTimeouts) {
-    this.expired = new Promise<never>((_, reject) => {
-      this.#fire = (limit) => {
-        if (this.fired !== undefined) return;
-        this.fired = limit;
-        this.stop();
-        reject(new Error(limit));
-      };
-    });
+    this.expired = new Promise<never>((_, reject) => (this.#reject = reject));
     this.expired.catch(() => undefined);
-    this.#total = setTimeout(() => this.#fire("total"), limits.totalMs);
-    this.touch();
+    const now = performance.now();
+    this.#totalAt = now + limits.totalMs;
+    this.#idleAt = now + limits.idleMs;
+    watch(this);
   }
 
   /** Something arrived: the silence starts again. */
   touch(): void {
-    if (this.fired !== undefined) return;
-    // Restarts the one timer: this runs per token, and a new timer each time costs more.
-    if (this.#idle === undefined)
-      this.#idle = setTimeout(() => this.#fire("idle"), this.limits.idleMs);
-    else this.#idle.refresh();
+    this.#idleAt = performance.now() + this.limits.idleMs;
   }
 
   stop(): void {
-    clearTimeout(this.#idle);
-    clearTimeout(this.#total);
+    unwatch(this);
+  }
+
+  dueAt(): number {
+    return Math.min(this.#idleAt, this.#totalAt);
+  }
+
+  /** The limit whose deadline came first is the one hit. */
+  expire(): void {
+    this.#fire(this.#totalAt <= this.#idleAt ? "total" : "idle");
+  }
+
+  #fire(limit: "idle" | "total"): void {
+    if (this.fired !== undefined) return;
+    this.fired = limit;
+    this.stop();
+    this.#reject(new Error(limit));
+    this.onFire?.(limit);
   }
 }
 
@@ -151,33 +165,62 @@ export async function withModelTimeouts<
     finish();
     throw expire(error, true);
   }
-  const stream = new ReadableStream<P>({
-    start(out) {
-      for (const part of preamble) out.enqueue(part);
-      if (first.done) {
-        finish();
-        out.close();
-      } else out.enqueue(first.value);
-    },
-    async pull(out) {
-      try {
-        const next = await race(reader.read(), dog);
-        dog.touch();
-        if (next.done) {
+  // Once streaming, a chunk is read without racing the watchdog (a race cost a promise and a
+  // reaction on `expired` per chunk): a limit hit while a read is pending errors the stream at
+  // once, as the race did. One hit while no read is pending (the consumer holding back) is
+  // raced from the next read on: chunks already there still come, the first read that has to
+  // wait fails.
+  let out!: ReadableStreamDefaultController<P>;
+  let reading = false;
+  let failed = false;
+  const fail = (error: unknown): unknown => {
+    failed = true;
+    finish();
+    const final = expire(error, false);
+    if (final !== error) reader.cancel(final).catch(() => undefined);
+    return final;
+  };
+  dog.onFire = (limit) => {
+    if (reading) out.error(fail(new Error(limit)));
+  };
+  const stream = new ReadableStream<P>(
+    {
+      start(controller) {
+        out = controller;
+        for (const part of preamble) out.enqueue(part);
+        if (first.done) {
           finish();
           out.close();
-        } else out.enqueue(next.value);
-      } catch (error) {
+        } else out.enqueue(first.value);
+      },
+      pull() {
+        reading = true;
+        const read = reader.read();
+        return (dog.fired === undefined ? read : race(read, dog)).then(
+          (next) => {
+            reading = false;
+            if (failed) return;
+            dog.touch();
+            if (next.done) {
+              finish();
+              out.close();
+            } else out.enqueue(next.value);
+          },
+          (error: unknown) => {
+            reading = false;
+            if (failed) return;
+            throw fail(error);
+          },
+        );
+      },
+      async cancel(reason) {
         finish();
-        const final = expire(error, false);
-        if (final !== error) reader.cancel(final).catch(() => undefined);
-        throw final;
-      }
+        await reader.cancel(reason);
+      },
+      // No read-ahead of its own: a chunk is read when the consumer asks and handed straight
+      // to its read, never queued here (the consumer's pipes buffer anyway).
     },
-    async cancel(reason) {
-      finish();
-      await reader.cancel(reason);
-    },
-  });
+    { highWaterMark: 0 },
+  );
   return { ...result, stream };
 }

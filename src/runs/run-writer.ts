@@ -109,10 +109,14 @@ export class RunWriter {
     }
   }
 
+  /** Whether too many events are not stored yet: {@link RunWriter.backpressure} would wait. */
+  get held(): boolean {
+    return this.#pending.length + this.#inFlightEvents >= this.#maxPending && this.#busy;
+  }
+
   /** Waits while too many events are not stored yet. */
   async backpressure(): Promise<void> {
-    while (this.#pending.length + this.#inFlightEvents >= this.#maxPending && this.#busy)
-      await this.#published;
+    while (this.held) await this.#published;
   }
 
   /** Resolves when every queued event is stored and published (or the store failed). */

@@ -143,7 +143,7 @@ export class ActiveRun {
       };
       iterator = this.runner.stream(this.inputs, options)[Symbol.asyncIterator]();
       for (;;) {
-        const next = await Promise.race([iterator.next(), grace.promise]);
+        const next = await grace.race(iterator.next());
         if (next === GRACE_OVER) {
           this.#log.error(
             `Run ${this.id}: the crew did not stop within ${this.context.cancelGraceMs} ms of cancel.`,
@@ -163,7 +163,8 @@ export class ActiveRun {
           end = event;
           break;
         }
-        await this.#writer.backpressure();
+        // Checked before awaiting: an await per event costs a promise job when nothing waits.
+        if (this.#writer.held) await this.#writer.backpressure();
         if (this.#writer.failure) break;
         // Watchers waiting for the run's events get them in the process's delivery turns: a
         // run that publishes faster than those go round waits for them rather than piling up
