@@ -17,7 +17,8 @@
  *
  * Settings: BENCH_E2E_ITERATIONS (batches per case, default 6), BENCH_E2E_CONCURRENCY
  * (default "1,20"), BENCH_E2E_TOKEN_MS (default "0,1"), BENCH_MAX_RUNS and BENCH_STREAM_CAP
- * (the server's max concurrent runs and per-client stream cap, default 64).
+ * (the server's max concurrent runs and per-client stream cap, default 64), BENCH_E2E_PERSIST=0
+ * (the server without SQLite, to see what the store costs).
  */
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
