@@ -64,6 +64,10 @@ const MIGRATIONS: readonly string[] = [
      ORDER BY runs.ord, events.seq;
    DROP TABLE events;
    ALTER TABLE events_by_run RENAME TO events;`,
+  // From here on `runs.last_seq` is written only with `run.start` and `run.end`; readers take a
+  // run's last seq from its events. The version step makes an older crewstream, which would
+  // read the column as it stands, refuse the file instead.
+  `UPDATE runs SET last_seq = COALESCE((SELECT MAX(seq) FROM events WHERE events.run = runs.ord), 0);`,
 ];
 
 /** Number of migrations this version knows. */
