@@ -160,7 +160,7 @@ export class SqliteRunStore implements RunStore {
   /** Transaction functions, made once: better-sqlite3 builds a wrapper per `transaction()`. */
   readonly #commitBatch: (batch: readonly PendingAppend[], outcomes: unknown[]) => void;
   readonly #writeInSavepoint: (runId: string, events: readonly CrewEvent[]) => void;
-  readonly #insertRun: (run: NewRun, createdAt: string) => void;
+  readonly #insertRun: (run: NewRun, createdAt: string, inputs: string) => void;
   /** The parameters of one `insertEvents` call, reused. */
   readonly #chunk: (number | string)[] = new Array<number | string>(3 * EVENTS_PER_INSERT);
 
@@ -203,10 +203,10 @@ export class SqliteRunStore implements RunStore {
       (batch: readonly PendingAppend[], outcomes: unknown[]) => this.#writeBatch(batch, outcomes),
     );
     this.#commitBatch = (batch, outcomes) => batchTransaction.immediate(batch, outcomes);
-    const runTransaction = db.transaction((run: NewRun, createdAt: string) =>
-      this.#writeRun(run, createdAt),
+    const runTransaction = db.transaction((run: NewRun, createdAt: string, inputs: string) =>
+      this.#writeRun(run, createdAt, inputs),
     );
-    this.#insertRun = (run, createdAt) => runTransaction.immediate(run, createdAt);
+    this.#insertRun = (run, createdAt, inputs) => runTransaction.immediate(run, createdAt, inputs);
     // Called inside the batch's transaction, this one is a savepoint.
     this.#writeInSavepoint = db.transaction((runId: string, events: readonly CrewEvent[]) =>
       this.#write(runId, events),
@@ -217,14 +217,15 @@ export class SqliteRunStore implements RunStore {
   async createRun(run: NewRun): Promise<RunRecord> {
     this.#assertOpen();
     const createdAt = new Date().toISOString();
-    this.#insertRun(run, createdAt);
+    const inputs = JSON.stringify(run.inputs);
+    this.#insertRun(run, createdAt, inputs);
     // The row as written, without reading it back.
     return rowToRecord({
       ord: 0,
       id: run.id,
       crew: run.crew,
       status: run.status,
-      inputs: JSON.stringify(run.inputs),
+      inputs,
       created_at: createdAt,
       started_at: null,
       ended_at: null,
@@ -240,12 +241,12 @@ export class SqliteRunStore implements RunStore {
   }
 
   /** The body of `createRun`'s transaction (made once: see the constructor). */
-  #writeRun(run: NewRun, createdAt: string): void {
+  #writeRun(run: NewRun, createdAt: string, inputs: string): void {
     const info = this.#sql.insertRun.run({
       id: run.id,
       crew: run.crew,
       status: run.status,
-      inputs: JSON.stringify(run.inputs),
+      inputs,
       created_at: createdAt,
       source: run.source ?? null,
       batch_id: run.batchId ?? null,
@@ -427,7 +428,6 @@ export class SqliteRunStore implements RunStore {
     this.#pendingEvents = 0;
     if (batch.length === 0) return;
     const outcomes: unknown[] = [];
-    this.#staged.clear();
     try {
       this.#commitBatch(batch, outcomes);
     } catch (error) {
