@@ -66,6 +66,8 @@ export class CrewCatalog {
   readonly defaultName: string | undefined;
   readonly #knownTools: string[];
   readonly #cache = new Map<string, CacheEntry>();
+  /** The crews `load` answered, by the loaded crew and the name it was asked by. */
+  readonly #named = new WeakMap<LoadedCrew, Map<string, LoadedCrew>>();
   /** Watches the crews folders and crew folders while the catalog trusts its memory. */
   #watch: FolderWatch | undefined;
   /** Bumped by every change a watch reports: what was read before is stale. */
@@ -190,7 +192,12 @@ export class CrewCatalog {
       );
     }
     const crew = await this.loadDir(await this.#dirOf(chosen));
-    return { ...crew, name: chosen };
+    // The same object while the crew is unchanged, so what is built from it can be kept.
+    let byName = this.#named.get(crew);
+    if (byName === undefined) this.#named.set(crew, (byName = new Map()));
+    let named = byName.get(chosen);
+    if (named === undefined) byName.set(chosen, (named = { ...crew, name: chosen }));
+    return named;
   }
 
   /** The name of the crew used when a run names none, if there is one. */

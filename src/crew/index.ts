@@ -9,7 +9,12 @@ export {
 export { loadCrew, type LoadCrewOptions, type LoadedCrew } from "./load-crew.js";
 export { CREW_NAME_PATTERN } from "./crew-schema.js";
 export { CrewCatalog, type CrewCatalogOptions, type CatalogEntry } from "./crew-catalog.js";
-export { interpolateCrew, fillKnownPlaceholders, requiredInputs } from "./interpolate.js";
+export {
+  checkPlaceholders,
+  interpolateCrew,
+  fillKnownPlaceholders,
+  requiredInputs,
+} from "./interpolate.js";
 export { checkInputNames } from "./check-input-names.js";
 export { scaffoldCrew, type ScaffoldOptions, type ScaffoldResult } from "./scaffold.js";
 export { NAMED_TOOLS, type NamedToolName } from "./tool-names.js";

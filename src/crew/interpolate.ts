@@ -93,12 +93,35 @@ function textFields(def: Traceable): { where: string; text: string }[] {
   ];
 }
 
+/** Each placeholder of a definition's texts, with where it is used. */
+type PlaceholderUses = ReadonlyMap<string, readonly string[]>;
+
+/** Worked out once per definition: a crew's texts are read for every run it starts. */
+const usesOf = new WeakMap<CrewDefinition, PlaceholderUses>();
+
+/**
+ * The placeholders of `def`'s texts, each with the places it is used. A definition is a value:
+ * once read here it is not changed (copies, like {@link interpolateCrew}'s, are read anew).
+ */
+function placeholderUses(def: Traceable): PlaceholderUses {
+  let uses = usesOf.get(def);
+  if (uses === undefined) {
+    const found = new Map<string, string[]>();
+    for (const { where, text } of textFields(def)) {
+      for (const name of placeholdersOf(text)) found.set(name, [...(found.get(name) ?? []), where]);
+    }
+    uses = found;
+    usesOf.set(def, uses);
+  }
+  return uses;
+}
+
 /**
  * Names of every input a run of `def` can use: its placeholders and the inputs crew.yaml gives
  * defaults for, sorted and each once.
  */
 export function knownInputs(def: CrewDefinition): string[] {
-  const names = new Set(textFields(def).flatMap(({ text }) => placeholdersOf(text)));
+  const names = new Set(placeholderUses(def).keys());
   for (const name of Object.keys(def.defaultInputs)) names.add(name);
   return [...names].sort();
 }
@@ -108,9 +131,22 @@ export function knownInputs(def: CrewDefinition): string[] {
  * that has no default in `defaultInputs`, sorted and each once.
  */
 export function requiredInputs(def: CrewDefinition): string[] {
-  const names = new Set(textFields(def).flatMap(({ text }) => placeholdersOf(text)));
+  const names = new Set(placeholderUses(def).keys());
   for (const name of Object.keys(def.defaultInputs)) names.delete(name);
   return [...names].sort();
+}
+
+/**
+ * Throws one `missing_input` error naming every placeholder of `def` that `values` gives no
+ * value for, and where each is used (file and line for a loaded crew).
+ */
+export function checkPlaceholders(def: Traceable, values: Inputs): void {
+  let absent: Map<string, string[]> | undefined;
+  for (const [name, places] of placeholderUses(def)) {
+    if (Object.hasOwn(values, name)) continue;
+    (absent ??= new Map()).set(name, [...places]);
+  }
+  if (absent !== undefined) throw missing(absent);
 }
 
 /**
@@ -120,14 +156,7 @@ export function requiredInputs(def: CrewDefinition): string[] {
  */
 export function interpolateCrew<T extends Traceable>(def: T, inputs: Inputs): T {
   const values: Inputs = { ...def.defaultInputs, ...inputs };
-  const absent = new Map<string, string[]>();
-  for (const { where, text } of textFields(def)) {
-    for (const name of placeholdersOf(text)) {
-      if (Object.hasOwn(values, name)) continue;
-      absent.set(name, [...(absent.get(name) ?? []), where]);
-    }
-  }
-  if (absent.size > 0) throw missing(absent);
+  checkPlaceholders(def, values);
   const fill = (text: string): string => interpolate(text, values);
   return {
     ...def,

@@ -19,7 +19,7 @@ import { dispatchEvent, type EventCallback } from "./callbacks.js";
 import { normalizeCrew, type CrewConfig } from "../crew/index.js";
 import { managerAgent, MANAGER_ROLE } from "./hierarchical.js";
 import { MANAGER_KEY } from "../events/index.js";
-import { requiredInputs, interpolateCrew } from "../crew/index.js";
+import { checkPlaceholders, requiredInputs, interpolateCrew } from "../crew/index.js";
 import { executeRun, type PreparedRun } from "./run-crew.js";
 import type { CrewRunOptions } from "./run-context.js";
 import type { CrewDefinition } from "../crew/index.js";
@@ -80,6 +80,7 @@ export class Crew {
   readonly #tools: Record<string, Tool>;
   readonly #model: LanguageModel | undefined;
   readonly #hooks: KickoffHooks;
+  #outlineOnce: CrewOutline | undefined;
 
   /** Throws CrewError invalid_crew naming the agent or task at fault. */
   constructor(config: CrewConfig | CrewDefinition, options: CrewOptions = {}) {
@@ -96,10 +97,22 @@ export class Crew {
     };
   }
 
-  /** Name, process, agents, tasks and required inputs. */
+  /** Name, process, agents, tasks and required inputs (a fresh copy each call). */
   info(): CrewOutline {
-    const def = this.definition;
+    const outline = this.#outline();
     return {
+      ...outline,
+      agents: outline.agents.map((agent) => ({ ...agent })),
+      tasks: outline.tasks.map((task) => ({ ...task })),
+      inputs: [...outline.inputs],
+    };
+  }
+
+  /** The outline, worked out once: the definition does not change. */
+  #outline(): CrewOutline {
+    if (this.#outlineOnce) return this.#outlineOnce;
+    const def = this.definition;
+    this.#outlineOnce = {
       name: def.name,
       process: def.process,
       agents: def.agents.map((a) => ({ key: a.key, role: a.role })),
@@ -107,8 +120,14 @@ export class Crew {
         key: t.key,
         ...(t.agent === undefined ? {} : { agent: t.agent }),
       })),
-      inputs: requiredInputs(this.definition),
+      inputs: requiredInputs(def),
     };
+    return this.#outlineOnce;
+  }
+
+  /** Names of the inputs a run must give (see {@link requiredInputs}). */
+  requiredInputs(): string[] {
+    return [...this.#outline().inputs];
   }
 
   /**
@@ -117,11 +136,19 @@ export class Crew {
    * inputs merged over the crew's defaults.
    */
   validateInputs(inputs: unknown = {}): Inputs {
-    return this.#checkInputs(inputs).merged;
+    const merged = this.#mergeInputs(inputs);
+    checkPlaceholders(this.definition, merged);
+    return merged;
   }
 
   /** {@link Crew.validateInputs}, answering the crew with the inputs filled in too. */
   #checkInputs(inputs: unknown): { merged: Inputs; crew: CrewDefinition } {
+    const merged = this.#mergeInputs(inputs);
+    return { merged, crew: interpolateCrew(this.definition, merged) };
+  }
+
+  /** The inputs over the crew's defaults; throws bad_request unless a flat object of values. */
+  #mergeInputs(inputs: unknown): Inputs {
     const parsed = inputsSchema.safeParse(inputs);
     if (!parsed.success) {
       throw new CrewError(
@@ -129,8 +156,7 @@ export class Crew {
         "Inputs must be a flat object of strings, numbers and booleans.",
       );
     }
-    const merged = { ...this.definition.defaultInputs, ...parsed.data };
-    return { merged, crew: interpolateCrew(this.definition, merged) };
+    return { ...this.definition.defaultInputs, ...parsed.data };
   }
 
   /**

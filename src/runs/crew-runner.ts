@@ -43,11 +43,10 @@ export type ResolveRunner = (crew: string | undefined) => Promise<CrewRunner>;
 
 /** Adapts an engine {@link Crew} to a {@link CrewRunner}. */
 export function crewRunner(crew: Crew): CrewRunner {
-  const info = crew.info();
   return {
-    name: info.name,
+    name: crew.definition.name,
     stream: (inputs, options) => crew.stream(inputs, options),
-    requiredInputs: () => crew.info().inputs,
+    requiredInputs: () => crew.requiredInputs(),
     validateInputs: (inputs) => crew.validateInputs(inputs),
     checkInputNames: (inputs) => checkInputNames(crew.definition, inputs),
     info: () => crew.info(),

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -90,6 +90,43 @@ it("puts a process crew's load warnings on its run.start, as for engine crews", 
     expect(start).toMatchObject({
       type: "run.start",
       warnings: [expect.objectContaining({ file: "crew.yaml", key: "memroy" })],
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+it("builds a crew's runner once and builds it again when a file of the crew changes", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "crewstream-runner-cache-"));
+  const crew = join(dir, "notes");
+  const tasksYaml = (placeholders: string) =>
+    `write:\n  description: Notes about ${placeholders}.\n  expected_output: Notes.\n  agent: writer\n`;
+  try {
+    await mkdir(crew);
+    await writeFile(join(crew, "crew.yaml"), "name: notes\n");
+    await writeFile(
+      join(crew, "agents.yaml"),
+      "writer:\n  role: Writer\n  goal: Write notes\n  backstory: Writes.\n",
+    );
+    await writeFile(join(crew, "tasks.yaml"), tasksYaml("{topic}"));
+    const resolve = catalogRunners(new CrewCatalog({ dirs: [dir] }));
+    const first = await resolve("notes");
+    expect(await resolve("notes")).toBe(first);
+    expect(first.requiredInputs?.()).toEqual(["topic"]);
+    // A caller changing the answer does not change the kept runner's.
+    first.requiredInputs?.().push("changed");
+    expect(first.requiredInputs?.()).toEqual(["topic"]);
+
+    await writeFile(join(crew, "tasks.yaml"), tasksYaml("{topic} for {audience}"));
+    const changed = await resolve("notes");
+    expect(changed).not.toBe(first);
+    expect(changed.requiredInputs?.()).toEqual(["audience", "topic"]);
+    expect(() => changed.validateInputs?.({ topic: "otters" })).toThrow(
+      'Missing input "audience" (used in task write\'s description)',
+    );
+    expect(changed.validateInputs?.({ topic: "otters", audience: "kids" })).toEqual({
+      topic: "otters",
+      audience: "kids",
     });
   } finally {
     await rm(dir, { recursive: true, force: true });

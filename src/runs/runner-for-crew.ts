@@ -69,10 +69,23 @@ export function runnerForCrew(crew: LoadedCrew, options: RunnerForCrewOptions = 
  * A {@link ResolveRunner} over `catalog` for the run manager and workers: loads the named crew
  * (`undefined`: the catalog's default crew) and builds it with {@link runnerForCrew}. Throws
  * what `catalog.load` throws (crew_not_found, invalid_crew, bad_request).
+ *
+ * A runner holds no run's state, so one is built per loaded crew and kept while the catalog
+ * answers with that same crew (until one of its files changes): starting a run does not
+ * validate and outline the crew again.
  */
 export function catalogRunners(
   catalog: CrewCatalog,
   options: RunnerForCrewOptions = {},
 ): ResolveRunner {
-  return async (name) => runnerForCrew(await catalog.load(name), options);
+  const built = new WeakMap<LoadedCrew, CrewRunner>();
+  return async (name) => {
+    const crew = await catalog.load(name);
+    let runner = built.get(crew);
+    if (runner === undefined) {
+      runner = runnerForCrew(crew, options);
+      built.set(crew, runner);
+    }
+    return runner;
+  };
 }
