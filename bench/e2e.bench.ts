@@ -15,6 +15,10 @@
  * crewstream <= 1.10x the relay's wall and CPU, first token <= in-process + 3 ms, headers
  * <= 2 ms; and (1 ms per token) server CPU <= 1.3x the in-process CPU.
  *
+ * Each case first runs BENCH_E2E_WARMUP batches per mode (default 8) that are not measured, so
+ * the figures are those of a server that has been running (its code optimized), as in
+ * production; the first warm-up batch's server CPU is reported too, as the cold start.
+ *
  * Settings: BENCH_E2E_ITERATIONS (batches per case, default 6), BENCH_E2E_CONCURRENCY
  * (default "1,20"), BENCH_E2E_TOKEN_MS (default "0,1"), BENCH_MAX_RUNS and BENCH_STREAM_CAP
  * (the server's max concurrent runs and per-client stream cap, default 64), BENCH_E2E_PERSIST=0
@@ -29,7 +33,7 @@ import { ask, median, percentile, startHelperProcess } from "./harness.js";
 import { BenchResults } from "./results.js";
 
 const ITERATIONS = Number(process.env.BENCH_E2E_ITERATIONS ?? 6);
-const WARMUP = 2;
+const WARMUP = Number(process.env.BENCH_E2E_WARMUP ?? 8);
 const list = (text: string) => text.split(",").map(Number);
 const CONCURRENCY = list(process.env.BENCH_E2E_CONCURRENCY ?? "1,20");
 const TOKEN_MS = list(process.env.BENCH_E2E_TOKEN_MS ?? "0,1");
@@ -118,7 +122,13 @@ async function caseOf(tokenMs: number): Promise<void> {
     }
 
     for (const concurrency of CONCURRENCY) {
-      for (let i = 0; i < WARMUP; i++) for (const mode of MODES) await once(mode, concurrency);
+      const cold: Partial<Record<Mode, Sample>> = {};
+      for (let i = 0; i < WARMUP; i++)
+        for (const mode of MODES) {
+          const sample = await once(mode, concurrency);
+          cold[mode] ??= sample;
+        }
+
       const samples: Record<Mode, Sample[]> = { inproc: [], relay: [], crewstream: [] };
       for (let i = 0; i < ITERATIONS; i++) {
         // Rotate the order so drift in the machine's load falls on every mode alike.
@@ -127,7 +137,7 @@ async function caseOf(tokenMs: number): Promise<void> {
           samples[mode].push(await once(mode, concurrency));
         }
       }
-      summarize(tokenMs, concurrency, samples);
+      summarize(tokenMs, concurrency, samples, cold);
     }
   } catch (error) {
     console.error(`crewstream server log (end):\n${readFileSync(serverLog, "utf8").slice(-4000)}`);
@@ -177,7 +187,12 @@ function summaryOf(samples: Sample[], concurrency: number): Summary {
   };
 }
 
-function summarize(tokenMs: number, concurrency: number, samples: Record<Mode, Sample[]>): void {
+function summarize(
+  tokenMs: number,
+  concurrency: number,
+  samples: Record<Mode, Sample[]>,
+  cold: Partial<Record<Mode, Sample>>,
+): void {
   const s = {
     inproc: summaryOf(samples.inproc, concurrency),
     relay: summaryOf(samples.relay, concurrency),
@@ -201,6 +216,9 @@ function summarize(tokenMs: number, concurrency: number, samples: Record<Mode, S
       note: `(p95 ${m.firstTokenP95Ms.toFixed(2)})`,
     });
     results.figure(name("hand-off"), m.handoffMs, "ms");
+    const first = cold[mode];
+    if (mode !== "inproc" && first)
+      results.figure(name("server CPU, first batch (cold)"), first.serverCpuMs / concurrency, "ms");
   }
   const ours = s.crewstream;
   const ratio = (name: string, value: number, limit?: number) =>
