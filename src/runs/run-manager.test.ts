@@ -311,3 +311,20 @@ describe("RunManager input, watchers and failures", () => {
     });
   });
 });
+
+it("lets the event loop turn while a crew streams a burst, so requests arriving meanwhile are served", async () => {
+  let accepted = 0;
+  let acceptedAtTurn: number | undefined;
+  const { manager } = setup(
+    { burst: { deltas: 2000, onStart: () => setImmediate(() => (acceptedAtTurn = accepted)) } },
+    { observer: { event: () => void (accepted += 1) } },
+  );
+  const record = await manager.start({ crew: "burst", inputs: {} });
+  const events = await collect(runEvents(manager, record.id));
+  expectWholeRun(events, "completed");
+  expect(accepted).toBe(events.length);
+  // The burst is all there at once: without turns it would be taken whole (or until the
+  // writer holds the run back, 1,000 events) before anything else the process has to do.
+  expect(acceptedAtTurn).toBeDefined();
+  expect(acceptedAtTurn).toBeLessThanOrEqual(64);
+});

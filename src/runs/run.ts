@@ -35,6 +35,16 @@ import type { StoreHealth } from "./store-health.js";
  */
 const MAX_UNDELIVERED = 128;
 
+/**
+ * Events a run takes from its crew in one go before it lets the event loop turn. A model's
+ * burst (a whole answer in one network read) is otherwise handled in one chain of promise
+ * reactions, and requests arriving meanwhile (another client's start, a health check) wait
+ * for every run's burst to end.
+ */
+const EVENTS_PER_TURN = 32;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Where the manager's log messages go. */
 export interface RunLogger {
   error(message: string, details?: unknown): void;
@@ -142,6 +152,7 @@ export class ActiveRun {
         ...(this.settings.timeoutMs === undefined ? {} : { timeoutMs: this.settings.timeoutMs }),
       };
       iterator = this.runner.stream(this.inputs, options)[Symbol.asyncIterator]();
+      let inTurn = 0;
       for (;;) {
         const next = await grace.race(iterator.next());
         if (next === GRACE_OVER) {
@@ -170,6 +181,10 @@ export class ActiveRun {
         // run that publishes faster than those go round waits for them rather than piling up
         // events (a watcher that is not waiting, e.g. its socket is full, holds nobody up).
         if (this.log.undelivered >= MAX_UNDELIVERED) await this.log.delivered();
+        else if (++inTurn >= EVENTS_PER_TURN) {
+          inTurn = 0;
+          await nextTurn();
+        }
       }
     } catch (error) {
       failure = error;
