@@ -121,14 +121,14 @@ async function caseOf(tokenMs: number): Promise<void> {
       return { batch: answer, serverCpuMs: (await cpuOf(server)) - before };
     }
 
+    // Each server process's very first batch: only the case's first concurrency has one.
+    let cold: Partial<Record<Mode, Sample>> | undefined = {};
     for (const concurrency of CONCURRENCY) {
-      const cold: Partial<Record<Mode, Sample>> = {};
       for (let i = 0; i < WARMUP; i++)
         for (const mode of MODES) {
           const sample = await once(mode, concurrency);
-          cold[mode] ??= sample;
+          if (cold) cold[mode] ??= sample;
         }
-
       const samples: Record<Mode, Sample[]> = { inproc: [], relay: [], crewstream: [] };
       for (let i = 0; i < ITERATIONS; i++) {
         // Rotate the order so drift in the machine's load falls on every mode alike.
@@ -137,7 +137,8 @@ async function caseOf(tokenMs: number): Promise<void> {
           samples[mode].push(await once(mode, concurrency));
         }
       }
-      summarize(tokenMs, concurrency, samples, cold);
+      summarize(tokenMs, concurrency, samples, cold ?? {});
+      cold = undefined;
     }
   } catch (error) {
     console.error(`crewstream server log (end):\n${readFileSync(serverLog, "utf8").slice(-4000)}`);
