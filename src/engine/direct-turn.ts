@@ -1,0 +1,145 @@
+/**
+ * A model turn without tools, streamed straight from the model's `doStream`. `streamText`
+ * pipes every chunk through half a dozen web streams (tool handling, output parsing, step
+ * bookkeeping, a tee per reader), which costs about twice the provider's own parsing; a turn
+ * that can call no tool needs none of it. The prompt is prepared by the AI SDK's own
+ * functions, so the request the provider sends is the one `streamText` would send.
+ */
+import type {
+  LanguageModelV3,
+  LanguageModelV3StreamPart,
+  SharedV3ProviderMetadata,
+} from "@ai-sdk/provider";
+import type { LanguageModel, ModelMessage } from "ai";
+import { asLanguageModelUsage, convertToLanguageModelPrompt, standardizePrompt } from "ai/internal";
+import type { RunContext } from "./run-context.js";
+import type { TurnRecorder } from "./turn-recorder.js";
+
+/** What a direct turn sends. */
+export interface DirectTurnRequest {
+  system: string;
+  messages: ModelMessage[];
+  /** JSON schema of the answer, when the task has one. */
+  jsonSchema?: Record<string, unknown> | undefined;
+}
+
+/** Whether a turn can skip `streamText`: a v3 model and no tools to offer it. */
+export function callsDirectly(
+  model: LanguageModel,
+  tools: Record<string, unknown>,
+): model is LanguageModelV3 {
+  return (
+    typeof model !== "string" &&
+    model.specificationVersion === "v3" &&
+    Object.keys(tools).length === 0
+  );
+}
+
+/** A text or reasoning part of the answer, as the response messages carry it. */
+interface ContentPart {
+  type: "text" | "reasoning";
+  text: string;
+  providerMetadata: SharedV3ProviderMetadata | undefined;
+}
+
+/**
+ * Streams one model call and records it; returns the assistant message of the answer (for
+ * the conversation to go on). Throws the provider's error (already retried by the model
+ * guard) or an abort error.
+ */
+export async function streamDirectTurn(
+  ctx: RunContext,
+  model: LanguageModelV3,
+  request: DirectTurnRequest,
+  recorder: TurnRecorder,
+): Promise<ModelMessage[]> {
+  const prompt = await convertToLanguageModelPrompt({
+    prompt: await standardizePrompt({ system: request.system, messages: request.messages }),
+    supportedUrls: await model.supportedUrls,
+    download: undefined,
+    abortSignal: ctx.signal,
+  });
+  const { stream } = await model.doStream({
+    prompt,
+    abortSignal: ctx.signal,
+    ...(request.jsonSchema === undefined
+      ? {}
+      : { responseFormat: { type: "json" as const, schema: request.jsonSchema } }),
+  });
+  const content: ContentPart[] = [];
+  const open = new Map<string, ContentPart>();
+  const begin = (type: ContentPart["type"], id: string, metadata?: SharedV3ProviderMetadata) => {
+    const part: ContentPart = { type, text: "", providerMetadata: metadata };
+    content.push(part);
+    open.set(`${type}:${id}`, part);
+    return part;
+  };
+  const append = (
+    type: ContentPart["type"],
+    id: string,
+    text: string,
+    metadata?: SharedV3ProviderMetadata,
+  ) => {
+    const part = open.get(`${type}:${id}`) ?? begin(type, id);
+    part.text += text;
+    if (metadata !== undefined) part.providerMetadata = metadata;
+  };
+  let usage = {};
+  let finishReason = "other";
+  const reader = stream.getReader();
+  let done = false;
+  try {
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      const part: LanguageModelV3StreamPart = next.value;
+      switch (part.type) {
+        case "text-start":
+        case "reasoning-start":
+          begin(part.type === "text-start" ? "text" : "reasoning", part.id, part.providerMetadata);
+          break;
+        case "text-delta":
+          append("text", part.id, part.delta, part.providerMetadata);
+          await recorder.text(part.delta);
+          break;
+        case "reasoning-delta":
+          append("reasoning", part.id, part.delta, part.providerMetadata);
+          await recorder.reasoning(part.delta);
+          break;
+        case "text-end":
+        case "reasoning-end":
+          if (part.providerMetadata !== undefined)
+            append(
+              part.type === "text-end" ? "text" : "reasoning",
+              part.id,
+              "",
+              part.providerMetadata,
+            );
+          break;
+        case "finish":
+          usage = asLanguageModelUsage(part.usage);
+          finishReason = part.finishReason.unified;
+          break;
+        case "error":
+          throw part.error;
+        default:
+          break;
+      }
+    }
+  } finally {
+    // Cut short (an error, a cancel, a consumer gone): the provider's response is closed too.
+    if (!done) reader.cancel().catch(() => undefined);
+  }
+  await recorder.stepEnd(usage, finishReason);
+  const answer = content
+    .filter((part) => part.type === "reasoning" || part.text !== "")
+    .map((part) => ({
+      type: part.type,
+      text: part.text,
+      ...(part.providerMetadata === undefined ? {} : { providerOptions: part.providerMetadata }),
+    }));
+  return [{ role: "assistant", content: answer }];
+}
