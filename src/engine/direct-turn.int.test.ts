@@ -73,7 +73,7 @@ async function directTurn(output?: Record<string, unknown>) {
       ? {}
       : {
           output: {
-            shape: { jsonSchema: output, validate: (value) => ({ ok: true, value }) },
+            shape: { jsonSchema: output, validate: (value: unknown) => ({ ok: true, value }) },
             partials: { push: () => Promise.resolve(), restart: () => undefined },
           } as unknown as NonNullable<Parameters<typeof streamTurn>[1]["output"]>,
         }),
