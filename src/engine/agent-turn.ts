@@ -89,6 +89,7 @@ export async function streamTurn(
         ctx,
         model,
         {
+          scope: options.scope,
           system: options.system,
           messages: options.messages,
           jsonSchema: options.output?.shape.jsonSchema,

@@ -12,13 +12,15 @@ import type {
   LanguageModelV3StreamPart,
   SharedV3ProviderMetadata,
 } from "@ai-sdk/provider";
-import type { LanguageModel, ModelMessage } from "ai";
+import { NoSuchToolError, type LanguageModel, type ModelMessage } from "ai";
 import { asLanguageModelUsage, convertToLanguageModelPrompt } from "ai/internal";
-import type { RunContext } from "./run-context.js";
+import { ErrorCode } from "../events/index.js";
+import type { RunContext, TurnScope } from "./run-context.js";
 import type { TurnRecorder } from "./turn-recorder.js";
 
 /** What a direct turn sends. */
 export interface DirectTurnRequest {
+  scope: TurnScope;
   system: string;
   messages: ModelMessage[];
   /** JSON schema of the answer, when the task has one. */
@@ -121,6 +123,9 @@ export async function streamDirectTurn(
               part.providerMetadata,
             );
           break;
+        case "tool-call":
+          await reportUnofferedCall(ctx, request.scope, part, recorder);
+          break;
         case "finish":
           usage = asLanguageModelUsage(part.usage);
           finishReason = part.finishReason.unified;
@@ -144,4 +149,33 @@ export async function streamDirectTurn(
       ...(part.providerMetadata === undefined ? {} : { providerOptions: part.providerMetadata }),
     }));
   return [{ role: "assistant", content: answer }];
+}
+
+/**
+ * A model that calls a tool although none was offered: the call is reported as failed, as
+ * `streamText` reports a call of an unknown tool; its answer (none) makes the agent ask again.
+ */
+async function reportUnofferedCall(
+  ctx: RunContext,
+  scope: TurnScope,
+  call: { toolCallId: string; toolName: string; input: string },
+  recorder: TurnRecorder,
+): Promise<void> {
+  let args: unknown = call.input;
+  try {
+    args = JSON.parse(call.input);
+  } catch {
+    // Not JSON: reported as the model sent it.
+  }
+  recorder.toolCall(call.toolName, args);
+  const named = { ...scope, callId: call.toolCallId, tool: call.toolName };
+  await ctx.emit({ type: "tool.call", ...named, args });
+  await ctx.emit({
+    type: "tool.result",
+    ...named,
+    error: {
+      code: ErrorCode.TOOL_ERROR,
+      message: new NoSuchToolError({ toolName: call.toolName }).message,
+    },
+  });
 }

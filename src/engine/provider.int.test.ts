@@ -105,6 +105,30 @@ describe("engine against an OpenAI-compatible server", () => {
     expect(events.at(-1)).toMatchObject({ status: "completed", result: "Answered without it." });
   });
 
+  it("reports a tool call from a model offered no tools as failed and asks again for the answer", async () => {
+    fake.script([
+      reply.toolCall("web_search", { q: "owls" }, "call-y"),
+      reply.text("Answered without it."),
+    ]);
+    const sent = fake.requests.length;
+    const events = await run(crew());
+    expect(fake.requests[sent]?.body?.tools).toBeUndefined();
+    expect(events.find((e) => e.type === "tool.call")).toMatchObject({
+      callId: "call-y",
+      tool: "web_search",
+      args: { q: "owls" },
+    });
+    expect(events.find((e) => e.type === "tool.result")).toMatchObject({
+      callId: "call-y",
+      error: { code: "tool_error", message: expect.stringContaining("web_search") },
+    });
+    expect(events.find((e) => e.type === "agent.step")).toMatchObject({
+      kind: "tool",
+      text: "Using tool: web_search",
+    });
+    expect(events.at(-1)).toMatchObject({ status: "completed", result: "Answered without it." });
+  });
+
   it("retries a 429 after Retry-After, reporting llm.retry, then succeeds", async () => {
     fake.script([reply.rateLimited(0, 30), reply.text("Fine now.")]);
     const events = await run(crew());
