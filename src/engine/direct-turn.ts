@@ -13,7 +13,7 @@ import type {
   SharedV3ProviderMetadata,
 } from "@ai-sdk/provider";
 import { NoSuchToolError, type LanguageModel, type ModelMessage } from "ai";
-import { asLanguageModelUsage, convertToLanguageModelPrompt } from "ai/internal";
+import * as aiInternal from "ai/internal";
 import { ErrorCode } from "../events/index.js";
 import type { RunContext, TurnScope } from "./run-context.js";
 import type { TurnRecorder } from "./turn-recorder.js";
@@ -27,12 +27,20 @@ export interface DirectTurnRequest {
   jsonSchema?: Record<string, unknown> | undefined;
 }
 
-/** Whether a turn can skip `streamText`: a v3 model and no tools to offer it. */
+// The AI SDK's own prompt conversion and usage mapping, from its `ai/internal` entry (marked
+// experimental there): an AI SDK release without them makes every turn go through `streamText`.
+const { convertToLanguageModelPrompt, asLanguageModelUsage } = aiInternal as Partial<
+  typeof aiInternal
+>;
+const available = convertToLanguageModelPrompt !== undefined && asLanguageModelUsage !== undefined;
+
+/** Whether a turn can skip `streamText`: a v3 model, no tools to offer it, and the SDK's helpers. */
 export function callsDirectly(
   model: LanguageModel,
   tools: Record<string, unknown>,
 ): model is LanguageModelV3 {
   return (
+    available &&
     typeof model !== "string" &&
     model.specificationVersion === "v3" &&
     Object.keys(tools).length === 0
@@ -57,7 +65,7 @@ export async function streamDirectTurn(
   request: DirectTurnRequest,
   recorder: TurnRecorder,
 ): Promise<ModelMessage[]> {
-  const prompt = await convertToLanguageModelPrompt({
+  const prompt = await convertToLanguageModelPrompt!({
     prompt: { system: request.system, messages: request.messages },
     supportedUrls: await model.supportedUrls,
     download: undefined,
@@ -71,11 +79,12 @@ export async function streamDirectTurn(
       : { responseFormat: { type: "json" as const, schema: request.jsonSchema } }),
   });
   const content: ContentPart[] = [];
-  const open = new Map<string, ContentPart>();
+  // The parts being streamed, by kind and id (a provider may interleave several).
+  const open = { text: new Map<string, ContentPart>(), reasoning: new Map<string, ContentPart>() };
   const begin = (type: ContentPart["type"], id: string, metadata?: SharedV3ProviderMetadata) => {
     const part: ContentPart = { type, text: "", providerMetadata: metadata };
     content.push(part);
-    open.set(`${type}:${id}`, part);
+    open[type].set(id, part);
     return part;
   };
   const append = (
@@ -84,7 +93,7 @@ export async function streamDirectTurn(
     text: string,
     metadata?: SharedV3ProviderMetadata,
   ) => {
-    const part = open.get(`${type}:${id}`) ?? begin(type, id);
+    const part = open[type].get(id) ?? begin(type, id);
     part.text += text;
     if (metadata !== undefined) part.providerMetadata = metadata;
   };
@@ -127,7 +136,7 @@ export async function streamDirectTurn(
           await reportUnofferedCall(ctx, request.scope, part, recorder);
           break;
         case "finish":
-          usage = asLanguageModelUsage(part.usage);
+          usage = asLanguageModelUsage!(part.usage);
           finishReason = part.finishReason.unified;
           break;
         case "error":
