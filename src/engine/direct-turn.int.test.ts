@@ -116,6 +116,25 @@ describe("a turn without tools, streamed straight from the model", () => {
     });
   }
 
+  it("logs the provider's warnings about the call as streamText does", async () => {
+    const logged: unknown[] = [];
+    const global = globalThis as { AI_SDK_LOG_WARNINGS?: unknown };
+    global.AI_SDK_LOG_WARNINGS = (options: unknown) => logged.push(options);
+    try {
+      fake.script(reply.text("{}"));
+      await directTurn(schema);
+    } finally {
+      delete global.AI_SDK_LOG_WARNINGS;
+    }
+    expect(logged).toEqual([
+      {
+        warnings: [expect.objectContaining({ type: "unsupported", feature: "responseFormat" })],
+        provider: "compatible.chat",
+        model: "reasoner",
+      },
+    ]);
+  });
+
   it("answers with the text, the usage and the response messages streamText gives", async () => {
     fake.script(reply.reasoned(["Sound ", "first."], ["Owls ", "hunt ", "by ", "ear."]));
     const sdk = await sdkTurn();

@@ -11,6 +11,7 @@ import type {
   LanguageModelV3,
   LanguageModelV3StreamPart,
   SharedV3ProviderMetadata,
+  SharedV3Warning,
 } from "@ai-sdk/provider";
 import { NoSuchToolError, type LanguageModel, type ModelMessage } from "ai";
 import * as aiInternal from "ai/internal";
@@ -132,6 +133,9 @@ export async function streamDirectTurn(
               part.providerMetadata,
             );
           break;
+        case "stream-start":
+          logWarnings(model, part.warnings);
+          break;
         case "tool-call":
           await reportUnofferedCall(ctx, request.scope, part, recorder);
           break;
@@ -187,4 +191,27 @@ async function reportUnofferedCall(
       message: new NoSuchToolError({ toolName: call.toolName }).message,
     },
   });
+}
+
+/**
+ * The provider's warnings about the call (a setting it does not support, e.g. a JSON schema
+ * it cannot enforce), logged as `streamText` logs them: to `globalThis.AI_SDK_LOG_WARNINGS`
+ * when that is a function, nowhere when it is `false`, else to the console.
+ */
+function logWarnings(model: LanguageModelV3, warnings: SharedV3Warning[]): void {
+  if (warnings.length === 0) return;
+  const logger = (globalThis as { AI_SDK_LOG_WARNINGS?: unknown }).AI_SDK_LOG_WARNINGS;
+  if (logger === false) return;
+  if (typeof logger === "function") {
+    logger({ warnings, provider: model.provider, model: model.modelId });
+    return;
+  }
+  const prefix = `AI SDK Warning (${model.provider} / ${model.modelId}):`;
+  for (const warning of warnings) {
+    const text =
+      warning.type === "other"
+        ? warning.message
+        : `The feature "${warning.feature}" is ${warning.type === "unsupported" ? "not supported" : "used in a compatibility mode"}.${warning.details ? ` ${warning.details}` : ""}`;
+    console.warn(`${prefix} ${text}`);
+  }
 }
