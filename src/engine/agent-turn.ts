@@ -84,21 +84,18 @@ export async function streamTurn(
     partials: options.output?.partials,
   });
   try {
-    if (callsDirectly(model, options.tools)) {
-      const responseMessages = await streamDirectTurn(
-        ctx,
-        model,
-        {
-          scope: options.scope,
-          system: options.system,
-          messages: options.messages,
-          jsonSchema: options.output?.shape.jsonSchema,
-        },
-        recorder,
-      );
-      return { ...recorder.last, responseMessages };
-    }
-    const responseMessages = await streamToolTurn(ctx, model, options, recorder);
+    const responseMessages = callsDirectly(model, options.tools)
+      ? await streamDirectTurn(
+          model,
+          {
+            system: options.system,
+            messages: options.messages,
+            abortSignal: ctx.signal,
+            jsonSchema: options.output?.shape.jsonSchema,
+          },
+          recorder,
+        )
+      : await streamToolTurn(ctx, model, options, recorder);
     return { ...recorder.last, responseMessages };
   } finally {
     recorder.close();
@@ -141,37 +138,29 @@ async function streamToolTurn(
   const invalidCalls = new Set<string>();
   for await (const part of result.fullStream) {
     switch (part.type) {
-      case "text-delta":
-        await recorder.text(part.text);
+      case "text-delta": {
+        const queued = recorder.text(part.text);
+        if (queued) await queued;
         break;
-      case "reasoning-delta":
-        await recorder.reasoning(part.text);
+      }
+      case "reasoning-delta": {
+        const queued = recorder.reasoning(part.text);
+        if (queued) await queued;
         break;
+      }
       case "tool-call":
         recorder.toolCall(part.toolName, part.input);
         // An invalid call (unknown tool, bad arguments) never reaches execute: report it here.
         if (part.invalid === true) {
           invalidCalls.add(part.toolCallId);
-          await ctx.emit({
-            type: "tool.call",
-            ...scope,
-            callId: part.toolCallId,
-            tool: part.toolName,
-            args: part.input,
-          });
+          await recorder.invalidCall(part.toolCallId, part.toolName, part.input);
         }
         gate.reached(part.toolCallId);
         break;
       case "tool-error":
         if (invalidCalls.has(part.toolCallId)) {
           const message = part.error instanceof Error ? part.error.message : String(part.error);
-          await ctx.emit({
-            type: "tool.result",
-            ...scope,
-            callId: part.toolCallId,
-            tool: part.toolName,
-            error: { code: ErrorCode.TOOL_ERROR, message },
-          });
+          await recorder.invalidCallFailed(part.toolCallId, part.toolName, message);
         }
         break;
       case "finish-step":

@@ -15,15 +15,14 @@ import type {
 } from "@ai-sdk/provider";
 import { NoSuchToolError, type LanguageModel, type ModelMessage } from "ai";
 import * as aiInternal from "ai/internal";
-import { ErrorCode } from "../events/index.js";
-import type { RunContext, TurnScope } from "./run-context.js";
 import type { TurnRecorder } from "./turn-recorder.js";
 
 /** What a direct turn sends. */
 export interface DirectTurnRequest {
-  scope: TurnScope;
   system: string;
   messages: ModelMessage[];
+  /** The run's signal: aborting it closes the model request. */
+  abortSignal: AbortSignal;
   /** JSON schema of the answer, when the task has one. */
   jsonSchema?: Record<string, unknown> | undefined;
 }
@@ -61,7 +60,6 @@ interface ContentPart {
  * guard) or an abort error.
  */
 export async function streamDirectTurn(
-  ctx: RunContext,
   model: LanguageModelV3,
   request: DirectTurnRequest,
   recorder: TurnRecorder,
@@ -70,11 +68,11 @@ export async function streamDirectTurn(
     prompt: { system: request.system, messages: request.messages },
     supportedUrls: await model.supportedUrls,
     download: undefined,
-    abortSignal: ctx.signal,
+    abortSignal: request.abortSignal,
   });
   const { stream } = await model.doStream({
     prompt,
-    abortSignal: ctx.signal,
+    abortSignal: request.abortSignal,
     ...(request.jsonSchema === undefined
       ? {}
       : { responseFormat: { type: "json" as const, schema: request.jsonSchema } }),
@@ -102,6 +100,7 @@ export async function streamDirectTurn(
   let finishReason = "other";
   const reader = stream.getReader();
   let done = false;
+  let queued: Promise<void> | undefined;
   try {
     for (;;) {
       const next = await reader.read();
@@ -117,11 +116,13 @@ export async function streamDirectTurn(
           break;
         case "text-delta":
           append("text", part.id, part.delta, part.providerMetadata);
-          await recorder.text(part.delta);
+          queued = recorder.text(part.delta);
+          if (queued) await queued;
           break;
         case "reasoning-delta":
           append("reasoning", part.id, part.delta, part.providerMetadata);
-          await recorder.reasoning(part.delta);
+          queued = recorder.reasoning(part.delta);
+          if (queued) await queued;
           break;
         case "text-end":
         case "reasoning-end":
@@ -137,7 +138,7 @@ export async function streamDirectTurn(
           logWarnings(model, part.warnings);
           break;
         case "tool-call":
-          await reportUnofferedCall(ctx, request.scope, part, recorder);
+          await reportUnofferedCall(part, recorder);
           break;
         case "finish":
           usage = asLanguageModelUsage!(part.usage);
@@ -169,8 +170,6 @@ export async function streamDirectTurn(
  * `streamText` reports a call of an unknown tool; its answer (none) makes the agent ask again.
  */
 async function reportUnofferedCall(
-  ctx: RunContext,
-  scope: TurnScope,
   call: { toolCallId: string; toolName: string; input: string },
   recorder: TurnRecorder,
 ): Promise<void> {
@@ -181,16 +180,9 @@ async function reportUnofferedCall(
     // Not JSON: reported as the model sent it.
   }
   recorder.toolCall(call.toolName, args);
-  const named = { ...scope, callId: call.toolCallId, tool: call.toolName };
-  await ctx.emit({ type: "tool.call", ...named, args });
-  await ctx.emit({
-    type: "tool.result",
-    ...named,
-    error: {
-      code: ErrorCode.TOOL_ERROR,
-      message: new NoSuchToolError({ toolName: call.toolName }).message,
-    },
-  });
+  await recorder.invalidCall(call.toolCallId, call.toolName, args);
+  const message = new NoSuchToolError({ toolName: call.toolName }).message;
+  await recorder.invalidCallFailed(call.toolCallId, call.toolName, message);
 }
 
 /**

@@ -3,8 +3,13 @@
  * and `reasoning.delta` per chunk, `agent.step` at the end of each model step (with usage,
  * model, finish reason, duration and cost), and the usage estimate of a call cut short.
  */
-import type { Usage } from "../events/index.js";
-import { ASK_QUESTION_TOOL, DELEGATE_TOOL, DELEGATE_WORK_TOOL } from "../events/index.js";
+import {
+  ASK_QUESTION_TOOL,
+  DELEGATE_TOOL,
+  DELEGATE_WORK_TOOL,
+  ErrorCode,
+  type Usage,
+} from "../events/index.js";
 import { describeModel, priceOf, type ModelPrice } from "../llm/index.js";
 import { summaryLine } from "./prompts.js";
 import type { RunContext, StepCounter, TurnScope, UsageMeter } from "./run-context.js";
@@ -51,31 +56,58 @@ export class TurnRecorder {
     this.#price = priceOf(this.#modelName);
   }
 
-  /** A chunk of answer text. */
-  async text(delta: string): Promise<void> {
-    if (delta === "") return;
+  /**
+   * A chunk of answer text. Resolves once the event is queued; answers `undefined` when that
+   * needed no waiting, so the caller of a token's worth of work awaits only when it must.
+   */
+  text(delta: string): Promise<void> | undefined {
+    if (delta === "") return undefined;
     this.#text += delta;
-    this.#streamed += 1;
-    const event = { type: "text.delta" as const, ...this.options.scope, delta };
-    if (!this.ctx.tryEmit(event)) await this.ctx.emit(event);
-    if (this.options.partials !== undefined) await this.options.partials.push(delta);
+    const queued = this.#delta("text.delta", delta);
+    const partials = this.options.partials;
+    if (partials === undefined) return queued;
+    return queued === undefined ? partials.push(delta) : queued.then(() => partials.push(delta));
   }
 
   /**
    * A chunk of reasoning: streamed as its own event and kept out of the answer; reasoning
-   * tokens count as output tokens, so they count in the estimate too.
+   * tokens count as output tokens, so they count in the estimate too. Answers as `text` does.
    */
-  async reasoning(delta: string): Promise<void> {
-    if (delta === "") return;
+  reasoning(delta: string): Promise<void> | undefined {
+    if (delta === "") return undefined;
     this.#reasoning += delta;
+    return this.#delta("reasoning.delta", delta);
+  }
+
+  /** Queues a delta event, with a promise only when the queue made it wait. */
+  #delta(type: "text.delta" | "reasoning.delta", delta: string): Promise<void> | undefined {
     this.#streamed += 1;
-    const event = { type: "reasoning.delta" as const, ...this.options.scope, delta };
-    if (!this.ctx.tryEmit(event)) await this.ctx.emit(event);
+    const event = { type, ...this.options.scope, delta };
+    return this.ctx.tryEmit(event) ? undefined : this.ctx.emit(event);
   }
 
   /** A tool call of the step in progress (named in its `agent.step`). */
   toolCall(name: string, input: unknown): void {
     this.#toolCalls.push({ name, input });
+  }
+
+  /**
+   * A call that never reaches a tool's execute (an unknown tool, bad arguments): its
+   * `tool.call`, which instrumented tools otherwise emit themselves.
+   */
+  invalidCall(callId: string, tool: string, args: unknown): Promise<void> {
+    return this.ctx.emit({ type: "tool.call", ...this.options.scope, callId, tool, args });
+  }
+
+  /** The failed `tool.result` of an {@link TurnRecorder.invalidCall}. */
+  invalidCallFailed(callId: string, tool: string, message: string): Promise<void> {
+    return this.ctx.emit({
+      type: "tool.result",
+      ...this.options.scope,
+      callId,
+      tool,
+      error: { code: ErrorCode.TOOL_ERROR, message },
+    });
   }
 
   /** Ends a model step with what the model reported: emits its `agent.step`. */
