@@ -24,7 +24,7 @@ export {
 } from "./require-run.js";
 export { RunWatchers } from "./run-watchers.js";
 export { SummaryCache } from "./summary-cache.js";
-export { openWatch } from "./open-watch.js";
+export { openWatch, watchStartedRun } from "./open-watch.js";
 export { replayEvents } from "./replay-events.js";
 export { runnerForCrew, catalogRunners, type RunnerForCrewOptions } from "./runner-for-crew.js";
 export { endRun } from "./end-run.js";

@@ -45,20 +45,37 @@ export async function openWatch(
   // A prefix becomes the full id once, so the watch counts against the run itself.
   const id = await runs.resolveId(runId);
   const first = await runs.openEvents(id, { ...open, after });
-  return follow(runs, id, first, after, open);
+  return follow(runs, id, () => first, after, open);
+}
+
+/**
+ * {@link openWatch} for a run the caller has just started (its full id, from the start): there
+ * is nothing to check, so the watcher is returned at once and opens the run's events at its
+ * first pull. A stream can then answer before it has opened anything.
+ */
+export function watchStartedRun(
+  runs: Pick<RunService, "resolveId" | "openEvents" | "watch">,
+  runId: string,
+  options: Omit<OpenWatchOptions, "after"> = {},
+): AsyncGenerator<readonly CrewEvent[], void, undefined> {
+  const open: RunEventsOptions = {
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark }),
+  };
+  return follow(runs, runId, () => runs.openEvents(runId, { ...open, after: 0 }), 0, open);
 }
 
 async function* follow(
   runs: Pick<RunService, "resolveId" | "openEvents" | "watch">,
   runId: string,
-  first: AsyncIterable<readonly CrewEvent[]>,
+  first: () => AsyncIterable<readonly CrewEvent[]> | Promise<AsyncIterable<readonly CrewEvent[]>>,
   after: number,
   open: RunEventsOptions,
 ): AsyncGenerator<readonly CrewEvent[], void, undefined> {
   const watch = runs.watch(runId);
   let cursor = after;
-  let source = first;
   try {
+    let source = await first();
     for (;;) {
       try {
         for await (const batch of source) {

@@ -115,6 +115,7 @@ export function createApp(options: AppOptions): Hono {
     logger,
     version: options.version ?? crewstreamVersion(),
     pingMs: options.pingMs ?? DEFAULT_PING_MS,
+    middlewareHeaders: (options.corsOrigins?.length ?? 0) > 0,
     ...(options.storeHealth ? { storeHealth: options.storeHealth } : {}),
   };
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;

@@ -19,6 +19,11 @@ export interface RouteDeps {
   version: string;
   /** Interval of SSE `: ping` comments. */
   pingMs: number;
+  /**
+   * True when middleware sets response headers (CORS) that a response written straight to the
+   * Node response must copy; false spares each stream making Hono's response object for none.
+   */
+  middlewareHeaders?: boolean;
   /** The run store's write health, reported by `GET /api/health`. */
   storeHealth?: { report(): StoreHealthReport };
 }

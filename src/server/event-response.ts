@@ -57,7 +57,12 @@ function nodeResponseOf(c: Context): ServerResponse | undefined {
 }
 
 /** Headers middleware already set on the context (CORS), plus the stream's own. */
-function responseHeaders(c: Context, own: Record<string, string>): Record<string, string> {
+function responseHeaders(
+  deps: RouteDeps,
+  c: Context,
+  own: Record<string, string>,
+): Record<string, string> {
+  if (deps.middlewareHeaders === false) return own;
   const headers: Record<string, string> = {};
   c.res.headers.forEach((value, key) => (headers[key] = value));
   if (headers["access-control-allow-origin"] !== undefined) headers.vary = "Origin";
@@ -82,7 +87,7 @@ export function eventStreamResponse(
     abort: options.abort,
   };
   const source = { batches: options.batches };
-  const headers = responseHeaders(c, {
+  const headers = responseHeaders(deps, c, {
     ...(options.format === "jsonl" ? JSONL_HEADERS : SSE_HEADERS),
     "x-run-id": options.runId,
   });

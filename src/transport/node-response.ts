@@ -48,13 +48,12 @@ export function writeEventStream(
   const { encode } = options;
   let finished = false;
   let wakeWriter: (() => void) | undefined;
+  outgoing.writeHead(options.status ?? 200, options.headers as Record<string, string | string[]>);
+  outgoing.flushHeaders();
   const iterator = openBatches(source, abort.signal);
   // Catching up takes turns with every other stream of the process (see StreamTurns).
   const turns = streamTurns;
   const rank = turns.rank();
-
-  outgoing.writeHead(options.status ?? 200, options.headers as Record<string, string | string[]>);
-  outgoing.flushHeaders();
   // Nothing is queued for a socket that has not drained: one ping at most, never a pile.
   const heartbeat = keepAlive(
     options.heartbeat,

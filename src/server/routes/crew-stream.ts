@@ -8,7 +8,7 @@ import { startRunBodySchema } from "../../events/index.js";
 import type { RouteDeps } from "../deps.js";
 import { eventStreamResponse, streamFormat } from "../event-response.js";
 import { readJson } from "../read-json.js";
-import { openWatch } from "../../runs/index.js";
+import { watchStartedRun } from "../../runs/index.js";
 
 /** Routes of the streaming start. */
 export function crewStreamRoutes(deps: RouteDeps): Hono {
@@ -26,11 +26,11 @@ export function crewStreamRoutes(deps: RouteDeps): Hono {
         ...(body.threadId === undefined ? {} : { threadId: body.threadId }),
       });
       const abort = new AbortController();
-      const batches = await openWatch(deps.runs, run.id, { after: 0, signal: abort.signal });
+      // The run exists (its row is committed): answer now, and open its events after.
       return eventStreamResponse(deps, c, {
         runId: run.id,
         format: streamFormat(c),
-        batches,
+        batches: watchStartedRun(deps.runs, run.id, { signal: abort.signal }),
         abort,
         release,
       });
