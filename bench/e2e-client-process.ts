@@ -9,8 +9,9 @@
  * - `{ kind: "http", url, body, concurrency }`: `POST url` with `body`, reading the SSE answer
  *   (every frame's data parsed as JSON, as a client does).
  *
- * Times are from the crew's start (the request sent): response headers, first token, each
- * hand-off (the gap between one agent's last token and the next agent's first), the end.
+ * Times are from the crew's start (before connecting): connected (the request goes out then),
+ * response headers, first token, each hand-off (the gap between one agent's last token and the
+ * next agent's first), the end.
  */
 import { Agent, request } from "node:http";
 import { createInterface } from "node:readline";
@@ -19,6 +20,8 @@ import { rawCrew } from "./e2e-crew.js";
 
 /** Timings of one crew, in ms from its start. */
 export interface CrewTiming {
+  /** When the connection was made and the request written to it (0 in process). */
+  connectedMs: number;
   headersMs: number;
   firstTokenMs: number;
   handoffMs: number[];
@@ -44,6 +47,7 @@ const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
 /** Follows the tokens of one crew as they arrive. */
 class Tracker {
   readonly start = performance.now();
+  connectedMs = Number.NaN;
   headersMs = Number.NaN;
   firstTokenMs = Number.NaN;
   readonly handoffMs: number[] = [];
@@ -62,6 +66,7 @@ class Tracker {
 
   done(): CrewTiming {
     return {
+      connectedMs: this.connectedMs,
       headersMs: this.headersMs,
       firstTokenMs: this.firstTokenMs,
       handoffMs: this.handoffMs,
@@ -85,6 +90,7 @@ async function inProcess(baseURL: string, topic: string): Promise<CrewTiming> {
     models.set(baseURL, model);
   }
   const tracker = new Tracker();
+  tracker.connectedMs = 0;
   tracker.headersMs = 0;
   await rawCrew(model, topic, (agentKey) => tracker.token(agentKey));
   return tracker.done();
@@ -149,6 +155,12 @@ function overHttp(url: string, body: unknown): Promise<CrewTiming> {
       },
     );
     req.on("error", reject);
+    // The request, written before the socket connects, goes out as it connects.
+    req.once("socket", (socket) => {
+      const connected = () => (tracker.connectedMs = performance.now() - tracker.start);
+      if (socket.connecting) socket.once("connect", connected);
+      else connected();
+    });
     req.end(payload);
   });
 }
