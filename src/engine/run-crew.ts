@@ -27,6 +27,15 @@ import { runSequential } from "./sequential.js";
 import { agentToolReferences, openRunTools, type ToolRegistry } from "./tools/index.js";
 import type { AgentDefinition, CrewDefinition } from "../crew/index.js";
 
+/**
+ * Events a crew's producers (model turns, tools) may run ahead of its consumer before they wait.
+ * A model's burst (a whole answer in one network read) is parsed in one chain of promise
+ * reactions that only a waiting producer ends: the bound, with a consumer that lets the event
+ * loop turn as it takes events (a run does every 32), bounds how long a burst holds the loop,
+ * so commits, deliveries and other requests go on while it is parsed.
+ */
+const RUN_AHEAD_EVENTS = 32;
+
 /** What a run needs once its inputs are known to be good. */
 export interface PreparedRun {
   /** The crew with inputs filled in. */
@@ -151,7 +160,7 @@ function startRun(args: ExecuteRunArgs): StartedChannel<CrewEvent> {
             ),
           runTimeout,
         );
-  const channel = new EventChannel<CrewEvent>();
+  const channel = new EventChannel<CrewEvent>(RUN_AHEAD_EVENTS);
   const usage = new UsageMeter();
   const emit = (draft: EventDraft): Promise<void> => channel.push(stamper.stamp(draft));
   const tryEmit = (draft: EventDraft): boolean =>

@@ -1,11 +1,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { LanguageModelV3, LanguageModelV3StreamPart } from "@ai-sdk/provider";
 import { afterAll, expect, it, vi } from "vitest";
+import { CrewCatalog } from "../crew/index.js";
 import { EventStamper, SlowConsumerError, type CrewEvent } from "../events/index.js";
 import { MemoryRunStore, SqliteRunStore, type RunStore } from "../store/index.js";
 import { gate, scriptedRunner } from "./test-support/scripted-runner.js";
 import { RunManager } from "./run-manager.js";
+import { catalogRunners } from "./runner-for-crew.js";
 import { runEvents } from "./test-support/run-events.js";
 
 const root = mkdtempSync(join(tmpdir(), "crewstream-delivery-"));
@@ -164,5 +168,80 @@ it("holds a run back while its waiting watchers have not been handed its events"
   expect(received).toEqual(received.map(() => deltas + 2));
   // Ahead of the slowest watcher by about what it may publish unhanded (128), not by the run.
   expect(maxLead).toBeLessThan(deltas / 4);
+  await manager.close();
+}, 30_000);
+
+it("lets the event loop turn every few dozen chunks of a model's burst", async () => {
+  // A model whose whole answer is there at once (one network read of a fast provider): each
+  // read of its stream is answered without waiting. Counted: the chunks read in one turn of
+  // the event loop, during which no commit, delivery or other request can go on.
+  const chunks = 1000;
+  let sinceTurn = 0;
+  let armed = false;
+  let most = 0;
+  const counted = (): void => {
+    sinceTurn++;
+    if (armed) return;
+    armed = true;
+    setImmediate(() => {
+      most = Math.max(most, sinceTurn);
+      sinceTurn = 0;
+      armed = false;
+    });
+  };
+  const burst: LanguageModelV3 = {
+    specificationVersion: "v3",
+    provider: "test",
+    modelId: "burst",
+    supportedUrls: {},
+    doGenerate: () => Promise.reject(new Error("streaming only")),
+    doStream: async () => {
+      const parts: LanguageModelV3StreamPart[] = [
+        { type: "stream-start", warnings: [] },
+        { type: "text-start", id: "t" },
+        ...Array.from({ length: chunks }, () => ({
+          type: "text-delta" as const,
+          id: "t",
+          delta: "word ",
+        })),
+        { type: "text-end", id: "t" },
+        {
+          type: "finish",
+          usage: {
+            inputTokens: { total: 10, noCache: 10, cacheRead: 0, cacheWrite: 0 },
+            outputTokens: { total: chunks, text: chunks, reasoning: 0 },
+          },
+          finishReason: { unified: "stop", raw: "stop" },
+        },
+      ];
+      let next = 0;
+      const stream = new ReadableStream<LanguageModelV3StreamPart>(
+        {
+          pull(controller) {
+            counted();
+            const part = parts[next++];
+            if (part === undefined) controller.close();
+            else controller.enqueue(part);
+          },
+        },
+        { highWaterMark: 0 },
+      );
+      return { stream };
+    },
+  };
+  const examples = fileURLToPath(new URL("../../examples", import.meta.url));
+  const manager = new RunManager({
+    store: new SqliteRunStore({ path: join(root, "burst.db") }),
+    resolveRunner: catalogRunners(new CrewCatalog({ dirs: [examples] })),
+    model: burst,
+  });
+  const { id } = await manager.start({ crew: "research-crew", inputs: { topic: "otters" } });
+  const events: CrewEvent[] = [];
+  for await (const batch of await manager.openEvents(id, { after: 0 })) events.push(...batch);
+  expect(events.at(-1)).toMatchObject({ type: "run.end", status: "completed" });
+  expect(events.filter((e) => e.type === "text.delta").length).toBeGreaterThanOrEqual(chunks);
+  // The run takes 32 events a turn and its model turn may run 32 ahead: not the whole answer.
+  expect(most).toBeGreaterThan(0);
+  expect(most).toBeLessThanOrEqual(100);
   await manager.close();
 }, 30_000);

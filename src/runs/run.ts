@@ -39,7 +39,8 @@ const MAX_UNDELIVERED = 128;
  * Events a run takes from its crew in one go before it lets the event loop turn. A model's
  * burst (a whole answer in one network read) is otherwise handled in one chain of promise
  * reactions, and requests arriving meanwhile (another client's start, a health check) wait
- * for every run's burst to end.
+ * for every run's burst to end. The crew's model turn waits too once it is 32 events ahead
+ * (`RUN_AHEAD_EVENTS` in engine/run-crew.ts), so the chain ends there.
  */
 const EVENTS_PER_TURN = 32;
 
