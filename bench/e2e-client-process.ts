@@ -11,7 +11,8 @@
  *
  * Times are from the crew's start (before connecting): connected (the request goes out then),
  * response headers, first token, each hand-off (the gap between one agent's last token and the
- * next agent's first), the end.
+ * next agent's first), the end; and each token's lag, from the model sending it (the fake model
+ * stamps each token with the time, in ms since the epoch) to the client parsing it.
  */
 import { Agent, request } from "node:http";
 import { createInterface } from "node:readline";
@@ -24,6 +25,8 @@ export interface CrewTiming {
   connectedMs: number;
   headersMs: number;
   firstTokenMs: number;
+  /** Each token's lag: from the model sending it (its stamp) to the client having it. */
+  lagMs: number[];
   handoffMs: number[];
   endMs: number;
   tokens: number;
@@ -50,13 +53,17 @@ class Tracker {
   connectedMs = Number.NaN;
   headersMs = Number.NaN;
   firstTokenMs = Number.NaN;
+  readonly lagMs: number[] = [];
   readonly handoffMs: number[] = [];
   tokens = 0;
   #agent: string | undefined;
   #last = 0;
 
-  token(agentKey: string): void {
+  token(agentKey: string, delta: string): void {
     const now = performance.now();
+    // The fake model ends each token with "@" and when it sent it, in ms since the epoch.
+    const sent = Number(delta.slice(delta.lastIndexOf("@") + 1));
+    this.lagMs.push(Math.round((performance.timeOrigin + now - sent) * 100) / 100);
     if (this.tokens === 0) this.firstTokenMs = now - this.start;
     else if (agentKey !== this.#agent) this.handoffMs.push(now - this.#last);
     this.#agent = agentKey;
@@ -69,6 +76,7 @@ class Tracker {
       connectedMs: this.connectedMs,
       headersMs: this.headersMs,
       firstTokenMs: this.firstTokenMs,
+      lagMs: this.lagMs,
       handoffMs: this.handoffMs,
       endMs: performance.now() - this.start,
       tokens: this.tokens,
@@ -92,7 +100,7 @@ async function inProcess(baseURL: string, topic: string): Promise<CrewTiming> {
   const tracker = new Tracker();
   tracker.connectedMs = 0;
   tracker.headersMs = 0;
-  await rawCrew(model, topic, (agentKey) => tracker.token(agentKey));
+  await rawCrew(model, topic, (agentKey, delta) => tracker.token(agentKey, delta));
   return tracker.done();
 }
 
@@ -134,9 +142,10 @@ function overHttp(url: string, body: unknown): Promise<CrewTiming> {
               const event = JSON.parse(json) as {
                 type: string;
                 agent?: string;
+                delta?: string;
                 status?: string;
               };
-              if (event.type === "text.delta") tracker.token(event.agent ?? "");
+              if (event.type === "text.delta") tracker.token(event.agent ?? "", event.delta ?? "");
               else if (event.type === "run.end") {
                 if (event.status !== "completed")
                   reject(new Error(`run ended ${event.status}: ${JSON.stringify(event)}`));

@@ -12,10 +12,12 @@
  * Measured: wall time of each batch, CPU of the server and of the client separately (each
  * process reports its own `process.cpuUsage`), the time to connect (each crew opens a new
  * connection), response headers from the request sent (the socket connected) and from the
- * start (connecting included), first token latency from the start and hand-off (one agent's
+ * start (connecting included), first token latency from the start, each token's lag from the
+ * model sending it (the fake model stamps the time on each token) and hand-off (one agent's
  * last token to the next agent's first), all at the client. Targets: crewstream <= 1.10x the
- * relay's wall and CPU, first token <= in-process + 3 ms, headers <= 2 ms after the request;
- * and (1 ms per token) server CPU <= 1.3x the in-process CPU.
+ * relay's wall and CPU, first token <= in-process + 3 ms, token lag p99 <= in-process + 3 ms,
+ * headers <= 2 ms after the request; and (1 ms per token) server CPU <= 1.3x the in-process
+ * CPU.
  *
  * Each case first runs BENCH_E2E_WARMUP batches per mode (default 8) that are not measured, so
  * the figures are those of a server that has been running (its code optimized), as in
@@ -79,6 +81,7 @@ async function caseOf(tokenMs: number): Promise<void> {
   const fake = await startHelperProcess("./fake-model-process.ts", [
     String(TOKENS),
     String(tokenMs),
+    "stamp",
   ]);
   const baseURL = fake.firstLine;
   const helpers: Helper[] = [fake];
@@ -167,6 +170,8 @@ interface Summary {
   headersAfterRequestMs: number;
   firstTokenMs: number;
   firstTokenP95Ms: number;
+  lagP50Ms: number;
+  lagP99Ms: number;
   handoffMs: number;
   tokens: number;
 }
@@ -188,6 +193,14 @@ function summaryOf(samples: Sample[], concurrency: number): Summary {
     firstTokenP95Ms: percentile(
       crews.map((c) => c.firstTokenMs),
       95,
+    ),
+    lagP50Ms: percentile(
+      crews.flatMap((c) => c.lagMs),
+      50,
+    ),
+    lagP99Ms: percentile(
+      crews.flatMap((c) => c.lagMs),
+      99,
     ),
     handoffMs: median(crews.flatMap((c) => c.handoffMs)),
     tokens: Math.min(...crews.map((c) => c.tokens)),
@@ -224,6 +237,9 @@ function summarize(
     results.figure(name("first token"), m.firstTokenMs, "ms", {
       note: `(p95 ${m.firstTokenP95Ms.toFixed(2)})`,
     });
+    results.figure(name("token lag p99"), m.lagP99Ms, "ms", {
+      note: `(p50 ${m.lagP50Ms.toFixed(2)})`,
+    });
     results.figure(name("hand-off"), m.handoffMs, "ms");
     const first = cold[mode];
     if (mode !== "inproc" && first)
@@ -252,6 +268,17 @@ function summarize(
   results.figure(`${at}: first token crewstream - in-process`, late, "ms", {
     target: { ok: late <= 3, text: "<= 3 ms" },
   });
+  // Every token, not only the first: how long after the model sent it the client has it,
+  // whatever the burst (at 0 ms per token a whole answer is sent at once).
+  const lagLate = ours.lagP99Ms - s.inproc.lagP99Ms;
+  results.figure(`${at}: token lag p99 crewstream - in-process`, lagLate, "ms", {
+    target: { ok: lagLate <= 3, text: "<= 3 ms" },
+  });
+  results.figure(
+    `${at}: token lag p99 relay - in-process`,
+    s.relay.lagP99Ms - s.inproc.lagP99Ms,
+    "ms",
+  );
   results.figure(
     `${at}: first token relay - in-process`,
     s.relay.firstTokenMs - s.inproc.firstTokenMs,

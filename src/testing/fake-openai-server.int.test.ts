@@ -261,3 +261,32 @@ describe("fake OpenAI server", () => {
     }
   });
 });
+
+it("ends each text token with the time it was sent when asked to stamp tokens", async () => {
+  const stamped = await startFakeOpenAI({ defaultTokens: 4, tokenDelayMs: 5, stampTokens: true });
+  try {
+    const model = createOpenAICompatible({ name: "fake", baseURL: stamped.baseURL }).chatModel(
+      "fake-model",
+    );
+    const before = performance.timeOrigin + performance.now();
+    const deltas: Array<{ text: string; at: number }> = [];
+    for await (const delta of streamText({ model, prompt: "Say hello" }).textStream)
+      deltas.push({ text: delta, at: performance.timeOrigin + performance.now() });
+    expect(deltas.map((d) => d.text.replace(/@[\d.]+$/, ""))).toEqual([
+      "Sure!",
+      " Here",
+      " is",
+      " a",
+    ]);
+    let previous = before;
+    for (const { text, at } of deltas) {
+      const sent = Number(/@([\d.]+)$/.exec(text)?.[1]);
+      // Sent after the request and the token before it, received after it was sent.
+      expect(sent).toBeGreaterThanOrEqual(previous);
+      expect(sent).toBeLessThanOrEqual(at);
+      previous = sent;
+    }
+  } finally {
+    await stamped.close();
+  }
+});

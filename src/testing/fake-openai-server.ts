@@ -18,6 +18,12 @@ export interface FakeOpenAIOptions {
   defaultTokens?: number;
   /** Delay before each streamed chunk unless a reply says otherwise. Default 0. */
   tokenDelayMs?: number;
+  /**
+   * Each streamed text token ends with `@` and the time it was sent, in ms since the epoch
+   * (`performance.timeOrigin + performance.now()`), so a reader in another process can tell how
+   * long the token took to reach it.
+   */
+  stampTokens?: boolean;
   /** When set, requests without `Authorization: Bearer <apiKey>` get a 401. */
   apiKey?: string;
 }
@@ -141,6 +147,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       body,
       reply,
       tokenDelayMs: reply.tokenDelayMs ?? options.tokenDelayMs ?? 0,
+      stampTokens: options.stampTokens === true,
     };
     if (body["stream"] === true) await writeStreamReply(res, context);
     else await writeJsonReply(res, context);

@@ -12,6 +12,8 @@ export interface ReplyContext {
   body: Record<string, unknown>;
   reply: FakeReply;
   tokenDelayMs: number;
+  /** Text tokens end with `@<ms since the epoch>` of their sending. */
+  stampTokens?: boolean;
 }
 
 function promptTokens(context: ReplyContext): number {
@@ -99,7 +101,10 @@ export async function writeStreamReply(res: ServerResponse, context: ReplyContex
   for (const token of tokensOf(reply.text)) {
     if (await failNow()) return;
     await pause();
-    if (!(await send(chunk({ content: token })))) return;
+    const content = context.stampTokens
+      ? `${token}@${(performance.timeOrigin + performance.now()).toFixed(3)}`
+      : token;
+    if (!(await send(chunk({ content })))) return;
     sent++;
   }
   const calls = reply.toolCalls ?? [];
