@@ -178,6 +178,7 @@ interface Summary {
 
 function summaryOf(samples: Sample[], concurrency: number): Summary {
   const crews = samples.flatMap((s) => s.batch.crews);
+  const lags = crews.flatMap((c) => c.lagMs);
   const perCrew = (values: number[]) => median(values) / concurrency;
   const serverCpuMs = perCrew(samples.map((s) => s.serverCpuMs));
   const clientCpuMs = perCrew(samples.map((s) => s.batch.cpuMs));
@@ -194,14 +195,8 @@ function summaryOf(samples: Sample[], concurrency: number): Summary {
       crews.map((c) => c.firstTokenMs),
       95,
     ),
-    lagP50Ms: percentile(
-      crews.flatMap((c) => c.lagMs),
-      50,
-    ),
-    lagP99Ms: percentile(
-      crews.flatMap((c) => c.lagMs),
-      99,
-    ),
+    lagP50Ms: percentile(lags, 50),
+    lagP99Ms: percentile(lags, 99),
     handoffMs: median(crews.flatMap((c) => c.handoffMs)),
     tokens: Math.min(...crews.map((c) => c.tokens)),
   };

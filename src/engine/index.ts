@@ -8,6 +8,7 @@ export {
   type KickoffHooks,
 } from "./crew.js";
 export type { CrewRunOptions } from "./run-context.js";
+export { RUN_AHEAD_EVENTS } from "./run-crew.js";
 export { dispatchEvent, type EventCallback } from "./callbacks.js";
 export { MANAGER_ROLE } from "./hierarchical.js";
 export {

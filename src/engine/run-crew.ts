@@ -31,10 +31,10 @@ import type { AgentDefinition, CrewDefinition } from "../crew/index.js";
  * Events a crew's producers (model turns, tools) may run ahead of its consumer before they wait.
  * A model's burst (a whole answer in one network read) is parsed in one chain of promise
  * reactions that only a waiting producer ends: the bound, with a consumer that lets the event
- * loop turn as it takes events (a run does every 32), bounds how long a burst holds the loop,
+ * loop turn as it takes events (a run does every `RUN_AHEAD_EVENTS`), bounds how long a burst holds the loop,
  * so commits, deliveries and other requests go on while it is parsed.
  */
-const RUN_AHEAD_EVENTS = 32;
+export const RUN_AHEAD_EVENTS = 32;
 
 /** What a run needs once its inputs are known to be good. */
 export interface PreparedRun {

@@ -38,10 +38,7 @@ export async function openWatch(
   options: OpenWatchOptions = {},
 ): Promise<AsyncGenerator<readonly CrewEvent[], void, undefined>> {
   const after = options.after ?? 0;
-  const open: RunEventsOptions = {
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    ...(options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark }),
-  };
+  const open = eventsOptions(options);
   // A prefix becomes the full id once, so the watch counts against the run itself.
   const id = await runs.resolveId(runId);
   const first = await runs.openEvents(id, { ...open, after });
@@ -54,19 +51,24 @@ export async function openWatch(
  * first pull. A stream can then answer before it has opened anything.
  */
 export function watchStartedRun(
-  runs: Pick<RunService, "resolveId" | "openEvents" | "watch">,
+  runs: Pick<RunService, "openEvents" | "watch">,
   runId: string,
   options: Omit<OpenWatchOptions, "after"> = {},
 ): AsyncGenerator<readonly CrewEvent[], void, undefined> {
-  const open: RunEventsOptions = {
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    ...(options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark }),
-  };
+  const open = eventsOptions(options);
   return follow(runs, runId, () => runs.openEvents(runId, { ...open, after: 0 }), 0, open);
 }
 
+/** The options {@link RunService.openEvents} takes from a watcher's. */
+function eventsOptions(options: OpenWatchOptions): RunEventsOptions {
+  return {
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark }),
+  };
+}
+
 async function* follow(
-  runs: Pick<RunService, "resolveId" | "openEvents" | "watch">,
+  runs: Pick<RunService, "openEvents" | "watch">,
   runId: string,
   first: () => AsyncIterable<readonly CrewEvent[]> | Promise<AsyncIterable<readonly CrewEvent[]>>,
   after: number,

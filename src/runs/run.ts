@@ -4,6 +4,7 @@
  * the run's log ends with exactly one `run.end`.
  */
 import type { InputHandler } from "../crew/index.js";
+import { RUN_AHEAD_EVENTS } from "../engine/index.js";
 import {
   addUsage,
   CrewError,
@@ -39,10 +40,10 @@ const MAX_UNDELIVERED = 128;
  * Events a run takes from its crew in one go before it lets the event loop turn. A model's
  * burst (a whole answer in one network read) is otherwise handled in one chain of promise
  * reactions, and requests arriving meanwhile (another client's start, a health check) wait
- * for every run's burst to end. The crew's model turn waits too once it is 32 events ahead
- * (`RUN_AHEAD_EVENTS` in engine/run-crew.ts), so the chain ends there.
+ * for every run's burst to end. As many as the crew's model turn may run ahead before it
+ * waits, so the chain ends there too.
  */
-const EVENTS_PER_TURN = 32;
+const EVENTS_PER_TURN = RUN_AHEAD_EVENTS;
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
