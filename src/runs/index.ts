@@ -1,16 +1,5 @@
 /** Runs: start, queue, cancel, watch and resume them. */
-export type {
-  OnDisconnect,
-  RunDetails,
-  RunEventsOptions,
-  RunService,
-  RunWatch,
-  StartRunRequest,
-  StartBatchRequest,
-  StartedBatch,
-  BatchStatus,
-} from "./run-service.js";
-export { startBatch, batchStatus } from "./batches.js";
+export type { OnDisconnect, RunEventsOptions, RunService, StartRunRequest } from "./run-service.js";
 export { RunManager, type RunManagerOptions } from "./run-manager.js";
 export { ActiveRun, type ActiveRunContext, type RunLogger } from "./run.js";
 export type { CrewRunner, ResolveRunner } from "./crew-runner.js";
@@ -22,7 +11,6 @@ export {
   requireRun,
   resolveRunId,
 } from "./require-run.js";
-export { RunWatchers } from "./run-watchers.js";
 export { SummaryCache } from "./summary-cache.js";
 export { openWatch, watchStartedRun } from "./open-watch.js";
 export { replayEvents } from "./replay-events.js";
@@ -30,4 +18,4 @@ export { runnerForCrew, catalogRunners, type RunnerForCrewOptions } from "./runn
 export { endRun } from "./end-run.js";
 export { StoreHealth, type StoreHealthOptions, type StoreHealthReport } from "./store-health.js";
 export { combineObservers, type RunObserver } from "./run-observer.js";
-export { ThreadOperations } from "./thread-operations.js";
+export { StoredRunService } from "./stored-run-service.js";

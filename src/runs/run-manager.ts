@@ -8,38 +8,16 @@
  */
 import { randomUUID } from "node:crypto";
 import { CrewError, ErrorCode, type CrewEvent } from "../events/index.js";
-import type {
-  ListRunsOptions,
-  ListThreadsOptions,
-  RunPage,
-  RunRecord,
-  RunStore,
-  ThreadDeleted,
-  ThreadDetails,
-  ThreadPage,
-  ThreadRecord,
-} from "../store/index.js";
-import { batchStatus, startBatch } from "./batches.js";
+import type { RunRecord, RunStore } from "../store/index.js";
 import { checkStart } from "./check-start.js";
 import type { ResolveRunner } from "./crew-runner.js";
 import { recoverRuns } from "./recover-runs.js";
 import { replayEvents } from "./replay-events.js";
-import { findRun, requireCursor, requireRun, resolveRunId } from "./require-run.js";
+import { requireCursor, requireRun, resolveRunId } from "./require-run.js";
 import { ActiveRun, type ActiveRunContext, type RunLogger } from "./run.js";
-import type {
-  BatchStatus,
-  StartBatchRequest,
-  StartedBatch,
-  RunDetails,
-  RunEventsOptions,
-  RunService,
-  RunWatch,
-  StartRunRequest,
-} from "./run-service.js";
+import type { RunEventsOptions, StartRunRequest } from "./run-service.js";
 import type { RunObserver } from "./run-observer.js";
-import { RunWatchers } from "./run-watchers.js";
-import { SummaryCache } from "./summary-cache.js";
-import { ThreadOperations } from "./thread-operations.js";
+import { StoredRunService } from "./stored-run-service.js";
 
 /** Options of {@link RunManager}. */
 export interface RunManagerOptions {
@@ -68,16 +46,13 @@ export interface RunManagerOptions {
 }
 
 /** The runs of one process; see the file comment. */
-export class RunManager implements RunService {
+export class RunManager extends StoredRunService {
   readonly #store: RunStore;
   readonly #resolveRunner: ResolveRunner;
   readonly #max: number;
   readonly #runTimeoutMs: number | undefined;
   readonly #context: ActiveRunContext;
   readonly #active = new Map<string, ActiveRun>();
-  readonly #summaries: SummaryCache;
-  readonly #watchers: RunWatchers;
-  readonly #threads: ThreadOperations;
   readonly #queue: ActiveRun[] = [];
   readonly #finished = new Map<string, Promise<void>>();
   #running = 0;
@@ -86,14 +61,17 @@ export class RunManager implements RunService {
   #closed = false;
 
   constructor(options: RunManagerOptions) {
+    const logger: RunLogger = options.logger ?? {
+      error: (message, details) => console.error(message, details),
+    };
+    super(options.store, options.resolveRunner, logger);
     this.#store = options.store;
     this.#resolveRunner = options.resolveRunner;
     this.#max = Math.max(1, options.maxConcurrentRuns ?? 4);
     this.#runTimeoutMs = options.runTimeoutMs;
-    this.#summaries = new SummaryCache(options.store);
     this.#context = {
       store: options.store,
-      logger: options.logger ?? { error: (message, details) => console.error(message, details) },
+      logger,
       flushMs: options.flushMs ?? 0,
       cancelGraceMs: options.cancelGraceMs ?? 10_000,
       ...(options.model === undefined ? {} : { model: options.model }),
@@ -102,12 +80,6 @@ export class RunManager implements RunService {
       ...(options.historyTokens === undefined ? {} : { historyTokens: options.historyTokens }),
       ...(options.memory === undefined ? {} : { memory: options.memory }),
     };
-    this.#threads = new ThreadOperations(options.store, (id) => this.cancel(id));
-    this.#watchers = new RunWatchers((id) => {
-      this.cancel(id).catch((error: unknown) =>
-        this.#context.logger.error(`Run ${id}: cancel after the last watcher left failed`, error),
-      );
-    });
   }
 
   async start(request: StartRunRequest): Promise<RunRecord> {
@@ -146,7 +118,7 @@ export class RunManager implements RunService {
       throw error;
     }
     this.#active.set(id, run);
-    if (onDisconnect === "cancel") this.#watchers.track(id);
+    if (onDisconnect === "cancel") this.watchers.track(id);
     if (slot) {
       this.#launch(run);
     } else {
@@ -160,39 +132,6 @@ export class RunManager implements RunService {
 
   async resolveId(id: string): Promise<string> {
     return this.#active.has(id) ? id : resolveRunId(this.#store, id);
-  }
-
-  startBatch(request: StartBatchRequest): Promise<StartedBatch> {
-    return startBatch(request, this.#resolveRunner, (item) => this.start(item));
-  }
-
-  getBatch(batchId: string): Promise<BatchStatus | undefined> {
-    return batchStatus(this.#store, batchId);
-  }
-
-  async get(id: string): Promise<RunDetails | undefined> {
-    const record = await findRun(this.#store, id);
-    return record && this.#summaries.details(record);
-  }
-
-  list(options: ListRunsOptions = {}): Promise<RunPage> {
-    return this.#store.listRuns(options);
-  }
-
-  listThreads(options: ListThreadsOptions = {}): Promise<ThreadPage> {
-    return this.#threads.listThreads(options);
-  }
-
-  getThread(id: string): Promise<ThreadDetails | undefined> {
-    return this.#threads.getThread(id);
-  }
-
-  renameThread(id: string, title: string): Promise<ThreadRecord> {
-    return this.#threads.renameThread(id, title);
-  }
-
-  deleteThread(id: string): Promise<ThreadDeleted> {
-    return this.#threads.deleteThread(id);
   }
 
   async cancel(runId: string): Promise<RunRecord> {
@@ -219,10 +158,6 @@ export class RunManager implements RunService {
       throw new CrewError(ErrorCode.CONFLICT, `Run ${id} is not running; it cannot take input.`);
     }
     run.answer(requestId, text);
-  }
-
-  watch(id: string): RunWatch {
-    return this.#watchers.watch(id);
   }
 
   /**
@@ -281,7 +216,7 @@ export class RunManager implements RunService {
       .finally(() => {
         this.#active.delete(run.id);
         this.#finished.delete(run.id);
-        this.#watchers.forget(run.id);
+        this.watchers.forget(run.id);
         release?.();
         this.#pump();
       });

@@ -8,40 +8,19 @@
 import { randomUUID } from "node:crypto";
 import { CrewError, ErrorCode, type CrewEvent } from "../events/index.js";
 import {
-  batchStatus,
-  startBatch,
   checkStart,
   endRun,
-  findRun,
   requireCursor,
   replayEvents,
   requireRun,
   resolveRunId,
-  RunWatchers,
-  SummaryCache,
+  StoredRunService,
   type ResolveRunner,
-  type RunDetails,
   type RunEventsOptions,
   type RunLogger,
-  type RunService,
-  type RunWatch,
   type StartRunRequest,
-  type StartBatchRequest,
-  type StartedBatch,
-  type BatchStatus,
-  ThreadOperations,
 } from "../runs/index.js";
-import {
-  isFinished,
-  type ListRunsOptions,
-  type ListThreadsOptions,
-  type RunPage,
-  type RunRecord,
-  type ThreadDeleted,
-  type ThreadDetails,
-  type ThreadPage,
-  type ThreadRecord,
-} from "../store/index.js";
+import { isFinished, type RunRecord } from "../store/index.js";
 import { sendControl } from "./control-channel.js";
 import { followEvents } from "./follow-events.js";
 import type { RedisRunStore } from "./redis-store.js";
@@ -64,37 +43,26 @@ export interface DistributedRunManagerOptions {
 }
 
 /** See the file comment. */
-export class DistributedRunManager implements RunService {
+export class DistributedRunManager extends StoredRunService {
   readonly #store: RedisRunStore;
   readonly #queue: RunQueue;
   readonly #resolveRunner: ResolveRunner;
   readonly #cancelWaitMs: number;
   readonly #traceContext: ((runId: string, crew: string) => string | undefined) | undefined;
   readonly #runTimeoutMs: number | undefined;
-  readonly #logger: RunLogger;
-  readonly #summaries: SummaryCache;
-  /** Watchers of runs started here with `onDisconnect: "cancel"`. */
-  readonly #watchers: RunWatchers;
   readonly #closing = new AbortController();
-  readonly #threads: ThreadOperations;
 
   constructor(options: DistributedRunManagerOptions) {
+    const logger: RunLogger = options.logger ?? {
+      error: (message, details) => console.error(message, details),
+    };
+    super(options.store, options.resolveRunner, logger);
     this.#store = options.store;
     this.#queue = options.queue;
     this.#resolveRunner = options.resolveRunner;
     this.#runTimeoutMs = options.runTimeoutMs;
     this.#cancelWaitMs = options.cancelWaitMs ?? 30_000;
     this.#traceContext = options.traceContext;
-    this.#threads = new ThreadOperations(options.store, (id) => this.cancel(id));
-    this.#logger = options.logger ?? {
-      error: (message, details) => console.error(message, details),
-    };
-    this.#summaries = new SummaryCache(options.store);
-    this.#watchers = new RunWatchers((id) => {
-      this.cancel(id).catch((error: unknown) =>
-        this.#logger.error(`Run ${id}: cancel after the last watcher left failed`, error),
-      );
-    });
   }
 
   /** Checks the request (no run exists on error), stores the run as `queued` and queues it for a worker. */
@@ -117,46 +85,13 @@ export class DistributedRunManager implements RunService {
       ...(limit === undefined ? {} : { timeoutMs: limit }),
       ...(threadId === undefined ? {} : { threadId }),
     });
-    if (onDisconnect === "cancel") this.#watchers.track(id);
+    if (onDisconnect === "cancel") this.watchers.track(id);
     await this.#queue.enqueue(id, this.#traceContext?.(id, runner.name));
     return record;
   }
 
   resolveId(id: string): Promise<string> {
     return resolveRunId(this.#store, id);
-  }
-
-  startBatch(request: StartBatchRequest): Promise<StartedBatch> {
-    return startBatch(request, this.#resolveRunner, (item) => this.start(item));
-  }
-
-  getBatch(batchId: string): Promise<BatchStatus | undefined> {
-    return batchStatus(this.#store, batchId);
-  }
-
-  async get(id: string): Promise<RunDetails | undefined> {
-    const record = await findRun(this.#store, id);
-    return record && this.#summaries.details(record);
-  }
-
-  list(options: ListRunsOptions = {}): Promise<RunPage> {
-    return this.#store.listRuns(options);
-  }
-
-  listThreads(options: ListThreadsOptions = {}): Promise<ThreadPage> {
-    return this.#threads.listThreads(options);
-  }
-
-  getThread(id: string): Promise<ThreadDetails | undefined> {
-    return this.#threads.getThread(id);
-  }
-
-  renameThread(id: string, title: string): Promise<ThreadRecord> {
-    return this.#threads.renameThread(id, title);
-  }
-
-  deleteThread(id: string): Promise<ThreadDeleted> {
-    return this.#threads.deleteThread(id);
   }
 
   /** Cancels a run wherever it is and resolves once its `run.end` is durable (or after `cancelWaitMs`). */
@@ -197,10 +132,6 @@ export class DistributedRunManager implements RunService {
       requestId,
       text,
     });
-  }
-
-  watch(id: string): RunWatch {
-    return this.#watchers.watch(id);
   }
 
   /**
