@@ -1,15 +1,12 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CrewClient } from "../../src/client/index.js";
 import { startCuttableProxy } from "../../src/client/test-support/cuttable-proxy.js";
 import type { CuttableProxy } from "../../src/client/test-support/cuttable-proxy.js";
 import { startRealServer } from "../../src/client/test-support/real-server.js";
 import type { RealServer } from "../../src/client/test-support/real-server.js";
 import type { CrewEvent } from "../../src/events/index.js";
-import { launchBrowser } from "./support/browser.js";
 import { ensureBuiltWeb } from "./support/built-web.js";
 import {
   resultHtml,
@@ -19,24 +16,14 @@ import {
   waitForStreamingText,
 } from "./support/chat-page.js";
 import { renderedMarkdown } from "./support/expected-markdown.js";
+import { pagePerTest, screenshotFolder } from "./support/page-per-test.js";
 
-/**
- * Where the run's screenshots go: `docs/` (the README shows them) with UPDATE_SCREENSHOTS=1,
- * a temporary folder otherwise, so a test run leaves the tree as it was.
- */
-const screenshotDir =
-  process.env.UPDATE_SCREENSHOTS === "1"
-    ? "docs"
-    : mkdtempSync(join(tmpdir(), "crewstream-shots-"));
+const screenshotDir = screenshotFolder();
 const screenshotPath = (name: string): string => join(screenshotDir, name);
 
 let real: RealServer;
 let proxy: CuttableProxy;
 let client: CrewClient;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-const dialogs: string[] = [];
 
 beforeAll(async () => {
   const webRoot = await ensureBuiltWeb();
@@ -44,29 +31,16 @@ beforeAll(async () => {
   real = await startRealServer({ tokenMs: 6, webRoot, allowedHosts: ["127.0.0.1"] });
   proxy = await startCuttableProxy(real.url);
   client = new CrewClient({ baseUrl: real.url });
-  browser = await launchBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
   await proxy?.close();
   await real?.close();
 });
 
-beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  page = await context.newPage();
-  page.on("dialog", (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  await page.goto(proxy.url);
-});
-
-afterEach(async () => {
-  await context.close();
-  expect(dialogs).toEqual([]);
-});
+const ui = pagePerTest({ url: () => proxy.url, viewport: { width: 1280, height: 860 } });
+let page: Page;
+beforeEach(() => ({ page } = ui));
 
 async function events(runId: string): Promise<CrewEvent[]> {
   const out: CrewEvent[] = [];
@@ -153,10 +127,10 @@ describe("the chat UI", () => {
     await sendTopic(page, "river deltas");
     await waitForStreamingText(page);
     const runId = await shownRunId(page);
-    await context.setOffline(true);
+    await ui.context.setOffline(true);
     proxy.cut();
     await page.locator(".banner-warn", { hasText: "Reconnecting" }).waitFor();
-    await context.setOffline(false);
+    await ui.context.setOffline(false);
     await waitForRunStatus(page, "completed");
     await expectResultOf(runId);
     expect(await page.locator(".banner-warn", { hasText: "Reconnecting" }).count()).toBe(0);

@@ -9,11 +9,10 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startRealServer } from "../../src/client/test-support/real-server.js";
 import type { RealServer } from "../../src/client/test-support/real-server.js";
-import { launchBrowser } from "./support/browser.js";
 import { ensureBuiltWeb } from "./support/built-web.js";
 import {
   sendTopic,
@@ -21,12 +20,11 @@ import {
   waitForRunStatus,
   waitForStreamingText,
 } from "./support/chat-page.js";
+import { pagePerTest } from "./support/page-per-test.js";
 
 const shots = mkdtempSync(join(tmpdir(), "crewstream-shots-"));
 
 let real: RealServer;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 /** Console errors and failed requests, as a user with the dev tools open would see them. */
 let problems: string[];
@@ -34,15 +32,13 @@ let problems: string[];
 beforeAll(async () => {
   const webRoot = await ensureBuiltWeb();
   real = await startRealServer({ tokenMs: 6, webRoot });
-  browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
   await real?.close();
 });
-beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  page = await context.newPage();
+const ui = pagePerTest({ viewport: { width: 390, height: 844 } });
+beforeEach(() => {
+  ({ page } = ui);
   problems = [];
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console: ${message.text()}`);
@@ -50,9 +46,6 @@ beforeEach(async () => {
   page.on("requestfailed", (request) =>
     problems.push(`failed: ${request.method()} ${request.url()} ${request.failure()?.errorText}`),
   );
-});
-afterEach(async () => {
-  await context?.close();
 });
 
 /** Width the picker's selected text needs, in the select's own font. */

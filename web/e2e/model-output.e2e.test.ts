@@ -1,13 +1,13 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startRealServer } from "../../src/client/test-support/real-server.js";
 import type { RealServer } from "../../src/client/test-support/real-server.js";
 import { resolveModel } from "../../src/llm/index.js";
 import { reply, startFakeOpenAI } from "../../src/testing/index.js";
 import type { FakeOpenAI } from "../../src/testing/index.js";
-import { launchBrowser } from "./support/browser.js";
 import { ensureBuiltWeb } from "./support/built-web.js";
 import { sendTopic, waitForRunStatus } from "./support/chat-page.js";
+import { pagePerTest } from "./support/page-per-test.js";
 
 const HOSTILE = [
   "# Findings\n\n",
@@ -20,10 +20,6 @@ const HOSTILE = [
 
 let fake: FakeOpenAI;
 let real: RealServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-const dialogs: string[] = [];
 
 beforeAll(async () => {
   const webRoot = await ensureBuiltWeb();
@@ -32,26 +28,16 @@ beforeAll(async () => {
     env: { CREWSTREAM_BASE_URL: fake.baseURL, CREWSTREAM_API_KEY: "test-key" },
   });
   real = await startRealServer({ model, webRoot });
-  browser = await launchBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
   await real?.close();
   await fake?.close();
 });
 
-beforeEach(async () => {
-  context = await browser.newContext();
-  page = await context.newPage();
-  page.on("dialog", (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  await page.goto(real.url);
-});
-
-afterEach(() => context.close());
+const ui = pagePerTest({ url: () => real.url });
+let page: Page;
+beforeEach(() => ({ page } = ui));
 
 describe("model output in the chat UI", () => {
   it("renders scripts, event handlers and javascript: links inert", async () => {
@@ -72,7 +58,7 @@ describe("model output in the chat UI", () => {
     expect(
       await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned),
     ).toBeUndefined();
-    expect(dialogs).toEqual([]);
+    expect(ui.dialogs).toEqual([]);
     await expect(result.locator("a", { hasText: "docs" }).getAttribute("rel")).resolves.toContain(
       "noopener",
     );

@@ -1,55 +1,32 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CrewClient } from "../../src/client/index.js";
 import { startRealServer } from "../../src/client/test-support/real-server.js";
 import type { RealServer } from "../../src/client/test-support/real-server.js";
-import { launchBrowser } from "./support/browser.js";
 import { ensureBuiltWeb } from "./support/built-web.js";
 import { sendTopic } from "./support/chat-page.js";
+import { pagePerTest, screenshotFolder } from "./support/page-per-test.js";
 
 const WAIT_MS = 60_000;
-/** `docs/` (the README shows it) with UPDATE_SCREENSHOTS=1, a temporary folder otherwise. */
-const screenshotDir =
-  process.env.UPDATE_SCREENSHOTS === "1"
-    ? "docs"
-    : mkdtempSync(join(tmpdir(), "crewstream-shots-"));
+const screenshotDir = screenshotFolder();
 
 let real: RealServer;
 let client: CrewClient;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-const dialogs: string[] = [];
 
 beforeAll(async () => {
   const webRoot = await ensureBuiltWeb();
   real = await startRealServer({ tokenMs: 0, webRoot });
   client = new CrewClient({ baseUrl: real.url });
-  browser = await launchBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
   await real?.close();
 });
 
-beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  page = await context.newPage();
-  page.on("dialog", (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  await page.goto(real.url);
-});
-
-afterEach(async () => {
-  await context.close();
-  expect(dialogs).toEqual([]);
-});
+const ui = pagePerTest({ url: () => real.url, viewport: { width: 1280, height: 860 } });
+let page: Page;
+beforeEach(() => ({ page } = ui));
 
 async function completedTurns(count: number): Promise<void> {
   await page

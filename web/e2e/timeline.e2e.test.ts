@@ -2,8 +2,6 @@
  * The run timeline in a real browser: rows and marks for a live and a replayed run, hover
  * details, a click that shows the step in the transcript, both themes, and a narrow screen.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,12 +9,9 @@ import { startRealServer, type RealServer } from "../../src/client/test-support/
 import { launchBrowser } from "./support/browser.js";
 import { ensureBuiltWeb } from "./support/built-web.js";
 import { sendTopic, shownRunId, waitForRunStatus } from "./support/chat-page.js";
+import { screenshotFolder } from "./support/page-per-test.js";
 
-/** `docs/` (the README shows it) with UPDATE_SCREENSHOTS=1, a temporary folder otherwise. */
-const screenshotDir =
-  process.env.UPDATE_SCREENSHOTS === "1"
-    ? "docs"
-    : mkdtempSync(join(tmpdir(), "crewstream-shots-"));
+const screenshotDir = screenshotFolder();
 
 let real: RealServer;
 let browser: Browser;
