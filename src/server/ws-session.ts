@@ -7,10 +7,11 @@ import {
   CrewError,
   ErrorCode,
   errorMessage,
+  isLiveBatch,
   parseClientMessage,
   toCrewError,
 } from "../events/index.js";
-import { encodeServerMessage, frameOf } from "../transport/index.js";
+import { encodeServerMessage, frameOf, streamTurns } from "../transport/index.js";
 import type { RouteDeps } from "./deps.js";
 import { MIN_RUN_ID_PREFIX, openWatch } from "../runs/index.js";
 import { runEnded, type RunQuota, type StreamLimiter } from "./limits.js";
@@ -207,14 +208,30 @@ export class WsSession {
   /**
    * Sends events, pausing the pull while the socket's buffer is above the high-water mark
    * (checked per batch, so at most one batch goes over it). Each event message is encoded
-   * once for every socket watching the run.
+   * once for every socket watching the run. Catching up on replayed pages takes turns with
+   * every other stream of the process, as SSE streams do (see StreamTurns); live batches took
+   * their turn in the run's event log before they came.
    */
   async #pump(batches: AsyncGenerator<readonly CrewEvent[]>, signal: AbortSignal): Promise<void> {
+    const rank = streamTurns.rank();
     try {
       for await (const batch of batches) {
         if (signal.aborted || this.#closed) return;
         if (!(await this.#drained(signal))) return;
-        for (const event of batch) this.#sendText(frameOf(eventMessage, event));
+        const paced = !isLiveBatch(batch);
+        const wait = paced ? streamTurns.turn(rank) : undefined;
+        if (wait) await wait;
+        let sent = 0;
+        try {
+          if (signal.aborted || this.#closed) return;
+          for (const event of batch) {
+            const text = frameOf(eventMessage, event);
+            sent += text.length;
+            this.#sendText(text);
+          }
+        } finally {
+          if (paced) streamTurns.done(sent);
+        }
       }
     } finally {
       await batches.return(undefined);
