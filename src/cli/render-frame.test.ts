@@ -91,6 +91,28 @@ describe("renderFrame", () => {
     expect(frameAfter([...events, thinking, step])).not.toContain("thinking:");
   });
 
+  it("shows what the provider said it ignored in the task's calls, each once", () => {
+    const events = sampleRun();
+    const last = events.at(-1);
+    if (last === undefined) throw new Error("empty sample run");
+    const stamper = new EventStamper(last.runId, last.seq);
+    const warning = 'The model does not support "responseFormat": schemas need structuredOutputs.';
+    const steps = [2, 3].map((step) =>
+      stamper.stamp({
+        type: "agent.step",
+        task: "report_task",
+        agent: "writer",
+        step,
+        kind: "answer",
+        text: "Wrote it.",
+        warnings: [warning],
+      }),
+    );
+    const lines = frameAfter([...events, ...steps]).split("\n");
+    expect(lines.filter((line) => line.includes(`│ ⚠ ${warning}`))).toHaveLength(1);
+    expect(frameAfter(events)).not.toContain("⚠");
+  });
+
   it("shows a retry until the model answers again", () => {
     const events = sampleRun();
     expect(frameAfter(events.slice(0, 3))).toContain("↻ retry 1 in 2.0s: rate limited (429)");

@@ -203,6 +203,8 @@ function taskDetails(task: TaskProgress, options: Required<FrameOptions>): strin
         ),
     );
   }
+  for (const warning of (task.warnings ?? []).slice(0, 2))
+    lines.push(bar + c.yellow(truncate(`⚠ ${oneLine(warning)}`, inner)));
   for (const check of (task.checks ?? []).slice(-2)) {
     const text = `${check.ok ? "✔" : "✖"} check ${check.attempt}${check.feedback === undefined ? "" : `: ${oneLine(check.feedback)}`}`;
     lines.push(bar + (check.ok ? c.green : c.red)(truncate(text, inner)));

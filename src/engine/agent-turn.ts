@@ -163,6 +163,9 @@ async function streamToolTurn(
           await recorder.invalidCallFailed(part.toolCallId, part.toolName, message);
         }
         break;
+      case "start-step":
+        recorder.providerWarnings(part.warnings);
+        break;
       case "finish-step":
         await recorder.stepEnd(part.usage, part.finishReason);
         break;

@@ -136,6 +136,7 @@ export async function streamDirectTurn(
           break;
         case "stream-start":
           logWarnings(model, part.warnings);
+          recorder.providerWarnings(part.warnings);
           break;
         case "tool-call":
           await reportUnofferedCall(part, recorder);

@@ -1,4 +1,6 @@
+import { tool } from "ai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import type { CrewEvent } from "../events/index.js";
 import { resolveModel } from "../llm/index.js";
 import { reply, startFakeOpenAI, type FakeOpenAI } from "../testing/index.js";
@@ -132,4 +134,60 @@ describe("structured outputs over the OpenAI wire", () => {
     });
     fake.script(() => undefined);
   });
+});
+
+describe("the provider's warnings about a call", () => {
+  for (const withTool of [false, true]) {
+    it(`are said in the call's agent.step: this provider cannot enforce an output schema${withTool ? " (a turn that may call tools)" : ""}`, async () => {
+      fake.script([
+        reply.text('{"title": "Owls", "points": ["hunt at night"]}'),
+        reply.text("Done."),
+      ]);
+      const events = await run(
+        new Crew({
+          name: "wire",
+          model: resolveModel("compatible/any-model", {
+            env: { CREWSTREAM_BASE_URL: fake.baseURL },
+          }),
+          agents: {
+            analyst: {
+              role: "Analyst",
+              goal: "Answer",
+              backstory: "Careful.",
+              tools: withTool ? ["lookup"] : [],
+            },
+          },
+          tasks: {
+            answer: {
+              description: "Summarise owls.",
+              expectedOutput: "A title and points",
+              agent: "analyst",
+              outputSchema: schema,
+            },
+            follow: {
+              description: "Use the summary.",
+              expectedOutput: "One line",
+              agent: "analyst",
+            },
+          },
+          tools: {
+            lookup: tool({
+              description: "Look up a fact",
+              inputSchema: z.object({ query: z.string() }),
+              execute: async () => "Owls see in the dark.",
+            }),
+          },
+        }),
+      );
+      const steps = events.filter((e) => e.type === "agent.step");
+      expect(steps.find((e) => e.task === "answer")).toMatchObject({
+        warnings: [
+          'The model does not support "responseFormat": JSON response format schema is only supported with structuredOutputs.',
+        ],
+      });
+      // The next task asks for no schema: its call drew no warning.
+      expect(steps.find((e) => e.task === "follow")).not.toHaveProperty("warnings");
+      expect(events.at(-1)).toMatchObject({ type: "run.end", status: "completed" });
+    });
+  }
 });

@@ -1,8 +1,10 @@
 /**
  * What a model turn emits while it streams, whichever way its model is called: `text.delta`
  * and `reasoning.delta` per chunk, `agent.step` at the end of each model step (with usage,
- * model, finish reason, duration and cost), and the usage estimate of a call cut short.
+ * model, finish reason, duration, cost and the provider's warnings), and the usage estimate of
+ * a call cut short.
  */
+import type { SharedV3Warning } from "@ai-sdk/provider";
 import {
   ASK_QUESTION_TOOL,
   DELEGATE_TOOL,
@@ -39,6 +41,7 @@ export class TurnRecorder {
   #toolCalls: Array<{ name: string; input: unknown }> = [];
   // Text chunks of the model call in progress: its usage estimate until the model reports one.
   #streamed = 0;
+  #warnings: string[] = [];
   #callStarted = performance.now();
   readonly #modelName: string;
   readonly #price: ModelPrice | undefined;
@@ -127,13 +130,20 @@ export class TurnRecorder {
       finishReason,
       durationMs: Math.round(performance.now() - this.#callStarted),
       ...callCost(this.#price, reported),
+      ...(this.#warnings.length === 0 ? {} : { warnings: this.#warnings }),
     });
+    this.#warnings = [];
     this.#callStarted = performance.now();
     this.last = { text: this.#text, finishReason };
     this.options.partials?.restart();
     this.#text = "";
     this.#reasoning = "";
     this.#toolCalls = [];
+  }
+
+  /** The provider's warnings about the call being streamed; its `agent.step` carries them. */
+  providerWarnings(warnings: readonly SharedV3Warning[]): void {
+    for (const warning of warnings) this.#warnings.push(describeWarning(warning));
   }
 
   /** A call cut short by a cancel or an error reports no usage: counts what it streamed. */
@@ -176,4 +186,17 @@ function callCost(price: ModelPrice | undefined, usage: Usage | undefined): { co
   return {
     cost: (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1_000_000,
   };
+}
+
+/** A provider warning in words, as the AI SDK words it in its console message. */
+function describeWarning(warning: SharedV3Warning): string {
+  const details = (text: string | undefined): string => (text ? `: ${text}` : "");
+  switch (warning.type) {
+    case "unsupported":
+      return `The model does not support "${warning.feature}"${details(warning.details)}.`;
+    case "compatibility":
+      return `"${warning.feature}" is used in a compatibility mode${details(warning.details)}.`;
+    default:
+      return warning.message;
+  }
 }

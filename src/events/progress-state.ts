@@ -120,6 +120,11 @@ export interface TaskProgress extends TokenCount {
   agentCosts: Record<string, Cost>;
   /** A structured output: the partial value while it streams, the parsed value once ended. */
   object?: unknown;
+  /**
+   * What the provider said it ignored or changed in the task's model calls (an unsupported
+   * setting, an output schema it cannot enforce), each once; absent when it said nothing.
+   */
+  warnings?: string[];
   /** Checks of the task's output, in order (absent when it had none). */
   checks?: CheckProgress[];
   /** The file the task wrote (`output_file`), relative to the run's output folder. */

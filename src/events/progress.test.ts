@@ -316,6 +316,40 @@ describe("structured outputs, checks, files and warnings", () => {
     expect(done.tasks[0]).toMatchObject({ object: { title: "Owls", n: 2 }, file: "brief.json" });
   });
 
+  it("keeps what the provider said about the task's calls, each warning once", () => {
+    const step = (n: number, warnings?: string[]): EventDraft => ({
+      type: "agent.step",
+      ...scope,
+      step: n,
+      kind: "answer",
+      text: "x",
+      ...(warnings ? { warnings } : {}),
+    });
+    const events = run([
+      {
+        type: "run.start",
+        crew: "c",
+        process: "sequential",
+        inputs: {},
+        agents: [{ key: "a", role: "A" }],
+        tasks: [{ key: "t", agent: "a" }],
+      },
+      { type: "task.start", ...scope, index: 0, total: 1, description: "d" },
+      step(1, ['"topK" is not supported.', "Schema not enforced."]),
+      step(2),
+      step(3, ["Schema not enforced."]),
+    ]);
+    expect(foldProgress(events.slice(0, 4)).tasks[0]?.warnings).toEqual([
+      '"topK" is not supported.',
+      "Schema not enforced.",
+    ]);
+    expect(foldProgress(events.slice(0, 2)).tasks[0]).not.toHaveProperty("warnings");
+    expect(foldProgress(events).tasks[0]?.warnings).toEqual([
+      '"topK" is not supported.',
+      "Schema not enforced.",
+    ]);
+  });
+
   it("lists every check in order, and the run's warnings", () => {
     const done = foldProgress(structured);
     expect(done.tasks[0]?.checks).toEqual([

@@ -152,6 +152,9 @@ function apply(state: RunProgress, event: CrewEvent): RunProgress {
           callsCost: addCost(t.callsCost, cost),
           modelCalls: t.modelCalls + (event.model === undefined ? 0 : 1),
           agentCosts,
+          ...(event.warnings === undefined
+            ? {}
+            : { warnings: addWarnings(t.warnings, event.warnings) }),
         };
       });
       return withAgent(next, event.agent, (a) => ({ ...a, steps: a.steps + 1 }));
@@ -536,4 +539,15 @@ function withAgent(
   const agents = state.agents.slice();
   agents[position] = change(agents[position] as AgentProgress);
   return { ...state, agents };
+}
+
+/** Most distinct provider warnings kept per task. */
+const MAX_TASK_WARNINGS = 10;
+
+/** `known` with the warnings not in it yet (each said once, however many calls repeat it). */
+function addWarnings(known: string[] | undefined, warnings: readonly string[]): string[] {
+  const next = [...(known ?? [])];
+  for (const warning of warnings)
+    if (!next.includes(warning) && next.length < MAX_TASK_WARNINGS) next.push(warning);
+  return next;
 }

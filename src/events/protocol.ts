@@ -153,6 +153,11 @@ export const agentStepSchema = envelopeSchema.extend({
    * when the model's price is unknown: a call with `model` and no `cost` costs "unknown", not 0.
    */
   cost: z.number().nonnegative().optional(),
+  /**
+   * What the provider said it ignored or changed in the call, in words (a setting the model
+   * does not support, an output schema it cannot enforce); absent when it said nothing.
+   */
+  warnings: z.array(z.string()).optional(),
 });
 
 /** A streamed chunk of model text. */

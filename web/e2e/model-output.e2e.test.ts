@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startRealServer } from "../../src/client/test-support/real-server.js";
@@ -83,5 +85,38 @@ describe("model output in the chat UI", () => {
       /Waiting .* before trying again \(attempt 1\)/,
     );
     await waitForRunStatus(page, "completed");
+  });
+
+  it("says under the task what the provider could not do for it: here, enforce the output schema", async () => {
+    const crew = join(real.dir, "crews", "schema-crew");
+    await mkdir(crew, { recursive: true });
+    await writeFile(join(crew, "crew.yaml"), "name: schema-crew\nprocess: sequential\n");
+    await writeFile(
+      join(crew, "agents.yaml"),
+      "analyst:\n  role: Analyst\n  goal: Answer about {topic}\n  backstory: Careful.\n",
+    );
+    await writeFile(
+      join(crew, "tasks.yaml"),
+      "answer_task:\n  description: Give a title for {topic}.\n  expected_output: A JSON object.\n  agent: analyst\n  output_schema: title.json\n",
+    );
+    await writeFile(
+      join(crew, "title.json"),
+      JSON.stringify({
+        type: "object",
+        properties: { title: { type: "string" } },
+        required: ["title"],
+      }),
+    );
+    fake.script(() => reply.text('{"title": "Owls"}'));
+    await page.reload();
+    await page.locator("select[aria-label=Crew]").selectOption("schema-crew");
+    await sendTopic(page, "owls");
+    await waitForRunStatus(page, "completed");
+    const task = page.locator('.task[data-task="answer_task"]');
+    if (!(await task.getByTestId("warnings-answer_task").isVisible()))
+      await task.locator(".task-header").click();
+    await expect(task.getByTestId("warnings-answer_task").innerText()).resolves.toContain(
+      'The model does not support "responseFormat"',
+    );
   });
 });

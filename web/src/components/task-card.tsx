@@ -110,6 +110,15 @@ export const TaskCard = memo(function TaskCard({
               ))}
             </div>
           )}
+          {task.warnings && task.warnings.length > 0 && (
+            <ul className="task-warnings" data-testid={`warnings-${task.key}`}>
+              {task.warnings.map((warning) => (
+                <li key={warning}>
+                  <span aria-hidden="true">⚠</span> {warning}
+                </li>
+              ))}
+            </ul>
+          )}
           {task.checks && task.checks.length > 0 && (
             <TaskChecks checks={task.checks} taskKey={task.key} />
           )}
