@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { EventStamper } from "../events/index.js";
 import { plainLine } from "./plain-lines.js";
 import { applyEvent, createRunViewState } from "./run-view-state.js";
 import { sampleRun, sampleRunEnd } from "./test-support/sample-run.js";
@@ -26,5 +27,25 @@ describe("plainLine", () => {
       "[2/2] report_task done in 1.5s (260 tokens) cost unknown",
       "run completed in 7.0s (400 tokens) cost unknown",
     ]);
+  });
+
+  it("prints the provider's warnings about a step's call under its line", () => {
+    const events = sampleRun();
+    const state = createRunViewState();
+    for (const event of events) applyEvent(state, event);
+    const last = events.at(-1)!;
+    const step = new EventStamper(last.runId, last.seq).stamp({
+      type: "agent.step",
+      task: "report_task",
+      agent: "writer",
+      step: 2,
+      kind: "answer",
+      text: "Done.",
+      warnings: ['The feature "topK" is not supported.'],
+    });
+    applyEvent(state, step);
+    expect(plainLine(step, state)).toBe(
+      '  Report Writer step 2 (answer): Done.\n    ⚠ The feature "topK" is not supported.',
+    );
   });
 });

@@ -41,8 +41,13 @@ export function plainLine(event: CrewEvent, state: RunViewState): string | undef
       return `run ${event.runId} started: ${event.crew} (${event.process}, ${event.tasks.length} tasks)`;
     case "task.start":
       return `${taskLabel(state, event.task)} started by ${who(state, event.agent)}: ${truncate(oneLine(event.description), EXCERPT)}`;
-    case "agent.step":
-      return `  ${who(state, event.agent)} step ${event.step} (${event.kind}): ${truncate(oneLine(event.text), EXCERPT)}`;
+    case "agent.step": {
+      const line = `  ${who(state, event.agent)} step ${event.step} (${event.kind}): ${truncate(oneLine(event.text), EXCERPT)}`;
+      // The provider's warnings about the call, each on a line of its own.
+      return [line, ...(event.warnings ?? []).map((warning) => `    ⚠ ${oneLine(warning)}`)].join(
+        "\n",
+      );
+    }
     case "tool.call":
       return `  ${who(state, event.agent)} calls ${event.tool} ${truncate(oneLine(formatArgs(event.args)), EXCERPT)}`;
     case "tool.result":

@@ -96,7 +96,7 @@ describe("renderFrame", () => {
     const last = events.at(-1);
     if (last === undefined) throw new Error("empty sample run");
     const stamper = new EventStamper(last.runId, last.seq);
-    const warning = 'The model does not support "responseFormat": schemas need structuredOutputs.';
+    const warning = 'The feature "responseFormat" is not supported. It needs structuredOutputs';
     const steps = [2, 3].map((step) =>
       stamper.stamp({
         type: "agent.step",
@@ -111,6 +111,12 @@ describe("renderFrame", () => {
     const lines = frameAfter([...events, ...steps]).split("\n");
     expect(lines.filter((line) => line.includes(`│ ⚠ ${warning}`))).toHaveLength(1);
     expect(frameAfter(events)).not.toContain("⚠");
+    // Still shown under the task's row once it (and the run) ended.
+    const ended = frameAfter([...events, ...steps, ...sampleRunEnd([...events, ...steps])]);
+    const rows = ended.split("\n");
+    const row = rows.findIndex((line) => line.includes("2/2") && line.includes("report_task"));
+    expect(rows[row]).toMatch(/✔/);
+    expect(rows[row + 1]).toContain(`│ ⚠ ${warning}`);
   });
 
   it("shows a retry until the model answers again", () => {

@@ -203,8 +203,7 @@ function taskDetails(task: TaskProgress, options: Required<FrameOptions>): strin
         ),
     );
   }
-  for (const warning of (task.warnings ?? []).slice(0, 2))
-    lines.push(bar + c.yellow(truncate(`⚠ ${oneLine(warning)}`, inner)));
+  lines.push(...warningLines(task, options));
   for (const check of (task.checks ?? []).slice(-2)) {
     const text = `${check.ok ? "✔" : "✖"} check ${check.attempt}${check.feedback === undefined ? "" : `: ${oneLine(check.feedback)}`}`;
     lines.push(bar + (check.ok ? c.green : c.red)(truncate(text, inner)));
@@ -213,6 +212,18 @@ function taskDetails(task: TaskProgress, options: Required<FrameOptions>): strin
   const tail = streamedText(task).slice(-TAIL_CHARS);
   for (const line of tailLines(tail, inner, options.tailLines)) lines.push(bar + line);
   return lines;
+}
+
+/** The provider's warnings about the task's calls (at most two), one line each. */
+function warningLines(task: TaskProgress, options: Required<FrameOptions>): string[] {
+  const inner = Math.max(options.width - 8, 10);
+  return (task.warnings ?? [])
+    .slice(0, 2)
+    .map(
+      (warning) =>
+        options.colors.dim("    │ ") +
+        options.colors.yellow(truncate(`⚠ ${oneLine(warning)}`, inner)),
+    );
 }
 
 /** Renders the frame as text with ANSI colours (none when `colors` disables them). */
@@ -232,7 +243,9 @@ export function renderFrame(state: RunViewState, options: FrameOptions): string 
   const keyWidth = Math.min(Math.max(...progress.tasks.map((t) => t.key.length), 8), 28);
   for (const task of progress.tasks) {
     lines.push(taskRow(task, progress.tasks.length, full, keyWidth));
+    // A finished task keeps its warnings in view: they explain what the provider did not do.
     if (isActive(task.status)) lines.push(...taskDetails(task, full));
+    else lines.push(...warningLines(task, full));
   }
   return lines.join("\n");
 }

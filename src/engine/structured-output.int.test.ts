@@ -182,7 +182,7 @@ describe("the provider's warnings about a call", () => {
       const steps = events.filter((e) => e.type === "agent.step");
       expect(steps.find((e) => e.task === "answer")).toMatchObject({
         warnings: [
-          'The model does not support "responseFormat": JSON response format schema is only supported with structuredOutputs.',
+          'The feature "responseFormat" is not supported. JSON response format schema is only supported with structuredOutputs',
         ],
       });
       // The next task asks for no schema: its call drew no warning.

@@ -188,14 +188,14 @@ function callCost(price: ModelPrice | undefined, usage: Usage | undefined): { co
   };
 }
 
-/** A provider warning in words, as the AI SDK words it in its console message. */
+/** A provider warning in words: the AI SDK's console wording, without its prefix. */
 function describeWarning(warning: SharedV3Warning): string {
-  const details = (text: string | undefined): string => (text ? `: ${text}` : "");
+  const details = (text: string | undefined): string => (text ? ` ${text}` : "");
   switch (warning.type) {
     case "unsupported":
-      return `The model does not support "${warning.feature}"${details(warning.details)}.`;
+      return `The feature "${warning.feature}" is not supported.${details(warning.details)}`;
     case "compatibility":
-      return `"${warning.feature}" is used in a compatibility mode${details(warning.details)}.`;
+      return `The feature "${warning.feature}" is used in a compatibility mode.${details(warning.details)}`;
     default:
       return warning.message;
   }

@@ -39,7 +39,10 @@ export abstract class StoredRunService implements RunService {
   readonly #store: RunStore;
   readonly #resolveRunner: ResolveRunner;
   readonly #summaries: SummaryCache;
-  /** Watchers of the runs started with `onDisconnect: "cancel"`: subclasses track and forget them. */
+  /**
+   * Watchers of the runs started with `onDisconnect: "cancel"`: subclasses track a run when
+   * they start it (`RunManager` also forgets it once it ended).
+   */
   protected readonly watchers: RunWatchers;
 
   protected constructor(store: RunStore, resolveRunner: ResolveRunner, logger: RunLogger) {

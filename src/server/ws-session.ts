@@ -226,7 +226,7 @@ export class WsSession {
           if (signal.aborted || this.#closed) return;
           for (const event of batch) {
             const text = frameOf(eventMessage, event);
-            sent += text.length;
+            sent += Buffer.byteLength(text);
             this.#sendText(text);
           }
         } finally {

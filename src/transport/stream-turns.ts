@@ -12,7 +12,8 @@
  * a client queued behind a hundred joining watchers waited a hundred of those turns, seconds.
  *
  * Contract:
- * - a step (one write of a batch to a socket) is taken between {@link StreamTurns.turn} and
+ * - a step (one batch written to a socket: one write of an SSE response, one message per event
+ *   of a WebSocket) is taken between {@link StreamTurns.turn} and
  *   {@link StreamTurns.done}, one stream at a time, only inside a slice of
  *   {@link StreamTurnsOptions.sliceBytes} (the last step may pass its end); a slice begins once
  *   per turn of the event loop, after I/O was polled (a `setImmediate`), so a turn holds at
@@ -175,5 +176,5 @@ export class StreamTurns {
   };
 }
 
-/** The process's stream turns, shared by every event stream written to a Node response. */
+/** The process's stream turns, shared by every event stream: SSE and JSONL responses, WebSocket watches. */
 export const streamTurns = new StreamTurns();

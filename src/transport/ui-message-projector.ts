@@ -55,6 +55,8 @@ export interface CrewTaskData {
   object?: unknown;
   /** Checks of the output (schema or guardrail), one per attempt. */
   checks?: Array<{ attempt: number; ok: boolean; feedback?: string }>;
+  /** What the provider said it ignored or changed in the task's model calls, each once. */
+  warnings?: string[];
   /** The file the task wrote, relative to the run's output folder. */
   file?: string;
   /** Long-term memory the task recalled, and what it saved (crews with `memory: true`). */
@@ -183,6 +185,7 @@ export class MessageProjector {
       ...(task.output === undefined ? {} : { output: task.output }),
       ...(task.object === undefined ? {} : { object: task.object }),
       ...(task.checks === undefined ? {} : { checks: task.checks }),
+      ...(task.warnings === undefined ? {} : { warnings: task.warnings }),
       ...(task.file === undefined ? {} : { file: task.file }),
       ...(task.memory === undefined ? {} : { memory: task.memory }),
     };

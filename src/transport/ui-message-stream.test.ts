@@ -197,6 +197,30 @@ describe("toUIMessageStream", () => {
     expect(text(states.at(-1))).toBe("the answer");
   });
 
+  it("names the provider's warnings about a task's calls in its task part", async () => {
+    const warning = 'The feature "responseFormat" is not supported.';
+    const { states } = await read(
+      toUIMessageStream(
+        run([
+          runStart,
+          taskStart("t1", 0, 1),
+          {
+            type: "agent.step",
+            task: "t1",
+            agent: "a",
+            step: 1,
+            kind: "answer",
+            text: "x",
+            warnings: [warning],
+          },
+          taskEnd("t1", "the answer"),
+          { type: "run.end", status: "completed", result: "the answer", usage, durationMs: 30 },
+        ]),
+      ),
+    );
+    expect(tasksOf(states.at(-1))).toMatchObject([{ key: "t1", warnings: [warning] }]);
+  });
+
   it("sends each step's reasoning as a reasoning part, kept out of the answer's text", async () => {
     const think = (task: string, text: string): EventDraft => ({
       type: "reasoning.delta",

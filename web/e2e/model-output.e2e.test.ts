@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdtemp, rename, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -88,35 +89,52 @@ describe("model output in the chat UI", () => {
   });
 
   it("says under the task what the provider could not do for it: here, enforce the output schema", async () => {
-    const crew = join(real.dir, "crews", "schema-crew");
-    await mkdir(crew, { recursive: true });
-    await writeFile(join(crew, "crew.yaml"), "name: schema-crew\nprocess: sequential\n");
+    // Written aside and moved into the crews folder in one step, so the catalog never sees
+    // the crew half-written; then listed before the page looks for it.
+    const aside = await mkdtemp(join(tmpdir(), "crewstream-schema-crew-"));
+    await writeFile(join(aside, "crew.yaml"), "name: schema-crew\nprocess: sequential\n");
     await writeFile(
-      join(crew, "agents.yaml"),
+      join(aside, "agents.yaml"),
       "analyst:\n  role: Analyst\n  goal: Answer about {topic}\n  backstory: Careful.\n",
     );
     await writeFile(
-      join(crew, "tasks.yaml"),
+      join(aside, "tasks.yaml"),
       "answer_task:\n  description: Give a title for {topic}.\n  expected_output: A JSON object.\n  agent: analyst\n  output_schema: title.json\n",
     );
     await writeFile(
-      join(crew, "title.json"),
+      join(aside, "title.json"),
       JSON.stringify({
         type: "object",
         properties: { title: { type: "string" } },
         required: ["title"],
       }),
     );
+    await rename(aside, join(real.dir, "crews", "schema-crew"));
+    await expect
+      .poll(
+        async () => {
+          const { crews } = (await (await fetch(`${real.url}/api/crews`)).json()) as {
+            crews: Array<{ name: string; error?: unknown }>;
+          };
+          return crews.find((crew) => crew.name === "schema-crew" && crew.error === undefined);
+        },
+        { timeout: 10_000 },
+      )
+      .toBeDefined();
     fake.script(() => reply.text('{"title": "Owls"}'));
     await page.reload();
     await page.locator("select[aria-label=Crew]").selectOption("schema-crew");
     await sendTopic(page, "owls");
     await waitForRunStatus(page, "completed");
     const task = page.locator('.task[data-task="answer_task"]');
-    if (!(await task.getByTestId("warnings-answer_task").isVisible()))
+    // The finished task's card is closed; its header says there is a warning.
+    await expect(task.getByTestId("warning-mark-answer_task").innerText()).resolves.toBe(
+      "⚠ 1 warning",
+    );
+    if ((await task.locator(".task-header").getAttribute("aria-expanded")) !== "true")
       await task.locator(".task-header").click();
     await expect(task.getByTestId("warnings-answer_task").innerText()).resolves.toContain(
-      'The model does not support "responseFormat"',
+      'The feature "responseFormat" is not supported.',
     );
   });
 });

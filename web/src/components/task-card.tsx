@@ -59,6 +59,15 @@ export const TaskCard = memo(function TaskCard({
           {task.agent && <span className="task-agent">{roleOf(agents, task.agent)}</span>}
         </span>
         <span className="task-meta">
+          {task.warnings && task.warnings.length > 0 && (
+            <span
+              className="task-warning-mark"
+              title={task.warnings.join("\n")}
+              data-testid={`warning-mark-${task.key}`}
+            >
+              ⚠ {task.warnings.length === 1 ? "1 warning" : `${task.warnings.length} warnings`}
+            </span>
+          )}
           {task.steps > 0 && <span>{stepCount(task.steps)}</span>}
           {task.tools.length > 0 && <span>{task.tools.length} tools</span>}
           {tokens && <span className="task-tokens">{tokens}</span>}
