@@ -81,6 +81,16 @@ const events = run([
   { type: "input.request", task: "write", agent: "writer", requestId: "r1", prompt: "Approve?" },
 ]);
 
+/** The start of a run of one agent "a" with one task "t". */
+const ONE_TASK_START: EventDraft = {
+  type: "run.start",
+  crew: "c",
+  process: "sequential",
+  inputs: {},
+  agents: [{ key: "a", role: "A" }],
+  tasks: [{ key: "t", agent: "a" }],
+};
+
 describe("reduceProgress", () => {
   it("tracks tasks, agents, tools, text and waits as events arrive", () => {
     const state = foldProgress(events);
@@ -192,14 +202,7 @@ describe("reduceProgress", () => {
 
   it("keeps reasoning apart from the text, one thought per step, counted in the estimate", () => {
     const thinking = run([
-      {
-        type: "run.start",
-        crew: "c",
-        process: "sequential",
-        inputs: {},
-        agents: [{ key: "a", role: "A" }],
-        tasks: [{ key: "t", agent: "a" }],
-      },
+      ONE_TASK_START,
       { type: "task.start", task: "t", agent: "a", index: 0, total: 1, description: "T" },
       { type: "reasoning.delta", task: "t", agent: "a", delta: "Weigh " },
       { type: "reasoning.delta", task: "t", agent: "a", delta: "sources." },
@@ -326,14 +329,7 @@ describe("structured outputs, checks, files and warnings", () => {
       ...(warnings ? { warnings } : {}),
     });
     const events = run([
-      {
-        type: "run.start",
-        crew: "c",
-        process: "sequential",
-        inputs: {},
-        agents: [{ key: "a", role: "A" }],
-        tasks: [{ key: "t", agent: "a" }],
-      },
+      ONE_TASK_START,
       { type: "task.start", ...scope, index: 0, total: 1, description: "d" },
       step(1, ['"topK" is not supported.', "Schema not enforced."]),
       step(2),
