@@ -44,6 +44,7 @@ describe("timeline", () => {
         finishReason: "stop",
         durationMs: 2500,
         cost: 0.000003,
+        warnings: ['The feature "topK" is not supported.'],
       },
       { type: "task.delegate", ...scope, from: "a", to: "b", reason: "r" },
       { type: "input.request", ...scope, requestId: "q", prompt: "OK?\nmore" },
@@ -66,7 +67,13 @@ describe("timeline", () => {
       ["tool", "slow", "09.000Z", "10.000Z"],
     ]);
     const call = progress.timeline.find((m) => m.kind === "call")!;
-    expect(call).toMatchObject({ inputTokens: 3, outputTokens: 4, cost: 0.000003, seq: 6 });
+    expect(call).toMatchObject({
+      inputTokens: 3,
+      outputTokens: 4,
+      cost: 0.000003,
+      seq: 6,
+      warnings: ['The feature "topK" is not supported.'],
+    });
     expect(formatCost(progress.cost)).toBe("$0.000003");
   });
 });

@@ -25,6 +25,8 @@ export interface TimelineMark {
   inputTokens?: number;
   outputTokens?: number;
   cost?: Cost;
+  /** What the provider said it ignored or changed in a model call. */
+  warnings?: string[];
   /** The tool call or input request this mark stands for, to close it. */
   id?: string;
   failed?: boolean;
@@ -69,6 +71,7 @@ export function recordMark(marks: TimelineMark[], event: CrewEvent): TimelineMar
           ? { inputTokens: event.usage.inputTokens, outputTokens: event.usage.outputTokens }
           : {}),
         cost: event.cost ?? null,
+        ...(event.warnings === undefined ? {} : { warnings: event.warnings }),
         ...(event.finishReason === "error" ? { failed: true } : {}),
       });
     }

@@ -136,5 +136,9 @@ describe("model output in the chat UI", () => {
     await expect(task.getByTestId("warnings-answer_task").innerText()).resolves.toContain(
       'The feature "responseFormat" is not supported.',
     );
+    // The call's mark on the timeline tells it too.
+    await expect(
+      page.locator('.timeline-mark[data-kind="call"]').last().getAttribute("title"),
+    ).resolves.toContain('⚠ The feature "responseFormat" is not supported.');
   });
 });

@@ -19,7 +19,7 @@ function seconds(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** The hover text of a mark: what, where, how long, tokens and cost. */
+/** The hover text of a mark: what, where, how long, tokens, cost and the provider's warnings. */
 function markDetails(mark: TimelineMark, endMs: number): string {
   const start = Date.parse(mark.start);
   const end = mark.end === undefined ? endMs : Date.parse(mark.end);
@@ -31,6 +31,7 @@ function markDetails(mark: TimelineMark, endMs: number): string {
   if (mark.inputTokens !== undefined)
     lines.push(`Tokens: ${mark.inputTokens} in, ${mark.outputTokens ?? 0} out`);
   if (mark.kind === "call") lines.push(`Cost: ${formatCost(mark.cost)}`);
+  for (const warning of mark.warnings ?? []) lines.push(`⚠ ${warning}`);
   if (mark.failed) lines.push("Failed");
   return lines.join("\n");
 }
