@@ -63,6 +63,7 @@ describe("RunTracer", () => {
         finishReason: "stop",
         durationMs: 100,
         cost: 0.0000027,
+        warnings: ['The feature "topK" is not supported.'],
       },
       { type: "tool.result", ...scope, callId: "c1", tool: "delegate_work", result: "hi" },
       { type: "tool.call", ...scope, callId: "c2", tool: "search", args: {} },
@@ -125,6 +126,10 @@ describe("RunTracer", () => {
       "gen_ai.usage.output_tokens": 2,
       "gen_ai.response.finish_reasons": ["stop"],
     });
+    // The provider's warning about the call is an event of its span.
+    expect(writerCall.events.map((e) => [e.name, e.attributes])).toEqual([
+      ["warning", { "crewstream.warning": 'The feature "topK" is not supported.' }],
+    ]);
     expect(delegate.attributes).toMatchObject({
       "gen_ai.operation.name": "execute_tool",
       "gen_ai.tool.name": "delegate_work",

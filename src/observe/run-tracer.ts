@@ -282,6 +282,8 @@ export class RunTracer {
           ...(event.finishReason ? { [GEN_AI.finishReasons]: [event.finishReason] } : {}),
           ...(event.cost === undefined ? {} : { "crewstream.cost_usd": event.cost }),
         });
+        for (const warning of event.warnings ?? [])
+          call.span.addEvent("warning", { "crewstream.warning": warning }, at);
         if (event.finishReason === "error")
           call.span.setStatus({ code: SpanStatusCode.ERROR, message: "The model call failed." });
         call.span.end(at);
