@@ -41,6 +41,7 @@ export class RunMetrics {
   readonly #rateLimitSeconds: Counter<"provider" | "model">;
   readonly #cost: Counter<"provider" | "model">;
   readonly #unpriced: Counter<"provider" | "model">;
+  readonly #warnings: Counter<"provider" | "model">;
   readonly #open = new Set<string>();
   #countSubscribers: (() => number) | undefined;
   #readQueue: (() => Promise<QueueCounts>) | undefined;
@@ -150,6 +151,12 @@ export class RunMetrics {
       labelNames: model,
       registers,
     });
+    this.#warnings = new Counter({
+      name: "crewstream_model_warnings_total",
+      help: "Warnings providers gave about model calls (an unsupported setting, an output schema not enforced).",
+      labelNames: model,
+      registers,
+    });
   }
 
   /** Where `crewstream_subscribers` is read from at each scrape. */
@@ -210,6 +217,7 @@ export class RunMetrics {
         }
         if (event.cost === undefined) this.#unpriced.inc(labels);
         else this.#cost.inc(labels, event.cost);
+        if (event.warnings !== undefined) this.#warnings.inc(labels, event.warnings.length);
         break;
       }
       case "llm.retry": {

@@ -1,6 +1,10 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createOpenAI } from "@ai-sdk/openai";
 import { describe, expect, it } from "vitest";
-import { startFakeOpenAI } from "../testing/index.js";
+import { resolveModel } from "../llm/index.js";
+import { reply, startFakeOpenAI } from "../testing/index.js";
 import { promtoolCheck, startPrometheus } from "./test-support/prometheus-server.js";
 import { startTestServer, type TestServer } from "./test-support/test-server.js";
 
@@ -105,6 +109,61 @@ describe("GET /metrics", () => {
     } finally {
       await server.cleanup();
       await fake.close();
+    }
+  });
+
+  it("counts the warnings providers gave about model calls", async () => {
+    const fake = await startFakeOpenAI();
+    fake.script(() => reply.text('{"title": "Salt"}'));
+    // A crew whose task asks for a schema this provider cannot enforce: each call warns.
+    const crews = await mkdtemp(join(tmpdir(), "crewstream-metrics-crews-"));
+    const crew = join(crews, "titled");
+    await mkdir(crew);
+    await writeFile(join(crew, "crew.yaml"), "name: titled\n");
+    await writeFile(
+      join(crew, "agents.yaml"),
+      "writer:\n  role: Writer\n  goal: Title {topic}\n  backstory: Brief.\n",
+    );
+    await writeFile(
+      join(crew, "tasks.yaml"),
+      [
+        "title_task:",
+        "  description: Give {topic} a title.",
+        "  expected_output: A JSON object.",
+        "  agent: writer",
+        "  output_schema:",
+        "    type: object",
+        "    properties: { title: { type: string } }",
+        "    required: [title]",
+        "",
+      ].join("\n"),
+    );
+    const server = await startTestServer({
+      model: resolveModel("compatible/fake-model", {
+        env: { CREWSTREAM_BASE_URL: fake.baseURL },
+      }),
+      crewsDirs: [crews],
+      persist: false,
+    });
+    try {
+      const started = await server.post("/api/runs", { crew: "titled", inputs: { topic: "salt" } });
+      const { runId } = (await started.json()) as { runId: string };
+      await expect
+        .poll(
+          async () =>
+            ((await (await server.api(`/api/runs/${runId}`)).json()) as { status: string }).status,
+          { timeout: 10_000 },
+        )
+        .toBe("completed");
+      const text = await (await server.api("/metrics")).text();
+      const labels = 'provider="compatible",model="compatible/fake-model"';
+      expect(sample(text, `crewstream_model_warnings_total{${labels}}`)).toBe(1);
+      expect(sample(text, `crewstream_model_requests_total{${labels}}`)).toBe(1);
+      expect(promtoolCheck(text).output).toBe("");
+    } finally {
+      await server.cleanup();
+      await fake.close();
+      await rm(crews, { recursive: true, force: true });
     }
   });
 
