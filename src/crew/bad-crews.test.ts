@@ -97,6 +97,13 @@ const table: BadCrew[] = [
     says: "greater than 0",
   },
   {
+    name: "negative-retry-limit",
+    file: "agents.yaml",
+    line: 5,
+    path: "researcher.max_retry_limit",
+    says: "must be 0 or more",
+  },
+  {
     name: "tools-not-list",
     file: "agents.yaml",
     line: 5,

@@ -112,6 +112,13 @@ function positiveInt(value: unknown, where: string): number | undefined {
   return value;
 }
 
+function wholeNumber(value: unknown, where: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0)
+    invalid(`${where} must be a whole number, 0 or more.`);
+  return value;
+}
+
 function positiveNumber(value: unknown, where: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0)
@@ -128,6 +135,7 @@ function normalizeAgent(agent: AgentConfig & { key: string }): AgentDefinition {
   const where = `agent "${agent.key}"`;
   const maxRpm = positiveInt(agent.maxRpm, `${where}: maxRpm`);
   const maxExecutionTime = positiveNumber(agent.maxExecutionTime, `${where}: maxExecutionTime`);
+  const maxRetryLimit = wholeNumber(agent.maxRetryLimit, `${where}: maxRetryLimit`);
   return {
     key: agent.key,
     role: text(agent.role, `${where}: role`),
@@ -140,6 +148,7 @@ function normalizeAgent(agent: AgentConfig & { key: string }): AgentDefinition {
     maxIter: positiveInt(agent.maxIter, `${where}: maxIter`) ?? DEFAULT_MAX_ITER,
     ...(maxRpm === undefined ? {} : { maxRpm }),
     ...(maxExecutionTime === undefined ? {} : { maxExecutionTime }),
+    ...(maxRetryLimit === undefined ? {} : { maxRetryLimit }),
   };
 }
 

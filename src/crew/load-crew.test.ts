@@ -84,6 +84,7 @@ describe("loadCrew: layouts and settings", () => {
       allowDelegation: false,
       maxIter: 5,
       maxRpm: 30,
+      maxRetryLimit: 3,
     };
     const inCode: CrewDefinition = {
       name: "managed-crew",

@@ -32,6 +32,7 @@ function toAgent(key: string, agent: AgentYaml): AgentDefinition {
     ...(agent.max_execution_time === undefined
       ? {}
       : { maxExecutionTime: agent.max_execution_time }),
+    ...(agent.max_retry_limit === undefined ? {} : { maxRetryLimit: agent.max_retry_limit }),
   };
 }
 

@@ -67,6 +67,11 @@ export interface AgentDefinition {
   maxRpm?: number;
   /** Longest time, in seconds, the agent may work on one task (CrewAI's `max_execution_time`). */
   maxExecutionTime?: number;
+  /**
+   * Most times a failed model request of the agent (a provider error that may pass, a rate
+   * limit) is tried again (CrewAI's `max_retry_limit`); default: the run's retry setting.
+   */
+  maxRetryLimit?: number;
 }
 
 /** A task: a unit of work (CrewAI's tasks.yaml entry). */
