@@ -97,6 +97,13 @@ const table: BadCrew[] = [
     says: "greater than 0",
   },
   {
+    name: "bad-date-format",
+    file: "agents.yaml",
+    line: 6,
+    path: "researcher.date_format",
+    says: "%Q is not a supported directive",
+  },
+  {
     name: "negative-retry-limit",
     file: "agents.yaml",
     line: 5,

@@ -11,6 +11,7 @@ import {
   type Inputs,
 } from "../events/index.js";
 import { containedPathProblem } from "./contained-path.js";
+import { dateFormatProblem } from "../util/index.js";
 import type { CrewWarningInfo } from "../events/index.js";
 import { outputShape } from "./output-shape.js";
 import type {
@@ -136,6 +137,15 @@ function normalizeAgent(agent: AgentConfig & { key: string }): AgentDefinition {
   const maxRpm = positiveInt(agent.maxRpm, `${where}: maxRpm`);
   const maxExecutionTime = positiveNumber(agent.maxExecutionTime, `${where}: maxExecutionTime`);
   const maxRetryLimit = wholeNumber(agent.maxRetryLimit, `${where}: maxRetryLimit`);
+  if (agent.injectDate !== undefined && typeof agent.injectDate !== "boolean")
+    invalid(`${where}: injectDate must be true or false.`);
+  if (agent.dateFormat !== undefined) {
+    const problem =
+      typeof agent.dateFormat === "string"
+        ? dateFormatProblem(agent.dateFormat)
+        : "it must be a string of strftime directives";
+    if (problem !== undefined) invalid(`${where}: dateFormat: ${problem}.`);
+  }
   return {
     key: agent.key,
     role: text(agent.role, `${where}: role`),
@@ -149,6 +159,8 @@ function normalizeAgent(agent: AgentConfig & { key: string }): AgentDefinition {
     ...(maxRpm === undefined ? {} : { maxRpm }),
     ...(maxExecutionTime === undefined ? {} : { maxExecutionTime }),
     ...(maxRetryLimit === undefined ? {} : { maxRetryLimit }),
+    ...(agent.injectDate === undefined ? {} : { injectDate: agent.injectDate }),
+    ...(agent.dateFormat === undefined ? {} : { dateFormat: agent.dateFormat }),
   };
 }
 

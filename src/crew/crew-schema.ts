@@ -8,6 +8,7 @@ import { z } from "zod";
 import { inputValueSchema, processSchema } from "../events/index.js";
 import { NAMED_TOOLS } from "./tool-names.js";
 import { containedPathProblem } from "./contained-path.js";
+import { dateFormatProblem } from "../util/index.js";
 
 /** Tools every crew can use without registering them: built-ins and CrewAI tool names. */
 export const BUILTIN_TOOLS: readonly string[] = Object.keys(NAMED_TOOLS);
@@ -46,6 +47,14 @@ export const agentYamlSchema = z.object({
   max_rpm: positiveInt.optional(),
   max_execution_time: positiveInt.optional(),
   max_retry_limit: wholeNumber.optional(),
+  inject_date: z.boolean().optional(),
+  /** Python `strftime` directives, as CrewAI takes them (default `%Y-%m-%d`). */
+  date_format: text
+    .superRefine((format, ctx) => {
+      const problem = dateFormatProblem(format);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .optional(),
   verbose: z.boolean().optional(),
 });
 /** A validated agents.yaml entry. */
@@ -175,8 +184,6 @@ export const IGNORED_AGENT_KEYS: Record<string, string> = {
   multimodal: "multimodal agents are not supported",
   reasoning: "planning before tasks is not supported",
   max_reasoning_attempts: "planning before tasks is not supported",
-  inject_date: "dates are not injected into prompts",
-  date_format: "dates are not injected into prompts",
   use_system_prompt: "the agent always gets a system prompt",
 };
 

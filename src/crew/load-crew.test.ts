@@ -85,6 +85,8 @@ describe("loadCrew: layouts and settings", () => {
       maxIter: 5,
       maxRpm: 30,
       maxRetryLimit: 3,
+      injectDate: true,
+      dateFormat: "%B %d, %Y",
     };
     const inCode: CrewDefinition = {
       name: "managed-crew",

@@ -72,6 +72,10 @@ export interface AgentDefinition {
    * limit) is tried again (CrewAI's `max_retry_limit`); default: the run's retry setting.
    */
   maxRetryLimit?: number;
+  /** Whether each task the agent does is told the current date (CrewAI's `inject_date`). */
+  injectDate?: boolean;
+  /** How that date is written, in Python `strftime` directives (default `%Y-%m-%d`). */
+  dateFormat?: string;
 }
 
 /** A task: a unit of work (CrewAI's tasks.yaml entry). */

@@ -7,7 +7,7 @@
 import { tool, type Tool, type ToolSet } from "ai";
 import { z } from "zod";
 import { runAgent } from "./agent.js";
-import { DELEGATED_EXPECTED_OUTPUT, taskPrompt } from "./prompts.js";
+import { DELEGATED_EXPECTED_OUTPUT, taskFor, taskPrompt } from "./prompts.js";
 import type { RunContext, StepCounter, UsageMeter } from "./run-context.js";
 import type { AgentDefinition } from "../crew/index.js";
 import { ASK_QUESTION_TOOL, DELEGATE_WORK_TOOL } from "../events/index.js";
@@ -56,7 +56,10 @@ export function coworkerTools(ctx: RunContext, options: CoworkerToolsOptions): T
       agent,
       scope: { agent: agent.key, task: options.taskKey },
       messages: [
-        { role: "user", content: taskPrompt({ description: request, expectedOutput }, context) },
+        {
+          role: "user",
+          content: taskPrompt(taskFor({ description: request, expectedOutput }, agent), context),
+        },
       ],
       tools: ctx.toolsFor(agent),
       steps: options.steps,

@@ -238,6 +238,15 @@ describe("Crew definition", () => {
     expect(
       () =>
         new Crew({
+          agents: {
+            a: { role: "R", goal: "G", backstory: "B", injectDate: true, dateFormat: "%Q" },
+          },
+          tasks: [],
+        }),
+    ).toThrow(/agent "a": dateFormat: %Q is not a supported directive/);
+    expect(
+      () =>
+        new Crew({
           agents,
           tasks: { t: { description: "D", expectedOutput: "E", agent: "a", context: ["later"] } },
         }),

@@ -6,7 +6,12 @@ import { tool, type Tool } from "ai";
 import { z } from "zod";
 import { runAgent } from "./agent.js";
 import { recallFor, saveOutcome } from "./long-term-memory.js";
-import { DELEGATED_EXPECTED_OUTPUT, delegateToolDescription, taskPrompt } from "./prompts.js";
+import {
+  DELEGATED_EXPECTED_OUTPUT,
+  delegateToolDescription,
+  taskFor,
+  taskPrompt,
+} from "./prompts.js";
 import type { RunContext, StepCounter, UsageMeter } from "./run-context.js";
 import { scheduleTasks } from "./sequential.js";
 import { runTask } from "./task.js";
@@ -66,7 +71,7 @@ function delegateTool(
           {
             role: "user",
             content: taskPrompt(
-              { description: task, expectedOutput: DELEGATED_EXPECTED_OUTPUT },
+              taskFor({ description: task, expectedOutput: DELEGATED_EXPECTED_OUTPUT }, agent),
               context,
             ),
           },

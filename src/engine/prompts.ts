@@ -3,7 +3,7 @@
  * (so crews ported from CrewAI behave alike, and the offline model can read the sections).
  */
 import type { AgentDefinition, TaskDefinition } from "../crew/index.js";
-import { firstNonEmptyLine } from "../util/index.js";
+import { firstNonEmptyLine, formatDate } from "../util/index.js";
 
 /** An earlier task's output handed to a later task as context. */
 export interface ContextOutput {
@@ -28,6 +28,20 @@ const MEMORY_LABEL = "This is what you remember from earlier runs";
 
 /** Label of the conversation section of a task prompt (the offline model reads it). */
 const CONVERSATION_LABEL = "This is the conversation so far";
+
+/**
+ * `task` as `agent` is given it: with the current date after its description when the agent
+ * has `injectDate` (CrewAI's `inject_date`, which appends "Current Date: ..." the same way).
+ */
+export function taskFor<T extends { description: string }>(
+  task: T,
+  agent: Pick<AgentDefinition, "injectDate" | "dateFormat">,
+  now: Date = new Date(),
+): T {
+  if (agent.injectDate !== true) return task;
+  const date = formatDate(now, agent.dateFormat ?? "%Y-%m-%d");
+  return { ...task, description: `${task.description}\n\nCurrent Date: ${date}` };
+}
 
 /**
  * The user prompt of a task: what to do, what the answer must look like, context, and the

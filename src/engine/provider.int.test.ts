@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { CrewEvent } from "../events/index.js";
 import { RateLimiter, resolveModel } from "../llm/index.js";
 import { reply, startFakeOpenAI, type FakeOpenAI } from "../testing/index.js";
+import { formatDate } from "../util/index.js";
 import { Crew } from "./crew.js";
 import type { CrewRunOptions } from "./run-context.js";
 
@@ -201,6 +202,41 @@ describe("engine against an OpenAI-compatible server", () => {
     expect(fake.requests.length - before).toBe(2);
     expect(events.filter((e) => e.type === "llm.retry")).toHaveLength(1);
     expect(events.at(-1)).toMatchObject({ status: "failed", error: { code: "provider_error" } });
+  });
+
+  it("tells an agent with injectDate the current date after the task (CrewAI's inject_date)", async () => {
+    const dated = (injectDate: boolean) =>
+      new Crew({
+        name: "dated",
+        model: resolveModel("compatible/test-model", {
+          env: { CREWSTREAM_BASE_URL: fake.baseURL },
+        }),
+        agents: {
+          analyst: {
+            role: "Analyst",
+            goal: "Answer",
+            backstory: "Careful.",
+            injectDate,
+            dateFormat: "%B %d, %Y",
+          },
+        },
+        tasks: {
+          answer: { description: "Answer.", expectedOutput: "One line", agent: "analyst" },
+        },
+      });
+    const prompt = async (crew: Crew): Promise<string> => {
+      fake.script(reply.text("Done."));
+      const before = fake.requests.length;
+      await run(crew);
+      const messages = fake.requests[before]?.body?.messages ?? [];
+      return JSON.stringify(messages.filter((m) => m.role === "user").at(-1)?.content);
+    };
+    const day = () => formatDate(new Date(), "%B %d, %Y");
+    const [from, text, to] = [day(), await prompt(dated(true)), day()];
+    expect([from, to].some((date) => text.includes(`Answer.\\n\\nCurrent Date: ${date}`))).toBe(
+      true,
+    );
+    expect(await prompt(dated(false))).not.toContain("Current Date");
   });
 
   it("fails with provider_auth at once on a 401", async () => {

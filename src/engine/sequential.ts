@@ -10,7 +10,7 @@
 import { runAgent } from "./agent.js";
 import { coworkerTools } from "./coworker-tools.js";
 import { recallFor, saveOutcome } from "./long-term-memory.js";
-import { taskPrompt, type ContextOutput } from "./prompts.js";
+import { taskFor, taskPrompt, type ContextOutput } from "./prompts.js";
 import type { RunContext, StepCounter, UsageMeter } from "./run-context.js";
 import { runTask } from "./task.js";
 import { childContext, withTimeLimit, type ChildContext } from "./time-limit.js";
@@ -171,7 +171,7 @@ async function performTask(
           messages: [
             {
               role: "user",
-              content: taskPrompt(task, context, ctx.conversation, memories),
+              content: taskPrompt(taskFor(task, agent), context, ctx.conversation, memories),
             },
           ],
           tools: toolsFor(steps, usage),
