@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseEvent, type CrewEvent } from "../events/index.js";
 import { reply, startFakeOpenAI, type FakeOpenAI } from "../testing/index.js";
@@ -44,5 +47,32 @@ describe("crewstream run against an OpenAI-compatible server", { timeout: 180_00
     expect(end.status).toBe("failed");
     expect(end.error?.code).toBe("provider_error");
     expect(result.stderr).toContain(`error [provider_error]: ${end.error?.message ?? ""}`);
+  });
+
+  it("prints a provider's warnings about a call with the step, not as the AI SDK's console line", async () => {
+    const crew = await mkdtemp(join(tmpdir(), "crewstream-schema-crew-"));
+    try {
+      await writeFile(join(crew, "crew.yaml"), "name: titled\n");
+      await writeFile(
+        join(crew, "agents.yaml"),
+        "writer:\n  role: Writer\n  goal: Title {topic}\n  backstory: Brief.\n",
+      );
+      await writeFile(
+        join(crew, "tasks.yaml"),
+        "title_task:\n  description: Title {topic}.\n  expected_output: JSON.\n  agent: writer\n  output_schema: { type: object, properties: { title: { type: string } } }\n",
+      );
+      fake.script(() => reply.text('{"title": "Salt"}'));
+      const result = await runCli(
+        ["run", crew, "--model", "compatible/test-model", "--no-persist", "-i", "topic=salt"],
+        { env: { CREWSTREAM_BASE_URL: fake.baseURL } },
+      );
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(
+        '  Writer step 1 (answer): {"title": "Salt"}\n    ⚠ The feature "responseFormat" is not supported.',
+      );
+      expect(result.stderr).not.toContain("AI SDK Warning");
+    } finally {
+      await rm(crew, { recursive: true, force: true });
+    }
   });
 });

@@ -1,28 +1,46 @@
 /**
  * One log record when a run starts and one when it ends (status, duration, tokens, cost), each
- * with the run's id and crew: what an operator greps for first.
+ * with the run's id and crew: what an operator greps for first. Between them, a `warn` record
+ * for each distinct warning a provider gave about the run's model calls.
  */
 import type { CrewEvent } from "../events/index.js";
 import type { RunObserver } from "../runs/index.js";
 
-/** What {@link runLog} writes to: any logger with `info` taking fields. */
+/** What {@link runLog} writes to: any logger with `info` and `warn` taking fields. */
 export interface RunLogSink {
   info(message: string, fields: Record<string, unknown>): void;
+  warn(message: string, fields: Record<string, unknown>): void;
 }
 
 /** An observer writing each run's start and end to `log`. */
 export function runLog(log: RunLogSink): RunObserver {
-  const runs = new Map<string, { crew: string; cost: number; unpriced: boolean }>();
+  const runs = new Map<
+    string,
+    { crew: string; cost: number; unpriced: boolean; warned: Set<string> }
+  >();
   return {
     event(event: CrewEvent) {
       if (event.type === "run.start") {
-        runs.set(event.runId, { crew: event.crew, cost: 0, unpriced: false });
+        runs.set(event.runId, { crew: event.crew, cost: 0, unpriced: false, warned: new Set() });
         log.info("run started", { runId: event.runId, crew: event.crew });
       } else if (event.type === "agent.step" && event.model !== undefined) {
         const run = runs.get(event.runId);
         if (run === undefined) return;
         if (event.cost === undefined) run.unpriced = true;
         else run.cost += event.cost;
+        // Once per run: a task retried for its schema repeats the same warning on every call.
+        for (const warning of event.warnings ?? []) {
+          if (run.warned.has(warning)) continue;
+          run.warned.add(warning);
+          log.warn("provider warning", {
+            runId: event.runId,
+            crew: run.crew,
+            model: event.model,
+            ...(event.agent === undefined ? {} : { agent: event.agent }),
+            ...(event.task === undefined ? {} : { task: event.task }),
+            warning,
+          });
+        }
       } else if (event.type === "run.end") {
         const run = runs.get(event.runId);
         runs.delete(event.runId);
