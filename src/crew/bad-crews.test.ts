@@ -104,13 +104,6 @@ const table: BadCrew[] = [
     says: "%Q is not a supported directive",
   },
   {
-    name: "negative-retry-limit",
-    file: "agents.yaml",
-    line: 5,
-    path: "researcher.max_retry_limit",
-    says: "must be 0 or more",
-  },
-  {
     name: "tools-not-list",
     file: "agents.yaml",
     line: 5,

@@ -113,13 +113,6 @@ function positiveInt(value: unknown, where: string): number | undefined {
   return value;
 }
 
-function wholeNumber(value: unknown, where: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0)
-    invalid(`${where} must be a whole number, 0 or more.`);
-  return value;
-}
-
 function positiveNumber(value: unknown, where: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0)
@@ -136,7 +129,6 @@ function normalizeAgent(agent: AgentConfig & { key: string }): AgentDefinition {
   const where = `agent "${agent.key}"`;
   const maxRpm = positiveInt(agent.maxRpm, `${where}: maxRpm`);
   const maxExecutionTime = positiveNumber(agent.maxExecutionTime, `${where}: maxExecutionTime`);
-  const maxRetryLimit = wholeNumber(agent.maxRetryLimit, `${where}: maxRetryLimit`);
   if (agent.injectDate !== undefined && typeof agent.injectDate !== "boolean")
     invalid(`${where}: injectDate must be true or false.`);
   if (agent.dateFormat !== undefined) {
@@ -158,7 +150,6 @@ function normalizeAgent(agent: AgentConfig & { key: string }): AgentDefinition {
     maxIter: positiveInt(agent.maxIter, `${where}: maxIter`) ?? DEFAULT_MAX_ITER,
     ...(maxRpm === undefined ? {} : { maxRpm }),
     ...(maxExecutionTime === undefined ? {} : { maxExecutionTime }),
-    ...(maxRetryLimit === undefined ? {} : { maxRetryLimit }),
     ...(agent.injectDate === undefined ? {} : { injectDate: agent.injectDate }),
     ...(agent.dateFormat === undefined ? {} : { dateFormat: agent.dateFormat }),
   };

@@ -32,7 +32,6 @@ const text = z.string().trim().min(1, "must not be empty");
 const model = z.string().trim().min(1, "must not be empty");
 const names = z.array(z.string().trim().min(1, "must not be empty"));
 const positiveInt = z.number().int("must be a whole number").positive("must be greater than 0");
-const wholeNumber = z.number().int("must be a whole number").nonnegative("must be 0 or more");
 
 /** One entry of agents.yaml. */
 export const agentYamlSchema = z.object({
@@ -46,7 +45,6 @@ export const agentYamlSchema = z.object({
   max_iter: positiveInt.optional(),
   max_rpm: positiveInt.optional(),
   max_execution_time: positiveInt.optional(),
-  max_retry_limit: wholeNumber.optional(),
   inject_date: z.boolean().optional(),
   /** Python `strftime` directives, as CrewAI takes them (default `%Y-%m-%d`). */
   date_format: text
@@ -173,6 +171,7 @@ export const IGNORED_AGENT_KEYS: Record<string, string> = {
   cache: "tool result caching is not supported",
   allow_code_execution: "code execution is not supported",
   code_execution_mode: "code execution is not supported",
+  max_retry_limit: "provider retries are handled by the model layer",
   respect_context_window: "context windows are not managed",
   function_calling_llm: "the agent's llm makes tool calls",
   system_template: "prompt templates are not supported",

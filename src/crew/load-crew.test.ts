@@ -84,7 +84,6 @@ describe("loadCrew: layouts and settings", () => {
       allowDelegation: false,
       maxIter: 5,
       maxRpm: 30,
-      maxRetryLimit: 3,
       injectDate: true,
       dateFormat: "%B %d, %Y",
     };

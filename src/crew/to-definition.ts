@@ -32,7 +32,6 @@ function toAgent(key: string, agent: AgentYaml): AgentDefinition {
     ...(agent.max_execution_time === undefined
       ? {}
       : { maxExecutionTime: agent.max_execution_time }),
-    ...(agent.max_retry_limit === undefined ? {} : { maxRetryLimit: agent.max_retry_limit }),
     ...(agent.inject_date === undefined ? {} : { injectDate: agent.inject_date }),
     ...(agent.date_format === undefined ? {} : { dateFormat: agent.date_format }),
   };

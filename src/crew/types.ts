@@ -67,11 +67,6 @@ export interface AgentDefinition {
   maxRpm?: number;
   /** Longest time, in seconds, the agent may work on one task (CrewAI's `max_execution_time`). */
   maxExecutionTime?: number;
-  /**
-   * Most times a failed model request of the agent (a provider error that may pass, a rate
-   * limit) is tried again (CrewAI's `max_retry_limit`); default: the run's retry setting.
-   */
-  maxRetryLimit?: number;
   /** Whether each task the agent does is told the current date (CrewAI's `inject_date`). */
   injectDate?: boolean;
   /** How that date is written, in Python `strftime` directives (default `%Y-%m-%d`). */

@@ -231,13 +231,6 @@ describe("Crew definition", () => {
     expect(
       () =>
         new Crew({
-          agents: { a: { role: "R", goal: "G", backstory: "B", maxRetryLimit: -1 } },
-          tasks: [],
-        }),
-    ).toThrow(/agent "a": maxRetryLimit must be a whole number, 0 or more/);
-    expect(
-      () =>
-        new Crew({
           agents: {
             a: { role: "R", goal: "G", backstory: "B", injectDate: true, dateFormat: "%Q" },
           },

@@ -184,26 +184,6 @@ describe("engine against an OpenAI-compatible server", () => {
     expect(events.filter((e) => e.type === "run.end")).toHaveLength(1);
   });
 
-  it("tries an agent's failed requests again at most its maxRetryLimit times (CrewAI's max_retry_limit)", async () => {
-    const once = new Crew({
-      name: "once",
-      model: resolveModel("compatible/test-model", { env: { CREWSTREAM_BASE_URL: fake.baseURL } }),
-      agents: {
-        analyst: { role: "Analyst", goal: "Answer", backstory: "Careful.", maxRetryLimit: 1 },
-      },
-      tasks: {
-        answer: { description: "Answer.", expectedOutput: "One line", agent: "analyst" },
-      },
-    });
-    fake.script([reply.serverError(), reply.serverError()]);
-    const before = fake.requests.length;
-    // The run would allow 2 retries; the agent allows 1.
-    const events = await run(once);
-    expect(fake.requests.length - before).toBe(2);
-    expect(events.filter((e) => e.type === "llm.retry")).toHaveLength(1);
-    expect(events.at(-1)).toMatchObject({ status: "failed", error: { code: "provider_error" } });
-  });
-
   it("tells an agent with injectDate the current date after the task (CrewAI's inject_date)", async () => {
     const dated = (injectDate: boolean) =>
       new Crew({

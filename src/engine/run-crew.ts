@@ -115,14 +115,7 @@ function createContext(
         emit,
         agentKey: `${crew.name}/${agent.key}`,
         ...(agent.maxRpm === undefined ? {} : { maxRpm: agent.maxRpm }),
-        ...(options.retry === undefined && agent.maxRetryLimit === undefined
-          ? {}
-          : {
-              retry: {
-                ...options.retry,
-                ...(agent.maxRetryLimit === undefined ? {} : { maxRetries: agent.maxRetryLimit }),
-              },
-            }),
+        ...(options.retry === undefined ? {} : { retry: options.retry }),
         ...(options.rateLimiter === undefined ? {} : { limiter: options.rateLimiter }),
         ...(options.modelTimeouts === undefined ? {} : { timeouts: options.modelTimeouts }),
         ...(crew.maxRpm === undefined ? {} : { crewRpm: { key: crew.name, rpm: crew.maxRpm } }),
