@@ -131,7 +131,7 @@ function normalizeAgent(agent: AgentConfig & { key: string }): AgentDefinition {
   const maxExecutionTime = positiveNumber(agent.maxExecutionTime, `${where}: maxExecutionTime`);
   if (agent.injectDate !== undefined && typeof agent.injectDate !== "boolean")
     invalid(`${where}: injectDate must be true or false.`);
-  if (agent.dateFormat !== undefined) {
+  if (agent.injectDate === true && agent.dateFormat !== undefined) {
     const problem =
       typeof agent.dateFormat === "string"
         ? dateFormatProblem(agent.dateFormat)

@@ -34,27 +34,30 @@ const names = z.array(z.string().trim().min(1, "must not be empty"));
 const positiveInt = z.number().int("must be a whole number").positive("must be greater than 0");
 
 /** One entry of agents.yaml. */
-export const agentYamlSchema = z.object({
-  role: text,
-  goal: text,
-  backstory: text,
-  llm: model.optional(),
-  tools: names.optional(),
-  mcps: names.optional(),
-  allow_delegation: z.boolean().optional(),
-  max_iter: positiveInt.optional(),
-  max_rpm: positiveInt.optional(),
-  max_execution_time: positiveInt.optional(),
-  inject_date: z.boolean().optional(),
-  /** Python `strftime` directives, as CrewAI takes them (default `%Y-%m-%d`). */
-  date_format: text
-    .superRefine((format, ctx) => {
-      const problem = dateFormatProblem(format);
-      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
-    })
-    .optional(),
-  verbose: z.boolean().optional(),
-});
+export const agentYamlSchema = z
+  .object({
+    role: text,
+    goal: text,
+    backstory: text,
+    llm: model.optional(),
+    tools: names.optional(),
+    mcps: names.optional(),
+    allow_delegation: z.boolean().optional(),
+    max_iter: positiveInt.optional(),
+    max_rpm: positiveInt.optional(),
+    max_execution_time: positiveInt.optional(),
+    inject_date: z.boolean().optional(),
+    /** Python `strftime` directives, as CrewAI takes them (default `%Y-%m-%d`); read with `inject_date`. */
+    date_format: text.optional(),
+    verbose: z.boolean().optional(),
+  })
+  .superRefine((agent, ctx) => {
+    // Checked only where it is used, as CrewAI reads it only then.
+    if (agent.inject_date !== true || agent.date_format === undefined) return;
+    const problem = dateFormatProblem(agent.date_format);
+    if (problem !== undefined)
+      ctx.addIssue({ code: "custom", path: ["date_format"], message: problem });
+  });
 /** A validated agents.yaml entry. */
 export type AgentYaml = z.infer<typeof agentYamlSchema>;
 

@@ -237,6 +237,14 @@ describe("Crew definition", () => {
           tasks: [],
         }),
     ).toThrow(/agent "a": dateFormat: %Q is not a supported directive/);
+    // Read only with injectDate, as CrewAI reads it.
+    expect(
+      () =>
+        new Crew({
+          agents: { a: { role: "R", goal: "G", backstory: "B", dateFormat: "%Q" } },
+          tasks: { t: { description: "D", expectedOutput: "E", agent: "a" } },
+        }),
+    ).not.toThrow();
     expect(
       () =>
         new Crew({

@@ -7,6 +7,7 @@ import { jsonSchema, Output, streamText, type LanguageModel } from "ai";
 import { z } from "zod";
 import { CrewError, ErrorCode, type Usage } from "../events/index.js";
 import { guardrailCheckPrompt, GUARDRAIL_REVIEWER } from "./prompts.js";
+import { describeWarning } from "./provider-warnings.js";
 import type { UsageMeter } from "./run-context.js";
 import type { GuardrailFunction, GuardrailVerdict, TaskOutput } from "../crew/index.js";
 
@@ -39,7 +40,7 @@ export interface GuardrailCheck {
  */
 export async function checkGuardrail(
   check: GuardrailCheck,
-): Promise<GuardrailVerdict & { usage?: Usage }> {
+): Promise<GuardrailVerdict & { usage?: Usage; warnings?: string[] }> {
   const { guardrail } = check;
   if (typeof guardrail === "function") return verdictOf(await guardrail(check.output));
   // Streamed like every other model call (same wire, same retries in the model guard); only
@@ -58,8 +59,10 @@ export async function checkGuardrail(
   });
   let text = "";
   let usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  const warnings: string[] = [];
   for await (const part of result.fullStream) {
     if (part.type === "text-delta") text += part.text;
+    else if (part.type === "start-step") warnings.push(...part.warnings.map(describeWarning));
     else if (part.type === "finish-step") {
       check.usage.add(part.usage);
       usage = {
@@ -75,7 +78,7 @@ export async function checkGuardrail(
   } catch {
     parsed = undefined;
   }
-  return { ...verdictOf(parsed), usage };
+  return { ...verdictOf(parsed), usage, ...(warnings.length === 0 ? {} : { warnings }) };
 }
 
 function verdictOf(value: unknown): GuardrailVerdict {

@@ -190,4 +190,33 @@ describe("the provider's warnings about a call", () => {
       expect(events.at(-1)).toMatchObject({ type: "run.end", status: "completed" });
     });
   }
+
+  it("are said in a sentence guardrail's check too", async () => {
+    fake.script([
+      reply.text("Owls hunt at night."),
+      reply.text('{"ok": true, "feedback": "Clear."}'),
+    ]);
+    const events = await run(
+      new Crew({
+        name: "checked",
+        model: resolveModel("compatible/any-model", {
+          env: { CREWSTREAM_BASE_URL: fake.baseURL },
+        }),
+        agents: { analyst: { role: "Analyst", goal: "Answer", backstory: "Careful." } },
+        tasks: {
+          answer: {
+            description: "Say one thing about owls.",
+            expectedOutput: "One line",
+            agent: "analyst",
+            guardrail: "The answer is about owls.",
+          },
+        },
+      }),
+    );
+    expect(events.find((e) => e.type === "agent.step")).not.toHaveProperty("warnings");
+    expect(events.find((e) => e.type === "guardrail.check")).toMatchObject({
+      ok: true,
+      warnings: [expect.stringContaining('The feature "responseFormat" is not supported.')],
+    });
+  });
 });

@@ -131,6 +131,7 @@ async function runTaskForResult(
       ok: false,
       feedback: verdict.feedback,
       ...(verdict.usage === undefined ? {} : { usage: verdict.usage }),
+      ...(verdict.warnings === undefined ? {} : { warnings: verdict.warnings }),
     });
     if (attempt > maxRetries) {
       const tries = attempt === 1 ? "1 attempt" : `${attempt} attempts`;
@@ -178,6 +179,8 @@ type Verdict =
   | {
       ok: false;
       usage?: Usage;
+      /** The provider's warnings about a sentence guardrail's check. */
+      warnings?: string[];
       feedback: string;
       code: typeof ErrorCode.INVALID_OUTPUT | typeof ErrorCode.GUARDRAIL_FAILED;
     };
@@ -220,6 +223,7 @@ async function checkOutput(
       code: ErrorCode.GUARDRAIL_FAILED,
       feedback: verdict.feedback ?? "The output does not meet the guardrail.",
       ...(verdict.usage === undefined ? {} : { usage: verdict.usage }),
+      ...(verdict.warnings === undefined ? {} : { warnings: verdict.warnings }),
     };
   }
   await ctx.emit({
@@ -229,6 +233,7 @@ async function checkOutput(
     ok: true,
     ...(verdict.feedback === undefined ? {} : { feedback: verdict.feedback }),
     ...(verdict.usage === undefined ? {} : { usage: verdict.usage }),
+    ...(verdict.warnings === undefined ? {} : { warnings: verdict.warnings }),
   });
   return { ok: true, ...structured };
 }

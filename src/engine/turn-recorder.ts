@@ -5,6 +5,7 @@
  * a call cut short.
  */
 import type { SharedV3Warning } from "@ai-sdk/provider";
+import { describeWarning } from "./provider-warnings.js";
 import {
   ASK_QUESTION_TOOL,
   DELEGATE_TOOL,
@@ -186,17 +187,4 @@ function callCost(price: ModelPrice | undefined, usage: Usage | undefined): { co
   return {
     cost: (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1_000_000,
   };
-}
-
-/** A provider warning in words: the AI SDK's console wording, without its prefix. */
-function describeWarning(warning: SharedV3Warning): string {
-  const details = (text: string | undefined): string => (text ? ` ${text}` : "");
-  switch (warning.type) {
-    case "unsupported":
-      return `The feature "${warning.feature}" is not supported.${details(warning.details)}`;
-    case "compatibility":
-      return `The feature "${warning.feature}" is used in a compatibility mode.${details(warning.details)}`;
-    default:
-      return warning.message;
-  }
 }

@@ -334,15 +334,24 @@ describe("structured outputs, checks, files and warnings", () => {
       step(1, ['"topK" is not supported.', "Schema not enforced."]),
       step(2),
       step(3, ["Schema not enforced."]),
+      {
+        type: "guardrail.check",
+        ...scope,
+        attempt: 1,
+        ok: true,
+        warnings: ["Schema not enforced.", "Verdict schema not enforced."],
+      },
     ]);
     expect(foldProgress(events.slice(0, 4)).tasks[0]?.warnings).toEqual([
       '"topK" is not supported.',
       "Schema not enforced.",
     ]);
     expect(foldProgress(events.slice(0, 2)).tasks[0]).not.toHaveProperty("warnings");
+    // A sentence guardrail's check is a model call of the task too.
     expect(foldProgress(events).tasks[0]?.warnings).toEqual([
       '"topK" is not supported.',
       "Schema not enforced.",
+      "Verdict schema not enforced.",
     ]);
   });
 

@@ -285,7 +285,14 @@ function apply(state: RunProgress, event: CrewEvent): RunProgress {
           event.usage === undefined || who === undefined
             ? t.ledger
             : recordStep(t.ledger, who, event.usage);
-        return { ...t, checks: [...(t.checks ?? []), check], ledger };
+        return {
+          ...t,
+          checks: [...(t.checks ?? []), check],
+          ledger,
+          ...(event.warnings === undefined
+            ? {}
+            : { warnings: addWarnings(t.warnings, event.warnings) }),
+        };
       });
     }
     case "memory.recall":

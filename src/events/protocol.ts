@@ -293,6 +293,8 @@ export const guardrailCheckSchema = envelopeSchema.extend({
    * agent and task, like an `agent.step`'s, and are part of the task's `task.end` usage.
    */
   usage: usageSchema.optional(),
+  /** What the provider said it ignored or changed in a sentence guardrail's check call. */
+  warnings: z.array(z.string()).optional(),
 });
 
 /** How a run ended. */

@@ -1,7 +1,8 @@
 /**
  * One log record when a run starts and one when it ends (status, duration, tokens, cost), each
  * with the run's id and crew: what an operator greps for first. Between them, a `warn` record
- * for each distinct warning a provider gave about the run's model calls.
+ * for each warning a provider gave about the run's model calls (steps and guardrail checks),
+ * once per agent, task and model.
  */
 import type { CrewEvent } from "../events/index.js";
 import type { RunObserver } from "../runs/index.js";
@@ -14,6 +15,26 @@ export interface RunLogSink {
 
 /** An observer writing each run's start and end to `log`. */
 export function runLog(log: RunLogSink): RunObserver {
+  /** Logs the event's warnings not logged yet for its agent, task and model (a task retried for its schema repeats them on every call). */
+  const warnOnce = (
+    run: { crew: string; warned: Set<string> },
+    event: Extract<CrewEvent, { type: "agent.step" | "guardrail.check" }>,
+    model: string | undefined,
+  ): void => {
+    for (const warning of event.warnings ?? []) {
+      const key = [event.agent, event.task, model, warning].join("\u0000");
+      if (run.warned.has(key)) continue;
+      run.warned.add(key);
+      log.warn("provider warning", {
+        runId: event.runId,
+        crew: run.crew,
+        ...(model === undefined ? {} : { model }),
+        ...(event.agent === undefined ? {} : { agent: event.agent }),
+        ...(event.task === undefined ? {} : { task: event.task }),
+        warning,
+      });
+    }
+  };
   const runs = new Map<
     string,
     { crew: string; cost: number; unpriced: boolean; warned: Set<string> }
@@ -28,19 +49,10 @@ export function runLog(log: RunLogSink): RunObserver {
         if (run === undefined) return;
         if (event.cost === undefined) run.unpriced = true;
         else run.cost += event.cost;
-        // Once per run: a task retried for its schema repeats the same warning on every call.
-        for (const warning of event.warnings ?? []) {
-          if (run.warned.has(warning)) continue;
-          run.warned.add(warning);
-          log.warn("provider warning", {
-            runId: event.runId,
-            crew: run.crew,
-            model: event.model,
-            ...(event.agent === undefined ? {} : { agent: event.agent }),
-            ...(event.task === undefined ? {} : { task: event.task }),
-            warning,
-          });
-        }
+        warnOnce(run, event, event.model);
+      } else if (event.type === "guardrail.check") {
+        const run = runs.get(event.runId);
+        if (run !== undefined) warnOnce(run, event, undefined);
       } else if (event.type === "run.end") {
         const run = runs.get(event.runId);
         runs.delete(event.runId);
