@@ -1,7 +1,8 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { writeSchemaCrew } from "../crew/test-support/schema-crew.js";
 import { parseEvent, type CrewEvent } from "../events/index.js";
 import { reply, startFakeOpenAI, type FakeOpenAI } from "../testing/index.js";
 import { runCli } from "./test-support/run-cli.js";
@@ -52,15 +53,7 @@ describe("crewstream run against an OpenAI-compatible server", { timeout: 180_00
   it("prints a provider's warnings about a call with the step, not as the AI SDK's console line", async () => {
     const crew = await mkdtemp(join(tmpdir(), "crewstream-schema-crew-"));
     try {
-      await writeFile(join(crew, "crew.yaml"), "name: titled\n");
-      await writeFile(
-        join(crew, "agents.yaml"),
-        "writer:\n  role: Writer\n  goal: Title {topic}\n  backstory: Brief.\n",
-      );
-      await writeFile(
-        join(crew, "tasks.yaml"),
-        "title_task:\n  description: Title {topic}.\n  expected_output: JSON.\n  agent: writer\n  output_schema: { type: object, properties: { title: { type: string } } }\n",
-      );
+      await writeSchemaCrew(crew);
       fake.script(() => reply.text('{"title": "Salt"}'));
       const result = await runCli(
         ["run", crew, "--model", "compatible/test-model", "--no-persist", "-i", "topic=salt"],

@@ -3,6 +3,7 @@ import { EventStamper } from "./protocol.js";
 import type { CrewEvent, EventDraft } from "./protocol.js";
 import { foldProgress, reduceProgress } from "./progress.js";
 import { initialProgress } from "./progress-state.js";
+import { ONE_TASK_START } from "./test-support/one-task-run.js";
 import { activeRetry, finalText, pendingInput } from "./progress-selectors.js";
 
 function run(drafts: EventDraft[]): CrewEvent[] {
@@ -80,16 +81,6 @@ const events = run([
   { type: "text.delta", task: "write", agent: "writer", delta: "# Report" },
   { type: "input.request", task: "write", agent: "writer", requestId: "r1", prompt: "Approve?" },
 ]);
-
-/** The start of a run of one agent "a" with one task "t". */
-const ONE_TASK_START: EventDraft = {
-  type: "run.start",
-  crew: "c",
-  process: "sequential",
-  inputs: {},
-  agents: [{ key: "a", role: "A" }],
-  tasks: [{ key: "t", agent: "a" }],
-};
 
 describe("reduceProgress", () => {
   it("tracks tasks, agents, tools, text and waits as events arrive", () => {
@@ -287,12 +278,7 @@ describe("structured outputs, checks, files and warnings", () => {
   const scope = { agent: "a", task: "t" };
   const structured = run([
     {
-      type: "run.start",
-      crew: "c",
-      process: "sequential",
-      inputs: {},
-      agents: [{ key: "a", role: "A" }],
-      tasks: [{ key: "t", agent: "a" }],
+      ...ONE_TASK_START,
       warnings: [{ file: "agents.yaml", line: 5, key: "a.memory", message: "ignored: no memory" }],
     },
     { type: "task.start", ...scope, index: 0, total: 1, description: "d" },

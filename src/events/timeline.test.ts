@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formatCost } from "./cost.js";
 import { foldProgress } from "./progress.js";
 import { EventStamper, type EventDraft } from "./protocol.js";
+import { ONE_TASK_START } from "./test-support/one-task-run.js";
 
 function fold(drafts: EventDraft[]) {
   let ms = Date.parse("2026-01-01T00:00:00.000Z");
@@ -14,14 +15,7 @@ const scope = { task: "t", agent: "a" };
 describe("timeline", () => {
   it("records calls, tools, delegations, waits and retries as marks with their times", () => {
     const progress = fold([
-      {
-        type: "run.start",
-        crew: "c",
-        process: "sequential",
-        inputs: {},
-        agents: [{ key: "a", role: "A" }],
-        tasks: [{ key: "t", agent: "a" }],
-      },
+      ONE_TASK_START,
       { type: "task.start", ...scope, index: 0, total: 1, description: "d" },
       {
         type: "llm.retry",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EventStamper, type EventDraft } from "../events/index.js";
+import { ONE_TASK_START } from "../events/test-support/one-task-run.js";
 import { runLog } from "./run-log.js";
 
 describe("runLog", () => {
@@ -21,14 +22,7 @@ describe("runLog", () => {
       warnings,
     });
     const drafts: EventDraft[] = [
-      {
-        type: "run.start",
-        crew: "c",
-        process: "sequential",
-        inputs: {},
-        agents: [{ key: "a", role: "A" }],
-        tasks: [{ key: "t", agent: "a" }],
-      },
+      ONE_TASK_START,
       step(1, ["Schema not enforced."]),
       step(2, ["Schema not enforced.", "topK ignored."]),
       // Another agent's call, and a guardrail's check: their own records.

@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
 import { EventStamper, summarize, type CrewEvent } from "../events/index.js";
+import { ONE_TASK_START } from "../events/test-support/one-task-run.js";
 import { MemoryRunStore, type RunStore } from "../store/index.js";
 import { SummaryCache } from "./summary-cache.js";
 
@@ -33,14 +34,7 @@ function script(runId: string): CrewEvent[] {
   const s = new EventStamper(runId);
   const at = { agent: "a", task: "t" };
   return [
-    s.stamp({
-      type: "run.start",
-      crew: "c",
-      process: "sequential",
-      inputs: {},
-      agents: [{ key: "a", role: "A" }],
-      tasks: [{ key: "t", agent: "a" }],
-    }),
+    s.stamp(ONE_TASK_START),
     s.stamp({ type: "task.start", ...at, index: 0, total: 1, description: "Do it" }),
     s.stamp({ type: "text.delta", ...at, delta: "hello " }),
     s.stamp({ type: "text.delta", ...at, delta: "world" }),

@@ -1,19 +1,16 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createOpenAI } from "@ai-sdk/openai";
 import { describe, expect, it } from "vitest";
+import { writeSchemaCrew } from "../crew/test-support/schema-crew.js";
 import { resolveModel } from "../llm/index.js";
 import { reply, startFakeOpenAI } from "../testing/index.js";
 import { promtoolCheck, startPrometheus } from "./test-support/prometheus-server.js";
 import { startTestServer, type TestServer } from "./test-support/test-server.js";
 
-async function finishedRun(server: TestServer, headers: Record<string, string> = {}) {
-  const started = await server.post(
-    "/api/runs",
-    { crew: "duo", inputs: { topic: "salt" } },
-    headers,
-  );
+async function finishedRun(server: TestServer, headers: Record<string, string> = {}, crew = "duo") {
+  const started = await server.post("/api/runs", { crew, inputs: { topic: "salt" } }, headers);
   expect(started.status).toBe(202);
   const { runId: id } = (await started.json()) as { runId: string };
   await expect
@@ -117,27 +114,7 @@ describe("GET /metrics", () => {
     fake.script(() => reply.text('{"title": "Salt"}'));
     // A crew whose task asks for a schema this provider cannot enforce: each call warns.
     const crews = await mkdtemp(join(tmpdir(), "crewstream-metrics-crews-"));
-    const crew = join(crews, "titled");
-    await mkdir(crew);
-    await writeFile(join(crew, "crew.yaml"), "name: titled\n");
-    await writeFile(
-      join(crew, "agents.yaml"),
-      "writer:\n  role: Writer\n  goal: Title {topic}\n  backstory: Brief.\n",
-    );
-    await writeFile(
-      join(crew, "tasks.yaml"),
-      [
-        "title_task:",
-        "  description: Give {topic} a title.",
-        "  expected_output: A JSON object.",
-        "  agent: writer",
-        "  output_schema:",
-        "    type: object",
-        "    properties: { title: { type: string } }",
-        "    required: [title]",
-        "",
-      ].join("\n"),
-    );
+    await writeSchemaCrew(join(crews, "titled"));
     const server = await startTestServer({
       model: resolveModel("compatible/fake-model", {
         env: { CREWSTREAM_BASE_URL: fake.baseURL },
@@ -146,15 +123,7 @@ describe("GET /metrics", () => {
       persist: false,
     });
     try {
-      const started = await server.post("/api/runs", { crew: "titled", inputs: { topic: "salt" } });
-      const { runId } = (await started.json()) as { runId: string };
-      await expect
-        .poll(
-          async () =>
-            ((await (await server.api(`/api/runs/${runId}`)).json()) as { status: string }).status,
-          { timeout: 10_000 },
-        )
-        .toBe("completed");
+      await finishedRun(server, {}, "titled");
       const text = await (await server.api("/metrics")).text();
       const labels = 'provider="compatible",model="compatible/fake-model"';
       expect(sample(text, `crewstream_model_warnings_total{${labels}}`)).toBe(1);

@@ -1,9 +1,10 @@
-import { mkdtemp, rename, writeFile } from "node:fs/promises";
+import { mkdtemp, rename } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startRealServer } from "../../src/client/test-support/real-server.js";
+import { writeSchemaCrew } from "../../src/crew/test-support/schema-crew.js";
 import type { RealServer } from "../../src/client/test-support/real-server.js";
 import { resolveModel } from "../../src/llm/index.js";
 import { reply, startFakeOpenAI } from "../../src/testing/index.js";
@@ -92,23 +93,7 @@ describe("model output in the chat UI", () => {
     // Written aside and moved into the crews folder in one step, so the catalog never sees
     // the crew half-written; then listed before the page looks for it.
     const aside = await mkdtemp(join(tmpdir(), "crewstream-schema-crew-"));
-    await writeFile(join(aside, "crew.yaml"), "name: schema-crew\nprocess: sequential\n");
-    await writeFile(
-      join(aside, "agents.yaml"),
-      "analyst:\n  role: Analyst\n  goal: Answer about {topic}\n  backstory: Careful.\n",
-    );
-    await writeFile(
-      join(aside, "tasks.yaml"),
-      "answer_task:\n  description: Give a title for {topic}.\n  expected_output: A JSON object.\n  agent: analyst\n  output_schema: title.json\n",
-    );
-    await writeFile(
-      join(aside, "title.json"),
-      JSON.stringify({
-        type: "object",
-        properties: { title: { type: "string" } },
-        required: ["title"],
-      }),
-    );
+    await writeSchemaCrew(aside, "schema-crew");
     await rename(aside, join(real.dir, "crews", "schema-crew"));
     await expect
       .poll(
@@ -126,14 +111,14 @@ describe("model output in the chat UI", () => {
     await page.locator("select[aria-label=Crew]").selectOption("schema-crew");
     await sendTopic(page, "owls");
     await waitForRunStatus(page, "completed");
-    const task = page.locator('.task[data-task="answer_task"]');
+    const task = page.locator('.task[data-task="title_task"]');
     // The finished task's card is closed; its header says there is a warning.
-    await expect(task.getByTestId("warning-mark-answer_task").innerText()).resolves.toBe(
+    await expect(task.getByTestId("warning-mark-title_task").innerText()).resolves.toBe(
       "⚠ 1 warning",
     );
     if ((await task.locator(".task-header").getAttribute("aria-expanded")) !== "true")
       await task.locator(".task-header").click();
-    await expect(task.getByTestId("warnings-answer_task").innerText()).resolves.toContain(
+    await expect(task.getByTestId("warnings-title_task").innerText()).resolves.toContain(
       'The feature "responseFormat" is not supported.',
     );
     // The call's mark on the timeline tells it too.
