@@ -152,9 +152,7 @@ function apply(state: RunProgress, event: CrewEvent): RunProgress {
           callsCost: addCost(t.callsCost, cost),
           modelCalls: t.modelCalls + (event.model === undefined ? 0 : 1),
           agentCosts,
-          ...(event.warnings === undefined
-            ? {}
-            : { warnings: addWarnings(t.warnings, event.warnings) }),
+          ...withWarnings(t, event.warnings),
         };
       });
       return withAgent(next, event.agent, (a) => ({ ...a, steps: a.steps + 1 }));
@@ -289,9 +287,7 @@ function apply(state: RunProgress, event: CrewEvent): RunProgress {
           ...t,
           checks: [...(t.checks ?? []), check],
           ledger,
-          ...(event.warnings === undefined
-            ? {}
-            : { warnings: addWarnings(t.warnings, event.warnings) }),
+          ...withWarnings(t, event.warnings),
         };
       });
     }
@@ -551,10 +547,14 @@ function withAgent(
 /** Most distinct provider warnings kept per task. */
 const MAX_TASK_WARNINGS = 10;
 
-/** `known` with the warnings not in it yet (each said once, however many calls repeat it). */
-function addWarnings(known: string[] | undefined, warnings: readonly string[]): string[] {
-  const next = [...(known ?? [])];
+/** The task's warnings with those of a call added (each said once, however many calls repeat it). */
+function withWarnings(
+  task: TaskProgress,
+  warnings: readonly string[] | undefined,
+): Pick<TaskProgress, "warnings"> {
+  if (warnings === undefined) return {};
+  const next = [...(task.warnings ?? [])];
   for (const warning of warnings)
     if (!next.includes(warning) && next.length < MAX_TASK_WARNINGS) next.push(warning);
-  return next;
+  return { warnings: next };
 }

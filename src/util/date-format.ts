@@ -107,7 +107,7 @@ export function dateFormatProblem(format: string): string | undefined {
       .map((d) => `%${d}`)
       .join(" ")}, %-d style for no padding, or %%`;
   if (!used.some(({ directive }) => DATE_PARTS.has(directive)))
-    return "it has none of %Y %m %d %H %M %S %B %b %A %a; use e.g. %Y-%m-%d";
+    return `it has none of ${[...DATE_PARTS].map((d) => `%${d}`).join(" ")}; use e.g. %Y-%m-%d`;
   return undefined;
 }
 
